@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest'
+import { exportNames, importBuilt } from '@mega/test-utils'
+import * as source from '../src/index.js'
+
+describe('@mega/cli public exports', () => {
+  it('names exactly this API (update the snapshot when the API changes on purpose)', () => {
+    expect(exportNames(source)).toMatchInlineSnapshot(`[]`)
+  })
+
+  it('the built package a user installs exposes the same API', async () => {
+    const built = await importBuilt(new URL('..', import.meta.url).pathname)
+    expect(exportNames(built)).toEqual(exportNames(source))
+  })
+})

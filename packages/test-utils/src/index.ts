@@ -1,0 +1,7 @@
+export { SERVICE_NAMES, SERVICE_ENV, serviceUrl, isReachable } from './services.js'
+export type { ServiceName } from './services.js'
+export { requireService } from './require-service.js'
+export type { ServiceStatus, RequireServiceOptions } from './require-service.js'
+export { uniqueName } from './unique-name.js'
+export { disposeAfterTest, tempDir } from './disposable.js'
+export { importBuilt, exportNames } from './import-built.js'

@@ -1,0 +1,2 @@
+// @mega/ws-hub: not yet implemented. The public API will be named here explicitly.
+export {}
