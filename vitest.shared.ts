@@ -11,7 +11,7 @@ export const SOURCE_CONDITION = '@mega/source'
  */
 export function defineMegaProject(dir: string, overrides: UserWorkspaceConfig['test'] = {}) {
   const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as { name?: string }
-  const conditions = [SOURCE_CONDITION, 'node', 'import', 'module', 'default']
+  const conditions = [SOURCE_CONDITION, 'node', 'import', 'default']
   return defineProject({
     root: dir,
     resolve: { conditions },

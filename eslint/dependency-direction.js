@@ -17,7 +17,9 @@ const ALL = ['observe', 'core', 'db', 'ws', 'ws-hub', 'jobs', 'cli', 'test-utils
 
 function forbiddenFor(pkg) {
   const allowed = new Set(ALLOWED_IMPORTS[pkg])
-  const names = ALL.map((p) => `@mega/${p}`).filter((name) => name !== `@mega/${pkg}` && !allowed.has(name))
+  const names = ALL.map((p) => `@mega/${p}`).filter(
+    (name) => name !== `@mega/${pkg}` && !allowed.has(name),
+  )
   return [...names, 'mega-framework']
 }
 
@@ -36,7 +38,8 @@ export const dependencyDirection = Object.keys(ALLOWED_IMPORTS).map((pkg) => ({
           },
           {
             group: ['**/packages/*/src/**', '../../*/src/**'],
-            message: 'Never deep-import another package\'s src/; use its public entry or its ./internal subpath.',
+            message:
+              "Never deep-import another package's src/; use its public entry or its ./internal subpath.",
           },
         ],
       },

@@ -44,7 +44,10 @@ describe('dependency direction (DESIGN.md)', () => {
   })
 
   it('forbids deep imports of another package src/', async () => {
-    const found = await problems('packages/db/src/x.ts', `import { x } from '../../core/src/x.js'\nexport { x }\n`)
+    const found = await problems(
+      'packages/db/src/x.ts',
+      `import { x } from '../../core/src/x.js'\nexport { x }\n`,
+    )
     expect(found[0]).toMatch(/deep-import/)
   })
 

@@ -1,2 +1,4 @@
-// mega-framework: not yet implemented. The public API will be named here explicitly.
-export {}
+// mega-framework: one import for every @mega/* package's public API. Each package's own index names
+// its exports explicitly; this meta-package only forwards them.
+export * from '@mega/observe'
+export * from '@mega/core'

@@ -7,14 +7,15 @@ export const SERVICE_NAMES = ['postgres', 'maria', 'redis', 'nats', 'mongo'] as 
 export type ServiceName = (typeof SERVICE_NAMES)[number]
 
 /** Environment variable and default URL of each service. Mongo has no default: no server runs here. */
-export const SERVICE_ENV: Readonly<Record<ServiceName, { readonly env: string; readonly default?: string }>> =
-  Object.freeze({
-    postgres: { env: 'MEGA_TEST_PG_URL', default: 'postgres://postgres@127.0.0.1:5432/test' },
-    maria: { env: 'MEGA_TEST_MARIA_URL', default: 'mysql://root@127.0.0.1:3306/test' },
-    redis: { env: 'MEGA_TEST_REDIS_URL', default: 'redis://127.0.0.1:6379' },
-    nats: { env: 'MEGA_TEST_NATS_URL', default: 'nats://127.0.0.1:4222' },
-    mongo: { env: 'MEGA_TEST_MONGO_URL' },
-  })
+export const SERVICE_ENV: Readonly<
+  Record<ServiceName, { readonly env: string; readonly default?: string }>
+> = Object.freeze({
+  postgres: { env: 'MEGA_TEST_PG_URL', default: 'postgres://postgres@127.0.0.1:5432/test' },
+  maria: { env: 'MEGA_TEST_MARIA_URL', default: 'mysql://root@127.0.0.1:3306/test' },
+  redis: { env: 'MEGA_TEST_REDIS_URL', default: 'redis://127.0.0.1:6379' },
+  nats: { env: 'MEGA_TEST_NATS_URL', default: 'nats://127.0.0.1:4222' },
+  mongo: { env: 'MEGA_TEST_MONGO_URL' },
+})
 
 function assertServiceName(name: string): asserts name is ServiceName {
   if (!(SERVICE_NAMES as readonly string[]).includes(name)) {
@@ -26,7 +27,10 @@ function assertServiceName(name: string): asserts name is ServiceName {
  * The connection URL for a service: its `MEGA_TEST_*` variable when set, else the loopback default,
  * else `undefined` (Mongo without `MEGA_TEST_MONGO_URL`).
  */
-export function serviceUrl(name: ServiceName, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function serviceUrl(
+  name: ServiceName,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   assertServiceName(name)
   const spec = SERVICE_ENV[name]
   const fromEnv = env[spec.env]

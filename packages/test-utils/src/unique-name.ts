@@ -9,7 +9,11 @@ let counter = 0
  * @example uniqueName('jobs') // 'jobs_4821_3_9f2c1a'
  */
 export function uniqueName(prefix = 't'): string {
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 24) || 't'
+  const clean =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_')
+      .slice(0, 24) || 't'
   counter += 1
   return `${clean}_${process.pid}_${counter}_${randomBytes(3).toString('hex')}`
 }

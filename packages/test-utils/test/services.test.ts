@@ -24,7 +24,9 @@ describe('serviceUrl', () => {
     expect(serviceUrl('maria', {})).toBe('mysql://root@127.0.0.1:3306/test')
     expect(serviceUrl('redis', {})).toBe('redis://127.0.0.1:6379')
     expect(serviceUrl('nats', {})).toBe('nats://127.0.0.1:4222')
-    expect(serviceUrl('redis', { MEGA_TEST_REDIS_URL: 'redis://10.0.0.1:7000' })).toBe('redis://10.0.0.1:7000')
+    expect(serviceUrl('redis', { MEGA_TEST_REDIS_URL: 'redis://10.0.0.1:7000' })).toBe(
+      'redis://10.0.0.1:7000',
+    )
   })
 
   it('has no default for mongo', () => {
@@ -74,7 +76,10 @@ describe('requireService', () => {
 
   it('never requires mongo', async () => {
     const lines: string[] = []
-    const status = await requireService('mongo', { env: { MEGA_REQUIRE_SERVICES: '1' }, warn: (l) => lines.push(l) })
+    const status = await requireService('mongo', {
+      env: { MEGA_REQUIRE_SERVICES: '1' },
+      warn: (l) => lines.push(l),
+    })
     expect(status.available).toBe(false)
     expect(lines[0]).toMatch(/MEGA_TEST_MONGO_URL is not set/)
   })
@@ -97,5 +102,18 @@ describe('tempDir', () => {
   it('removed it when the previous test ended', () => {
     expect(seen).not.toBe('')
     expect(existsSync(seen)).toBe(false)
+  })
+})
+
+describe('readmeErrorCodes', () => {
+  it('reads the codes of an error table, ignoring codes mentioned elsewhere', async () => {
+    const { writeFile } = await import('node:fs/promises')
+    const dir = await tempDir()
+    await writeFile(
+      `${dir}/README.md`,
+      'Use `MEGA_NOT_A_ROW` here.\n\n| Code | When |\n|---|---|\n| `MEGA_A` | a |\n| `MEGA_B_2` | b |\n',
+    )
+    const { readmeErrorCodes } = await import('../src/index.js')
+    expect(await readmeErrorCodes(`${dir}/README.md`)).toEqual(['MEGA_A', 'MEGA_B_2'])
   })
 })

@@ -1,0 +1,149 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import { MegaError } from '@mega/observe'
+import { createFastify, type HttpOptions } from '../http/create-fastify.js'
+import { mountRoute } from '../router/compile-route.js'
+import { joinPath } from '../router/define-routes.js'
+import type { RouteDefinition, RouteSchema, WsRouteDefinition } from '../router/route-types.js'
+import { MegaApp, type MegaAppOptions } from './mega-app.js'
+
+/** A route as the registry lists it (route listings, OpenAPI). */
+export interface RouteInfo {
+  readonly app: string
+  readonly kind: 'http' | 'ws'
+  readonly method: string
+  /** Full path including the app prefix. */
+  readonly path: string
+  readonly name: string | undefined
+  readonly summary: string | undefined
+  readonly schema: RouteSchema
+}
+
+/** Options of {@link MegaServer}. */
+export interface MegaServerOptions extends HttpOptions {
+  readonly apps: readonly MegaApp[]
+}
+
+/** Where {@link MegaServer.listen} listens. */
+export interface ListenOptions {
+  /** @default 0 (a free port) */
+  readonly port?: number
+  /** @default '127.0.0.1' */
+  readonly host?: string
+}
+
+function info(app: MegaApp, route: RouteDefinition | WsRouteDefinition): RouteInfo {
+  const path = joinPath(app.prefix, route.path)
+  if (route.kind === 'ws')
+    return {
+      app: app.name,
+      kind: 'ws',
+      method: 'GET',
+      path,
+      name: route.name,
+      summary: undefined,
+      schema: {},
+    }
+  return {
+    app: app.name,
+    kind: 'http',
+    method: route.method,
+    path,
+    name: route.name,
+    summary: route.summary,
+    schema: route.schema,
+  }
+}
+
+function checkUnique(apps: readonly MegaApp[]): void {
+  const names = new Set<string>()
+  const routeNames = new Map<string, string>()
+  for (const app of apps) {
+    if (names.has(app.name))
+      throw new MegaError(
+        'MEGA_APP_INVALID',
+        `Two apps are named "${app.name}": give each app its own name.`,
+      )
+    names.add(app.name)
+    for (const route of app.routes) {
+      if (route.name === undefined) continue
+      const where = routeNames.get(route.name)
+      if (where !== undefined) {
+        throw new MegaError(
+          'MEGA_ROUTE_DUPLICATE',
+          `Route name "${route.name}" is used twice (${where} and ${route.path}): names must be unique.`,
+        )
+      }
+      routeNames.set(route.name, route.path)
+    }
+  }
+}
+
+/** Several apps in one Fastify instance, each encapsulated under its prefix. */
+export class MegaServer {
+  readonly fastify: FastifyInstance
+  readonly apps: readonly MegaApp[]
+  readonly #routes: readonly RouteInfo[]
+
+  constructor(options: MegaServerOptions) {
+    checkUnique(options.apps)
+    const ws = options.apps.flatMap((a) =>
+      a.routes.filter((r) => r.kind === 'ws').map((r) => info(a, r)),
+    )
+    if (ws.length > 0) {
+      throw new MegaError(
+        'MEGA_WS_NOT_INSTALLED',
+        `WebSocket route ${ws[0]?.path ?? ''} needs @mega/ws: run "pnpm add @mega/ws" and enable it.`,
+      )
+    }
+    this.apps = Object.freeze([...options.apps])
+    this.fastify = createFastify(options)
+    this.#routes = Object.freeze(this.apps.flatMap((app) => app.routes.map((r) => info(app, r))))
+    for (const app of this.apps) this.#mount(app)
+  }
+
+  #mount(app: MegaApp): void {
+    const prefix = app.prefix === '/' ? '' : app.prefix
+    void this.fastify.register(
+      (instance, _opts, done) => {
+        for (const route of app.routes)
+          if (route.kind === 'http') mountRoute(instance, route, app.scope)
+        done()
+      },
+      { prefix },
+    )
+  }
+
+  /** Every declared route with its full path and schemas. */
+  routes(): readonly RouteInfo[] {
+    return this.#routes
+  }
+
+  /** Sends a request without a socket (Fastify's `inject`). */
+  inject(options: InjectOptions | string): Promise<LightMyRequestResponse> {
+    return this.fastify.inject(options)
+  }
+
+  /** Listens on a real socket; resolves with the base URL (e.g. `http://127.0.0.1:41234`). */
+  async listen(options: ListenOptions = {}): Promise<string> {
+    return this.fastify.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })
+  }
+
+  /** Stops accepting connections and closes the server. */
+  async close(): Promise<void> {
+    await this.fastify.close()
+  }
+}
+
+/** Options of {@link createApp}: one app plus its server's HTTP options. */
+export interface CreateAppOptions extends MegaAppOptions, HttpOptions {}
+
+/**
+ * Code-first Mega without file conventions: one app on its own server.
+ *
+ * @example
+ * const server = createApp({ routes: defineRoutes((r) => r.get('/', () => ({ hello: 'world' }))) })
+ * const url = await server.listen({ port: 3000 })
+ */
+export function createApp(options: CreateAppOptions = {}): MegaServer {
+  return new MegaServer({ ...options, apps: [new MegaApp(options)] })
+}

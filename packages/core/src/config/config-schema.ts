@@ -1,0 +1,99 @@
+import { z } from 'zod'
+import { LOGGER_LEVELS } from '@mega/observe'
+
+const NAME = /^[a-z][a-z0-9_-]*$/i
+const ALIAS = /^[a-z][a-zA-Z0-9_-]*$/
+
+const appSchema = z
+  .object({
+    name: z.string().regex(NAME, 'use letters, digits, "-" or "_", starting with a letter'),
+    prefix: z.string().regex(/^\//, 'start with "/"').default('/'),
+    dir: z.string().min(1).optional(),
+  })
+  .strict()
+
+const serverSchema = z
+  .object({
+    host: z.string().min(1).default('0.0.0.0'),
+    port: z.number().int().min(0).max(65535).default(3000),
+    trustProxy: z.boolean().default(false),
+    bodyLimit: z.number().int().positive().default(1_048_576),
+    workers: z.union([z.number().int().positive(), z.literal('auto')]).default(1),
+  })
+  .strict()
+
+const adapterSchema = z
+  .object({ driver: z.string().min(1, 'name the driver, e.g. "memory" or "postgres"') })
+  .loose()
+
+// `logger: false` is short for `{ enabled: false }`; one object schema keeps issue paths precise.
+const loggerObject = z
+  .object({ enabled: z.boolean().default(true), level: z.enum(LOGGER_LEVELS).default('info') })
+  .loose()
+const loggerSchema = z.preprocess(
+  (value) => (value === false ? { enabled: false } : value),
+  loggerObject,
+) as unknown as z.ZodType<z.output<typeof loggerObject>, false | z.input<typeof loggerObject>>
+
+const metricsSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    path: z.string().regex(/^\//, 'start with "/"').default('/metrics'),
+    serviceName: z.string().min(1).optional(),
+  })
+  .loose()
+
+const tracingSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    exporter: z.enum(['none', 'console', 'otlp']).default('none'),
+  })
+  .loose()
+
+const healthSchema = z
+  .object({
+    livePath: z.string().regex(/^\//, 'start with "/"').default('/health/live'),
+    readyPath: z.string().regex(/^\//, 'start with "/"').default('/health/ready'),
+  })
+  .strict()
+
+/** The zod schema of `mega.config.ts`: the single source of its types, defaults and messages. */
+export const megaConfigSchema = z
+  .object({
+    name: z.string().min(1).default('mega'),
+    production: z.boolean().optional(),
+    apps: z
+      .array(appSchema)
+      .min(1)
+      .default([{ name: 'main', prefix: '/' }]),
+    server: serverSchema.default(serverSchema.parse({})),
+    adapters: z
+      .record(
+        z.string().regex(ALIAS, 'aliases are identifiers such as "db" or "cache"'),
+        adapterSchema,
+      )
+      .default({}),
+    logger: loggerSchema.default({ enabled: true, level: 'info' }),
+    metrics: metricsSchema.default(metricsSchema.parse({})),
+    tracing: tracingSchema.default(tracingSchema.parse({})),
+    health: healthSchema.default(healthSchema.parse({})),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>()
+    config.apps.forEach((app, i) => {
+      if (seen.has(app.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apps', i, 'name'],
+          message: `app "${app.name}" is declared twice`,
+        })
+      seen.add(app.name)
+    })
+  })
+
+/** What you write in `mega.config.ts` (defaults may be left out). */
+export type MegaConfigInput = z.input<typeof megaConfigSchema>
+
+/** The validated, defaulted, frozen configuration. */
+export type MegaConfig = z.output<typeof megaConfigSchema>

@@ -1,0 +1,127 @@
+import { MegaError, type MegaIssue } from '@mega/observe'
+
+/** What an error becomes on the wire. */
+export interface HttpFailure {
+  readonly statusCode: number
+  readonly code: string
+  readonly message: string
+  readonly issues?: readonly MegaIssue[]
+  readonly details?: Readonly<Record<string, unknown>>
+  /** `true` for 5xx: worth an error log line with the stack. */
+  readonly unexpected: boolean
+}
+
+interface FastifyLikeError {
+  readonly code?: string
+  readonly statusCode?: number
+  readonly message?: string
+  readonly validation?: readonly AjvIssue[]
+  readonly validationContext?: string
+}
+
+interface AjvIssue {
+  readonly instancePath?: string
+  readonly message?: string
+  readonly params?: { readonly missingProperty?: string; readonly additionalProperty?: string }
+}
+
+const FASTIFY_CODES: Readonly<
+  Record<string, { statusCode: number; code: string; message: string }>
+> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    statusCode: 400,
+    code: 'MEGA_INVALID_JSON',
+    message: 'The body is not valid JSON: fix its syntax.',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    statusCode: 400,
+    code: 'MEGA_INVALID_JSON',
+    message:
+      'The body is empty but its content type is JSON: send a JSON value or drop the content-type header.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    statusCode: 413,
+    code: 'MEGA_PAYLOAD_TOO_LARGE',
+    message: 'The body is larger than this server accepts: send less.',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    statusCode: 415,
+    code: 'MEGA_UNSUPPORTED_MEDIA_TYPE',
+    message: 'Unsupported content type: send application/json.',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    statusCode: 400,
+    code: 'MEGA_BAD_REQUEST',
+    message: 'The content-length header does not match the body.',
+  },
+}
+
+const VALIDATION_CONTEXT: Readonly<Record<string, string>> = { querystring: 'query' }
+
+/** Ajv errors (as Fastify reports them) → Mega issues with dotted paths such as `body.user.email`. */
+export function ajvIssues(issues: readonly AjvIssue[], context = 'body'): MegaIssue[] {
+  const root = VALIDATION_CONTEXT[context] ?? context
+  return issues.map((issue) => {
+    const segments = (issue.instancePath ?? '').split('/').filter((s) => s !== '')
+    const extra = issue.params?.missingProperty ?? issue.params?.additionalProperty
+    if (extra !== undefined) segments.push(extra)
+    const path = [root, ...segments]
+      .map((s) => (/^\d+$/.test(s) ? `[${s}]` : s))
+      .join('.')
+      .replace(/\.\[/g, '[')
+    return { path, message: issue.message ?? 'is invalid' }
+  })
+}
+
+function fromMegaError(err: MegaError, production: boolean): HttpFailure {
+  const statusCode = err.statusCode ?? 500
+  const unexpected = statusCode >= 500
+  const hide = unexpected && production && statusCode === 500
+  return {
+    statusCode,
+    code: err.code,
+    message: hide ? 'Internal server error.' : err.message,
+    ...(err.issues === undefined ? {} : { issues: err.issues }),
+    ...(err.details === undefined || hide ? {} : { details: err.details }),
+    unexpected,
+  }
+}
+
+function fromFastifyError(err: FastifyLikeError): HttpFailure | undefined {
+  if (err.validation !== undefined) {
+    const issues = ajvIssues(err.validation, err.validationContext)
+    return {
+      statusCode: 422,
+      code: 'MEGA_VALIDATION_FAILED',
+      message: 'Validation failed: fix the listed fields and retry.',
+      issues,
+      unexpected: false,
+    }
+  }
+  const known = err.code === undefined ? undefined : FASTIFY_CODES[err.code]
+  if (known !== undefined) return { ...known, unexpected: false }
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+    return {
+      statusCode: err.statusCode,
+      code: 'MEGA_BAD_REQUEST',
+      message: err.message ?? 'Bad request.',
+      unexpected: false,
+    }
+  }
+  return undefined
+}
+
+/**
+ * Maps anything thrown while serving a request to its HTTP failure: MegaErrors keep their code and
+ * status; Fastify's validation, JSON and content-type errors become 422/400/413/415; anything else is a
+ * 500 whose message is hidden when `production` is set.
+ */
+export function toHttpFailure(err: unknown, production: boolean): HttpFailure {
+  if (MegaError.is(err)) return fromMegaError(err, production)
+  if (typeof err === 'object' && err !== null) {
+    const mapped = fromFastifyError(err)
+    if (mapped !== undefined) return mapped
+  }
+  const message = production || !(err instanceof Error) ? 'Internal server error.' : err.message
+  return { statusCode: 500, code: 'MEGA_INTERNAL', message, unexpected: true }
+}

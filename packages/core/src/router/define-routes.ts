@@ -1,0 +1,180 @@
+import { MegaError } from '@mega/observe'
+import type {
+  BeforeHook,
+  GroupOptions,
+  HttpMethod,
+  ResourceAction,
+  ResourceController,
+  RouteBuilder,
+  RouteDefinition,
+  RouteHandler,
+  RouteOptions,
+  RouteTable,
+  WsRouteDefinition,
+} from './route-types.js'
+
+interface Scope {
+  readonly prefix: string
+  readonly before: readonly BeforeHook[]
+  readonly namePrefix: string
+}
+
+const PATH_RE = /^\/[A-Za-z0-9\-._~:/*{}]*$/
+
+/** Joins URL path pieces: `/admin` + `/users/` → `/admin/users`. */
+export function joinPath(...parts: string[]): string {
+  const joined = parts.join('/').replace(/\/{2,}/g, '/')
+  const trimmed = joined.length > 1 ? joined.replace(/\/$/, '') : joined
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`
+}
+
+function invalid(message: string): MegaError {
+  return new MegaError('MEGA_ROUTE_INVALID', message)
+}
+
+function checkPath(path: string): void {
+  if (typeof path !== 'string' || !PATH_RE.test(path)) {
+    throw invalid(
+      `Route path ${JSON.stringify(path)} is invalid: start with "/" and use URL-safe characters (":id" for params).`,
+    )
+  }
+}
+
+function split(
+  optionsOrHandler: RouteOptions | RouteHandler,
+  handler: RouteHandler | undefined,
+): [RouteOptions, RouteHandler] {
+  if (typeof optionsOrHandler === 'function') return [{}, optionsOrHandler]
+  if (typeof handler !== 'function')
+    throw invalid('A route needs a handler function as its last argument.')
+  return [optionsOrHandler, handler]
+}
+
+function actionParts(action: ResourceAction): [RouteOptions, RouteHandler] {
+  return typeof action === 'function' ? [{}, action] : [action.options, action.handler]
+}
+
+class Builder implements RouteBuilder {
+  readonly #routes: (RouteDefinition | WsRouteDefinition)[]
+  readonly #scope: Scope
+
+  constructor(routes: (RouteDefinition | WsRouteDefinition)[], scope: Scope) {
+    this.#routes = routes
+    this.#scope = scope
+  }
+
+  readonly get = this.#method('GET')
+  readonly post = this.#method('POST')
+  readonly put = this.#method('PUT')
+  readonly patch = this.#method('PATCH')
+  readonly delete = this.#method('DELETE')
+
+  #method(method: HttpMethod): RouteBuilder['get'] {
+    const add = (
+      path: string,
+      optionsOrHandler: RouteOptions | RouteHandler,
+      handler?: RouteHandler,
+    ): RouteBuilder => {
+      const [options, fn] = split(optionsOrHandler, handler)
+      return this.#add(method, path, options, fn)
+    }
+    return add
+  }
+
+  #add(method: HttpMethod, path: string, options: RouteOptions, handler: RouteHandler): this {
+    checkPath(path)
+    this.#routes.push(
+      Object.freeze({
+        kind: 'http',
+        method,
+        path: joinPath(this.#scope.prefix, path),
+        name: options.name === undefined ? undefined : `${this.#scope.namePrefix}${options.name}`,
+        schema: Object.freeze({ ...options.schema }),
+        before: Object.freeze([...this.#scope.before, ...(options.before ?? [])]),
+        status: options.status ?? 200,
+        summary: options.summary,
+        handler,
+      }),
+    )
+    return this
+  }
+
+  group(options: GroupOptions, define: (r: RouteBuilder) => void): this {
+    if (options.prefix !== undefined) checkPath(options.prefix)
+    define(new Builder(this.#routes, {
+      prefix: joinPath(this.#scope.prefix, options.prefix ?? '/'),
+      before: [...this.#scope.before, ...(options.before ?? [])],
+      namePrefix: `${this.#scope.namePrefix}${options.namePrefix ?? ''}`,
+    }))
+    return this
+  }
+
+  resource(
+    name: string,
+    controller: ResourceController,
+    options: { readonly before?: readonly BeforeHook[] } = {},
+  ): this {
+    if (!/^[a-z][a-z0-9-_]*$/i.test(name))
+      throw invalid(`Resource name "${name}" is invalid: use letters, digits, "-" or "_".`)
+    const base = `/${name}`
+    const item = `/${name}/:id`
+    const table: [keyof ResourceController, HttpMethod[], string][] = [
+      ['index', ['GET'], base],
+      ['create', ['POST'], base],
+      ['show', ['GET'], item],
+      ['update', ['PATCH', 'PUT'], item],
+      ['destroy', ['DELETE'], item],
+    ]
+    for (const [action, methods, path] of table) {
+      const entry = controller[action]
+      if (entry === undefined) continue
+      const [routeOptions, handler] = actionParts(entry)
+      methods.forEach((method, i) => {
+        const routeName = i === 0 ? (routeOptions.name ?? `${name}.${action}`) : undefined
+        const status = routeOptions.status ?? (action === 'create' ? 201 : 200)
+        const before = [...(options.before ?? []), ...(routeOptions.before ?? [])]
+        this.#add(method, path, { ...routeOptions, name: routeName, status, before }, handler)
+      })
+    }
+    return this
+  }
+
+  ws(
+    path: string,
+    channel: unknown,
+    options: Readonly<Record<string, unknown>> & {
+      readonly name?: string
+      readonly before?: readonly BeforeHook[]
+    } = {},
+  ): this {
+    checkPath(path)
+    const { name, before, ...rest } = options
+    this.#routes.push(
+      Object.freeze({
+        kind: 'ws',
+        path: joinPath(this.#scope.prefix, path),
+        name: name === undefined ? undefined : `${this.#scope.namePrefix}${name}`,
+        channel,
+        options: Object.freeze(rest),
+        before: Object.freeze([...this.#scope.before, ...(before ?? [])]),
+      }),
+    )
+    return this
+  }
+}
+
+/**
+ * Declares routes. Schemas are zod; handler input types are inferred from them.
+ *
+ * @example
+ * export default defineRoutes((r) => {
+ *   r.get('/users/:id', { schema: { params: z.object({ id: z.coerce.number() }) } }, (ctx) => ({
+ *     id: ctx.params.id,
+ *   }))
+ * })
+ */
+export function defineRoutes(define: (r: RouteBuilder) => void): RouteTable {
+  const routes: (RouteDefinition | WsRouteDefinition)[] = []
+  define(new Builder(routes, { prefix: '/', before: [], namePrefix: '' }))
+  return Object.freeze({ routes: Object.freeze(routes) })
+}

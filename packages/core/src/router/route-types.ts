@@ -1,0 +1,141 @@
+import type { z } from 'zod'
+import type { RequestContext } from '../app/request-context.js'
+
+/** HTTP methods a route can answer, as declared once. */
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
+
+/** One of {@link HTTP_METHODS}. */
+export type HttpMethod = (typeof HTTP_METHODS)[number]
+
+/** zod schemas for each part of a request and for the response data. */
+export interface RouteSchema {
+  readonly params?: z.ZodType
+  readonly query?: z.ZodType
+  readonly body?: z.ZodType
+  readonly headers?: z.ZodType
+  /** Schema of `data` in the success envelope; serialised with Fastify's compiled serialiser. */
+  readonly response?: z.ZodType
+}
+
+// Non-distributive: an optional schema slot (`ZodType | undefined`) means "no schema" → Fallback.
+type Infer<T, Fallback> = [T] extends [z.ZodType] ? z.output<T> : Fallback
+
+/** The typed input of a route, inferred from its schema. */
+export interface RouteInput<S extends RouteSchema> {
+  readonly params: Infer<S['params'], Readonly<Record<string, string>>>
+  readonly query: Infer<S['query'], Readonly<Record<string, unknown>>>
+  readonly body: Infer<S['body'], unknown>
+  readonly headers: Infer<S['headers'], Readonly<Record<string, string | string[] | undefined>>>
+}
+
+/** What a handler returns: the response schema's input type, or anything without one. */
+export type RouteOutput<S extends RouteSchema> = [S['response']] extends [z.ZodType]
+  ? z.input<S['response']>
+  : unknown
+
+/** A route handler: receives the typed context, returns the `data` of the success envelope. */
+export type RouteHandler<S extends RouteSchema = RouteSchema> = (
+  ctx: RequestContext<S>,
+) => RouteOutput<S> | Promise<RouteOutput<S>>
+
+/**
+ * Middleware that runs before the handler: returns an identity (stored as `ctx.auth`), returns
+ * nothing to pass, or throws (e.g. `UnauthorizedError`) to stop the request.
+ */
+export type BeforeHook = (ctx: RequestContext) => unknown
+
+/** Per-route options. */
+export interface RouteOptions<S extends RouteSchema = RouteSchema> {
+  readonly schema?: S
+  /** Unique route name, e.g. `users.show`, for listings and URL building. */
+  readonly name?: string
+  readonly before?: readonly BeforeHook[]
+  /** Status of a successful response. @default 200 */
+  readonly status?: number
+  /** One-line description for route listings and OpenAPI. */
+  readonly summary?: string
+}
+
+/** A declared HTTP route, as the route registry keeps it. */
+export interface RouteDefinition {
+  readonly kind: 'http'
+  readonly method: HttpMethod
+  readonly path: string
+  readonly name: string | undefined
+  readonly schema: RouteSchema
+  readonly before: readonly BeforeHook[]
+  readonly status: number
+  readonly summary: string | undefined
+  readonly handler: RouteHandler<RouteSchema>
+}
+
+/** A declared WebSocket route; `@mega/ws` drives it when installed. */
+export interface WsRouteDefinition {
+  readonly kind: 'ws'
+  readonly path: string
+  readonly name: string | undefined
+  readonly channel: unknown
+  readonly options: Readonly<Record<string, unknown>>
+  readonly before: readonly BeforeHook[]
+}
+
+/** A handler, or a handler with its options, for one action of a resource controller. */
+export type ResourceAction =
+  RouteHandler | { readonly options: RouteOptions; readonly handler: RouteHandler }
+
+/** The REST actions of {@link RouteBuilder.resource}; each is optional. */
+export interface ResourceController {
+  readonly index?: ResourceAction
+  readonly show?: ResourceAction
+  readonly create?: ResourceAction
+  readonly update?: ResourceAction
+  readonly destroy?: ResourceAction
+}
+
+/** Options of a route group. */
+export interface GroupOptions {
+  readonly prefix?: string
+  readonly before?: readonly BeforeHook[]
+  /** Prefix for the names of the group's routes (`admin.` → `admin.users.index`). */
+  readonly namePrefix?: string
+}
+
+type MethodFn = {
+  <S extends RouteSchema>(
+    path: string,
+    options: RouteOptions<S>,
+    handler: RouteHandler<S>,
+  ): RouteBuilder
+  (path: string, handler: RouteHandler<RouteSchema>): RouteBuilder
+}
+
+/** What `defineRoutes(r => ...)` hands you. */
+export interface RouteBuilder {
+  readonly get: MethodFn
+  readonly post: MethodFn
+  readonly put: MethodFn
+  readonly patch: MethodFn
+  readonly delete: MethodFn
+  /** Routes under a shared prefix, middleware and name prefix. */
+  group(options: GroupOptions, define: (r: RouteBuilder) => void): RouteBuilder
+  /** The REST set: index, show, create, update (PATCH and PUT), destroy. */
+  resource(
+    name: string,
+    controller: ResourceController,
+    options?: { readonly before?: readonly BeforeHook[] },
+  ): RouteBuilder
+  /** Declares a WebSocket route, driven by `@mega/ws` when installed. */
+  ws(
+    path: string,
+    channel: unknown,
+    options?: Readonly<Record<string, unknown>> & {
+      readonly name?: string
+      readonly before?: readonly BeforeHook[]
+    },
+  ): RouteBuilder
+}
+
+/** The result of {@link defineRoutes}: an ordered, frozen list of routes. */
+export interface RouteTable {
+  readonly routes: readonly (RouteDefinition | WsRouteDefinition)[]
+}

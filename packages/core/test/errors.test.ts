@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import { readmeErrorCodes, sourceErrorCodes } from '@mega/test-utils'
+import { MegaError } from '@mega/observe'
+import {
+  BadRequestError,
+  CORE_ERROR_CODES,
+  ConflictError,
+  ForbiddenError,
+  InternalServerError,
+  NotFoundError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  ValidationError,
+} from '../src/index.js'
+
+const README = new URL('../README.md', import.meta.url).pathname
+const SRC = new URL('../src', import.meta.url).pathname
+
+describe('HTTP error classes', () => {
+  it.each([
+    [BadRequestError, 400, 'MEGA_BAD_REQUEST'],
+    [UnauthorizedError, 401, 'MEGA_UNAUTHORIZED'],
+    [ForbiddenError, 403, 'MEGA_FORBIDDEN'],
+    [NotFoundError, 404, 'MEGA_NOT_FOUND'],
+    [ConflictError, 409, 'MEGA_CONFLICT'],
+    [TooManyRequestsError, 429, 'MEGA_RATE_LIMITED'],
+    [InternalServerError, 500, 'MEGA_INTERNAL'],
+    [ServiceUnavailableError, 503, 'MEGA_UNAVAILABLE'],
+  ] as const)(
+    '%o has status %i and code %s by default, and takes another code',
+    (Class, status, code) => {
+      const err = new Class()
+      expect([err.statusCode, err.code, MegaError.is(err)]).toEqual([status, code, true])
+      expect(err.name).toBe(Class.name)
+      expect(err.message.length).toBeGreaterThan(5)
+      const custom = new Class('Custom: do this.', { code: 'MEGA_DB_X', details: { a: 1 } })
+      expect([custom.code, custom.message, custom.details]).toEqual([
+        'MEGA_DB_X',
+        'Custom: do this.',
+        { a: 1 },
+      ])
+    },
+  )
+
+  it('ValidationError is a 422 carrying its issues', () => {
+    const err = new ValidationError([{ path: 'body.email', message: 'invalid email' }])
+    expect([err.statusCode, err.code]).toEqual([422, 'MEGA_VALIDATION_FAILED'])
+    expect(err.issues).toEqual([{ path: 'body.email', message: 'invalid email' }])
+  })
+})
+
+describe('README error table', () => {
+  it('lists exactly CORE_ERROR_CODES plus the observe codes core reports', async () => {
+    const listed = await readmeErrorCodes(README)
+    expect(listed.filter((c) => c !== 'MEGA_CONFIG_INVALID').sort()).toEqual(
+      [...CORE_ERROR_CODES].sort(),
+    )
+  })
+
+  it('CORE_ERROR_CODES declares every code the source uses', async () => {
+    const used = await sourceErrorCodes(SRC)
+    expect(used.filter((c) => !(CORE_ERROR_CODES as readonly string[]).includes(c))).toEqual([])
+  })
+})
