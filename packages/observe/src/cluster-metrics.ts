@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { MegaError } from './errors.js'
 import { parseOptions } from './internal/zod-issues.js'
-import { METRIC_NAMES, renderPrometheus } from './metrics.js'
+import { METRIC_NAMES } from './metric-names.js'
+import { renderPrometheus } from './metrics.js'
 
 /** IPC message type the primary sends to ask a worker for its metrics. */
 export const CLUSTER_METRICS_COLLECT = 'mega:metrics:collect'

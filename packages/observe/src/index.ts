@@ -49,6 +49,8 @@ export type {
 } from './health.js'
 export { buildOtelResource, ATTR_DEPLOYMENT_ENVIRONMENT_NAME } from './otel-resource.js'
 export type { OtelResourceOptions, OtelAttributeValue } from './otel-resource.js'
+export { METRIC_NAMES } from './metric-names.js'
+export type { MetricName } from './metric-names.js'
 export {
   MegaMetrics,
   createMetrics,
@@ -56,13 +58,11 @@ export {
   getMetrics,
   renderPrometheus,
   shutdownMetrics,
-  METRIC_NAMES,
   DEFAULT_METER_NAME,
   DEFAULT_HISTOGRAM_BUCKETS,
 } from './metrics.js'
 export type {
   MetricsOptions,
-  MetricName,
   MetricLabels,
   InstrumentOptions,
   HistogramOptions,

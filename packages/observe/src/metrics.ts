@@ -14,29 +14,6 @@ export const DEFAULT_HISTOGRAM_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ] as const
 
-/**
- * The standard metrics every Mega package records, so dashboards work across apps. Names are
- * Prometheus-style and valid OpenTelemetry instrument names at once, so what the exporter renders is
- * exactly the name declared here. Units and labels are listed in the README.
- */
-export const METRIC_NAMES = {
-  httpRequests: 'mega_http_requests_total',
-  httpRequestDuration: 'mega_http_request_duration_seconds',
-  wsConnections: 'mega_ws_connections',
-  wsMessages: 'mega_ws_messages_total',
-  jobsStarted: 'mega_jobs_started_total',
-  jobsCompleted: 'mega_jobs_completed_total',
-  jobsFailed: 'mega_jobs_failed_total',
-  jobsRetried: 'mega_jobs_retried_total',
-  jobsDeadLettered: 'mega_jobs_dead_lettered_total',
-  jobDuration: 'mega_job_duration_seconds',
-  dbQueryDuration: 'mega_db_query_duration_seconds',
-  clusterWorkers: 'mega_cluster_workers',
-} as const
-
-/** One of the {@link METRIC_NAMES} values. */
-export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES]
-
 /** Label values of one measurement (`{ method: 'GET', status_code: 200 }`). */
 export type MetricLabels = Readonly<Record<string, string | number | boolean>>
 

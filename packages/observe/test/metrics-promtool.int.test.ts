@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import { mergeExpositions } from '../src/cluster-metrics.js'
-import { createMetrics, METRIC_NAMES, type MegaMetrics } from '../src/metrics.js'
+import { METRIC_NAMES } from '../src/metric-names.js'
+import { createMetrics, type MegaMetrics } from '../src/metrics.js'
 
 // Prometheus's own parser and linter: `promtool check metrics` (Debian package `prometheus`).
 // Nothing is installed here: without promtool the suite is skipped with a loud line, or fails

@@ -5,11 +5,11 @@ import {
   DEFAULT_HISTOGRAM_BUCKETS,
   getMetrics,
   initMetrics,
-  METRIC_NAMES,
   renderPrometheus,
   shutdownMetrics,
   type MegaMetrics,
 } from '../src/metrics.js'
+import { METRIC_NAMES } from '../src/metric-names.js'
 
 const open: MegaMetrics[] = []
 
