@@ -23,7 +23,7 @@ export type {
   ProblemDetails,
 } from './http/envelope.js'
 export type { HttpOptions } from './http/create-fastify.js'
-export { defineRoutes } from './router/define-routes.js'
+export { defineRoutes, action } from './router/define-routes.js'
 export { HTTP_METHODS } from './router/route-types.js'
 export type {
   HttpMethod,
@@ -58,3 +58,36 @@ export type { MegaConfig, MegaConfigInput } from './config/config-schema.js'
 export { env, loadEnvFile } from './config/env.js'
 export { loadConfig, CONFIG_FILES } from './config/load-config.js'
 export type { LoadConfigOptions } from './config/load-config.js'
+export { ADAPTER_KINDS } from './adapters/adapter-types.js'
+export type {
+  AdapterKind,
+  AdapterHealth,
+  MegaAdapter,
+  CacheAdapter,
+  CacheSetOptions,
+  LockAdapter,
+  LockHandle,
+  SessionAdapter,
+  BusAdapter,
+  BusMessage,
+} from './adapters/adapter-types.js'
+export { BaseAdapter, ADAPTER_STATES } from './adapters/base-adapter.js'
+export type { AdapterState } from './adapters/base-adapter.js'
+export {
+  DriverRegistry,
+  KNOWN_DRIVER_PACKAGES,
+  importFromRoot,
+} from './adapters/driver-registry.js'
+export type { DriverDefinition, DriverContext, DriverImporter } from './adapters/driver-registry.js'
+export { AdapterManager } from './adapters/adapter-manager.js'
+export type { AdapterConfig, AdapterManagerOptions } from './adapters/adapter-manager.js'
+export { memoryDriver } from './adapters/memory/memory-driver.js'
+export { MemoryCacheAdapter } from './adapters/memory/memory-cache.js'
+export { MemoryLockAdapter } from './adapters/memory/memory-lock.js'
+export { MemorySessionAdapter } from './adapters/memory/memory-session.js'
+export { MemoryBusAdapter, subjectMatches } from './adapters/memory/memory-bus.js'
+export type { MemoryOptions } from './adapters/memory/memory-options.js'
+export { MegaService, serviceNameFromFile } from './services/mega-service.js'
+export type { ServiceEntry } from './services/mega-service.js'
+export { boot, BOOT_STEPS, DEFAULT_DRAIN_TIMEOUT_MS } from './boot/boot.js'
+export type { BootOptions, BootStep, AppDefinition, MegaRuntime } from './boot/boot.js'

@@ -1,6 +1,7 @@
 import { MegaError } from '@mega/observe'
 import { joinPath } from '../router/define-routes.js'
 import type { RouteDefinition, RouteTable, WsRouteDefinition } from '../router/route-types.js'
+import { createServices, type MegaService, type ServiceEntry } from '../services/mega-service.js'
 import { createAppScope, type AppScope } from './app-scope.js'
 
 /** Options of one {@link MegaApp}. */
@@ -11,8 +12,11 @@ export interface MegaAppOptions {
   readonly prefix?: string
   /** Route tables from `defineRoutes`. */
   readonly routes?: RouteTable | readonly RouteTable[]
-  /** Services by name, reachable as `ctx.services.<name>`. */
-  readonly services?: Readonly<Record<string, unknown>>
+  /**
+   * Services by name, reachable as `ctx.services.<name>`: `MegaService` subclasses (created once with
+   * the app scope, started and stopped with the server) or ready objects.
+   */
+  readonly services?: Readonly<Record<string, ServiceEntry>>
   /** Connected adapters by alias, reachable as `ctx.db()`, `ctx.cache()`... */
   readonly adapters?: ReadonlyMap<string, unknown> | Readonly<Record<string, unknown>>
 }
@@ -25,6 +29,7 @@ export class MegaApp {
   readonly prefix: string
   readonly routes: readonly (RouteDefinition | WsRouteDefinition)[]
   readonly scope: AppScope
+  readonly #services: readonly MegaService[]
 
   constructor(options: MegaAppOptions = {}) {
     const name = options.name ?? 'main'
@@ -47,6 +52,22 @@ export class MegaApp {
       options.adapters instanceof Map
         ? options.adapters
         : new Map(Object.entries(options.adapters ?? {}))
-    this.scope = createAppScope(name, adapters, Object.freeze({ ...options.services }))
+    const services: Record<string, unknown> = {}
+    this.scope = createAppScope(name, adapters, services)
+    this.#services = createServices(this.scope, options.services ?? {}, services)
+    Object.freeze(services)
+  }
+
+  /** Starts the app's `MegaService`s in declaration order. */
+  async start(): Promise<void> {
+    for (const service of this.#services) await service.start()
+  }
+
+  /** Stops the app's `MegaService`s in reverse order; every one is tried. Resolves the failures. */
+  async stop(): Promise<unknown[]> {
+    const failures: unknown[] = []
+    for (const service of [...this.#services].reverse())
+      await service.stop().catch((err: unknown) => failures.push(err))
+    return failures
   }
 }

@@ -9,6 +9,7 @@ import type {
   RouteDefinition,
   RouteHandler,
   RouteOptions,
+  RouteSchema,
   RouteTable,
   WsRouteDefinition,
 } from './route-types.js'
@@ -177,4 +178,19 @@ export function defineRoutes(define: (r: RouteBuilder) => void): RouteTable {
   const routes: (RouteDefinition | WsRouteDefinition)[] = []
   define(new Builder(routes, { prefix: '/', before: [], namePrefix: '' }))
   return Object.freeze({ routes: Object.freeze(routes) })
+}
+
+/**
+ * One typed action of a resource controller: handler input types are inferred from `options.schema`.
+ *
+ * @example
+ * r.resource('notes', {
+ *   show: action({ schema: { params: z.object({ id: z.coerce.number() }) } }, (ctx) => find(ctx.params.id)),
+ * })
+ */
+export function action<S extends RouteSchema>(
+  options: RouteOptions<S>,
+  handler: RouteHandler<S>,
+): ResourceAction {
+  return { options, handler: handler as unknown as RouteHandler }
 }

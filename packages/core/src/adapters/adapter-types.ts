@@ -1,0 +1,79 @@
+/** The kinds of adapter an app can configure, as declared once. */
+export const ADAPTER_KINDS = ['db', 'cache', 'bus', 'lock', 'session'] as const
+
+/** One of {@link ADAPTER_KINDS}. */
+export type AdapterKind = (typeof ADAPTER_KINDS)[number]
+
+/** What an adapter's health check reports (the shape `@mega/observe` health checks expect). */
+export interface AdapterHealth {
+  readonly ok: boolean
+  readonly [key: string]: unknown
+}
+
+/**
+ * The contract every adapter keeps: connect, disconnect and a health check. Both lifecycle calls are
+ * idempotent; `disconnect` after a failed `connect` is safe.
+ */
+export interface MegaAdapter {
+  readonly kind: AdapterKind
+  readonly driver: string
+  readonly alias: string
+  connect(): Promise<void>
+  disconnect(): Promise<void>
+  health(): Promise<AdapterHealth>
+}
+
+/** Options of {@link CacheAdapter.set}. */
+export interface CacheSetOptions {
+  /** Time to live in milliseconds; none means no expiry. */
+  readonly ttlMs?: number
+}
+
+/** A key-value cache: JSON values, optional TTL, keys namespaced per app by the driver. */
+export interface CacheAdapter extends MegaAdapter {
+  get<T = unknown>(key: string): Promise<T | undefined>
+  set(key: string, value: unknown, options?: CacheSetOptions): Promise<void>
+  del(key: string): Promise<boolean>
+  has(key: string): Promise<boolean>
+}
+
+/** A held lock: release and extend need its token, so an expired holder never frees another's lock. */
+export interface LockHandle {
+  readonly key: string
+  readonly token: string
+  readonly expiresAt: number
+}
+
+/** Distributed (or in-process) locks with a TTL and token-checked release and extend. */
+export interface LockAdapter extends MegaAdapter {
+  /** Resolves the handle, or `null` when another holder has the key. */
+  acquire(key: string, ttlMs: number): Promise<LockHandle | null>
+  /** `true` when this handle still held the lock and released it. */
+  release(handle: LockHandle): Promise<boolean>
+  /** The renewed handle, or `null` when the lock was lost. */
+  extend(handle: LockHandle, ttlMs: number): Promise<LockHandle | null>
+}
+
+/** Server-side session storage with a TTL. */
+export interface SessionAdapter extends MegaAdapter {
+  get<T = Record<string, unknown>>(id: string): Promise<T | undefined>
+  set(id: string, data: Record<string, unknown>, ttlMs: number): Promise<void>
+  destroy(id: string): Promise<void>
+  touch(id: string, ttlMs: number): Promise<boolean>
+}
+
+/** A message from a bus subscription. */
+export interface BusMessage<T = unknown> {
+  readonly subject: string
+  readonly data: T
+}
+
+/** Publish/subscribe over subjects (`a.b`, with `*` for one token and `>` for the rest). */
+export interface BusAdapter extends MegaAdapter {
+  publish(subject: string, data: unknown): Promise<void>
+  /** Subscribes; resolves a function that unsubscribes. */
+  subscribe<T = unknown>(
+    subject: string,
+    handler: (message: BusMessage<T>) => unknown,
+  ): Promise<() => void>
+}

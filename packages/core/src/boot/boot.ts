@@ -1,0 +1,260 @@
+import { join, resolve } from 'node:path'
+import type { Logger } from 'pino'
+import {
+  MegaError,
+  MegaShutdown,
+  createHealth,
+  createLogger,
+  createMetrics,
+  initTracing,
+  shutdownTracing,
+  type HealthRegistry,
+  type MegaMetrics,
+  type ShutdownCoordinator,
+} from '@mega/observe'
+import { AdapterManager } from '../adapters/adapter-manager.js'
+import {
+  DriverRegistry,
+  importFromRoot,
+  type DriverDefinition,
+  type DriverImporter,
+} from '../adapters/driver-registry.js'
+import { memoryDriver } from '../adapters/memory/memory-driver.js'
+import { MegaApp } from '../app/mega-app.js'
+import { MegaServer } from '../app/mega-server.js'
+import type { MegaConfig, MegaConfigInput } from '../config/config-schema.js'
+import { defineConfig } from '../config/define-config.js'
+import { loadConfig } from '../config/load-config.js'
+import type { RouteTable } from '../router/route-types.js'
+import type { ServiceEntry } from '../services/mega-service.js'
+import { loadRouteFiles, loadServiceFiles, runtimeLoadsTypeScript } from './convention-loader.js'
+import { RequestDrain } from './drain.js'
+import { instrumentHttp, mountEndpoints } from './endpoints.js'
+
+/** The boot steps, in order, as named in a `MEGA_BOOT_FAILED` error. */
+export const BOOT_STEPS = [
+  'config',
+  'observability',
+  'adapters',
+  'apps',
+  'services',
+  'listen',
+] as const
+
+/** One of {@link BOOT_STEPS}. */
+export type BootStep = (typeof BOOT_STEPS)[number]
+
+/** How long `close()` waits for in-flight requests before it stops listening anyway. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000
+
+/** Routes and services given in code for one app, added to what its folder provides. */
+export interface AppDefinition {
+  readonly routes?: RouteTable | readonly RouteTable[]
+  readonly services?: Readonly<Record<string, ServiceEntry>>
+}
+
+/** Options of {@link boot}. */
+export interface BootOptions {
+  /** The project root (config file, `.env`, `apps/<name>/`). @default process.cwd() */
+  readonly root?: string
+  /** The configuration; when given, no config file is read. */
+  readonly config?: MegaConfigInput
+  /** Routes and services in code, by app name. */
+  readonly apps?: Readonly<Record<string, AppDefinition>>
+  /** Extra drivers besides the built-in `memory` one. */
+  readonly drivers?: readonly DriverDefinition[]
+  /** How driver packages (`@mega/db`...) are imported. @default from the root's node_modules */
+  readonly importer?: DriverImporter
+  /** The shutdown coordinator `close()` is registered with. @default MegaShutdown */
+  readonly shutdown?: ShutdownCoordinator
+  /** Install SIGTERM/SIGINT handlers (what `mega start` does). @default false */
+  readonly signals?: boolean
+  /** Listen on `server.host`/`server.port`. @default true */
+  readonly listen?: boolean
+  /**
+   * Load `.ts` files from `apps/<name>/` (routes, services). Node 20 cannot by itself; set this when a
+   * loader (tsx) or a test runner (vitest) runs the app. @default process.features.typescript
+   */
+  readonly typescript?: boolean
+  /** How long `close()` lets in-flight requests finish. @default 10000 */
+  readonly drainTimeoutMs?: number
+  /** A ready pino logger instead of one built from `config.logger`. */
+  readonly logger?: Logger
+}
+
+/** A booted Mega process: its parts, and `close()` for an orderly stop. */
+export interface MegaRuntime {
+  readonly config: MegaConfig
+  readonly server: MegaServer
+  readonly adapters: AdapterManager
+  readonly health: HealthRegistry
+  readonly metrics: MegaMetrics | undefined
+  readonly log: Logger
+  /** The base URL when listening. */
+  readonly url: string | undefined
+  /**
+   * Stops accepting (new requests get 503 while in-flight ones finish), stops services, disconnects
+   * adapters, flushes metrics and tracing. Idempotent.
+   */
+  close(): Promise<void>
+}
+
+type Cleanup = () => Promise<unknown>
+
+class Boot {
+  readonly cleanups: Cleanup[] = []
+  step: BootStep = 'config'
+
+  async run<T>(step: BootStep, fn: () => Promise<T> | T): Promise<T> {
+    this.step = step
+    return fn()
+  }
+
+  async unwind(): Promise<void> {
+    for (const cleanup of this.cleanups.splice(0).reverse()) await cleanup().catch(() => undefined)
+  }
+}
+
+async function resolveConfig(options: BootOptions, root: string): Promise<MegaConfig> {
+  return options.config === undefined ? loadConfig(root) : defineConfig(options.config)
+}
+
+function buildLogger(config: MegaConfig, given: Logger | undefined): Logger {
+  if (given !== undefined) return given
+  const { enabled, ...rest } = config.logger
+  return createLogger(enabled ? rest : false)
+}
+
+async function buildApps(
+  config: MegaConfig,
+  root: string,
+  options: BootOptions,
+  adapters: AdapterManager,
+): Promise<MegaApp[]> {
+  const apps: MegaApp[] = []
+  for (const app of config.apps) {
+    const dir = resolve(root, app.dir ?? join('apps', app.name))
+    const code = options.apps?.[app.name] ?? {}
+    const codeRoutes =
+      code.routes === undefined ? [] : 'routes' in code.routes ? [code.routes] : code.routes
+    const ts = options.typescript ?? runtimeLoadsTypeScript()
+    const routes = [...(await loadRouteFiles(dir, ts)), ...codeRoutes]
+    const services = { ...(await loadServiceFiles(dir, ts)), ...code.services }
+    apps.push(
+      new MegaApp({
+        name: app.name,
+        prefix: app.prefix,
+        routes,
+        services,
+        adapters: adapters.adapters,
+      }),
+    )
+  }
+  return apps
+}
+
+/**
+ * Boots a Mega process: config → logger, metrics, tracing → adapters (in parallel) → apps (routes
+ * and services, by convention from `apps/<name>/` and from `options.apps`) → health and metrics
+ * endpoints → services started → listen. A failure at any step closes what was already opened and
+ * throws `MEGA_BOOT_FAILED` naming the step.
+ *
+ * @example
+ * const runtime = await boot({ config: { server: { port: 3000 } }, apps: { main: { routes } } })
+ */
+export async function boot(options: BootOptions = {}): Promise<MegaRuntime> {
+  const root = resolve(options.root ?? process.cwd())
+  const b = new Boot()
+  try {
+    return await bootSteps(options, root, b)
+  } catch (err) {
+    await b.unwind()
+    const cause = err instanceof Error ? err.message : String(err)
+    throw new MegaError('MEGA_BOOT_FAILED', `Boot failed at step "${b.step}": ${cause}`, {
+      cause: err,
+      details: { step: b.step },
+      ...(MegaError.is(err) && err.issues !== undefined ? { issues: err.issues } : {}),
+    })
+  }
+}
+
+async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<MegaRuntime> {
+  const config = await b.run('config', () => resolveConfig(options, root))
+  const shutdown = options.shutdown ?? MegaShutdown
+  const drain = new RequestDrain()
+  const { log, metrics } = await b.run('observability', async () => {
+    const logger = buildLogger(config, options.logger)
+    const m = config.metrics.enabled
+      ? createMetrics({ serviceName: config.metrics.serviceName ?? config.name })
+      : undefined
+    if (m !== undefined) b.cleanups.push(() => m.shutdown())
+    if (config.tracing.enabled) {
+      const { enabled: _e, ...tracing } = config.tracing
+      await initTracing({ serviceName: config.name, ...tracing })
+      b.cleanups.push(() => shutdownTracing())
+    }
+    return { log: logger, metrics: m }
+  })
+  const health = createHealth({ isShuttingDown: () => drain.closing || shutdown.isShuttingDown() })
+  const adapters = await b.run('adapters', async () => {
+    const registry = new DriverRegistry(
+      [memoryDriver, ...(options.drivers ?? [])],
+      options.importer ?? importFromRoot(root),
+    )
+    const manager = new AdapterManager({ registry, app: config.name, health })
+    await manager.connectAll(config.adapters)
+    b.cleanups.push(() => manager.disconnectAll())
+    return manager
+  })
+  const server = await b.run('apps', async () => {
+    const apps = await buildApps(config, root, options, adapters)
+    const s = new MegaServer({
+      apps,
+      logger: log,
+      bodyLimit: config.server.bodyLimit,
+      trustProxy: config.server.trustProxy,
+      ...(config.production === undefined ? {} : { production: config.production }),
+    })
+    drain.install(s.fastify)
+    if (metrics !== undefined) instrumentHttp(s.fastify, metrics)
+    mountEndpoints(
+      s.fastify,
+      { ...config.health, ...(config.metrics.enabled ? { metricsPath: config.metrics.path } : {}) },
+      health,
+      metrics,
+    )
+    await s.fastify.ready()
+    return s
+  })
+  await b.run('services', async () => {
+    for (const app of server.apps) {
+      await app.start()
+      b.cleanups.push(() => app.stop())
+    }
+  })
+  // Registered last so it runs first on close: refuse new requests, finish in-flight, stop listening;
+  // then services and adapters.
+  b.cleanups.push(async () => {
+    await drain.close(options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS)
+    await server.close()
+  })
+  const url = await b.run('listen', () =>
+    options.listen === false
+      ? undefined
+      : server.listen({ port: config.server.port, host: config.server.host }),
+  )
+  const cleanups = b.cleanups.splice(0)
+  let closed: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      shutdown.unregister(`mega:${config.name}`)
+      for (const cleanup of cleanups.reverse())
+        await cleanup().catch((err: unknown) => log.error({ err }, 'close step failed'))
+    })()
+    return closed
+  }
+  shutdown.register(`mega:${config.name}`, close)
+  if (options.signals === true) shutdown.setupSignals()
+  log.info({ url, apps: config.apps.map((a) => a.name) }, 'mega started')
+  return { config, server, adapters, health, metrics, log, url, close }
+}

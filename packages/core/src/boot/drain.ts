@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { sendFailure } from '../http/error-handler.js'
+
+/** Tracks requests in flight; once closing, answers new ones 503 and resolves when the rest finish. */
+export class RequestDrain {
+  #closing = false
+  readonly #inFlight = new WeakSet<FastifyRequest>()
+  #count = 0
+  #drained: (() => void) | undefined
+
+  get closing(): boolean {
+    return this.#closing
+  }
+
+  install(fastify: FastifyInstance): void {
+    fastify.addHook('onRequest', (request, reply, done) => {
+      if (!this.#closing) {
+        this.#inFlight.add(request)
+        this.#count += 1
+        return done()
+      }
+      void reply.header('connection', 'close')
+      void sendFailure(
+        {
+          statusCode: 503,
+          code: 'MEGA_UNAVAILABLE',
+          message: 'Shutting down: retry on another instance.',
+          unexpected: false,
+        },
+        request,
+        reply,
+      )
+    })
+    fastify.addHook('onResponse', (request, _reply, done) => {
+      if (this.#inFlight.delete(request)) this.#count -= 1
+      if (this.#count === 0) this.#drained?.()
+      done()
+    })
+  }
+
+  /** Starts refusing new requests and resolves when none is in flight, or after `timeoutMs`. */
+  async close(timeoutMs: number): Promise<void> {
+    this.#closing = true
+    if (this.#count === 0) return
+    let timer: NodeJS.Timeout | undefined
+    await new Promise<void>((resolve) => {
+      this.#drained = resolve
+      timer = setTimeout(resolve, timeoutMs)
+    })
+    clearTimeout(timer)
+  }
+}

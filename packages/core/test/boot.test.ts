@@ -1,0 +1,217 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createShutdown, MegaError, type ShutdownCoordinator } from '@mega/observe'
+import {
+  BaseAdapter,
+  MegaService,
+  boot,
+  defineRoutes,
+  type AdapterHealth,
+  type DriverDefinition,
+  type MegaRuntime,
+} from '../src/index.js'
+
+const runtimes: MegaRuntime[] = []
+afterEach(async () => {
+  await Promise.all(runtimes.splice(0).map((r) => r.close()))
+})
+
+function fakeShutdown(): { shutdown: ShutdownCoordinator; exit: ReturnType<typeof vi.fn> } {
+  const exit = vi.fn()
+  return {
+    shutdown: createShutdown({
+      process: { on: () => undefined, removeListener: () => undefined, exit },
+    }),
+    exit,
+  }
+}
+
+class TestDb extends BaseAdapter {
+  readonly kind = 'db' as const
+  static events: string[] = []
+  protected async _connect(): Promise<void> {
+    if (this.alias === 'broken') throw new Error('connection refused')
+    TestDb.events.push(`connect ${this.alias}`)
+  }
+  protected async _disconnect(): Promise<void> {
+    TestDb.events.push(`disconnect ${this.alias}`)
+  }
+  protected override async _health(): Promise<AdapterHealth> {
+    return { ok: true }
+  }
+}
+
+const testDriver: DriverDefinition = {
+  name: 'testdb',
+  kinds: ['db'],
+  create: ({ alias }) => new TestDb('testdb', alias),
+}
+
+class CounterService extends MegaService {
+  count = 0
+  override async start(): Promise<void> {
+    TestDb.events.push('start counter')
+  }
+  override async stop(): Promise<void> {
+    TestDb.events.push('stop counter')
+  }
+  hit(): number {
+    this.count += 1
+    return this.count
+  }
+}
+
+let release: () => void = () => undefined
+const routes = defineRoutes((r) => {
+  r.get('/count', (ctx) => ({
+    n: (ctx.services.counter as CounterService).hit(),
+    db: ctx.db<TestDb>().alias,
+  }))
+  r.get('/slow', async () => {
+    await new Promise<void>((resolve) => (release = resolve))
+    return { done: true }
+  })
+})
+
+async function start(extra: Record<string, unknown> = {}): Promise<MegaRuntime> {
+  const { shutdown } = fakeShutdown()
+  const runtime = await boot({
+    config: {
+      name: 'test',
+      logger: false,
+      adapters: { db: { driver: 'testdb' }, cache: { driver: 'memory' } },
+      ...extra,
+    },
+    apps: { main: { routes, services: { counter: CounterService } } },
+    drivers: [testDriver],
+    shutdown,
+    listen: false,
+    importer: () => Promise.resolve(undefined),
+  })
+  runtimes.push(runtime)
+  return runtime
+}
+
+describe('boot', () => {
+  it('connects adapters, starts services and serves routes with ctx.services and ctx.db()', async () => {
+    TestDb.events = []
+    const runtime = await start()
+    expect((await runtime.server.inject('/count')).json()).toEqual({
+      ok: true,
+      data: { n: 1, db: 'db' },
+    })
+    expect((await runtime.server.inject('/count')).json().data.n).toBe(2)
+    expect(TestDb.events).toEqual(['connect db', 'start counter'])
+  })
+
+  it('answers liveness and readiness, readiness listing each adapter', async () => {
+    const runtime = await start()
+    const live = await runtime.server.inject('/health/live')
+    expect(live.statusCode).toBe(200)
+    const ready = await runtime.server.inject('/health/ready')
+    expect(ready.statusCode).toBe(200)
+    expect(Object.keys(ready.json<{ data: { checks: object } }>().data.checks).sort()).toEqual([
+      'adapter:cache',
+      'adapter:db',
+    ])
+  })
+
+  it('serves Prometheus text with HTTP metrics when metrics are enabled', async () => {
+    const runtime = await start({ metrics: { enabled: true, serviceName: 'boot-test' } })
+    await runtime.server.inject('/count')
+    const res = await runtime.server.inject('/metrics')
+    expect(res.headers['content-type']).toContain('text/plain')
+    expect(res.body).toMatch(/mega_http_requests_total\{[^}]*route="\/count"[^}]*\} 1/)
+    expect(res.body).toContain('mega_http_request_duration_seconds_bucket')
+  })
+
+  it('closes in order: new requests get 503 while in-flight ones finish, then services, then adapters', async () => {
+    TestDb.events = []
+    const runtime = await start()
+    const slow = runtime.server.inject('/slow')
+    await vi.waitFor(() => expect(release).not.toBe(undefined))
+    await new Promise((r) => setTimeout(r, 10))
+    const closing = runtime.close()
+    const rejected = await runtime.server.inject('/count')
+    expect(rejected.statusCode).toBe(503)
+    expect(rejected.json().error.code).toBe('MEGA_UNAVAILABLE')
+    expect((await runtime.server.inject('/health/ready')).statusCode).toBe(503)
+    release()
+    expect((await slow).json()).toEqual({ ok: true, data: { done: true } })
+    await closing
+    expect(TestDb.events).toEqual(['connect db', 'start counter', 'stop counter', 'disconnect db'])
+    await runtime.close()
+    expect(TestDb.events.filter((e) => e.startsWith('disconnect'))).toHaveLength(1)
+  })
+
+  it('registers close with the shutdown coordinator, so a signal closes the runtime', async () => {
+    TestDb.events = []
+    const { shutdown, exit } = fakeShutdown()
+    const runtime = await boot({
+      config: { name: 'sig', logger: false, adapters: { db: { driver: 'testdb' } } },
+      drivers: [testDriver],
+      shutdown,
+      listen: false,
+    })
+    expect(shutdown.registeredCount()).toBe(1)
+    await shutdown.now({ signal: 'SIGTERM', exitCode: 0 })
+    expect(TestDb.events).toContain('disconnect db')
+    expect(exit).toHaveBeenCalledWith(0)
+    await runtime.close()
+  })
+
+  it('reports a config with three mistakes in one error, before anything connects', async () => {
+    TestDb.events = []
+    const error = await boot({
+      config: {
+        server: { port: -1 },
+        logger: { level: 'loud' },
+        adapters: { db: { driver: '' } },
+      } as never,
+      drivers: [testDriver],
+      listen: false,
+    }).catch((e: unknown) => e)
+    expect(MegaError.is(error, 'MEGA_BOOT_FAILED')).toBe(true)
+    expect((error as MegaError).details).toEqual({ step: 'config' })
+    expect((error as MegaError).issues).toHaveLength(3)
+    expect(TestDb.events).toEqual([])
+  })
+
+  it('closes what it opened and names the step when an adapter cannot connect', async () => {
+    TestDb.events = []
+    const { shutdown } = fakeShutdown()
+    const error = await boot({
+      config: {
+        logger: false,
+        adapters: { db: { driver: 'testdb' }, broken: { driver: 'testdb' } },
+      },
+      drivers: [testDriver],
+      shutdown,
+      listen: false,
+    }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'MEGA_BOOT_FAILED', details: { step: 'adapters' } })
+    expect((error as Error).message).toMatch(/step "adapters".*broken \(connection refused\)/)
+    expect(TestDb.events).toEqual(['connect db', 'disconnect db'])
+    expect(shutdown.registeredCount()).toBe(0)
+  })
+
+  it('names the package to install for a driver whose package is missing', async () => {
+    const error = await boot({
+      config: { logger: false, adapters: { db: { driver: 'postgres' } } },
+      listen: false,
+      importer: () => Promise.resolve(undefined),
+    }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'MEGA_BOOT_FAILED', details: { step: 'adapters' } })
+    expect((error as Error).message).toContain('pnpm add @mega/db')
+  })
+
+  it('loads routes and *-service files by convention from apps/<name>/ and listens on a real socket', async () => {
+    const root = new URL('./fixtures/convention-app', import.meta.url).pathname
+    const { shutdown } = fakeShutdown()
+    const runtime = await boot({ root, shutdown })
+    runtimes.push(runtime)
+    expect(runtime.config.name).toBe('fixture')
+    expect(Object.keys(runtime.server.apps[0]?.scope.services ?? {})).toEqual(['greeter'])
+    const res = await fetch(`${runtime.url}/hello`)
+    expect(await res.json()).toEqual({ ok: true, data: { greeting: 'hello, file' } })
+  })
+})
