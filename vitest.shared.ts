@@ -11,7 +11,10 @@ export const SOURCE_CONDITION = '@mega/source'
  */
 export function defineMegaProject(dir: string, overrides: UserWorkspaceConfig['test'] = {}) {
   const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as { name?: string }
-  const conditions = [SOURCE_CONDITION, 'node', 'import', 'default']
+  // Only our source condition on top of Vite's own: 'module' would load ESM builds some packages
+  // cannot run (@opentelemetry/api), and 'import' would reach Node through --conditions and make
+  // CommonJS packages require() ESM files (pg → pg-pool).
+  const conditions = [SOURCE_CONDITION, 'node', 'development|production']
   return defineProject({
     root: dir,
     resolve: { conditions },

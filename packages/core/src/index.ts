@@ -91,3 +91,36 @@ export { MegaService, serviceNameFromFile } from './services/mega-service.js'
 export type { ServiceEntry } from './services/mega-service.js'
 export { boot, BOOT_STEPS, DEFAULT_DRAIN_TIMEOUT_MS } from './boot/boot.js'
 export type { BootOptions, BootStep, AppDefinition, MegaRuntime } from './boot/boot.js'
+export { REQUEST_PHASES, HOOK_PHASES } from './pipeline/request-pipeline.js'
+export type {
+  RequestPhase,
+  HookPhase,
+  PhaseHookMap,
+  ResponseInfo,
+} from './pipeline/request-pipeline.js'
+export { definePlugin, orderPlugins } from './plugins/define-plugin.js'
+export type { MegaPlugin, PluginApi } from './plugins/define-plugin.js'
+export {
+  CLUSTER_READY_MESSAGE,
+  CLUSTER_SHUTDOWN_MESSAGE,
+  DEFAULT_CLUSTER_GRACE_PERIOD_MS,
+  DEFAULT_MAX_RAPID_RESPAWN,
+  DEFAULT_MIN_RESPAWN_INTERVAL_MS,
+  DEFAULT_WORKER_READY_TIMEOUT_MS,
+  MegaCluster,
+  ROLLING_RESTART_STATUSES,
+  createCluster,
+  onClusterShutdown,
+} from './cluster/mega-cluster.js'
+export type {
+  ClusterLogger,
+  ClusterModule,
+  ClusterProcess,
+  ClusterTimers,
+  ClusterWorker,
+  ClusterWorkerProcess,
+  MegaClusterConfig,
+  RollingRestartOptions,
+  RollingRestartResult,
+  RollingRestartStatus,
+} from './cluster/mega-cluster.js'

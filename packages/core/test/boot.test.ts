@@ -215,3 +215,52 @@ describe('boot', () => {
     expect(await res.json()).toEqual({ ok: true, data: { greeting: 'hello, file' } })
   })
 })
+
+describe('boot as a cluster worker', () => {
+  it('serves requests arriving while closing with connection: close instead of 503', async () => {
+    const { shutdown } = fakeShutdown()
+    const runtime = await boot({
+      config: { name: 'worker', logger: false },
+      apps: { main: { routes } },
+      shutdown,
+      listen: false,
+      clusterWorker: true,
+    })
+    runtimes.push(runtime)
+    const slow = runtime.server.inject('/slow')
+    await new Promise((r) => setTimeout(r, 10))
+    const closing = runtime.close()
+    const during = await runtime.server.inject('/health/live')
+    expect(during.statusCode).toBe(200)
+    expect(during.headers.connection).toBe('close')
+    release()
+    expect((await slow).statusCode).toBe(200)
+    await closing
+  })
+
+  it('shuts down through the coordinator on the cluster shutdown message', async () => {
+    const { shutdown, exit } = fakeShutdown()
+    const listeners: ((m: unknown) => void)[] = []
+    const on = vi.spyOn(process, 'on').mockImplementation(((
+      event: string,
+      fn: (m: unknown) => void,
+    ) => {
+      if (event === 'message') listeners.push(fn)
+      return process
+    }) as typeof process.on)
+    try {
+      const runtime = await boot({
+        config: { name: 'w2', logger: false },
+        shutdown,
+        listen: false,
+        clusterWorker: true,
+      })
+      runtimes.push(runtime)
+      expect(listeners).toHaveLength(1)
+      listeners[0]?.({ type: 'mega:cluster:shutdown' })
+      await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(0))
+    } finally {
+      on.mockRestore()
+    }
+  })
+})

@@ -1,2 +1,119 @@
-// @mega/db: not yet implemented. The public API will be named here explicitly.
-export {}
+export { DB_ERROR_CODES, DB_ERROR_STATUS, dbError } from './errors.js'
+export type { DbErrorCode } from './errors.js'
+export { megaDrivers } from './drivers.js'
+
+// SQL
+export { SQL_DIALECTS } from './sql/sql-types.js'
+export type { SqlDialect, SqlDatabase, SqlDbAdapter } from './sql/sql-types.js'
+export { MegaSqlAdapter, sqlError, mapSqlError } from './sql/sql-adapter.js'
+export type {
+  SqlAdapterSeams,
+  SqlErrorCode,
+  SqlErrorFacts,
+  SqlErrorClassifier,
+} from './sql/sql-adapter.js'
+export { postgresDriver, mariaDriver, sqliteDriver } from './sql/sql-drivers.js'
+export { PostgresAdapter } from './sql/postgres/postgres-adapter.js'
+export type { PostgresAdapterSeams } from './sql/postgres/postgres-adapter.js'
+export {
+  postgresOptionsSchema,
+  DEFAULT_SQL_POOL_MAX,
+  DEFAULT_SQL_CONNECTION_TIMEOUT_MS,
+  DEFAULT_SQL_IDLE_TIMEOUT_MS,
+} from './sql/postgres/postgres-options.js'
+export type { PostgresOptions, ResolvedPostgresOptions } from './sql/postgres/postgres-options.js'
+export { mapPostgresError } from './sql/postgres/postgres-error-mapper.js'
+export { MariaAdapter } from './sql/maria/maria-adapter.js'
+export type { MariaAdapterSeams } from './sql/maria/maria-adapter.js'
+export { mariaOptionsSchema } from './sql/maria/maria-options.js'
+export type { MariaOptions, ResolvedMariaOptions } from './sql/maria/maria-options.js'
+export { mapMariaError } from './sql/maria/maria-error-mapper.js'
+export { SqliteAdapter } from './sql/sqlite/sqlite-adapter.js'
+export type { SqliteAdapterSeams } from './sql/sqlite/sqlite-adapter.js'
+export {
+  sqliteOptionsSchema,
+  DEFAULT_SQLITE_FILENAME,
+  DEFAULT_SQLITE_BUSY_TIMEOUT_MS,
+} from './sql/sqlite/sqlite-options.js'
+export type { SqliteOptions, ResolvedSqliteOptions } from './sql/sqlite/sqlite-options.js'
+export { mapSqliteError } from './sql/sqlite/sqlite-error-mapper.js'
+
+// Mongo
+export { MegaMongoAdapter } from './mongo/mongo-adapter.js'
+export type { MongoDatabase, MongoDbAdapter, MongoAdapterSeams } from './mongo/mongo-adapter.js'
+export { mongoDriver } from './mongo/mongo-driver.js'
+export {
+  mongoOptionsSchema,
+  DEFAULT_MONGO_MAX_POOL_SIZE,
+  DEFAULT_MONGO_SERVER_SELECTION_TIMEOUT_MS,
+} from './mongo/mongo-options.js'
+export type { MongoAdapterConfig, ResolvedMongoOptions } from './mongo/mongo-options.js'
+export { mapMongoError } from './mongo/mongo-error-mapper.js'
+export { toMongoFilter, toMongoSort } from './mongo/mongo-filter.js'
+
+// Key-value
+export { redisDriver, fileDriver } from './kv/kv-drivers.js'
+export { RedisKvAdapter, createRedisClient } from './kv/redis/redis-client.js'
+export { RedisCacheAdapter } from './kv/redis/redis-cache-adapter.js'
+export { RedisSessionAdapter } from './kv/redis/redis-session-adapter.js'
+export { RedisLockAdapter } from './kv/redis/redis-lock-adapter.js'
+export {
+  redisOptionsSchema,
+  DEFAULT_REDIS_KEY_PREFIX,
+  DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
+} from './kv/redis/redis-options.js'
+export type { RedisOptions, RedisOptionsInput } from './kv/redis/redis-options.js'
+export { FileStore, FileKvAdapter } from './kv/file/file-store.js'
+export type { FileEnvelope } from './kv/file/file-store.js'
+export { FileCacheAdapter } from './kv/file/file-cache-adapter.js'
+export { FileSessionAdapter } from './kv/file/file-session-adapter.js'
+export {
+  fileOptionsSchema,
+  DEFAULT_FILE_CACHE_DIR,
+  DEFAULT_FILE_SESSION_DIR,
+  DEFAULT_FILE_SWEEP_INTERVAL_MS,
+} from './kv/file/file-options.js'
+export type { FileOptions, FileOptionsInput } from './kv/file/file-options.js'
+export { DEFAULT_KV_APP, MAX_KV_KEY_LENGTH } from './kv/kv-input.js'
+export type { KvScope, KvClock } from './kv/kv-input.js'
+
+// Models and CRUD
+export { col, COLUMN_TYPES, ID_STRATEGIES, REFERENTIAL_ACTIONS, Column } from './model/column.js'
+export type {
+  ColumnType,
+  IdStrategy,
+  ReferentialAction,
+  ColumnSpec,
+  SqlDefault,
+  AnyColumn,
+} from './model/column.js'
+export { defineModel, AUTOMATIC_COLUMNS } from './model/define-model.js'
+export type { Model, AnyModel } from './model/define-model.js'
+export type {
+  ColumnMap,
+  ModelOptions,
+  ModelIndex,
+  SelectOf,
+  InsertOf,
+  UpdateOf,
+  IdField,
+} from './model/model-types.js'
+export { ModelCrud, createCrud } from './crud/model-crud.js'
+export type {
+  CrudOptions,
+  ListQuery,
+  PageQuery,
+  CursorQuery,
+  Page,
+  CursorPage,
+  ReadOptions,
+} from './crud/model-crud.js'
+export { FILTER_OPERATORS } from './crud/filter-types.js'
+export type {
+  FilterOperator,
+  FilterScalar,
+  FilterCondition,
+  FieldFilter,
+  ModelFilter,
+  SortSpec,
+} from './crud/filter-types.js'

@@ -2,6 +2,8 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { MegaError } from '@mega/observe'
 import { createFastify, type HttpOptions } from '../http/create-fastify.js'
 import { mountRoute } from '../router/compile-route.js'
+import { RequestPipeline, type HookPhase, type PhaseHookMap } from '../pipeline/request-pipeline.js'
+import { PluginHost, type MegaPlugin } from '../plugins/define-plugin.js'
 import { joinPath } from '../router/define-routes.js'
 import type { RouteDefinition, RouteSchema, WsRouteDefinition } from '../router/route-types.js'
 import { MegaApp, type MegaAppOptions } from './mega-app.js'
@@ -21,6 +23,8 @@ export interface RouteInfo {
 /** Options of {@link MegaServer}. */
 export interface MegaServerOptions extends HttpOptions {
   readonly apps: readonly MegaApp[]
+  /** Plugins, set up in dependency order at `ready()`, torn down in reverse at `close()`. */
+  readonly plugins?: readonly MegaPlugin[]
 }
 
 /** Where {@link MegaServer.listen} listens. */
@@ -83,6 +87,9 @@ export class MegaServer {
   readonly fastify: FastifyInstance
   readonly apps: readonly MegaApp[]
   readonly #routes: readonly RouteInfo[]
+  readonly #pipeline = new RequestPipeline()
+  readonly #plugins: PluginHost
+  #ready: Promise<void> | undefined
 
   constructor(options: MegaServerOptions) {
     checkUnique(options.apps)
@@ -96,7 +103,11 @@ export class MegaServer {
       )
     }
     this.apps = Object.freeze([...options.apps])
-    this.fastify = createFastify(options)
+    this.#plugins = new PluginHost(options.plugins ?? [])
+    this.fastify = createFastify(options, (error, request, reply) =>
+      this.#pipeline.runOnError(error, request, reply),
+    )
+    this.#pipeline.install(this.fastify)
     this.#routes = Object.freeze(this.apps.flatMap((app) => app.routes.map((r) => info(app, r))))
     for (const app of this.apps) this.#mount(app)
   }
@@ -106,7 +117,8 @@ export class MegaServer {
     void this.fastify.register(
       (instance, _opts, done) => {
         for (const route of app.routes)
-          if (route.kind === 'http') mountRoute(instance, route, app.scope)
+          if (route.kind === 'http')
+            mountRoute(instance, route, app.scope, (rq, rp) => this.#pipeline.context(rq, rp))
         done()
       },
       { prefix },
@@ -118,24 +130,55 @@ export class MegaServer {
     return this.#routes
   }
 
-  /** Sends a request without a socket (Fastify's `inject`). */
-  inject(options: InjectOptions | string): Promise<LightMyRequestResponse> {
+  /** Adds a hook to a request phase (what plugins do through their `api.hook`). */
+  hook<P extends HookPhase>(phase: P, hook: PhaseHookMap[P]): this {
+    this.#pipeline.add(phase, hook)
+    return this
+  }
+
+  /** Plugin names in setup order. */
+  get plugins(): string[] {
+    return this.#plugins.order
+  }
+
+  /** Sets the plugins up (in dependency order) and compiles every route; once. */
+  ready(): Promise<void> {
+    this.#ready ??= (async () => {
+      await this.#plugins.setupAll((plugin) => ({
+        name: plugin.name,
+        hook: (phase, hook) => this.#pipeline.add(phase, hook),
+        fastify: this.fastify,
+        log: this.fastify.log.child({ plugin: plugin.name }),
+      }))
+      await this.fastify.ready()
+    })()
+    return this.#ready
+  }
+
+  /** Sends a request without a socket (Fastify's `inject`), after `ready()`. */
+  async inject(options: InjectOptions | string): Promise<LightMyRequestResponse> {
+    await this.ready()
     return this.fastify.inject(options)
   }
 
   /** Listens on a real socket; resolves with the base URL (e.g. `http://127.0.0.1:41234`). */
   async listen(options: ListenOptions = {}): Promise<string> {
+    await this.ready()
     return this.fastify.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })
   }
 
-  /** Stops accepting connections and closes the server. */
+  /** Stops accepting connections, closes the server, then tears the plugins down in reverse. */
   async close(): Promise<void> {
     await this.fastify.close()
+    await this.#plugins.teardownAll()
   }
 }
 
 /** Options of {@link createApp}: one app plus its server's HTTP options. */
-export interface CreateAppOptions extends MegaAppOptions, HttpOptions {}
+export interface CreateAppOptions extends MegaAppOptions, HttpOptions {
+  /** Plugins, as for {@link MegaServer}. */
+  readonly plugins?: readonly MegaPlugin[]
+}
 
 /**
  * Code-first Mega without file conventions: one app on its own server.

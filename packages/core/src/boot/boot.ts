@@ -1,3 +1,4 @@
+import cluster from 'node:cluster'
 import { join, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import {
@@ -27,8 +28,10 @@ import { defineConfig } from '../config/define-config.js'
 import { loadConfig } from '../config/load-config.js'
 import type { RouteTable } from '../router/route-types.js'
 import type { ServiceEntry } from '../services/mega-service.js'
+import type { MegaPlugin } from '../plugins/define-plugin.js'
 import { loadRouteFiles, loadServiceFiles, runtimeLoadsTypeScript } from './convention-loader.js'
 import { RequestDrain } from './drain.js'
+import { onClusterShutdown } from '../cluster/mega-cluster.js'
 import { instrumentHttp, mountEndpoints } from './endpoints.js'
 
 /** The boot steps, in order, as named in a `MEGA_BOOT_FAILED` error. */
@@ -61,6 +64,8 @@ export interface BootOptions {
   readonly config?: MegaConfigInput
   /** Routes and services in code, by app name. */
   readonly apps?: Readonly<Record<string, AppDefinition>>
+  /** Plugins, set up in dependency order before the server starts, torn down in reverse at close. */
+  readonly plugins?: readonly MegaPlugin[]
   /** Extra drivers besides the built-in `memory` one. */
   readonly drivers?: readonly DriverDefinition[]
   /** How driver packages (`@mega/db`...) are imported. @default from the root's node_modules */
@@ -76,6 +81,11 @@ export interface BootOptions {
    * loader (tsx) or a test runner (vitest) runs the app. @default process.features.typescript
    */
   readonly typescript?: boolean
+  /**
+   * Run as a cluster worker: close on the cluster's shutdown message, and while closing serve requests
+   * on open connections with `connection: close` rather than 503. @default cluster.isWorker
+   */
+  readonly clusterWorker?: boolean
   /** How long `close()` lets in-flight requests finish. @default 10000 */
   readonly drainTimeoutMs?: number
   /** A ready pino logger instead of one built from `config.logger`. */
@@ -181,7 +191,8 @@ export async function boot(options: BootOptions = {}): Promise<MegaRuntime> {
 async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<MegaRuntime> {
   const config = await b.run('config', () => resolveConfig(options, root))
   const shutdown = options.shutdown ?? MegaShutdown
-  const drain = new RequestDrain()
+  const inCluster = options.clusterWorker ?? cluster.isWorker
+  const drain = new RequestDrain(!inCluster)
   const { log, metrics } = await b.run('observability', async () => {
     const logger = buildLogger(config, options.logger)
     const m = config.metrics.enabled
@@ -211,8 +222,10 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
     const s = new MegaServer({
       apps,
       logger: log,
+      plugins: options.plugins ?? [],
       bodyLimit: config.server.bodyLimit,
       trustProxy: config.server.trustProxy,
+      closeIdleConnections: !inCluster,
       ...(config.production === undefined ? {} : { production: config.production }),
     })
     drain.install(s.fastify)
@@ -223,7 +236,7 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
       health,
       metrics,
     )
-    await s.fastify.ready()
+    await s.ready()
     return s
   })
   await b.run('services', async () => {
@@ -254,6 +267,10 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
     return closed
   }
   shutdown.register(`mega:${config.name}`, close)
+  // The cluster's shutdown message is a worker's SIGTERM: every shutdown hook, this close among them,
+  // then exit 0 (the primary forks the replacement).
+  if (inCluster)
+    onClusterShutdown(process, () => shutdown.now({ signal: 'cluster-shutdown', exitCode: 0 }))
   if (options.signals === true) shutdown.setupSignals()
   log.info({ url, apps: config.apps.map((a) => a.name) }, 'mega started')
   return { config, server, adapters, health, metrics, log, url, close }

@@ -1,9 +1,19 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { sendFailure } from '../http/error-handler.js'
 
-/** Tracks requests in flight; once closing, answers new ones 503 and resolves when the rest finish. */
+/**
+ * Tracks requests in flight; once closing, resolves when they finish. New requests are answered 503
+ * (`refuse`, for a process behind a load balancer that stops routing to it) or served with
+ * `connection: close` (a cluster worker: its siblings take the next connection, nothing is dropped).
+ */
 export class RequestDrain {
   #closing = false
+  readonly #refuse: boolean
+
+  constructor(refuse = true) {
+    this.#refuse = refuse
+  }
+
   readonly #inFlight = new WeakSet<FastifyRequest>()
   #count = 0
   #drained: (() => void) | undefined
@@ -14,12 +24,12 @@ export class RequestDrain {
 
   install(fastify: FastifyInstance): void {
     fastify.addHook('onRequest', (request, reply, done) => {
-      if (!this.#closing) {
+      if (this.#closing) void reply.header('connection', 'close')
+      if (!this.#closing || !this.#refuse) {
         this.#inFlight.add(request)
         this.#count += 1
         return done()
       }
-      void reply.header('connection', 'close')
       void sendFailure(
         {
           statusCode: 503,

@@ -13,6 +13,11 @@ export interface HttpOptions {
   readonly bodyLimit?: number
   /** Trust `X-Forwarded-*` headers from a proxy. @default false */
   readonly trustProxy?: boolean
+  /**
+   * Close idle keep-alive connections at close. A cluster worker leaves them to end on their own,
+   * since a client racing a request onto one would see a reset. @default true
+   */
+  readonly closeIdleConnections?: boolean
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/
@@ -31,13 +36,17 @@ function isLoggerInstance(value: unknown): value is FastifyServerOptions['logger
 }
 
 /** Builds the Fastify instance: request ids, Ajv settings, the envelope for every failure. */
-export function createFastify(options: HttpOptions = {}): FastifyInstance {
+export function createFastify(
+  options: HttpOptions = {},
+  onError?: Parameters<typeof installErrorHandling>[2],
+): FastifyInstance {
   const production = options.production ?? process.env.NODE_ENV === 'production'
   const logger = options.logger ?? false
   const fastify = Fastify({
     ...(isLoggerInstance(logger) ? { loggerInstance: logger } : { logger }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
     trustProxy: options.trustProxy ?? false,
+    forceCloseConnections: options.closeIdleConnections === false ? false : 'idle',
     requestIdHeader: false,
     genReqId: (req) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
     ajv: {
@@ -53,6 +62,6 @@ export function createFastify(options: HttpOptions = {}): FastifyInstance {
     void reply.header(REQUEST_ID_HEADER, request.id)
     done()
   })
-  installErrorHandling(fastify, production)
+  installErrorHandling(fastify, production, onError)
   return fastify
 }

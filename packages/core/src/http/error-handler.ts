@@ -40,8 +40,13 @@ export function sendFailure(
 }
 
 /** Installs the error and not-found handlers that turn every failure into the envelope. */
-export function installErrorHandling(fastify: FastifyInstance, production: boolean): void {
-  fastify.setErrorHandler((error: FastifyError, request, reply) => {
+export function installErrorHandling(
+  fastify: FastifyInstance,
+  production: boolean,
+  onError?: (error: unknown, request: FastifyRequest, reply: FastifyReply) => Promise<void>,
+): void {
+  fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (onError !== undefined) await onError(error, request, reply)
     const failure = toHttpFailure(error, production)
     if (failure.unexpected) request.log.error({ err: error }, 'request failed')
     else

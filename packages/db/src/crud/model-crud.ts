@@ -1,0 +1,409 @@
+import type { Expression, Kysely, SqlBool } from 'kysely'
+import type { z } from 'zod'
+import { MegaError, type MegaIssue } from '@mega/observe'
+import { ValidationError } from '@mega/core'
+import { dbError } from '../errors.js'
+import { AUTOMATIC_COLUMNS, type AnyModel } from '../model/define-model.js'
+import type { SqlDatabase } from '../sql/sql-types.js'
+import { decodeCursor, encodeCursor } from './cursor.js'
+import type { ModelFilter, SortSpec } from './filter-types.js'
+import { newId } from './ids.js'
+import {
+  invalidQuery,
+  parseFilter,
+  parsePaging,
+  parseSort,
+  type Condition,
+} from './query-validation.js'
+import { rowFromDb, rowToDb } from './sql-values.js'
+import { afterCursor, whereAll, type AnyDB, type EB } from './sql-where.js'
+
+/** Options of {@link createCrud}. */
+export interface CrudOptions {
+  /** The clock for timestamps and soft deletes. @default () => new Date() */
+  readonly clock?: () => Date
+  /** @default 20 */
+  readonly defaultPerPage?: number
+  /** @default 100 */
+  readonly maxPerPage?: number
+}
+
+/** What `list` and `listByCursor` filter and sort on. */
+export interface ListQuery<M extends AnyModel> {
+  readonly filter?: ModelFilter<M['$select']>
+  readonly sort?: SortSpec<keyof M['$select'] & string>
+  /** Include soft-deleted rows. @default false */
+  readonly withDeleted?: boolean
+}
+
+/** Page-number paging: `page` from 1, `perPage` rows. */
+export interface PageQuery<M extends AnyModel> extends ListQuery<M> {
+  readonly page?: number
+  readonly perPage?: number
+}
+
+/** Cursor paging: pass back `nextCursor` to get the following rows. */
+export interface CursorQuery<M extends AnyModel> extends ListQuery<M> {
+  readonly cursor?: string | null
+  readonly limit?: number
+}
+
+/** One page of rows with the total that matches the filter. */
+export interface Page<T> {
+  readonly items: T[]
+  readonly total: number
+  readonly page: number
+  readonly perPage: number
+  readonly pages: number
+}
+
+/** Rows after a cursor; `nextCursor` is null on the last page. */
+export interface CursorPage<T> {
+  readonly items: T[]
+  readonly nextCursor: string | null
+}
+
+/** Option of `get`, `count`, `exists`. */
+export interface ReadOptions {
+  readonly withDeleted?: boolean
+}
+
+function validation(issues: readonly z.core.$ZodIssue[], prefix = ''): ValidationError {
+  return new ValidationError(
+    issues.map((i): MegaIssue => ({
+      path: `${prefix}${i.path.join('.')}` || (i as { keys?: string[] }).keys?.join(',') || '',
+      message: i.message,
+    })),
+  )
+}
+
+/**
+ * CRUD for one model on a SQL database: input is validated against the model before any query;
+ * unknown filter or sort fields are a 422, never SQL; every value is a bound parameter. Soft-delete
+ * aware when the model has `softDelete`.
+ */
+export class ModelCrud<M extends AnyModel> {
+  readonly model: M
+  readonly #db: SqlDatabase
+  readonly #clock: () => Date
+  readonly #paging: { perPage: number; maxPerPage: number }
+
+  constructor(model: M, db: SqlDatabase, options: CrudOptions = {}) {
+    this.model = model
+    this.#db = db
+    this.#clock = options.clock ?? (() => new Date())
+    this.#paging = { perPage: options.defaultPerPage ?? 20, maxPerPage: options.maxPerPage ?? 100 }
+  }
+
+  get #k(): Kysely<AnyDB> {
+    return this.#db.kysely<AnyDB>()
+  }
+
+  async #run<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (err) {
+      throw MegaError.is(err) ? err : this.#db.mapError(err)
+    }
+  }
+
+  #row(raw: Record<string, unknown>): M['$select'] {
+    return rowFromDb(this.model.columns, raw, this.#db.dialect)
+  }
+
+  #soft(withDeleted: boolean | undefined): boolean {
+    return this.model.softDelete && withDeleted !== true
+  }
+
+  #checkId(id: unknown): void {
+    const schema = this.model.schemas.fields[this.model.primaryKey]
+    if (schema?.safeParse(id).success !== true)
+      throw invalidQuery(this.model, [
+        {
+          path: this.model.primaryKey,
+          message: `${JSON.stringify(id)} is not a valid ${this.model.primaryKey}`,
+        },
+      ])
+  }
+
+  #notFound(id: unknown): MegaError {
+    return dbError(
+      'MEGA_CRUD_NOT_FOUND',
+      `No ${this.model.table} row with ${this.model.primaryKey} ${JSON.stringify(id)}: check the id.`,
+      {
+        details: { table: this.model.table, id },
+      },
+    )
+  }
+
+  #select(conditions: readonly Condition[], withDeleted: boolean | undefined) {
+    const { columns, table } = this.model
+    const soft = this.#soft(withDeleted)
+    return this.#k
+      .selectFrom(table)
+      .where((eb) => whereAll(eb, conditions, columns, this.#db.dialect, soft))
+  }
+
+  /** One page of rows, with the total matching the filter. */
+  async list(query: PageQuery<M> = {}): Promise<Page<M['$select']>> {
+    const conditions = parseFilter(this.model, query.filter)
+    const sort = parseSort(this.model, query.sort)
+    const { page, perPage } = parsePaging(this.model, query.page, query.perPage, this.#paging)
+    return this.#run(async () => {
+      let q = this.#select(conditions, query.withDeleted).selectAll()
+      for (const key of sort) q = q.orderBy(key.field, key.desc ? 'desc' : 'asc')
+      const [rows, total] = await Promise.all([
+        q
+          .limit(perPage)
+          .offset((page - 1) * perPage)
+          .execute(),
+        this.#countWhere(conditions, query.withDeleted),
+      ])
+      return {
+        items: rows.map((r) => this.#row(r)),
+        total,
+        page,
+        perPage,
+        pages: Math.ceil(total / perPage),
+      }
+    })
+  }
+
+  /** Rows after `cursor` in sort order (keyset paging: stable under inserts, no offset scans). */
+  async listByCursor(query: CursorQuery<M> = {}): Promise<CursorPage<M['$select']>> {
+    const conditions = parseFilter(this.model, query.filter)
+    const sort = parseSort(this.model, query.sort)
+    const nullable = sort.find((k) => this.model.columns[k.field]?.nullable === true)
+    if (nullable !== undefined)
+      throw invalidQuery(this.model, [
+        { path: 'sort', message: `cursor paging cannot sort by nullable "${nullable.field}"` },
+      ])
+    const { perPage: limit } = parsePaging(this.model, 1, query.limit, this.#paging)
+    const after = query.cursor == null ? undefined : decodeCursor(query.cursor, sort.length)
+    return this.#run(async () => {
+      let q = this.#select(conditions, query.withDeleted).selectAll()
+      if (after !== undefined)
+        q = q.where((eb) => afterCursor(eb, sort, after, this.model.columns, this.#db.dialect))
+      for (const key of sort) q = q.orderBy(key.field, key.desc ? 'desc' : 'asc')
+      const rows = (await q.limit(limit + 1).execute()).map((r) => this.#row(r))
+      const items = rows.slice(0, limit)
+      const last = items.at(-1)
+      const nextCursor =
+        rows.length > limit && last !== undefined
+          ? encodeCursor(sort.map((k) => last[k.field]))
+          : null
+      return { items, nextCursor }
+    })
+  }
+
+  /** The row with this id, or `undefined`. */
+  async find(id: M['$idType'], options: ReadOptions = {}): Promise<M['$select'] | undefined> {
+    this.#checkId(id)
+    const conditions: Condition[] = [{ field: this.model.primaryKey, op: 'eq', value: id }]
+    const row = await this.#run(() =>
+      this.#select(conditions, options.withDeleted).selectAll().executeTakeFirst(),
+    )
+    return row === undefined ? undefined : this.#row(row)
+  }
+
+  /** The row with this id; `MEGA_CRUD_NOT_FOUND` (404) when there is none. */
+  async get(id: M['$idType'], options: ReadOptions = {}): Promise<M['$select']> {
+    const row = await this.find(id, options)
+    if (row === undefined) throw this.#notFound(id)
+    return row
+  }
+
+  #prepareInsert(input: unknown, now: Date): Record<string, unknown> {
+    const parsed = this.model.schemas.create.safeParse(input)
+    if (!parsed.success) throw validation(parsed.error.issues)
+    const values: Record<string, unknown> = { ...parsed.data }
+    for (const [name, spec] of Object.entries(this.model.columns)) {
+      if (values[name] !== undefined) continue
+      if (spec.type === 'id' && spec.idStrategy !== 'increment')
+        values[name] = newId(spec.idStrategy ?? 'uuid', now.getTime())
+      else if (name === AUTOMATIC_COLUMNS.createdAt || name === AUTOMATIC_COLUMNS.updatedAt)
+        values[name] = now
+      else if (
+        spec.default !== undefined &&
+        !(typeof spec.default === 'object' && spec.default !== null && 'sql' in spec.default)
+      )
+        values[name] = spec.default
+      else if (spec.default !== undefined && spec.type === 'timestamp') values[name] = now
+      else if (spec.nullable && spec.type !== 'id') values[name] = null
+    }
+    return rowToDb(this.model.columns, values, this.#db.dialect)
+  }
+
+  async #insert(rows: Record<string, unknown>[]): Promise<M['$select'][]> {
+    if (this.#db.dialect !== 'maria') {
+      const inserted = await this.#k
+        .insertInto(this.model.table)
+        .values(rows)
+        .returningAll()
+        .execute()
+      return inserted.map((r) => this.#row(r))
+    }
+    // MariaDB has no RETURNING on Kysely's MySQL compiler: insert each row, read them back, in one
+    // transaction (a savepoint when the caller already has one).
+    return this.#db.transaction(async () => {
+      const ids: unknown[] = []
+      for (const row of rows) {
+        const result = await this.#k
+          .insertInto(this.model.table)
+          .values(row)
+          .executeTakeFirstOrThrow()
+        ids.push(row[this.model.primaryKey] ?? Number(result.insertId))
+      }
+      const found = await this.#k
+        .selectFrom(this.model.table)
+        .selectAll()
+        .where(this.model.primaryKey, 'in', ids)
+        .execute()
+      const byId = new Map(found.map((r) => [String(r[this.model.primaryKey]), this.#row(r)]))
+      return ids.map((id) => byId.get(String(id)) as M['$select'])
+    })
+  }
+
+  /** Validates and inserts one row; resolves the stored row. */
+  async create(input: M['$insert']): Promise<M['$select']> {
+    const row = this.#prepareInsert(input, this.#clock())
+    const [created] = await this.#run(() => this.#insert([row]))
+    return created as M['$select']
+  }
+
+  /** Validates every input first (issues as `[i].field`), then inserts all in one statement. */
+  async createMany(inputs: readonly M['$insert'][]): Promise<M['$select'][]> {
+    if (inputs.length === 0) return []
+    const now = this.#clock()
+    const issues: MegaIssue[] = []
+    const rows = inputs.map((input, i) => {
+      try {
+        return this.#prepareInsert(input, now)
+      } catch (err) {
+        if (err instanceof ValidationError)
+          issues.push(...(err.issues ?? []).map((x) => ({ ...x, path: `[${i}].${x.path}` })))
+        return {}
+      }
+    })
+    if (issues.length > 0) throw new ValidationError(issues)
+    return this.#run(() => this.#insert(rows))
+  }
+
+  /** Validates and applies a partial update; resolves the updated row (404 when missing). */
+  async update(id: M['$idType'], input: M['$update']): Promise<M['$select']> {
+    this.#checkId(id)
+    const parsed = this.model.schemas.update.safeParse(input)
+    if (!parsed.success) throw validation(parsed.error.issues)
+    const values = {
+      ...(parsed.data as Record<string, unknown>),
+      ...(this.model.timestamps ? { [AUTOMATIC_COLUMNS.updatedAt]: this.#clock() } : {}),
+    }
+    const conditions: Condition[] = [{ field: this.model.primaryKey, op: 'eq', value: id }]
+    const result = await this.#run(() =>
+      this.#k
+        .updateTable(this.model.table)
+        .set(rowToDb(this.model.columns, values, this.#db.dialect))
+        .where((eb) =>
+          whereAll(eb, conditions, this.model.columns, this.#db.dialect, this.#soft(false)),
+        )
+        .executeTakeFirst(),
+    )
+    if (result.numUpdatedRows === 0n) throw this.#notFound(id)
+    return this.get(id)
+  }
+
+  /** Deletes a row, or marks it deleted when the model has `softDelete` (404 when missing). */
+  async remove(id: M['$idType']): Promise<void> {
+    this.#checkId(id)
+    const { table, columns, softDelete, primaryKey } = this.model
+    const conditions: Condition[] = [{ field: primaryKey, op: 'eq', value: id }]
+    const where = whereAllFor(conditions, columns, this.#db.dialect, softDelete)
+    const affected = await this.#run(async () => {
+      if (softDelete) {
+        const set = rowToDb(
+          columns,
+          { [AUTOMATIC_COLUMNS.deletedAt]: this.#clock() },
+          this.#db.dialect,
+        )
+        return (await this.#k.updateTable(table).set(set).where(where).executeTakeFirst())
+          .numUpdatedRows
+      }
+      return (await this.#k.deleteFrom(table).where(where).executeTakeFirst()).numDeletedRows
+    })
+    if (affected === 0n) throw this.#notFound(id)
+  }
+
+  /** Brings back a soft-deleted row (404 when there is no deleted row with this id). */
+  async restore(id: M['$idType']): Promise<M['$select']> {
+    this.#checkId(id)
+    if (!this.model.softDelete)
+      throw invalidQuery(this.model, [
+        { path: 'restore', message: `${this.model.table} has no softDelete: nothing to restore` },
+      ])
+    const conditions: Condition[] = [
+      { field: this.model.primaryKey, op: 'eq', value: id },
+      { field: AUTOMATIC_COLUMNS.deletedAt, op: 'isNull', value: false },
+    ]
+    const result = await this.#run(() =>
+      this.#k
+        .updateTable(this.model.table)
+        .set({ [AUTOMATIC_COLUMNS.deletedAt]: null })
+        .where(whereAllFor(conditions, this.model.columns, this.#db.dialect, false))
+        .executeTakeFirst(),
+    )
+    if (result.numUpdatedRows === 0n) throw this.#notFound(id)
+    return this.get(id)
+  }
+
+  async #countWhere(
+    conditions: readonly Condition[],
+    withDeleted: boolean | undefined,
+  ): Promise<number> {
+    const row = await this.#select(conditions, withDeleted)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst()
+    return Number(row?.n ?? 0)
+  }
+
+  /** How many rows match the filter. */
+  async count(filter?: ModelFilter<M['$select']>, options: ReadOptions = {}): Promise<number> {
+    const conditions = parseFilter(this.model, filter)
+    return this.#run(() => this.#countWhere(conditions, options.withDeleted))
+  }
+
+  /** Whether any row matches the filter. */
+  async exists(filter?: ModelFilter<M['$select']>, options: ReadOptions = {}): Promise<boolean> {
+    const conditions = parseFilter(this.model, filter)
+    const row = await this.#run(() =>
+      this.#select(conditions, options.withDeleted)
+        .select(this.model.primaryKey)
+        .limit(1)
+        .executeTakeFirst(),
+    )
+    return row !== undefined
+  }
+}
+
+function whereAllFor(
+  conditions: readonly Condition[],
+  columns: AnyModel['columns'],
+  dialect: SqlDatabase['dialect'],
+  softDelete: boolean,
+): (eb: EB) => Expression<SqlBool> {
+  return (eb) => whereAll(eb, conditions, columns, dialect, softDelete)
+}
+
+/**
+ * CRUD for `model` on `db` (any {@link SqlDatabase}: the sqlite, postgres and maria adapters).
+ *
+ * @example
+ * const users = createCrud(User, ctx.db<SqlDbAdapter>())
+ * const page = await users.list({ filter: { age: { gte: 18 } }, sort: ['-created_at'], perPage: 20 })
+ */
+export function createCrud<M extends AnyModel>(
+  model: M,
+  db: SqlDatabase,
+  options?: CrudOptions,
+): ModelCrud<M> {
+  return new ModelCrud(model, db, options)
+}

@@ -1,0 +1,90 @@
+import { createPool, type PoolOptions } from 'mysql2'
+import { CompiledQuery, MysqlDialect, type Dialect, type MysqlPool } from 'kysely'
+import { parseOptions } from '@mega/observe/internal'
+import {
+  describeServer,
+  MegaSqlAdapter,
+  type SqlAdapterSeams,
+  type SqlErrorFacts,
+} from '../sql-adapter.js'
+import { classifyMariaError } from './maria-error-mapper.js'
+import {
+  mariaOptionsSchema,
+  type MariaOptions,
+  type ResolvedMariaOptions,
+} from './maria-options.js'
+
+/** Seams of {@link MariaAdapter}, with real defaults. */
+export interface MariaAdapterSeams extends SqlAdapterSeams {
+  /** Creates the (callback) pool Kysely's MysqlDialect expects. @default mysql2 createPool */
+  readonly createPool?: (config: PoolOptions) => MysqlPool
+}
+
+/** The `mysql2` pool options for resolved options. */
+export function mariaPoolConfig(options: ResolvedMariaOptions): PoolOptions {
+  const server: PoolOptions =
+    options.url === undefined
+      ? {
+          host: options.host,
+          port: options.port,
+          user: options.user,
+          password: options.password,
+          database: options.database,
+        }
+      : { uri: options.url }
+  const ssl = options.ssl === true ? {} : options.ssl === false ? undefined : options.ssl
+  return {
+    ...server,
+    ...(ssl === undefined ? {} : { ssl }),
+    connectionLimit: options.pool.max,
+    maxIdle: options.pool.max,
+    idleTimeout: options.pool.idleTimeoutMs,
+    connectTimeout: options.pool.connectionTimeoutMs,
+  }
+}
+
+/**
+ * The `maria` SQL adapter: Kysely over a `mysql2` pool, for MariaDB (and MySQL).
+ *
+ * @example
+ * const db = new MariaAdapter('db', { url: 'mysql://root@127.0.0.1:3306/app' })
+ * await db.connect()
+ * await db.kysely<Database>().selectFrom('users').selectAll().execute()
+ */
+export class MariaAdapter extends MegaSqlAdapter {
+  readonly dialect = 'maria' as const
+  /** The validated, frozen options. */
+  readonly options: Readonly<ResolvedMariaOptions>
+  readonly #createPool: (config: PoolOptions) => MysqlPool
+
+  constructor(alias: string, options: MariaOptions, seams: MariaAdapterSeams = {}) {
+    super('maria', alias, seams)
+    this.options = parseOptions(mariaOptionsSchema, options, `adapters.${alias}`)
+    this.#createPool = seams.createPool ?? createPool
+  }
+
+  protected _createDialect(): Dialect {
+    const timeoutMs = this.options.statementTimeoutMs
+    return new MysqlDialect({
+      pool: this.#createPool(mariaPoolConfig(this.options)),
+      ...(timeoutMs === undefined
+        ? {}
+        : {
+            onCreateConnection: async (connection) => {
+              const seconds = timeoutMs / 1000
+              await connection.executeQuery(
+                CompiledQuery.raw(`SET SESSION max_statement_time = ${seconds}`),
+              )
+            },
+          }),
+    })
+  }
+
+  protected _target(): string {
+    return describeServer(this.options, this.options, 3306)
+  }
+
+  protected _classifyError(err: unknown): SqlErrorFacts | undefined {
+    return classifyMariaError(err)
+  }
+}
