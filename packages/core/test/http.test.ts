@@ -336,3 +336,33 @@ describe('MegaServer: several apps', () => {
     )
   })
 })
+
+describe('createApp: headers, tracer and session slots', () => {
+  it('validates headers with their schema (422 naming the header)', async () => {
+    const routes = defineRoutes((r) =>
+      r.get(
+        '/h',
+        { schema: { headers: z.object({ 'x-tenant': z.string().regex(/^t-\d+$/) }) } },
+        (ctx) => ctx.headers['x-tenant'],
+      ),
+    )
+    const server = createApp({ routes })
+    servers.push(server)
+    expect((await server.inject({ url: '/h', headers: { 'x-tenant': 't-1' } })).json()).toEqual({
+      ok: true,
+      data: 't-1',
+    })
+    const bad = await server.inject({ url: '/h', headers: { 'x-tenant': 'nope' } })
+    expect(bad.statusCode).toBe(422)
+    expect(bad.json().error.details[0].path).toBe('headers.x-tenant')
+  })
+
+  it('gives handlers a tracer that runs spans (a no-op until tracing is on) and an empty session slot', async () => {
+    const routes = defineRoutes((r) =>
+      r.get('/t', (ctx) => ctx.tracer.span('work', () => ({ session: ctx.session ?? null }))),
+    )
+    const server = createApp({ routes })
+    servers.push(server)
+    expect((await server.inject('/t')).json()).toEqual({ ok: true, data: { session: null } })
+  })
+})

@@ -2,3 +2,4 @@
 // its exports explicitly; this meta-package only forwards them.
 export * from '@mega/observe'
 export * from '@mega/core'
+export * from '@mega/db'

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
+import { tracer, type MegaTracer } from '@mega/observe'
 import type { RouteInput, RouteSchema } from '../router/route-types.js'
 import type { AppScope } from './app-scope.js'
 
@@ -11,8 +12,12 @@ export interface RequestContext<S extends RouteSchema = RouteSchema> extends Rou
   readonly requestId: string
   /** A logger bound to this request (its lines carry the request id). */
   readonly log: FastifyBaseLogger
-  /** The identity returned by a `before` hook, if any. */
+  /** The identity returned by an `authenticate` or `before` hook, if any. */
   auth: unknown
+  /** The request's session, set by a session plugin (none is built in yet). */
+  session: unknown
+  /** Creates spans (`ctx.tracer.span('name', fn)`); a no-op until tracing is on. */
+  readonly tracer: MegaTracer
   /** The app this route belongs to: its name, services and adapters. */
   readonly app: AppScope
   /** The app's services by name. */
@@ -35,6 +40,7 @@ export interface RequestContext<S extends RouteSchema = RouteSchema> extends Rou
 /** The implementation: getters over the Fastify request, so nothing is copied per request. */
 export class HttpContext<S extends RouteSchema = RouteSchema> implements RequestContext<S> {
   auth: unknown = undefined
+  session: unknown = undefined
   readonly request: FastifyRequest
   readonly reply: FastifyReply
   readonly app: AppScope
@@ -65,6 +71,9 @@ export class HttpContext<S extends RouteSchema = RouteSchema> implements Request
   }
   get services(): AppScope['services'] {
     return this.app.services
+  }
+  get tracer(): MegaTracer {
+    return tracer
   }
   status(code: number): this {
     void this.reply.code(code)

@@ -1,48 +1,35 @@
-import { BaseAdapter } from '../base-adapter.js'
 import type { CacheAdapter, CacheSetOptions } from '../adapter-types.js'
-import { ExpiringMap, type Clock } from './expiring-map.js'
+import type { Clock } from './expiring-map.js'
+import { ExpiringMapAdapter } from './expiring-map-adapter.js'
 import { checkTtl, type MemoryOptions } from './memory-options.js'
 
 /** An in-process cache: JSON values (stored as copies), TTLs, an active sweep of expired keys. */
-export class MemoryCacheAdapter extends BaseAdapter implements CacheAdapter {
+export class MemoryCacheAdapter extends ExpiringMapAdapter implements CacheAdapter {
   readonly kind = 'cache' as const
-  readonly #map: ExpiringMap
-  readonly #sweepMs: number
 
   constructor(alias: string, options: MemoryOptions = {}, clock: Clock = Date.now) {
-    super('memory', alias)
-    this.#map = new ExpiringMap(clock)
-    this.#sweepMs = options.sweepIntervalMs ?? 60_000
-  }
-
-  protected async _connect(): Promise<void> {
-    this.#map.startSweep(this.#sweepMs)
-  }
-
-  protected async _disconnect(): Promise<void> {
-    this.#map.stopSweep()
-    this.#map.clear()
+    super(alias, options, clock)
   }
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
-    return this.#map.get(key) as T | undefined
+    return this.map.get(key) as T | undefined
   }
 
   async set(key: string, value: unknown, options: CacheSetOptions = {}): Promise<void> {
     if (options.ttlMs !== undefined) checkTtl(options.ttlMs)
-    this.#map.set(key, value, options.ttlMs)
+    this.map.set(key, value, options.ttlMs)
   }
 
   async del(key: string): Promise<boolean> {
-    return this.#map.delete(key)
+    return this.map.delete(key)
   }
 
   async has(key: string): Promise<boolean> {
-    return this.#map.has(key)
+    return this.map.has(key)
   }
 
   /** Removes expired keys now (the sweep does this periodically); returns how many. */
   sweep(): number {
-    return this.#map.sweep()
+    return this.map.sweep()
   }
 }

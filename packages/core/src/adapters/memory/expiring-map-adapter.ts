@@ -1,0 +1,24 @@
+import { BaseAdapter } from '../base-adapter.js'
+import { ExpiringMap, type Clock } from './expiring-map.js'
+import type { MemoryOptions } from './memory-options.js'
+
+/** A memory adapter over an {@link ExpiringMap}: the sweep starts at connect and stops at disconnect. */
+export abstract class ExpiringMapAdapter extends BaseAdapter {
+  protected readonly map: ExpiringMap
+  readonly #sweepMs: number
+
+  constructor(alias: string, options: MemoryOptions, clock: Clock) {
+    super('memory', alias)
+    this.map = new ExpiringMap(clock)
+    this.#sweepMs = options.sweepIntervalMs ?? 60_000
+  }
+
+  protected async _connect(): Promise<void> {
+    this.map.startSweep(this.#sweepMs)
+  }
+
+  protected async _disconnect(): Promise<void> {
+    this.map.stopSweep()
+    this.map.clear()
+  }
+}
