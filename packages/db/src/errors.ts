@@ -17,6 +17,13 @@ export const DB_ERROR_CODES = [
   'MEGA_CRUD_NOT_FOUND',
   'MEGA_KV_INVALID_INPUT',
   'MEGA_KV_UNAVAILABLE',
+  'MEGA_DB_SCHEMA_INVALID',
+  'MEGA_DB_MIGRATION_INVALID',
+  'MEGA_DB_MIGRATION_DESTRUCTIVE',
+  'MEGA_DB_MIGRATION_DRIFT',
+  'MEGA_DB_MIGRATION_LOCKED',
+  'MEGA_DB_MIGRATION_FAILED',
+  'MEGA_DB_MIGRATION_UNCOVERED',
 ] as const
 
 /** One of {@link DB_ERROR_CODES}. */
@@ -34,6 +41,7 @@ export const DB_ERROR_STATUS: Readonly<Partial<Record<DbErrorCode, number>>> = O
   MEGA_CRUD_INVALID_QUERY: 422,
   MEGA_CRUD_NOT_FOUND: 404,
   MEGA_KV_UNAVAILABLE: 503,
+  MEGA_DB_MIGRATION_LOCKED: 409,
 })
 
 /** Builds a MegaError with one of this package's codes and the status that code maps to. */

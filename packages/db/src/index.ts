@@ -98,7 +98,15 @@ export type {
   UpdateOf,
   IdField,
 } from './model/model-types.js'
-export { ModelCrud, createCrud } from './crud/model-crud.js'
+export { ModelCrud } from './crud/model-crud.js'
+export {
+  MongoModelCrud,
+  createMongoCrud,
+  DEFAULT_MONGO_COUNTERS_COLLECTION,
+} from './crud/mongo-crud.js'
+export type { MongoCrudOptions } from './crud/mongo-crud.js'
+export { createCrud } from './crud/create-crud.js'
+export type { Crud } from './crud/create-crud.js'
 export type {
   CrudOptions,
   ListQuery,
@@ -117,3 +125,91 @@ export type {
   ModelFilter,
   SortSpec,
 } from './crud/filter-types.js'
+
+// Migrations: the shared contract
+export {
+  SCHEMA_FORMAT_VERSION,
+  MIGRATION_OPERATIONS,
+  MIGRATION_STATUSES,
+} from './migrations/migration-types.js'
+export type {
+  ForeignKeySchema,
+  ColumnSchema,
+  IndexSchema,
+  TableSchema,
+  DatabaseSchema,
+  MigrationOperation,
+  MigrationOperationName,
+  MigrationSchema,
+  MigrationModule,
+  MigrationDialect,
+  MigrationStatus,
+  MigrationResult,
+} from './migrations/migration-types.js'
+// Migrations: dialects
+export { createMigrationSchema, applyOperation, EMPTY_SCHEMA } from './migrations/schema-builder.js'
+export type { RecordingMigrationSchema } from './migrations/schema-builder.js'
+export { getMigrationDialect, registerMigrationDialect } from './migrations/dialect-registry.js'
+export { postgresMigrationDialect } from './migrations/dialects/postgres-migration-dialect.js'
+export { mariaMigrationDialect } from './migrations/dialects/maria-migration-dialect.js'
+export { sqliteMigrationDialect } from './migrations/dialects/sqlite-migration-dialect.js'
+export type { SqliteMigrationDialect } from './migrations/dialects/sqlite-migration-dialect.js'
+export {
+  mongoMigrationDialect,
+  mongoValidator,
+} from './migrations/dialects/mongo-migration-dialect.js'
+export type {
+  MongoMigrationCommand,
+  MongoMigrationDialect,
+} from './migrations/dialects/mongo-migration-dialect.js'
+export { introspectSchema, canonicalSchema } from './migrations/introspect.js'
+export type { IntrospectOptions } from './migrations/introspect.js'
+// Migrations: generating
+export { scanModels } from './migrations/model-scan.js'
+export type { ModelScan, SchemaRenames, ScannableModel } from './migrations/model-scan.js'
+export { diffSchemas, invertOperations } from './migrations/differ.js'
+export type { DiffOptions } from './migrations/differ.js'
+export { createJournal, JOURNAL_DIR } from './migrations/journal.js'
+export type { Journal, JournalFs, JournalOptions, HistoryEntry } from './migrations/journal.js'
+export { generateMigration } from './migrations/generate.js'
+export type { GenerateMigrationOptions, GeneratedMigration } from './migrations/generate.js'
+export { checkMigrations, assertMigrationsCovered, describeOperation } from './migrations/check.js'
+export type { CheckMigrationsOptions, CheckMigrationsResult } from './migrations/check.js'
+export { loadModels, isModel } from './migrations/load-models.js'
+export type { LoadModelsOptions, ModelImporter } from './migrations/load-models.js'
+// Migrations: running and locking
+export { createMigrator } from './migrations/runner.js'
+export { DEFAULT_MIGRATIONS_TABLE } from './migrations/migrator-config.js'
+export type {
+  MigratorConfig,
+  MigrateUpOptions,
+  MigrateDownOptions,
+  Migrator,
+} from './migrations/migrator-config.js'
+export {
+  acquireMigrationLock,
+  migrationLockHolder,
+  MIGRATION_LOCK_MODES,
+  DEFAULT_MIGRATION_LOCK_TIMEOUT_MS,
+  DEFAULT_MIGRATION_LOCK_TTL_MS,
+  DEFAULT_MIGRATION_LOCK_POLL_MS,
+} from './migrations/lock.js'
+export type {
+  MigrationLockMode,
+  MigrationLockConfig,
+  HeldMigrationLock,
+} from './migrations/lock.js'
+export {
+  loadMigrationFiles,
+  migrationChecksum,
+  migrationsDir,
+  MIGRATION_FILE_PATTERN,
+  DEFAULT_MIGRATION_APP,
+} from './migrations/migration-files.js'
+export type {
+  MigrationFile,
+  MigrationFilesOptions,
+  MigrationImporter,
+  MigrationFileSystem,
+} from './migrations/migration-files.js'
+export type { AppliedMigration } from './migrations/migration-bookkeeping.js'

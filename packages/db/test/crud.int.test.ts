@@ -1,36 +1,33 @@
-// One CRUD suite, run unchanged against SQLite, PostgreSQL and MariaDB (real servers).
+// One CRUD suite, run unchanged against SQLite, PostgreSQL and MariaDB (real servers), and against
+// MongoDB when MEGA_TEST_MONGO_URL points at a replica set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MegaError } from '@mega/observe'
 import { requireService, serviceUrl, uniqueName } from '@mega/test-utils'
 import { col } from '../src/model/column.js'
 import { defineModel } from '../src/model/define-model.js'
-import { createCrud, type ModelCrud } from '../src/crud/model-crud.js'
+import { createCrud, type Crud } from '../src/crud/create-crud.js'
 import { SqliteAdapter } from '../src/sql/sqlite/sqlite-adapter.js'
 import { PostgresAdapter } from '../src/sql/postgres/postgres-adapter.js'
 import { MariaAdapter } from '../src/sql/maria/maria-adapter.js'
-import type { SqlDbAdapter } from '../src/sql/sql-types.js'
-import { createModelTable, dropTables } from './helpers/model-table.js'
+import { mongoBackend, sqlBackend, type CrudDb } from './helpers/crud-backends.js'
 
 const pg = await requireService('postgres')
 const maria = await requireService('maria')
 
 const dialects = [
-  {
-    name: 'sqlite',
-    available: true,
-    open: (): SqlDbAdapter => new SqliteAdapter('db', { filename: ':memory:' }),
-  },
-  {
-    name: 'postgres',
-    available: pg.available,
-    open: (): SqlDbAdapter => new PostgresAdapter('db', { url: serviceUrl('postgres') ?? '' }),
-  },
-  {
-    name: 'maria',
-    available: maria.available,
-    open: (): SqlDbAdapter => new MariaAdapter('db', { url: serviceUrl('maria') ?? '' }),
-  },
-] as const
+  sqlBackend('sqlite', true, () => new SqliteAdapter('db', { filename: ':memory:' })),
+  sqlBackend(
+    'postgres',
+    pg.available,
+    () => new PostgresAdapter('db', { url: serviceUrl('postgres') ?? '' }),
+  ),
+  sqlBackend(
+    'maria',
+    maria.available,
+    () => new MariaAdapter('db', { url: serviceUrl('maria') ?? '' }),
+  ),
+  await mongoBackend(),
+]
 
 function models() {
   const Org = defineModel(
@@ -61,11 +58,11 @@ function models() {
   return { Org, User, Tag }
 }
 
-describe.each(dialects)('CRUD on $name', ({ name, available, open }) => {
+describe.each(dialects)('CRUD on $name', ({ name, available, open, createTables, dropTables }) => {
   const { Org, User, Tag } = models()
-  let db: SqlDbAdapter
-  let users: ModelCrud<typeof User>
-  let orgs: ModelCrud<typeof Org>
+  let db: CrudDb
+  let users: Crud<typeof User>
+  let orgs: Crud<typeof Org>
   let tick = Date.UTC(2026, 0, 1)
   const clock = () => new Date((tick += 1000))
 
@@ -73,14 +70,14 @@ describe.each(dialects)('CRUD on $name', ({ name, available, open }) => {
     if (!available) return
     db = open()
     await db.connect()
-    for (const model of [Org, User, Tag]) await createModelTable(db.kysely(), db.dialect, model)
+    await createTables(db, [Org, User, Tag])
     users = createCrud(User, db, { clock })
     orgs = createCrud(Org, db)
   })
 
   afterAll(async () => {
     if (!available) return
-    await dropTables(db.kysely(), [User.table, Tag.table, Org.table])
+    await dropTables(db, [User, Tag, Org])
     await db.disconnect()
   })
 

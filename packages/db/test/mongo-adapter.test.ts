@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MegaError } from '@mega/observe'
+import { MongoServerError, type MongoClient } from 'mongodb'
 import { MegaMongoAdapter } from '../src/mongo/mongo-adapter.js'
 import { mongoDriver } from '../src/mongo/mongo-driver.js'
 import { databaseFromUrl, mongoOptionsSchema } from '../src/mongo/mongo-options.js'
@@ -165,5 +166,42 @@ describe('mongoDriver', () => {
     const adapter = mongoDriver.create({ alias: 'docs', kind: 'db', app: 'mega', options })
     expect(adapter).toBeInstanceOf(MegaMongoAdapter)
     expect((adapter as MegaMongoAdapter).options.database).toBe('app')
+  })
+})
+
+describe('MegaMongoAdapter.transaction errors', () => {
+  function stubClient(failWith?: Error) {
+    const session = {
+      withTransaction: async (fn: () => Promise<unknown>) => {
+        if (failWith !== undefined) throw failWith
+        return fn()
+      },
+      endSession: async () => undefined,
+    }
+    return {
+      connect: async () => undefined,
+      close: async () => undefined,
+      db: () => ({ command: async () => ({ ok: 1 }) }),
+      startSession: () => session,
+    } as unknown as MongoClient
+  }
+
+  it("rethrows the caller's own error unchanged and maps only driver errors", async () => {
+    const ours = new Error('abort')
+    const a = new MegaMongoAdapter(
+      'db',
+      { url: 'mongodb://127.0.0.1:27017/t' },
+      { createClient: () => stubClient() },
+    )
+    await a.connect()
+    await expect(a.transaction(async () => Promise.reject(ours))).rejects.toBe(ours)
+    const driver = new MongoServerError({ message: 'E11000 duplicate key error', code: 11000 })
+    const b = new MegaMongoAdapter(
+      'db',
+      { url: 'mongodb://127.0.0.1:27017/t' },
+      { createClient: () => stubClient(driver) },
+    )
+    await b.connect()
+    await expect(b.transaction(async () => 1)).rejects.toMatchObject({ code: 'MEGA_DB_CONFLICT' })
   })
 })

@@ -1,5 +1,4 @@
 import type { Expression, Kysely, SqlBool } from 'kysely'
-import type { z } from 'zod'
 import { MegaError, type MegaIssue } from '@mega/observe'
 import { ValidationError } from '@mega/core'
 import { dbError } from '../errors.js'
@@ -7,7 +6,6 @@ import { AUTOMATIC_COLUMNS, type AnyModel } from '../model/define-model.js'
 import type { SqlDatabase } from '../sql/sql-types.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import type { ModelFilter, SortSpec } from './filter-types.js'
-import { newId } from './ids.js'
 import {
   invalidQuery,
   parseFilter,
@@ -16,6 +14,7 @@ import {
   type Condition,
 } from './query-validation.js'
 import { rowFromDb, rowToDb } from './sql-values.js'
+import { insertValues, modelValidationError } from './crud-input.js'
 import { afterCursor, whereAll, type AnyDB, type EB } from './sql-where.js'
 
 /** Options of {@link createCrud}. */
@@ -66,15 +65,6 @@ export interface CursorPage<T> {
 /** Option of `get`, `count`, `exists`. */
 export interface ReadOptions {
   readonly withDeleted?: boolean
-}
-
-function validation(issues: readonly z.core.$ZodIssue[], prefix = ''): ValidationError {
-  return new ValidationError(
-    issues.map((i): MegaIssue => ({
-      path: `${prefix}${i.path.join('.')}` || (i as { keys?: string[] }).keys?.join(',') || '',
-      message: i.message,
-    })),
-  )
 }
 
 /**
@@ -214,24 +204,7 @@ export class ModelCrud<M extends AnyModel> {
   }
 
   #prepareInsert(input: unknown, now: Date): Record<string, unknown> {
-    const parsed = this.model.schemas.create.safeParse(input)
-    if (!parsed.success) throw validation(parsed.error.issues)
-    const values: Record<string, unknown> = { ...parsed.data }
-    for (const [name, spec] of Object.entries(this.model.columns)) {
-      if (values[name] !== undefined) continue
-      if (spec.type === 'id' && spec.idStrategy !== 'increment')
-        values[name] = newId(spec.idStrategy ?? 'uuid', now.getTime())
-      else if (name === AUTOMATIC_COLUMNS.createdAt || name === AUTOMATIC_COLUMNS.updatedAt)
-        values[name] = now
-      else if (
-        spec.default !== undefined &&
-        !(typeof spec.default === 'object' && spec.default !== null && 'sql' in spec.default)
-      )
-        values[name] = spec.default
-      else if (spec.default !== undefined && spec.type === 'timestamp') values[name] = now
-      else if (spec.nullable && spec.type !== 'id') values[name] = null
-    }
-    return rowToDb(this.model.columns, values, this.#db.dialect)
+    return rowToDb(this.model.columns, insertValues(this.model, input, now), this.#db.dialect)
   }
 
   async #insert(rows: Record<string, unknown>[]): Promise<M['$select'][]> {
@@ -293,7 +266,7 @@ export class ModelCrud<M extends AnyModel> {
   async update(id: M['$idType'], input: M['$update']): Promise<M['$select']> {
     this.#checkId(id)
     const parsed = this.model.schemas.update.safeParse(input)
-    if (!parsed.success) throw validation(parsed.error.issues)
+    if (!parsed.success) throw modelValidationError(parsed.error.issues)
     const values = {
       ...(parsed.data as Record<string, unknown>),
       ...(this.model.timestamps ? { [AUTOMATIC_COLUMNS.updatedAt]: this.#clock() } : {}),
@@ -391,19 +364,4 @@ function whereAllFor(
   softDelete: boolean,
 ): (eb: EB) => Expression<SqlBool> {
   return (eb) => whereAll(eb, conditions, columns, dialect, softDelete)
-}
-
-/**
- * CRUD for `model` on `db` (any {@link SqlDatabase}: the sqlite, postgres and maria adapters).
- *
- * @example
- * const users = createCrud(User, ctx.db<SqlDbAdapter>())
- * const page = await users.list({ filter: { age: { gte: 18 } }, sort: ['-created_at'], perPage: 20 })
- */
-export function createCrud<M extends AnyModel>(
-  model: M,
-  db: SqlDatabase,
-  options?: CrudOptions,
-): ModelCrud<M> {
-  return new ModelCrud(model, db, options)
 }

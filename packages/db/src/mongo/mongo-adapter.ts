@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import {
   MongoClient,
+  MongoError,
   type ClientSession,
   type Collection,
   type Db,
@@ -8,7 +9,7 @@ import {
   type MongoClientOptions,
 } from 'mongodb'
 import { BaseAdapter, type AdapterHealth, type MegaAdapter } from '@mega/core'
-import type { MegaError } from '@mega/observe'
+import { MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import { dbError } from '../errors.js'
 import { mapMongoError } from './mongo-error-mapper.js'
@@ -115,7 +116,8 @@ export class MegaMongoAdapter extends BaseAdapter implements MongoDbAdapter {
     try {
       return await session.withTransaction(() => this.#sessions.run(session, fn))
     } catch (err) {
-      throw this.mapError(err)
+      // The caller's own errors (and Mega errors) pass through unchanged; only driver errors map.
+      throw MegaError.is(err) || !(err instanceof MongoError) ? err : this.mapError(err)
     } finally {
       await session.endSession().catch(() => undefined)
     }

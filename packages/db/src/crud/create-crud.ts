@@ -1,0 +1,55 @@
+import type { AnyModel } from '../model/define-model.js'
+import type { MongoDatabase } from '../mongo/mongo-adapter.js'
+import type { SqlDatabase } from '../sql/sql-types.js'
+import { ModelCrud, type CrudOptions } from './model-crud.js'
+import { MongoModelCrud, type MongoCrudOptions } from './mongo-crud.js'
+
+/** The CRUD surface shared by SQL {@link ModelCrud} and {@link MongoModelCrud}. */
+export type Crud<M extends AnyModel> = Pick<
+  ModelCrud<M>,
+  | 'model'
+  | 'list'
+  | 'listByCursor'
+  | 'find'
+  | 'get'
+  | 'create'
+  | 'createMany'
+  | 'update'
+  | 'remove'
+  | 'restore'
+  | 'count'
+  | 'exists'
+>
+
+/**
+ * CRUD for `model` on `db`: SQL CRUD on the sqlite, postgres and maria adapters, Mongo CRUD on the
+ * mongo adapter (chosen by `db.dialect`); the same methods either way.
+ *
+ * @example
+ * const users = createCrud(User, ctx.db<SqlDbAdapter>())
+ * const page = await users.list({ filter: { age: { gte: 18 } }, sort: ['-created_at'], perPage: 20 })
+ */
+export function createCrud<M extends AnyModel>(
+  model: M,
+  db: SqlDatabase,
+  options?: CrudOptions,
+): ModelCrud<M>
+export function createCrud<M extends AnyModel>(
+  model: M,
+  db: MongoDatabase,
+  options?: MongoCrudOptions,
+): MongoModelCrud<M>
+export function createCrud<M extends AnyModel>(
+  model: M,
+  db: SqlDatabase | MongoDatabase,
+  options?: MongoCrudOptions,
+): Crud<M>
+export function createCrud<M extends AnyModel>(
+  model: M,
+  db: SqlDatabase | MongoDatabase,
+  options: MongoCrudOptions = {},
+): Crud<M> {
+  if (db.dialect === 'mongo') return new MongoModelCrud(model, db, options)
+  const { countersCollection: _unused, ...sqlOptions } = options
+  return new ModelCrud(model, db, sqlOptions)
+}

@@ -1,0 +1,356 @@
+import type { Collection, Document } from 'mongodb'
+import { z } from 'zod'
+import { ValidationError } from '@mega/core'
+import { MegaError, type MegaIssue } from '@mega/observe'
+import { parseOptions } from '@mega/observe/internal'
+import { dbError } from '../errors.js'
+import type { ColumnSpec } from '../model/column.js'
+import { AUTOMATIC_COLUMNS, type AnyModel } from '../model/define-model.js'
+import type { MongoDatabase } from '../mongo/mongo-adapter.js'
+import { encodeCursor } from './cursor.js'
+import type { ModelFilter } from './filter-types.js'
+import type { Crud } from './create-crud.js'
+import {
+  type CrudOptions,
+  type CursorPage,
+  type CursorQuery,
+  type Page,
+  type PageQuery,
+  type ReadOptions,
+} from './model-crud.js'
+import {
+  invalidQuery,
+  parseFilter,
+  parsePaging,
+  parseSort,
+  type Condition,
+} from './query-validation.js'
+import { rowFromDoc, rowToDoc } from './mongo-values.js'
+import { insertValues, modelValidationError } from './crud-input.js'
+import { mongoAfterCursor, mongoSort, mongoWhere } from './mongo-where.js'
+
+/** A stored document: `_id` is the model's primary key (a number or a string, not an ObjectId). */
+interface StoredDoc extends Document {
+  _id: string | number
+}
+
+/** The collection increment ids are allocated from: one `{ _id: table, seq }` document per model. */
+export const DEFAULT_MONGO_COUNTERS_COLLECTION = 'counters'
+
+/** Options of {@link createMongoCrud}: those of SQL CRUD plus where increment ids come from. */
+export interface MongoCrudOptions extends CrudOptions {
+  /** Collection of the id counters. @default 'counters' */
+  readonly countersCollection?: string
+}
+
+const optionsSchema = z.strictObject({
+  clock: z.custom<() => Date>((v) => typeof v === 'function', 'must be a function').optional(),
+  defaultPerPage: z.number().int().min(1).default(20),
+  maxPerPage: z.number().int().min(1).default(100),
+  countersCollection: z.string().min(1).default(DEFAULT_MONGO_COUNTERS_COLLECTION),
+})
+
+/**
+ * CRUD for one model on MongoDB, with the surface and rules of SQL {@link ModelCrud}: the primary
+ * key is `_id`, increment ids come from a counters collection, input is validated by the model,
+ * filters and sorts by `parseFilter`/`parseSort` before `toMongoFilter`, every operation
+ * passes the current session so it joins {@link MongoDatabase.transaction}.
+ */
+export class MongoModelCrud<M extends AnyModel> implements Crud<M> {
+  readonly model: M
+  readonly #db: MongoDatabase
+  readonly #clock: () => Date
+  readonly #paging: { perPage: number; maxPerPage: number }
+  readonly #counters: string
+
+  constructor(model: M, db: MongoDatabase, options: MongoCrudOptions = {}) {
+    const o = parseOptions(optionsSchema, options, `crud.${model.table}`)
+    this.model = model
+    this.#db = db
+    this.#clock = o.clock ?? (() => new Date())
+    this.#paging = { perPage: o.defaultPerPage, maxPerPage: o.maxPerPage }
+    this.#counters = o.countersCollection
+  }
+
+  get #coll(): Collection<StoredDoc> {
+    return this.#db.collection<StoredDoc>(this.model.table)
+  }
+
+  #opts(): { session: ReturnType<MongoDatabase['currentSession']> } {
+    return { session: this.#db.currentSession() }
+  }
+
+  async #run<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (err) {
+      throw MegaError.is(err) ? err : this.#db.mapError(err)
+    }
+  }
+
+  #spec(field: string): ColumnSpec {
+    return this.model.columns[field] as ColumnSpec
+  }
+
+  #row(doc: Document): M['$select'] {
+    return rowFromDoc(this.model, doc)
+  }
+
+  #where(conditions: readonly Condition[], withDeleted?: boolean, extra?: Document): Document {
+    return mongoWhere(this.model, conditions, this.model.softDelete && withDeleted !== true, extra)
+  }
+
+  #byId(id: unknown, withDeleted?: boolean): Document {
+    return this.#where([{ field: this.model.primaryKey, op: 'eq', value: id }], withDeleted)
+  }
+
+  #checkId(id: unknown): void {
+    const schema = this.model.schemas.fields[this.model.primaryKey]
+    if (schema?.safeParse(id).success !== true)
+      throw invalidQuery(this.model, [
+        {
+          path: this.model.primaryKey,
+          message: `${JSON.stringify(id)} is not a valid ${this.model.primaryKey}`,
+        },
+      ])
+  }
+
+  #notFound(id: unknown): MegaError {
+    return dbError(
+      'MEGA_CRUD_NOT_FOUND',
+      `No ${this.model.table} row with ${this.model.primaryKey} ${JSON.stringify(id)}: check the id.`,
+      { details: { table: this.model.table, id } },
+    )
+  }
+
+  /** One page of rows, with the total matching the filter. */
+  async list(query: PageQuery<M> = {}): Promise<Page<M['$select']>> {
+    const filter = this.#where(parseFilter(this.model, query.filter), query.withDeleted)
+    const order = mongoSort(this.model, parseSort(this.model, query.sort))
+    const { page, perPage } = parsePaging(this.model, query.page, query.perPage, this.#paging)
+    return this.#run(async () => {
+      const docs = await this.#coll
+        .find(filter, this.#opts())
+        .sort(order)
+        .skip((page - 1) * perPage)
+        .limit(perPage)
+        .toArray()
+      const total = await this.#coll.countDocuments(filter, this.#opts())
+      const items = docs.map((d) => this.#row(d))
+      return { items, total, page, perPage, pages: Math.ceil(total / perPage) }
+    })
+  }
+
+  /** Rows after `cursor` in sort order (keyset paging: stable under inserts, no offset scans). */
+  async listByCursor(query: CursorQuery<M> = {}): Promise<CursorPage<M['$select']>> {
+    const conditions = parseFilter(this.model, query.filter)
+    const sort = parseSort(this.model, query.sort)
+    const nullable = sort.find((k) => this.#spec(k.field).nullable)
+    if (nullable !== undefined)
+      throw invalidQuery(this.model, [
+        { path: 'sort', message: `cursor paging cannot sort by nullable "${nullable.field}"` },
+      ])
+    const order = mongoSort(this.model, sort)
+    const { perPage: limit } = parsePaging(this.model, 1, query.limit, this.#paging)
+    const after =
+      query.cursor == null ? undefined : mongoAfterCursor(this.model, sort, query.cursor)
+    const filter = this.#where(conditions, query.withDeleted, after)
+    return this.#run(async () => {
+      const docs = await this.#coll
+        .find(filter, this.#opts())
+        .sort(order)
+        .limit(limit + 1)
+        .toArray()
+      const items = docs.slice(0, limit).map((d) => this.#row(d))
+      const last = items.at(-1)
+      const more = docs.length > limit && last !== undefined
+      return { items, nextCursor: more ? encodeCursor(sort.map((k) => last[k.field])) : null }
+    })
+  }
+
+  /** The row with this id, or `undefined`. */
+  async find(id: M['$idType'], options: ReadOptions = {}): Promise<M['$select'] | undefined> {
+    this.#checkId(id)
+    const doc = await this.#run(() =>
+      this.#coll.findOne(this.#byId(id, options.withDeleted), this.#opts()),
+    )
+    return doc === null ? undefined : this.#row(doc)
+  }
+
+  /** The row with this id; `MEGA_CRUD_NOT_FOUND` (404) when there is none. */
+  async get(id: M['$idType'], options: ReadOptions = {}): Promise<M['$select']> {
+    const row = await this.find(id, options)
+    if (row === undefined) throw this.#notFound(id)
+    return row
+  }
+
+  /** Allocates `count` increment ids in one counter update; resolves the first. */
+  async #allocateIds(count: number): Promise<number> {
+    const counter = await this.#db
+      .collection<{ _id: string; seq: number }>(this.#counters)
+      .findOneAndUpdate(
+        { _id: this.model.table },
+        { $inc: { seq: count } },
+        { upsert: true, returnDocument: 'after', ...this.#opts() },
+      )
+    return (counter?.seq ?? count) - count + 1
+  }
+
+  async #assignIds(rows: Record<string, unknown>[]): Promise<void> {
+    const pk = this.model.primaryKey
+    if (this.#spec(pk).idStrategy !== 'increment') return
+    const first = await this.#allocateIds(rows.length)
+    rows.forEach((row, i) => (row[pk] = first + i))
+  }
+
+  /** References are checked on write (Mongo has no foreign keys): a missing target is a 409. */
+  async #checkReferences(rows: readonly Record<string, unknown>[]): Promise<void> {
+    for (const [name, spec] of Object.entries(this.model.columns)) {
+      if (spec.type !== 'reference' || spec.references === undefined) continue
+      const values = rows.map((r) => r[name] as StoredDoc['_id'] | null | undefined)
+      const ids = [...new Set(values.filter((v) => v !== null && v !== undefined))]
+      if (ids.length === 0) continue
+      const target = spec.references()
+      const found = await this.#db
+        .collection<StoredDoc>(target.table)
+        .countDocuments({ _id: { $in: ids } }, this.#opts())
+      if (found < ids.length)
+        throw dbError(
+          'MEGA_DB_FOREIGN_KEY',
+          `${this.model.table}.${name} refers to a ${target.table} row that does not exist: create it first or pass an existing ${target.primaryKey}.`,
+          { details: { table: this.model.table, column: name, references: target.table } },
+        )
+    }
+  }
+
+  async #insert(rows: Record<string, unknown>[]): Promise<M['$select'][]> {
+    await this.#checkReferences(rows)
+    await this.#assignIds(rows)
+    const docs = rows.map((r) => rowToDoc(this.model, r) as StoredDoc)
+    if (docs.length === 1) await this.#coll.insertOne(docs[0] as StoredDoc, this.#opts())
+    else await this.#insertMany(docs)
+    return docs.map((d) => this.#row(d))
+  }
+
+  /** One ordered `insertMany`; outside a transaction, the rows it did insert before failing are removed. */
+  async #insertMany(docs: StoredDoc[]): Promise<void> {
+    try {
+      await this.#coll.insertMany(docs, { ordered: true, ...this.#opts() })
+    } catch (err) {
+      const inserted = (err as { insertedCount?: unknown }).insertedCount
+      if (this.#db.currentSession() === undefined && typeof inserted === 'number' && inserted > 0) {
+        const ids = docs.slice(0, inserted).map((d) => d._id)
+        await this.#coll.deleteMany({ _id: { $in: ids } }).catch(() => undefined)
+      }
+      throw err
+    }
+  }
+
+  /** Validates and inserts one row; resolves the stored row. */
+  async create(input: M['$insert']): Promise<M['$select']> {
+    const row = insertValues(this.model, input, this.#clock())
+    const [created] = await this.#run(() => this.#insert([row]))
+    return created as M['$select']
+  }
+
+  /** Validates every input first (issues as `[i].field`), then inserts all in one `insertMany`. */
+  async createMany(inputs: readonly M['$insert'][]): Promise<M['$select'][]> {
+    if (inputs.length === 0) return []
+    const now = this.#clock()
+    const issues: MegaIssue[] = []
+    const rows = inputs.map((input, i) => {
+      try {
+        return insertValues(this.model, input, now)
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err
+        issues.push(...(err.issues ?? []).map((x) => ({ ...x, path: `[${i}].${x.path}` })))
+        return {}
+      }
+    })
+    if (issues.length > 0) throw new ValidationError(issues)
+    return this.#run(() => this.#insert(rows))
+  }
+
+  /** Validates and applies a partial update; resolves the updated row (404 when missing). */
+  async update(id: M['$idType'], input: M['$update']): Promise<M['$select']> {
+    this.#checkId(id)
+    const parsed = this.model.schemas.update.safeParse(input)
+    if (!parsed.success) throw modelValidationError(parsed.error.issues)
+    const values = {
+      ...(parsed.data as Record<string, unknown>),
+      ...(this.model.timestamps ? { [AUTOMATIC_COLUMNS.updatedAt]: this.#clock() } : {}),
+    }
+    const set = rowToDoc(this.model, values)
+    if (Object.keys(set).length === 0) return this.get(id)
+    await this.#run(async () => {
+      await this.#checkReferences([values])
+      const result = await this.#coll.updateOne(this.#byId(id), { $set: set }, this.#opts())
+      if (result.matchedCount === 0) throw this.#notFound(id)
+    })
+    return this.get(id)
+  }
+
+  /** Deletes a row, or marks it deleted when the model has `softDelete` (404 when missing). */
+  async remove(id: M['$idType']): Promise<void> {
+    this.#checkId(id)
+    const filter = this.#byId(id)
+    const affected = await this.#run(async () => {
+      if (!this.model.softDelete)
+        return (await this.#coll.deleteOne(filter, this.#opts())).deletedCount
+      const set = { [AUTOMATIC_COLUMNS.deletedAt]: this.#clock() }
+      return (await this.#coll.updateOne(filter, { $set: set }, this.#opts())).matchedCount
+    })
+    if (affected === 0) throw this.#notFound(id)
+  }
+
+  /** Brings back a soft-deleted row (404 when there is no deleted row with this id). */
+  async restore(id: M['$idType']): Promise<M['$select']> {
+    this.#checkId(id)
+    if (!this.model.softDelete)
+      throw invalidQuery(this.model, [
+        { path: 'restore', message: `${this.model.table} has no softDelete: nothing to restore` },
+      ])
+    const filter = this.#where(
+      [
+        { field: this.model.primaryKey, op: 'eq', value: id },
+        { field: AUTOMATIC_COLUMNS.deletedAt, op: 'isNull', value: false },
+      ],
+      true,
+    )
+    const set = { [AUTOMATIC_COLUMNS.deletedAt]: null }
+    const result = await this.#run(() => this.#coll.updateOne(filter, { $set: set }, this.#opts()))
+    if (result.matchedCount === 0) throw this.#notFound(id)
+    return this.get(id)
+  }
+
+  /** How many rows match the filter. */
+  async count(filter?: ModelFilter<M['$select']>, options: ReadOptions = {}): Promise<number> {
+    const where = this.#where(parseFilter(this.model, filter), options.withDeleted)
+    return this.#run(() => this.#coll.countDocuments(where, this.#opts()))
+  }
+
+  /** Whether any row matches the filter. */
+  async exists(filter?: ModelFilter<M['$select']>, options: ReadOptions = {}): Promise<boolean> {
+    const where = this.#where(parseFilter(this.model, filter), options.withDeleted)
+    const doc = await this.#run(() =>
+      this.#coll.findOne(where, { projection: { _id: 1 }, ...this.#opts() }),
+    )
+    return doc !== null
+  }
+}
+
+/**
+ * CRUD for `model` on a Mongo database (the `mongo` adapter). Options are validated at once
+ * (`MegaConfigError` listing every problem).
+ *
+ * @example
+ * const users = createMongoCrud(User, ctx.db<MongoDbAdapter>())
+ * const page = await users.list({ filter: { age: { gte: 18 } }, sort: ['-created_at'] })
+ */
+export function createMongoCrud<M extends AnyModel>(
+  model: M,
+  db: MongoDatabase,
+  options?: MongoCrudOptions,
+): MongoModelCrud<M> {
+  return new MongoModelCrud(model, db, options)
+}

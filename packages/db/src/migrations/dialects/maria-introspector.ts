@@ -1,0 +1,173 @@
+// Reads MariaDB's information_schema (the current database) for introspectSchema.
+import { sql, type Kysely } from 'kysely'
+import type { ReferentialAction } from '../../model/column.js'
+import type { ForeignKeySchema, IndexSchema } from '../migration-types.js'
+import type { RawColumn, RawTable, TableReader } from '../introspect.js'
+import { checkValues } from './sql-ddl.js'
+
+const BASES: Readonly<Record<string, string>> = {
+  int: 'integer',
+  longtext: 'json',
+  tinyint: 'boolean',
+  datetime: 'timestamp',
+}
+
+const ACTIONS: Readonly<Record<string, ReferentialAction>> = {
+  CASCADE: 'cascade',
+  RESTRICT: 'restrict',
+  'SET NULL': 'set null',
+}
+
+async function rows<T>(db: Kysely<unknown>, query: ReturnType<typeof sql<T>>): Promise<T[]> {
+  return (await query.execute(db)).rows
+}
+
+const num = (v: unknown): number | undefined =>
+  v === null || v === undefined ? undefined : Number(v)
+
+interface ColumnRow {
+  name: string
+  type: string
+  length: unknown
+  num_precision: unknown
+  num_scale: unknown
+  nullable: string
+  dflt: string | null
+  extra: string
+}
+
+async function columns(db: Kysely<unknown>, table: string): Promise<RawColumn[]> {
+  const list = await rows(
+    db,
+    sql<ColumnRow>`
+    select COLUMN_NAME as name, DATA_TYPE as type, CHARACTER_MAXIMUM_LENGTH as length,
+      NUMERIC_PRECISION as num_precision, NUMERIC_SCALE as num_scale, IS_NULLABLE as nullable,
+      COLUMN_DEFAULT as dflt, EXTRA as extra
+    from information_schema.COLUMNS
+    where TABLE_SCHEMA = database() and TABLE_NAME = ${table} order by ORDINAL_POSITION`,
+  )
+  return list.map((r) => ({
+    name: r.name,
+    base: BASES[r.type] ?? r.type,
+    length: num(r.length),
+    precision: num(r.num_precision),
+    scale: num(r.num_scale),
+    nullable: r.nullable === 'YES',
+    default: r.dflt,
+    increment: r.extra.includes('auto_increment'),
+  }))
+}
+
+interface KeyRow {
+  name: string
+  non_unique: unknown
+  col: string
+}
+
+async function keys(db: Kysely<unknown>, table: string): Promise<KeyRow[]> {
+  return rows(
+    db,
+    sql<KeyRow>`
+    select INDEX_NAME as name, NON_UNIQUE as non_unique, COLUMN_NAME as col
+    from information_schema.STATISTICS
+    where TABLE_SCHEMA = database() and TABLE_NAME = ${table} order by INDEX_NAME, SEQ_IN_INDEX`,
+  )
+}
+
+/** Indexes except PRIMARY and those MariaDB created for a foreign key (named like it). */
+function indexes(
+  list: readonly KeyRow[],
+  foreignKeys: ReadonlyMap<string, ForeignKeySchema>,
+): IndexSchema[] {
+  const fkNames = new Set([...foreignKeys.values()].map((fk) => fk.name))
+  const byName = new Map<string, { columns: string[]; unique: boolean }>()
+  for (const r of list) {
+    if (r.name === 'PRIMARY' || fkNames.has(r.name)) continue
+    const entry = byName.get(r.name) ?? { columns: [], unique: Number(r.non_unique) === 0 }
+    entry.columns.push(r.col)
+    byName.set(r.name, entry)
+  }
+  return [...byName].map(([name, e]) => ({ name, columns: e.columns, unique: e.unique }))
+}
+
+interface FkRow {
+  name: string
+  col: string
+  ftable: string
+  fcol: string
+  del: string
+  upd: string
+}
+
+async function foreignKeys(
+  db: Kysely<unknown>,
+  table: string,
+): Promise<Map<string, ForeignKeySchema>> {
+  const list = await rows(
+    db,
+    sql<FkRow>`
+    select k.CONSTRAINT_NAME as name, k.COLUMN_NAME as col, k.REFERENCED_TABLE_NAME as ftable,
+      k.REFERENCED_COLUMN_NAME as fcol, r.DELETE_RULE as del, r.UPDATE_RULE as upd
+    from information_schema.KEY_COLUMN_USAGE k
+    join information_schema.REFERENTIAL_CONSTRAINTS r
+      on r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA and r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+      and r.TABLE_NAME = k.TABLE_NAME
+    where k.TABLE_SCHEMA = database() and k.TABLE_NAME = ${table}
+      and k.REFERENCED_TABLE_NAME is not null`,
+  )
+  const out = new Map<string, ForeignKeySchema>()
+  for (const r of list) {
+    const onDelete = ACTIONS[r.del]
+    const onUpdate = ACTIONS[r.upd]
+    out.set(r.col, {
+      name: r.name,
+      table: r.ftable,
+      column: r.fcol,
+      ...(onDelete === undefined ? {} : { onDelete }),
+      ...(onUpdate === undefined ? {} : { onUpdate }),
+    })
+  }
+  return out
+}
+
+async function checks(db: Kysely<unknown>, table: string): Promise<Map<string, string[]>> {
+  const list = await rows(
+    db,
+    sql<{ clause: string }>`
+    select CHECK_CLAUSE as clause from information_schema.CHECK_CONSTRAINTS
+    where CONSTRAINT_SCHEMA = database() and TABLE_NAME = ${table}`,
+  )
+  const out = new Map<string, string[]>()
+  for (const { clause } of list) {
+    const column = /^\s*`((?:[^`]|``)+)`\s+in\s*\(/i.exec(clause)?.[1]
+    if (column !== undefined) out.set(column.replaceAll('``', '`'), checkValues(clause, true))
+  }
+  return out
+}
+
+/** The MariaDB reader of introspectSchema. */
+export const mariaIntrospector: TableReader = (db) => ({
+  async tables() {
+    const list = await rows(
+      db,
+      sql<{ name: string }>`
+      select TABLE_NAME as name from information_schema.TABLES
+      where TABLE_SCHEMA = database() and TABLE_TYPE = 'BASE TABLE'`,
+    )
+    return list.map((r) => r.name)
+  },
+  async table(name): Promise<RawTable> {
+    const cols = await columns(db, name)
+    const list = await keys(db, name)
+    const fks = await foreignKeys(db, name)
+    const primaryKey = list.find((r) => r.name === 'PRIMARY')?.col ?? ''
+    return {
+      name,
+      columns: cols,
+      primaryKey,
+      indexes: indexes(list, fks),
+      foreignKeys: fks,
+      checks: await checks(db, name),
+    }
+  },
+})

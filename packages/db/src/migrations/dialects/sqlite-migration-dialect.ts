@@ -1,0 +1,246 @@
+// SQLite: ALTER TABLE only renames, adds and drops simple columns; everything else rebuilds the table
+// (create the new shape, copy the rows, drop the old table, rename, recreate the indexes), inside the
+// migration's transaction.
+import type {
+  ColumnSchema,
+  DatabaseSchema,
+  MigrationDialect,
+  MigrationOperation,
+  TableSchema,
+} from '../migration-types.js'
+import {
+  applyOperation,
+  assertKnownOperation,
+  requireColumn,
+  requireTable,
+} from '../schema-builder.js'
+import {
+  createIndexSql,
+  columnChanges,
+  defaultClause,
+  enumCheck,
+  enumCheckName,
+  foreignKeyClause,
+  quoteDouble as q,
+  quoteString,
+  rawStatements,
+} from './sql-ddl.js'
+
+type Op<K extends MigrationOperation['op']> = Extract<MigrationOperation, { op: K }>
+
+/** The prefix of the table a rebuild creates before renaming it into place. */
+export const SQLITE_REBUILD_PREFIX = '__mega_rebuild_'
+
+const SQLITE_TYPES: Readonly<Record<ColumnSchema['type'], (c: ColumnSchema) => string>> = {
+  id: (c) =>
+    c.idStrategy === 'uuid' ? 'varchar(36)' : c.idStrategy === 'ulid' ? 'char(26)' : 'integer',
+  string: (c) => `varchar(${c.length ?? 255})`,
+  text: () => 'text',
+  integer: () => 'integer',
+  bigint: () => 'bigint',
+  decimal: (c) => `decimal(${c.precision ?? 10}, ${c.scale ?? 0})`,
+  boolean: () => 'boolean',
+  date: () => 'date',
+  timestamp: () => 'timestamp',
+  json: () => 'json',
+  enum: () => 'varchar(64)',
+}
+
+/**
+ * The SQLite type of a column. Declared names are kept distinct (`boolean`, `date`, `timestamp`,
+ * `json`) so introspection reads the model type back; SQLite stores them as integers and text.
+ */
+export function sqliteColumnType(column: ColumnSchema): string {
+  return SQLITE_TYPES[column.type](column)
+}
+
+function columnSql(table: TableSchema, column: ColumnSchema, op: MigrationOperation): string {
+  let sql = `${q(column.name)} ${sqliteColumnType(column)}`
+  const isKey = table.primaryKey === column.name
+  if (isKey) sql += ' PRIMARY KEY'
+  const rowid = isKey && sqliteColumnType(column) === 'integer'
+  if (!column.nullable && !rowid) sql += ' NOT NULL'
+  sql += defaultClause(column, 'sqlite', op)
+  if (column.type === 'enum')
+    sql += ` CONSTRAINT ${q(enumCheckName(column.name))} ${enumCheck(column, q, 'sqlite')}`
+  return sql
+}
+
+function createTableSql(table: TableSchema, name: string, op: MigrationOperation): string {
+  const parts = table.columns.map((c) => columnSql(table, c, op))
+  for (const c of table.columns)
+    if (c.references !== undefined) parts.push(foreignKeyClause(c.name, c.references, q))
+  return `CREATE TABLE ${q(name)} (\n  ${parts.join(',\n  ')}\n)`
+}
+
+function createTable(op: Op<'createTable'>): string[] {
+  const { table } = op
+  return [
+    createTableSql(table, table.name, op),
+    ...table.indexes.map((i) => createIndexSql(table.name, i, q)),
+  ]
+}
+
+/** Tables whose foreign keys point at `table` (itself included when it references itself). */
+function referencing(schema: DatabaseSchema, table: string): string[] {
+  return Object.values(schema.tables)
+    .filter((t) => t.columns.some((c) => c.references?.table === table))
+    .map((t) => t.name)
+}
+
+/** Statements that fail, with `message` as the constraint name, when `select` returns non-zero. */
+function failWhen(select: string, message: string): string[] {
+  const guard = q('__mega_guard')
+  return [
+    `CREATE TEMP TABLE ${guard} ("value" integer CONSTRAINT ${q(message)} CHECK ("value" = 0))`,
+    `INSERT INTO temp.${guard} ${select}`,
+    `DROP TABLE temp.${guard}`,
+  ]
+}
+
+/**
+ * Rebuilds `before` into `after` keeping rows and indexes. Columns present in both are copied. When
+ * other tables reference it, dropping it with foreign keys on would fire their ON DELETE actions, so
+ * the statements refuse to run unless `PRAGMA foreign_keys` is off (see `beforeTransaction`); the
+ * foreign keys are checked at the end instead.
+ */
+function rebuild(
+  before: TableSchema,
+  after: TableSchema,
+  schema: DatabaseSchema,
+  op: MigrationOperation,
+): string[] {
+  const temp = `${SQLITE_REBUILD_PREFIX}${after.name}`
+  const kept = after.columns
+    .filter((c) => before.columns.some((b) => b.name === c.name))
+    .map((c) => q(c.name))
+  const selfReference = after.columns.some((c) => c.references?.table === before.name)
+  const others = referencing(schema, before.name).filter((t) => t !== before.name)
+  const children = selfReference ? [...others, after.name] : others
+  const out: string[] = []
+  if (children.length > 0)
+    out.push(
+      ...failWhen(
+        'SELECT "foreign_keys" FROM pragma_foreign_keys',
+        `rebuilding ${before.name} needs PRAGMA foreign_keys = OFF before the migration transaction (other tables reference it)`,
+      ),
+    )
+  out.push(
+    createTableSql(after, temp, op),
+    `INSERT INTO ${q(temp)} (${kept.join(', ')}) SELECT ${kept.join(', ')} FROM ${q(before.name)}`,
+    `DROP TABLE ${q(before.name)}`,
+    `ALTER TABLE ${q(temp)} RENAME TO ${q(after.name)}`,
+    ...after.indexes.map((i) => createIndexSql(after.name, i, q)),
+  )
+  const checked = [...new Set([after.name, ...children])]
+  const checks = checked.map(
+    (t) => `SELECT 1 FROM pragma_foreign_key_check(${quoteString(t, 'sqlite')})`,
+  )
+  const select = `SELECT count(*) FROM (${checks.join(' UNION ALL ')})`
+  return [
+    ...out,
+    ...failWhen(
+      select,
+      `rebuilding ${after.name} broke a foreign key: run PRAGMA foreign_key_check`,
+    ),
+  ]
+}
+
+function rebuildFor(
+  op: MigrationOperation & { readonly table: string },
+  schema: DatabaseSchema,
+): string[] {
+  const before = requireTable(schema, op.table, op)
+  const after = applyOperation(schema, op).tables[op.table] as TableSchema
+  return rebuild(before, after, schema, op)
+}
+
+/** ADD COLUMN works for a nullable or constant-default column without key or foreign key. */
+function canAdd(column: ColumnSchema): boolean {
+  const constant = typeof column.default !== 'object' || column.default === null
+  return (
+    column.references === undefined &&
+    column.type !== 'id' &&
+    constant &&
+    (column.nullable || column.default !== undefined)
+  )
+}
+
+function addColumn(op: Op<'addColumn'>, schema: DatabaseSchema): string[] {
+  const table = requireTable(schema, op.table, op)
+  if (!canAdd(op.column)) return rebuildFor(op, schema)
+  return [`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnSql(table, op.column, op)}`]
+}
+
+/** DROP COLUMN refuses keys, indexed columns and foreign keys (either side): those rebuild. */
+function dropColumn(op: Op<'dropColumn'>, schema: DatabaseSchema): string[] {
+  const table = requireColumn(schema, op.table, op.column, op)
+  const column = table.columns.find((c) => c.name === op.column) as ColumnSchema
+  const referenced = Object.values(schema.tables).some((t) =>
+    t.columns.some((c) => c.references?.table === op.table && c.references.column === op.column),
+  )
+  const simple =
+    table.primaryKey !== op.column &&
+    column.references === undefined &&
+    !referenced &&
+    !table.indexes.some((i) => i.columns.includes(op.column))
+  if (!simple) return rebuildFor(op, schema)
+  return [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column)}`]
+}
+
+function alterColumn(op: Op<'alterColumn'>, schema: DatabaseSchema): string[] {
+  requireColumn(schema, op.table, op.from.name, op)
+  columnChanges(op, sqliteColumnType)
+  return rebuildFor(op, schema)
+}
+
+/**
+ * The SQLite migration dialect: ids are `integer primary key`, booleans `boolean`, dates, timestamps
+ * (ISO text) and json stored as text, enums `varchar(64)` with a column CHECK; foreign keys are table
+ * constraints. Changes ALTER TABLE cannot make rebuild the table, keeping rows and indexes. A rebuild
+ * of a table other tables reference must run with foreign keys off: a runner runs
+ * {@link SqliteMigrationDialect.beforeTransaction} before the migration's transaction and
+ * `afterTransaction` after it.
+ *
+ * @example
+ * sqliteMigrationDialect.compile({ op: 'alterColumn', table: 'users', from, to }, schema)
+ */
+export interface SqliteMigrationDialect extends MigrationDialect {
+  /** Run on the same connection before BEGIN: foreign keys cannot be switched inside a transaction. */
+  readonly beforeTransaction: readonly string[]
+  /** Run after COMMIT or ROLLBACK (restore the setting read before, if it was off). */
+  readonly afterTransaction: readonly string[]
+}
+
+/** The SQLite migration dialect (see {@link SqliteMigrationDialect}). */
+export const sqliteMigrationDialect: SqliteMigrationDialect = Object.freeze({
+  name: 'sqlite' as const,
+  transactionalDdl: true,
+  beforeTransaction: ['PRAGMA foreign_keys = OFF'],
+  afterTransaction: ['PRAGMA foreign_keys = ON'],
+  compile(op: MigrationOperation, schema: DatabaseSchema): string[] {
+    assertKnownOperation(op)
+    switch (op.op) {
+      case 'createTable':
+        return createTable(op)
+      case 'dropTable':
+        return [`DROP TABLE ${q(op.table)}`]
+      case 'renameTable':
+        return [`ALTER TABLE ${q(op.from)} RENAME TO ${q(op.to)}`]
+      case 'addColumn':
+        return addColumn(op, schema)
+      case 'dropColumn':
+        return dropColumn(op, schema)
+      case 'renameColumn':
+        return [`ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`]
+      case 'alterColumn':
+        return alterColumn(op, schema)
+      case 'createIndex':
+        return [createIndexSql(op.table, op.index, q)]
+      case 'dropIndex':
+        return [`DROP INDEX ${q(op.index.name)}`]
+      case 'raw':
+        return rawStatements(op, 'sqlite')
+    }
+  },
+})
