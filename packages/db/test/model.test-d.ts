@@ -1,4 +1,5 @@
 // Type tests, checked by `tsc -p tsconfig.json` (pnpm typecheck / pnpm check).
+import type { z } from 'zod'
 import { expectTypeOf } from 'vitest'
 import { col } from '../src/model/column.js'
 import { defineModel } from '../src/model/define-model.js'
@@ -51,3 +52,7 @@ const badUpdate: typeof User.$update = { id: 2 }
 // @ts-expect-error -- a wrong field name fails to compile
 const badRow: Partial<Row> = { emial: 'x' }
 void [update, badUpdate, badRow, User, NoTs]
+
+// The derived schemas carry the model's types, so a route body typed from them is the insert type.
+expectTypeOf<z.output<typeof User.schemas.create>>().toEqualTypeOf<typeof User.$insert>()
+expectTypeOf<z.output<typeof User.schemas.update>>().toEqualTypeOf<typeof User.$update>()

@@ -44,8 +44,10 @@ export interface Model<
   readonly renamedFrom: string | undefined
   /** zod schemas derived from the columns. */
   readonly schemas: {
-    readonly create: z.ZodObject
-    readonly update: z.ZodType
+    /** Validates create input (strict: unknown fields are refused); output is the insert type. */
+    readonly create: z.ZodType<InsertOf<C>>
+    /** Validates update input: any non-empty subset of the writable fields. */
+    readonly update: z.ZodType<UpdateOf<C>>
     /** One schema per column (nullability applied), for filters and custom validation. */
     readonly fields: Readonly<Record<string, z.ZodType>>
   }
