@@ -1,2 +1,72 @@
-// @mega/cli: not yet implemented. The public API will be named here explicitly.
-export {}
+export { run, COMMAND_HANDLERS, EXIT_CODES } from './cli.js'
+export { main } from './main.js'
+export { CLI_ERROR_CODES, USAGE_ERROR_CODES, cliError } from './errors.js'
+export type { CliErrorCode } from './errors.js'
+export {
+  COMMANDS,
+  COMMAND_NAMES,
+  GLOBAL_OPTIONS,
+  GENERATOR_KINDS,
+  MIGRATE_ACTIONS,
+  PACKAGE_MANAGERS,
+  SCAFFOLD_FIELD_TYPES,
+  flagName,
+} from './options.js'
+export type {
+  ArgumentSpec,
+  CommandName,
+  CommandSpec,
+  GeneratorKind,
+  MigrateAction,
+  OptionSpec,
+  OptionValues,
+  PackageManager,
+  ParsedArgs,
+  ScaffoldFieldType,
+} from './options.js'
+export { parseArgs, resolveCommand, usage } from './internal/parse-args.js'
+export { editDistance, suggest } from './internal/suggest.js'
+export { renderHelp, renderCommandHelp, renderOptionsMarkdown } from './help.js'
+export { createProcessIo, createColors } from './io.js'
+export type { CliIo, Colors, ColorName } from './io.js'
+export { runStep, PROGRESS_DELAY_MS } from './progress.js'
+export type { StepClock } from './progress.js'
+export {
+  TEMPLATES_DIR,
+  TEMPLATE_VERSIONS,
+  CLI_VERSION,
+  renderTemplate,
+  renderTemplateTree,
+  templateTarget,
+} from './templates.js'
+export type { TemplateFile } from './templates.js'
+export { createProject, detectPackageManager, installDependencies } from './commands/new-command.js'
+export type { NewProjectOptions, NewProjectResult, Installer } from './commands/new-command.js'
+export { generate } from './commands/generate-command.js'
+export type { GenerateOptions, GenerateResult } from './commands/generate-command.js'
+export { GENERATORS } from './generators/generators.js'
+export type { Generator, GeneratorInput } from './generators/generators.js'
+export { generateMigrationFile, loadModels } from './generators/migration-generator.js'
+export type { GenerateMigrationCall, DbImporter } from './generators/migration-generator.js'
+export { scaffold } from './commands/scaffold-command.js'
+export type { ScaffoldOptions, ScaffoldResult } from './commands/scaffold-command.js'
+export { parseScaffoldFields } from './generators/scaffold-fields.js'
+export type { ScaffoldField } from './generators/scaffold-fields.js'
+export { formatMigrationResults } from './commands/migrate-command.js'
+export type { MigrateDeps } from './commands/migrate-command.js'
+export { connectProjectDb } from './internal/project-db.js'
+export type { ConnectDb, ProjectDatabase } from './internal/project-db.js'
+export { listRoutes, formatRouteTable, ROUTE_SCHEMA_PARTS } from './commands/routes-command.js'
+export type { RouteRow } from './commands/routes-command.js'
+export { startConsole, defaultReplFactory } from './commands/console-command.js'
+export type {
+  ConsoleDeps,
+  ConsoleContext,
+  ConsoleSession,
+  ReplFactory,
+  ReplLike,
+} from './commands/console-command.js'
+export { startApp } from './commands/start-command.js'
+export { devCommandLine } from './commands/dev-command.js'
+export { resolveVitest } from './commands/test-command.js'
+export type { BootFn } from './internal/project.js'

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, symlink } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import ts from 'typescript'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { transpileForChild } from '@mega/test-utils'
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 const fixture = join(packageDir, 'test/fixtures/cluster-app.mjs')
@@ -14,23 +14,16 @@ let outDir: string
 let moduleFile: string
 const children: ChildProcess[] = []
 
-// The fixture is plain JavaScript: transpile the cluster module (it has no relative imports) into a
+// The fixture is plain JavaScript: transpile the cluster module into a
 // temp folder whose node_modules is the package's, so zod and @mega/observe resolve.
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'mega-cluster-int-'))
   await symlink(join(packageDir, 'node_modules'), join(outDir, 'node_modules'), 'dir')
-  const sourceFile = join(packageDir, 'src/cluster/mega-cluster.ts')
-  const compilerOptions = {
-    module: ts.ModuleKind.ESNext,
-    target: ts.ScriptTarget.ES2022,
-    verbatimModuleSyntax: true,
-  }
-  const { outputText } = ts.transpileModule(await readFile(sourceFile, 'utf8'), {
-    compilerOptions,
-    fileName: sourceFile,
-  })
-  moduleFile = join(outDir, 'mega-cluster.js')
-  await writeFile(moduleFile, outputText)
+  ;[moduleFile] = (await transpileForChild(
+    join(packageDir, 'src'),
+    ['cluster/mega-cluster.ts'],
+    outDir,
+  )) as [string]
 })
 
 afterAll(async () => {

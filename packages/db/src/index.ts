@@ -177,8 +177,17 @@ export { checkMigrations, assertMigrationsCovered, describeOperation } from './m
 export type { CheckMigrationsOptions, CheckMigrationsResult } from './migrations/check.js'
 export { loadModels, isModel } from './migrations/load-models.js'
 export type { LoadModelsOptions, ModelImporter } from './migrations/load-models.js'
-// Migrations: running and locking
-export { createMigrator } from './migrations/runner.js'
+// Migrations: running and locking (createMigrator picks the SQL or the Mongo runner from db.dialect)
+export { migratorFor as createMigrator } from './migrations/create-migrator.js'
+export type { AnyMigratorConfig } from './migrations/create-migrator.js'
+export { createMongoMigrator, mongoMigratorConfigSchema } from './migrations/mongo-runner.js'
+export type {
+  MongoMigratorConfig,
+  MigratableMongoDatabase,
+  MongoMigrationDocument,
+} from './migrations/mongo-runner.js'
+export { acquireMongoMigrationLock } from './migrations/mongo-lock.js'
+export type { MongoMigrationLockConfig, MongoLockDocument } from './migrations/mongo-lock.js'
 export { DEFAULT_MIGRATIONS_TABLE } from './migrations/migrator-config.js'
 export type {
   MigratorConfig,

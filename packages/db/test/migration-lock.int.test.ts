@@ -16,7 +16,7 @@ import {
   rawMigration,
   writeMigrations,
 } from './helpers/migration-runner-helpers.js'
-import { transpileForChild } from './helpers/migration-lock-transpile.js'
+import { transpileForChild } from '@mega/test-utils'
 
 const pg = await requireService('postgres')
 const maria = await requireService('maria')

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { transpileModules } from './helpers/transpile.js'
+import { transpileForChild } from '@mega/test-utils'
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 const fixture = join(packageDir, 'test/fixtures/shutdown-child.mjs')
@@ -33,7 +33,7 @@ beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'mega-shutdown-int-'))
   // Bare imports (zod) resolve through the package's own node_modules.
   await symlink(join(packageDir, 'node_modules'), join(outDir, 'node_modules'), 'dir')
-  ;[moduleFile] = (await transpileModules(join(packageDir, 'src'), ['shutdown.ts'], outDir)) as [
+  ;[moduleFile] = (await transpileForChild(join(packageDir, 'src'), ['shutdown.ts'], outDir)) as [
     string,
   ]
 })

@@ -75,7 +75,7 @@ export async function assertMigrationsCovered(options: CheckMigrationsOptions): 
   if (result.upToDate) return
   throw dbError(
     'MEGA_DB_MIGRATION_UNCOVERED',
-    `The models changed without a migration (${result.changes.join('; ')}). Run \`mega migrate generate <name>\` and commit the migration and .mega/journal.`,
+    `The models changed without a migration (${result.changes.join('; ')}). Run \`mega migrate make <name>\` and commit the migration and .mega/journal.`,
     {
       issues: result.operations.map((op, i) => ({
         path: 'table' in op ? (typeof op.table === 'string' ? op.table : op.table.name) : op.op,

@@ -1,4 +1,4 @@
-// `mega migrate generate`: scan the models, diff them against the committed snapshot, and write a
+// `mega migrate make`: scan the models, diff them against the committed snapshot, and write a
 // readable migration file, its history entry and the new snapshot. Non-interactive: renames come
 // only from `renamedFrom`, destructive changes only with `allowDestructive`.
 import * as nodeFs from 'node:fs/promises'

@@ -7,7 +7,8 @@ const LOCAL_IMPORT = /(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)\.js['"]/g
 /**
  * Transpiles `entries` (TypeScript files under `srcRoot`) and every file they import by a relative
  * `.js` specifier into `outDir` as ES2022 JavaScript, keeping the layout, so a child `node` process
- * can load them. No type checking.
+ * can load them (Node 20 cannot run TypeScript). No type checking, no build of the package. Symlink
+ * the package's `node_modules` into `outDir` so their bare imports resolve.
  *
  * @returns the absolute paths of the written entry files, in order
  */

@@ -1,0 +1,26 @@
+import type { CliIo } from '../io.js'
+import { LOADER_ENV, loaderArgs } from '../internal/loader.js'
+import { findProjectRoot } from '../internal/project.js'
+import { runProcess } from '../internal/run-process.js'
+import type { ParsedArgs } from '../options.js'
+
+/** The `node` command line of `mega dev`: Node's watch mode over `mega start`, TypeScript via tsx. */
+export function devCommandLine(root: string): string[] {
+  return loaderArgs(['start', '--root', root], ['--watch', '--watch-preserve-output'])
+}
+
+/**
+ * `mega dev`: runs the app with Node's `--watch` (restarted when the config, a route, a service or
+ * anything they import changes; SIGTERM gives it a graceful shutdown first), `NODE_ENV=development`.
+ */
+export async function devCommand(parsed: ParsedArgs<'dev'>, io: CliIo): Promise<number> {
+  const root = findProjectRoot(io.cwd, parsed.options.root, 'dev')
+  const env = {
+    ...process.env,
+    ...io.env,
+    NODE_ENV: io.env.NODE_ENV ?? 'development',
+    [LOADER_ENV]: '1',
+  }
+  const result = await runProcess(process.execPath, devCommandLine(root), { cwd: root, env })
+  return result.code
+}

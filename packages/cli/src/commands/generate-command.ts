@@ -1,0 +1,103 @@
+import type { DriverImporter } from '@mega/core'
+import { cliError } from '../errors.js'
+import { GENERATORS } from '../generators/generators.js'
+import { generateMigrationFile, type DbImporter } from '../generators/migration-generator.js'
+import { createColors, type CliIo } from '../io.js'
+import { NAME_PATTERN } from '../internal/names.js'
+import { findProjectRoot } from '../internal/project.js'
+import { writeNewFiles } from '../internal/write-files.js'
+import { didYouMean } from '../internal/suggest.js'
+import { GENERATOR_KINDS, type GeneratorKind, type ParsedArgs } from '../options.js'
+
+/** Options of {@link generate}. */
+export interface GenerateOptions {
+  readonly root: string
+  readonly kind: string
+  readonly name: string
+  /** @default 'main' */
+  readonly app?: string
+  /** migration: allow dropping tables or columns. @default false */
+  readonly allowDestructive?: boolean
+  /** How `@mega/jobs` and `@mega/ws` are imported. @default from the root's node_modules */
+  readonly importPackage?: DriverImporter
+  /** How `@mega/db` is imported (migration). */
+  readonly importDb?: DbImporter
+}
+
+/** What {@link generate} wrote (paths relative to the root), or the migration generator's result. */
+export interface GenerateResult {
+  readonly files: readonly string[]
+  readonly migration?: unknown
+}
+
+function checkKind(kind: string): GeneratorKind {
+  if ((GENERATOR_KINDS as readonly string[]).includes(kind)) return kind as GeneratorKind
+  throw cliError(
+    'MEGA_CLI_UNKNOWN_GENERATOR',
+    `mega generate: unknown kind "${kind}".${didYouMean(kind, GENERATOR_KINDS)} Kinds: ${GENERATOR_KINDS.join(', ')}.`,
+  )
+}
+
+/**
+ * Writes a model, service, route (controller + routes file) and its test, in the app's conventions;
+ * refuses to overwrite (nothing is written when any target exists). `migration` calls `@mega/db`'s
+ * generator; `job`, `schedule` and `channel` need `@mega/jobs` / `@mega/ws`.
+ *
+ * @example
+ * await generate({ root: process.cwd(), kind: 'model', name: 'user' })
+ */
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const kind = checkKind(options.kind)
+  if (!NAME_PATTERN.test(options.name))
+    throw cliError(
+      'MEGA_CLI_INVALID_ARGUMENT',
+      `mega generate: "${options.name}" is not a valid name: use letters, digits, "-" or "_", starting with a letter.`,
+    )
+  const app = options.app ?? 'main'
+  if (kind === 'migration') {
+    const migration = await generateMigrationFile(
+      {
+        root: options.root,
+        app,
+        name: options.name,
+        allowDestructive: options.allowDestructive === true,
+      },
+      options.importDb,
+    )
+    return { files: [], migration }
+  }
+  const files = await GENERATORS[kind]({
+    root: options.root,
+    app,
+    name: options.name,
+    ...(options.importPackage === undefined ? {} : { importPackage: options.importPackage }),
+  })
+  await writeNewFiles(options.root, files, 'mega generate')
+  return { files: files.map((f) => f.path) }
+}
+
+/** `created <file>` for a generated migration, or a note that the models did not change. */
+export function describeMigration(result: unknown, c = createColors({ isTTY: false, env: {} })) {
+  const file = (result as { file?: unknown } | null | undefined)?.file
+  if (typeof file === 'string') return `${c.green('created')} ${file}\n`
+  return result === null || result === undefined
+    ? 'Nothing to migrate: the models match the last migration.\n'
+    : `${JSON.stringify(result, null, 2)}\n`
+}
+
+/** `mega generate <kind> <name>`. */
+export async function generateCommand(parsed: ParsedArgs<'generate'>, io: CliIo): Promise<number> {
+  const kind = checkKind(parsed.args[0]!)
+  const root = findProjectRoot(io.cwd, parsed.options.root, 'generate')
+  const result = await generate({
+    root,
+    kind,
+    name: parsed.args[1]!,
+    app: parsed.options.app,
+    allowDestructive: parsed.options.allowDestructive,
+  })
+  const c = createColors(io)
+  for (const file of result.files) io.stdout(`${c.green('created')} ${file}\n`)
+  if (kind === 'migration') io.stdout(describeMigration(result.migration, c))
+  return 0
+}

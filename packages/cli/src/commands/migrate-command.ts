@@ -1,0 +1,225 @@
+import { relative } from 'node:path'
+import type { MigrationResult, ScannableModel } from '@mega/db'
+import { MegaError } from '@mega/observe'
+import { cliError } from '../errors.js'
+import { generateMigrationFile, loadModels } from '../generators/migration-generator.js'
+import { createColors, type CliIo, type Colors } from '../io.js'
+import { findProjectRoot } from '../internal/project.js'
+import {
+  connectProjectDb,
+  projectDb,
+  type ConnectDb,
+  type DbModule,
+} from '../internal/project-db.js'
+import type { MigrateAction, ParsedArgs } from '../options.js'
+import { runStep } from '../progress.js'
+import { describeMigration } from './generate-command.js'
+
+/** Seams of {@link migrateCommand}: how `@mega/db` is imported and the database connected. */
+export interface MigrateDeps {
+  /** @default the project's `@mega/db` (else this CLI's) */
+  readonly importDb?: (root: string) => Promise<DbModule>
+  /** @default load the config and connect its `db` adapter only */
+  readonly connect?: ConnectDb
+}
+
+type Options = ParsedArgs<'migrate'>['options']
+
+interface Context {
+  readonly root: string
+  readonly options: Options
+  readonly io: CliIo
+  readonly c: Colors
+  readonly db: DbModule
+  readonly connect: ConnectDb
+}
+
+const MARKS: Readonly<Record<MigrationResult['status'], string>> = {
+  applied: '✓',
+  reverted: '↩',
+  failed: '✗',
+  'not-run': '-',
+  pending: '·',
+  skipped: '-',
+}
+
+function errorText(error: unknown): string {
+  if (MegaError.is(error)) return `${error.message} (${error.code})`
+  return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * One line per migration: mark, status, name and duration; then, with `sql`, its statements, and
+ * under a failure its error code and message.
+ */
+export function formatMigrationResults(
+  results: readonly MigrationResult[],
+  c: Colors,
+  options: { readonly sql?: boolean } = {},
+): string {
+  const width = Math.max(...results.map((r) => r.status.length))
+  const lines = results.flatMap((r) => {
+    const paint =
+      r.status === 'failed'
+        ? c.red
+        : r.status === 'not-run' || r.status === 'skipped'
+          ? c.dim
+          : c.green
+    const ms = r.durationMs === undefined ? '' : c.dim(` (${Math.round(r.durationMs)}ms)`)
+    const head = `${paint(`${MARKS[r.status]} ${r.status.padEnd(width)}`)}  ${r.name}${ms}`
+    const sql =
+      options.sql === true
+        ? r.statements.flatMap((s) => s.split('\n')).map((line) => c.dim(`    ${line}`))
+        : []
+    const error = r.error === undefined ? [] : [`    ${c.red(errorText(r.error))}`]
+    return [head, ...sql, ...error]
+  })
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`
+}
+
+/** Prints the results of a run and resolves the exit code: 1 when any migration failed. */
+function report(ctx: Context, results: readonly MigrationResult[], none: string): number {
+  if (results.length === 0) {
+    ctx.io.stdout(`${none}\n`)
+    return 0
+  }
+  ctx.io.stdout(formatMigrationResults(results, ctx.c, { sql: ctx.options.dryRun }))
+  const failed = results.filter((r) => r.status === 'failed' || r.error !== undefined)
+  if (failed.length === 0) return 0
+  const first = failed[0]!
+  ctx.io.stderr(
+    `${ctx.c.red('error')} ${failed.length} migration${failed.length === 1 ? '' : 's'} failed; first: ${first.name}: ${errorText(first.error)}\n`,
+  )
+  return 1
+}
+
+function parseSteps(value: string): number {
+  const steps = Number(value)
+  if (Number.isInteger(steps) && steps > 0) return steps
+  throw cliError(
+    'MEGA_CLI_INVALID_ARGUMENT',
+    `mega migrate down: --steps must be a positive whole number, not "${value}".`,
+  )
+}
+
+/** Connects, runs `fn` with a migrator of the app, and always disconnects. */
+async function withMigrator<T>(
+  ctx: Context,
+  fn: (migrator: ReturnType<DbModule['createMigrator']>) => Promise<T>,
+): Promise<T> {
+  const database = await ctx.connect(ctx.root)
+  try {
+    return await fn(
+      ctx.db.createMigrator({ db: database.db, root: ctx.root, app: ctx.options.app }),
+    )
+  } finally {
+    await database.close()
+  }
+}
+
+async function make(ctx: Context, name: string | undefined): Promise<number> {
+  if (name === undefined)
+    throw cliError(
+      'MEGA_CLI_INVALID_ARGUMENT',
+      'mega migrate make: missing <name> (e.g. add-users).',
+    )
+  const result = await generateMigrationFile(
+    {
+      root: ctx.root,
+      app: ctx.options.app,
+      name,
+      allowDestructive: ctx.options.allowDestructive,
+    },
+    async () => ctx.db,
+  )
+  ctx.io.stdout(describeMigration(relativeFile(ctx.root, result), ctx.c))
+  return 0
+}
+
+function relativeFile(root: string, result: unknown): unknown {
+  const file = (result as { file?: unknown } | null)?.file
+  return typeof file === 'string' ? { ...(result as object), file: relative(root, file) } : result
+}
+
+async function check(ctx: Context): Promise<number> {
+  const models = await loadModels(ctx.root, ctx.options.app)
+  const result = await ctx.db.checkMigrations({
+    root: ctx.root,
+    app: ctx.options.app,
+    models: models as ScannableModel[],
+  })
+  if (result.upToDate) {
+    ctx.io.stdout(`Migrations cover the models of app ${ctx.options.app}.\n`)
+    return 0
+  }
+  throw ctx.db.dbError(
+    'MEGA_DB_MIGRATION_UNCOVERED',
+    `The models of app ${ctx.options.app} have changes no migration covers (${result.changes.join('; ')}): run \`mega migrate make <name>\` and commit the migration and .mega/journal.`,
+    { issues: result.changes.map((change) => ({ path: ctx.options.app, message: change })) },
+  )
+}
+
+async function up(ctx: Context): Promise<number> {
+  const { dryRun, to } = ctx.options
+  const results = await withMigrator(ctx, (m) =>
+    runStep(ctx.io, dryRun ? 'Compiling migrations' : 'Applying migrations', () =>
+      m.up({ dryRun, ...(to === undefined ? {} : { to }) }),
+    ),
+  )
+  return report(ctx, results, 'Nothing to migrate: every migration is applied.')
+}
+
+async function down(ctx: Context): Promise<number> {
+  const steps = parseSteps(ctx.options.steps)
+  const { dryRun } = ctx.options
+  const results = await withMigrator(ctx, (m) =>
+    runStep(ctx.io, dryRun ? 'Compiling migrations' : 'Reverting migrations', () =>
+      m.down({ steps, dryRun }),
+    ),
+  )
+  return report(ctx, results, 'Nothing to revert: no migration is applied.')
+}
+
+async function status(ctx: Context): Promise<number> {
+  const results = await withMigrator(ctx, (m) => m.status())
+  return report(ctx, results, `No migrations in apps/${ctx.options.app}/migrations yet.`)
+}
+
+/**
+ * `mega migrate make|up|down|status|check`. `make` and `check` read the app's models and
+ * `.mega/journal`; `up`, `down` and `status` load the config and connect its `db` adapter only (not the
+ * whole app), run `@mega/db`'s migrator and print one line per migration. Exits 1 when a migration
+ * failed (its error code and message are printed), when `status` finds an edited applied migration,
+ * or when `check` finds model changes no migration covers.
+ *
+ * @example
+ * const code = await run(['migrate', 'up', '--dry-run'], createProcessIo())
+ */
+export async function migrateCommand(
+  parsed: ParsedArgs<'migrate'>,
+  io: CliIo,
+  deps: MigrateDeps = {},
+): Promise<number> {
+  const root = findProjectRoot(io.cwd, parsed.options.root, 'migrate')
+  const [action, name] = parsed.args
+  const db = await (deps.importDb ?? projectDb)(root)
+  const connect = deps.connect ?? connectProjectDb
+  const ctx: Context = { root, options: parsed.options, io, c: createColors(io), db, connect }
+  if (action !== 'make' && name !== undefined)
+    throw cliError(
+      'MEGA_CLI_INVALID_ARGUMENT',
+      `mega migrate ${action}: unexpected argument "${name}" (only make takes a name; up takes --to <stamp>).`,
+    )
+  switch (action as MigrateAction) {
+    case 'make':
+      return make(ctx, name)
+    case 'check':
+      return check(ctx)
+    case 'up':
+      return up(ctx)
+    case 'down':
+      return down(ctx)
+    case 'status':
+      return status(ctx)
+  }
+}

@@ -1,0 +1,101 @@
+import { relative } from 'node:path'
+import { cliError } from '../errors.js'
+import { generateMigrationFile, migrationGenerator } from '../generators/migration-generator.js'
+import { parseScaffoldFields } from '../generators/scaffold-fields.js'
+import {
+  resolveScaffoldTargets,
+  scaffoldFiles,
+  type ModelFileImporter,
+} from '../generators/scaffold-generator.js'
+import { createColors, type CliIo } from '../io.js'
+import { NAME_PATTERN, toTable } from '../internal/names.js'
+import { findProjectRoot } from '../internal/project.js'
+import { projectDb, type DbModule } from '../internal/project-db.js'
+import { writeNewFiles } from '../internal/write-files.js'
+import type { ParsedArgs } from '../options.js'
+
+/** Options of {@link scaffold}. */
+export interface ScaffoldOptions {
+  readonly root: string
+  /** The resource: `Post`, `order-item`. */
+  readonly name: string
+  /** `title:string`, `body:text?`, `status:enum(draft|published)`, `author:references(User)`. */
+  readonly fields: readonly string[]
+  /** @default 'main' */
+  readonly app?: string
+  /** How `@mega/db` is imported. @default the project's (else this CLI's) */
+  readonly importDb?: (root: string) => Promise<DbModule>
+  /** How referenced model files are imported. @default dynamic import() */
+  readonly importModel?: ModelFileImporter
+  /** Stamps the migration. @default () => new Date() */
+  readonly clock?: () => Date
+}
+
+/** What {@link scaffold} wrote, relative to the root. */
+export interface ScaffoldResult {
+  readonly files: readonly string[]
+  /** The migration file, or `null` when the models already matched (nothing new to create). */
+  readonly migration: string | null
+}
+
+/**
+ * Writes a model, its migration (through `@mega/db`'s `generateMigration`), a service using
+ * `createCrud`, REST routes checked by the model's schemas, and a model test and a route test.
+ * Fields, names and referenced models are all checked before anything is written; when writing or
+ * generating the migration fails, every file written so far is removed again.
+ *
+ * @example
+ * await scaffold({ root: process.cwd(), name: 'Post', fields: ['title:string', 'body:text?'] })
+ */
+export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult> {
+  const { root, name } = options
+  const app = options.app ?? 'main'
+  if (!NAME_PATTERN.test(name))
+    throw cliError(
+      'MEGA_CLI_INVALID_ARGUMENT',
+      `mega scaffold: "${name}" is not a valid name: use letters, digits, "-" or "_", starting with a letter. Nothing was written.`,
+    )
+  const fields = parseScaffoldFields(options.fields)
+  const db = await (options.importDb ?? projectDb)(root)
+  const importDb = async () => db as unknown as Record<string, unknown>
+  await migrationGenerator(importDb)
+  const targets = await resolveScaffoldTargets(root, app, fields, options.importModel)
+  const files = await scaffoldFiles({ app, name, fields, targets })
+  const rollback = await writeNewFiles(root, files, 'mega scaffold')
+  let migration: unknown
+  try {
+    const migrationName = `create-${toTable(name).replace(/_/g, '-')}`
+    migration = await generateMigrationFile(
+      {
+        root,
+        app,
+        name: migrationName,
+        allowDestructive: false,
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+      },
+      importDb,
+    )
+  } catch (err) {
+    await rollback()
+    throw err
+  }
+  const file = (migration as { file?: unknown } | null)?.file
+  return {
+    files: files.map((f) => f.path),
+    migration: typeof file === 'string' ? relative(root, file) : null,
+  }
+}
+
+/** `mega scaffold <name> <field:type...>`. */
+export async function scaffoldCommand(parsed: ParsedArgs<'scaffold'>, io: CliIo): Promise<number> {
+  const root = findProjectRoot(io.cwd, parsed.options.root, 'scaffold')
+  const [name, ...fields] = parsed.args
+  const result = await scaffold({ root, name: name!, fields, app: parsed.options.app })
+  const c = createColors(io)
+  for (const file of [...result.files, ...(result.migration === null ? [] : [result.migration])])
+    io.stdout(`${c.green('created')} ${file}\n`)
+  io.stdout(
+    `Next: ${c.bold('npx mega migrate up')} to create the table, ${c.bold('npx mega test')} to run the new tests.\n`,
+  )
+  return 0
+}

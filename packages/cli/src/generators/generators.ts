@@ -1,0 +1,94 @@
+import type { DriverImporter } from '@mega/core'
+import { cliError } from '../errors.js'
+import { requireExport } from '../internal/packages.js'
+import { toCamel, toKebab, toPascal, toTable } from '../internal/names.js'
+import type { GeneratorKind } from '../options.js'
+import { renderTemplateFile, type TemplateFile } from '../templates.js'
+
+/** What a generator works from. */
+export interface GeneratorInput {
+  readonly root: string
+  readonly app: string
+  /** The name as typed (`OrderItem`, `order-item`). */
+  readonly name: string
+  /** How packages are imported as the project sees them. @default from the root's node_modules */
+  readonly importPackage?: DriverImporter
+}
+
+/** A generator: the files it would write (nothing is written until every target is known free). */
+export type Generator = (input: GeneratorInput) => Promise<TemplateFile[]>
+
+function vars(input: GeneratorInput): Record<string, string> {
+  return {
+    name: toKebab(input.name),
+    Name: toPascal(input.name),
+    camel: toCamel(input.name),
+    table: toTable(input.name),
+    app: input.app,
+  }
+}
+
+async function files(
+  input: GeneratorInput,
+  entries: readonly (readonly [template: string, target: string])[],
+): Promise<TemplateFile[]> {
+  const v = vars(input)
+  return Promise.all(
+    entries.map(async ([template, target]) => ({
+      path: target,
+      content: await renderTemplateFile(`generate/${template}`, v),
+    })),
+  )
+}
+
+const model: Generator = (input) => {
+  const n = toKebab(input.name)
+  return files(input, [
+    ['model/code.ts.tpl', `apps/${input.app}/models/${n}-model.ts`],
+    ['model/test.ts.tpl', `test/models/${n}-model.test.ts`],
+  ])
+}
+
+const service: Generator = (input) => {
+  const n = toKebab(input.name)
+  return files(input, [
+    ['service/code.ts.tpl', `apps/${input.app}/services/${n}-service.ts`],
+    ['service/test.ts.tpl', `test/services/${n}-service.test.ts`],
+  ])
+}
+
+const route: Generator = (input) => {
+  const n = toKebab(input.name)
+  return files(input, [
+    ['route/controller.ts.tpl', `apps/${input.app}/controllers/${n}-controller.ts`],
+    ['route/routes.ts.tpl', `apps/${input.app}/routes/${n}.ts`],
+    ['route/test.ts.tpl', `test/routes/${n}.test.ts`],
+  ])
+}
+
+function waitsFor(pkg: string, exportName: string, kind: string): Generator {
+  return async (input) => {
+    await requireExport(input.root, pkg, exportName, `mega generate ${kind}`, input.importPackage)
+    throw cliError(
+      'MEGA_CLI_NOT_AVAILABLE',
+      `mega generate ${kind}: this @mega/cli has no ${kind} template yet for the installed ${pkg}: update @mega/cli.`,
+    )
+  }
+}
+
+const migration: Generator = () => {
+  // Handled by generateMigrationFile (it calls @mega/db rather than rendering a template).
+  throw new Error('migration is not a template generator')
+}
+
+/** The generator of each kind. `controller` is another name for `route` (it writes both files). */
+export const GENERATORS: Readonly<Record<GeneratorKind, Generator>> = {
+  model,
+  service,
+  route,
+  controller: route,
+  migration,
+  job: waitsFor('@mega/jobs', 'defineJob', 'job'),
+  schedule: waitsFor('@mega/jobs', 'defineSchedule', 'schedule'),
+  channel: waitsFor('@mega/ws', 'defineChannel', 'channel'),
+}

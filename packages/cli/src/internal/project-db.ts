@@ -1,0 +1,83 @@
+// What `mega migrate` needs from a project: its `@mega/db` and a connection to its `db` adapter.
+// Lighter than booting the app: the config is loaded and only the one adapter is connected, so a
+// migration runs without the routes, the services or the other adapters (a Redis that is down, a
+// service whose constructor needs a table the migration is about to create).
+import * as cliCore from '@mega/core'
+import type { AdapterConfig, DriverImporter, MegaConfig } from '@mega/core'
+import type * as megaDb from '@mega/db'
+import type { SqlDbAdapter } from '@mega/db'
+import { cliError } from '../errors.js'
+
+/** The `@mega/db` module, as the project sees it. */
+export type DbModule = typeof megaDb
+
+/** The slice of `@mega/core` the connection uses. */
+type CoreModule = Pick<typeof cliCore, 'loadConfig' | 'DriverRegistry' | 'AdapterManager'>
+
+/**
+ * Imports a package the way the app does (from its own node_modules), falling back to the copy this
+ * CLI depends on (a project that resolves neither is a test fixture or a broken install).
+ */
+export function projectImporter(root: string): DriverImporter {
+  const fromRoot = cliCore.importFromRoot(root)
+  return async (name) => {
+    const found = await fromRoot(name)
+    if (found !== undefined) return found
+    if (name === '@mega/db') return await import('@mega/db')
+    if (name === '@mega/core') return cliCore
+    return undefined
+  }
+}
+
+/** The project's `@mega/db` (or this CLI's). */
+export async function projectDb(root: string): Promise<DbModule> {
+  return (await projectImporter(root)('@mega/db')) as DbModule
+}
+
+/** A connected SQL `db` adapter and how to close it. */
+export interface ProjectDatabase {
+  readonly config: MegaConfig
+  readonly alias: string
+  readonly db: SqlDbAdapter
+  close(): Promise<void>
+}
+
+/** Connects one adapter of the project's config; a test passes its own. */
+export type ConnectDb = (root: string, alias?: string) => Promise<ProjectDatabase>
+
+function noDatabase(message: string) {
+  return cliError('MEGA_CLI_NO_DATABASE', message)
+}
+
+/**
+ * Loads `mega.config.*` (and `.env`) of the project at `root` and connects its `alias` adapter only.
+ * A missing or non-SQL adapter is `MEGA_CLI_NO_DATABASE`; a database that does not answer is the
+ * adapter's own error (`MEGA_ADAPTER_CONNECT_FAILED`, naming the cause).
+ *
+ * @example
+ * const { db, close } = await connectProjectDb(process.cwd())
+ */
+export const connectProjectDb: ConnectDb = async (root, alias = 'db') => {
+  const importer = projectImporter(root)
+  const core = (await importer('@mega/core')) as CoreModule
+  const config = await core.loadConfig(root)
+  const entry: AdapterConfig | undefined = config.adapters[alias]
+  if (entry === undefined)
+    throw noDatabase(
+      `${config.name} has no "${alias}" adapter in mega.config: add one, e.g. adapters: { ${alias}: { driver: 'sqlite', filename: './data/app.sqlite' } }.`,
+    )
+  const manager = new core.AdapterManager({
+    registry: new core.DriverRegistry([], importer),
+    app: config.name,
+  })
+  await manager.connectAll({ [alias]: entry })
+  const db = manager.get(alias) as unknown as ProjectDatabase['db']
+  const close = async () => void (await manager.disconnectAll())
+  if (typeof db.kysely !== 'function') {
+    await close()
+    throw noDatabase(
+      `The "${alias}" adapter (driver ${entry.driver}) is not a SQL database: migrations run on postgres, maria and sqlite.`,
+    )
+  }
+  return { config, alias, db, close }
+}

@@ -1,0 +1,45 @@
+import { run } from './cli.js'
+import { createProcessIo } from './io.js'
+import { LOADER_ENV, loaderArgs } from './internal/loader.js'
+import { resolveCommand } from './internal/parse-args.js'
+import { COMMANDS } from './options.js'
+import { spawn } from 'node:child_process'
+
+function loadsApp(argv: readonly string[]): boolean {
+  const [name, ...rest] = argv
+  if (name === undefined || rest.includes('--help') || rest.includes('-h')) return false
+  try {
+    return COMMANDS[resolveCommand(name)].loadsApp
+  } catch {
+    return false // run() reports the unknown command
+  }
+}
+
+/** Re-runs `mega` under `node --import tsx`; SIGINT stays with the child, SIGTERM is passed on. */
+function reexecWithLoader(argv: readonly string[]): Promise<number> {
+  const child = spawn(process.execPath, loaderArgs(argv), {
+    stdio: 'inherit',
+    env: { ...process.env, [LOADER_ENV]: '1' },
+  })
+  const ignore = () => undefined
+  const forward = () => child.kill('SIGTERM')
+  process.on('SIGINT', ignore)
+  process.on('SIGTERM', forward)
+  return new Promise((resolve) => {
+    child.on('error', () => resolve(1))
+    child.on('close', (code, signal) => {
+      process.off('SIGINT', ignore)
+      process.off('SIGTERM', forward)
+      resolve(code ?? (signal === 'SIGTERM' ? 143 : 1))
+    })
+  })
+}
+
+/**
+ * The `mega` bin: commands that import the app's TypeScript run in a child Node with the tsx loader
+ * (Node 20 cannot load `.ts`); everything else runs here.
+ */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  if (process.env[LOADER_ENV] !== '1' && loadsApp(argv)) return reexecWithLoader(argv)
+  return run(argv, createProcessIo())
+}

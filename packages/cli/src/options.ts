@@ -1,0 +1,288 @@
+// The one table of commands and options. `--help`, the README's option tables and argument parsing
+// are all generated from it (Vitest's cli-config.ts is the model).
+
+/** The generator kinds of `mega generate`, declared once. */
+export const GENERATOR_KINDS = [
+  'model',
+  'service',
+  'route',
+  'controller',
+  'migration',
+  'job',
+  'schedule',
+  'channel',
+] as const
+
+/** One of {@link GENERATOR_KINDS}. */
+export type GeneratorKind = (typeof GENERATOR_KINDS)[number]
+
+/** The actions of `mega migrate`, declared once. */
+export const MIGRATE_ACTIONS = ['make', 'up', 'down', 'status', 'check'] as const
+
+/** One of {@link MIGRATE_ACTIONS}. */
+export type MigrateAction = (typeof MIGRATE_ACTIONS)[number]
+
+/** The field types of `mega scaffold <name> field:type...`, declared once. */
+export const SCAFFOLD_FIELD_TYPES = [
+  'string',
+  'text',
+  'integer',
+  'bigint',
+  'decimal',
+  'boolean',
+  'date',
+  'timestamp',
+  'json',
+  'enum',
+  'references',
+] as const
+
+/** One of {@link SCAFFOLD_FIELD_TYPES}. */
+export type ScaffoldFieldType = (typeof SCAFFOLD_FIELD_TYPES)[number]
+
+const SCAFFOLD_FIELD_TYPES_HELP = SCAFFOLD_FIELD_TYPES.map((t) =>
+  t === 'enum' ? 'enum(a|b)' : t === 'references' ? 'references(Model)' : t,
+).join(', ')
+
+/** The package managers `mega new` can install with. */
+export const PACKAGE_MANAGERS = ['pnpm', 'npm', 'yarn'] as const
+
+/** One of {@link PACKAGE_MANAGERS}. */
+export type PackageManager = (typeof PACKAGE_MANAGERS)[number]
+
+/** One `--flag` of a command. The table key is camelCase; the flag is its kebab-case form. */
+export interface OptionSpec {
+  readonly type: 'boolean' | 'string'
+  /** One line for `--help` and the README. */
+  readonly description: string
+  /** A one-letter alias (`-f`). */
+  readonly alias?: string
+  /** The value when the flag is absent (strings only; booleans default to `false`). */
+  readonly default?: string
+  /** The accepted values, when they are a closed list. */
+  readonly values?: readonly string[]
+  /** What `--help` shows as the value (`--app <name>`). @default 'value' */
+  readonly valueName?: string
+}
+
+/** One positional argument of a command. */
+export interface ArgumentSpec {
+  readonly name: string
+  readonly description: string
+  readonly required: boolean
+  /** The accepted values, when they are a closed list. */
+  readonly values?: readonly string[]
+  /** Takes every remaining argument (only the last argument can). @default false */
+  readonly variadic?: boolean
+}
+
+/** A command: what `--help` says about it, its arguments and its options. */
+export interface CommandSpec {
+  readonly summary: string
+  readonly args: readonly ArgumentSpec[]
+  readonly options: Readonly<Record<string, OptionSpec>>
+  readonly examples: readonly string[]
+  /** The command imports the app's TypeScript: `mega` re-runs Node with the tsx loader first. */
+  readonly loadsApp: boolean
+  /** Arguments after `--` (and unknown flags, for `test`) go to the tool the command runs. */
+  readonly passThrough?: boolean
+}
+
+const root = {
+  type: 'string',
+  description: 'the project root (holding mega.config.ts)',
+  valueName: 'dir',
+} as const satisfies OptionSpec
+
+const app = {
+  type: 'string',
+  description: 'the app under apps/ to write into',
+  default: 'main',
+  valueName: 'name',
+} as const satisfies OptionSpec
+
+/** Every command of `mega`, with its arguments and options. */
+export const COMMANDS = {
+  new: {
+    summary: 'Create a project: config, a first app (route, service, model), a test',
+    args: [
+      {
+        name: 'dir',
+        description: 'the folder to create (its name names the project)',
+        required: true,
+      },
+    ],
+    options: {
+      force: { type: 'boolean', alias: 'f', description: 'write into a folder that is not empty' },
+      skipInstall: { type: 'boolean', description: 'do not install dependencies' },
+      packageManager: {
+        type: 'string',
+        description: 'install with this package manager (default: the one that ran mega)',
+        values: PACKAGE_MANAGERS,
+        valueName: 'pm',
+      },
+    },
+    examples: ['mega new shop', 'pnpm dlx @mega/cli new shop --skip-install'],
+    loadsApp: false,
+  },
+  generate: {
+    summary: 'Write a model, service, route, migration, job, schedule or channel, and its test',
+    args: [
+      { name: 'kind', description: 'what to generate', required: true, values: GENERATOR_KINDS },
+      { name: 'name', description: 'its name (kebab-case or PascalCase)', required: true },
+    ],
+    options: {
+      app,
+      root,
+      allowDestructive: {
+        type: 'boolean',
+        description: 'migration: allow dropping tables or columns',
+      },
+    },
+    examples: ['mega generate model user', 'mega generate route orders --app admin'],
+    loadsApp: true,
+  },
+  scaffold: {
+    summary: 'A model with its migration, a CRUD service, REST routes and their tests',
+    args: [
+      { name: 'name', description: 'the resource name (Post, order-item)', required: true },
+      {
+        name: 'fields',
+        description: `name:type, type one of ${SCAFFOLD_FIELD_TYPES_HELP}; a trailing ? makes it nullable`,
+        required: true,
+        variadic: true,
+      },
+    ],
+    options: { app, root },
+    examples: [
+      'mega scaffold Post title:string body:text published:boolean',
+      "mega scaffold Order 'status:enum(open|paid)' 'note:text?' 'customer:references(Customer)'",
+    ],
+    loadsApp: true,
+  },
+  routes: {
+    summary: 'Print the route table (method, path, name, app, schemas)',
+    args: [],
+    options: { root, json: { type: 'boolean', description: 'print JSON instead of a table' } },
+    examples: ['mega routes', 'mega routes --json'],
+    loadsApp: true,
+  },
+  console: {
+    summary: 'A REPL with the booted app: ctx, config, mega',
+    args: [],
+    options: { root },
+    examples: ['mega console'],
+    loadsApp: true,
+  },
+  dev: {
+    summary: 'Run the app and restart it when a file changes',
+    args: [],
+    options: { root },
+    examples: ['mega dev'],
+    loadsApp: true,
+  },
+  start: {
+    summary: 'Run the app in production (NODE_ENV=production, graceful shutdown on signals)',
+    args: [],
+    options: { root },
+    examples: ['mega start'],
+    loadsApp: true,
+  },
+  test: {
+    summary: "Run the app's tests with vitest (arguments after -- go to vitest)",
+    args: [],
+    options: { root, watch: { type: 'boolean', alias: 'w', description: 'watch and re-run' } },
+    examples: ['mega test', 'mega test -- test/notes.test.ts'],
+    loadsApp: false,
+    passThrough: true,
+  },
+  migrate: {
+    summary: 'Make, apply, undo, list and check migrations',
+    args: [
+      { name: 'action', description: 'what to do', required: true, values: MIGRATE_ACTIONS },
+      { name: 'name', description: 'make: the migration name', required: false },
+    ],
+    options: {
+      root,
+      app: { ...app, description: 'the app whose migrations to use' },
+      allowDestructive: {
+        type: 'boolean',
+        description: 'make: allow dropping tables or columns',
+      },
+      to: {
+        type: 'string',
+        description: 'up: apply up to and including this migration (name or 14-digit stamp)',
+        valueName: 'stamp',
+      },
+      steps: {
+        type: 'string',
+        description: 'down: how many applied migrations to revert, latest first',
+        default: '1',
+        valueName: 'n',
+      },
+      dryRun: {
+        type: 'boolean',
+        description: 'up, down: print the SQL each migration would run; change nothing',
+      },
+    },
+    examples: [
+      'mega migrate make add-users',
+      'mega migrate up',
+      'mega migrate up --dry-run',
+      'mega migrate down --steps 2',
+      'mega migrate status',
+      'mega migrate check',
+    ],
+    loadsApp: true,
+  },
+  worker: {
+    summary: 'Run the job workers (needs @mega/jobs)',
+    args: [],
+    options: { root },
+    examples: ['mega worker'],
+    loadsApp: true,
+  },
+  hub: {
+    summary: 'Run the WebSocket hub (needs @mega/ws-hub)',
+    args: [],
+    options: { root },
+    examples: ['mega hub'],
+    loadsApp: false,
+  },
+} as const satisfies Record<string, CommandSpec>
+
+/** The command names, in help order. */
+export type CommandName = keyof typeof COMMANDS
+
+/** The names of every command, in help order. */
+export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[]
+
+/** Options every command accepts. */
+export const GLOBAL_OPTIONS = {
+  help: { type: 'boolean', alias: 'h', description: 'show help' },
+} as const satisfies Record<string, OptionSpec>
+
+type ValueOf<S extends OptionSpec> = S['type'] extends 'boolean'
+  ? boolean
+  : S extends { readonly default: string }
+    ? string
+    : string | undefined
+
+/** The parsed values of an option table: booleans, and strings (or `undefined` without a default). */
+export type OptionValues<O extends Readonly<Record<string, OptionSpec>>> = {
+  -readonly [K in keyof O]: ValueOf<O[K]>
+}
+
+/** What the parser gives a command: its positional arguments, its options, and pass-through args. */
+export interface ParsedArgs<C extends CommandName = CommandName> {
+  readonly command: C
+  readonly args: readonly string[]
+  readonly options: OptionValues<(typeof COMMANDS)[C]['options']>
+  /** Arguments after `--` (and unknown flags for pass-through commands). */
+  readonly rest: readonly string[]
+}
+
+/** `skipInstall` → `skip-install`. */
+export function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+}

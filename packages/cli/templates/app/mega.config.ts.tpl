@@ -1,0 +1,12 @@
+import { defineConfig, env } from '@mega/core'
+
+// Everything runs without a server: SQLite for data, memory for the cache. Moving to PostgreSQL or
+// Redis is one line each: { driver: 'postgres', url: env('DATABASE_URL') }, { driver: 'redis', url: ... }.
+export default defineConfig({
+  name: '{{name}}',
+  server: { host: env('HOST', '127.0.0.1'), port: env('PORT', 3000) },
+  adapters: {
+    db: { driver: 'sqlite', filename: env('DATABASE_FILE', './data/app.sqlite') },
+    cache: { driver: 'memory' },
+  },
+})

@@ -1,0 +1,32 @@
+{
+  "name": "{{name}}",
+  "version": "0.1.0",
+  "private": true,
+  "type": "module",
+  "engines": {
+    "node": ">=20.19"
+  },
+  "scripts": {
+    "dev": "mega dev",
+    "start": "mega start",
+    "test": "mega test",
+    "routes": "mega routes",
+    "console": "mega console",
+    "migrate": "mega migrate up",
+    "typecheck": "tsc -p tsconfig.json"
+  },
+  "dependencies": {
+    "@mega/core": "{{megaRange}}",
+    "@mega/db": "{{megaRange}}",
+    "zod": "{{zodRange}}"
+  },
+  "devDependencies": {
+    "@mega/cli": "{{megaRange}}",
+    "@types/node": "{{typesNodeRange}}",
+    "typescript": "{{typescriptRange}}",
+    "vitest": "{{vitestRange}}"
+  },
+  "pnpm": {
+    "onlyBuiltDependencies": ["better-sqlite3", "esbuild"]
+  }
+}

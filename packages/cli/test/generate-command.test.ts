@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { tempDir } from '@mega/test-utils'
+import { describe, expect, it, vi } from 'vitest'
+import { run } from '../src/cli.js'
+import { generate } from '../src/commands/generate-command.js'
+import { memoryIo } from './helpers/memory-io.js'
+
+async function project(): Promise<string> {
+  const root = await tempDir()
+  await writeFile(join(root, 'mega.config.ts'), 'export default {}\n')
+  return root
+}
+
+async function files(root: string): Promise<string[]> {
+  return (await readdir(root, { recursive: true })).sort()
+}
+
+describe('mega generate', () => {
+  it('writes a model and its test', async () => {
+    const root = await project()
+    const m = memoryIo(root)
+    expect(await run(['generate', 'model', 'OrderItem'], m.io)).toBe(0)
+    expect(m.stdout).toBe(
+      'created apps/main/models/order-item-model.ts\ncreated test/models/order-item-model.test.ts\n',
+    )
+    const code = await readFile(join(root, 'apps/main/models/order-item-model.ts'), 'utf8')
+    expect(code).toContain("export const OrderItem = defineModel('order_items', {")
+  })
+
+  it('writes a service, and a route with its controller, each with a test, in another app', async () => {
+    const root = await project()
+    expect(
+      (await generate({ root, kind: 'service', name: 'billing', app: 'admin' })).files,
+    ).toEqual(['apps/admin/services/billing-service.ts', 'test/services/billing-service.test.ts'])
+    expect((await generate({ root, kind: 'controller', name: 'orders' })).files).toEqual([
+      'apps/main/controllers/orders-controller.ts',
+      'apps/main/routes/orders.ts',
+      'test/routes/orders.test.ts',
+    ])
+    const service = await readFile(join(root, 'apps/admin/services/billing-service.ts'), 'utf8')
+    expect(service).toContain('export default class BillingService extends MegaService')
+    expect(service).toContain('billing: BillingService')
+  })
+
+  it('refuses to overwrite and writes nothing', async () => {
+    const root = await project()
+    await generate({ root, kind: 'route', name: 'orders' })
+    await writeFile(join(root, 'apps/main/routes/orders.ts'), '// mine\n')
+    const before = await files(root)
+    const m = memoryIo(root)
+    expect(await run(['generate', 'route', 'orders'], m.io)).toBe(1)
+    expect(m.stderr).toContain('already exist: nothing was written')
+    expect(m.stderr).toContain('MEGA_CLI_FILE_EXISTS')
+    expect(await files(root)).toEqual(before)
+    expect(await readFile(join(root, 'apps/main/routes/orders.ts'), 'utf8')).toBe('// mine\n')
+  })
+
+  it('answers an unknown kind with one clear message, exit 2, and no files', async () => {
+    const root = await project()
+    const m = memoryIo(root)
+    expect(await run(['generate', 'modle', 'user'], m.io)).toBe(2)
+    expect(m.stderr).toMatchInlineSnapshot(`
+      "error mega generate: unknown kind "modle". Did you mean "model"? Kinds: model, service, route, controller, migration, job, schedule, channel.
+      (MEGA_CLI_UNKNOWN_GENERATOR)
+      "
+    `)
+    expect(await files(root)).toEqual(['mega.config.ts'])
+  })
+
+  it('asks for @mega/jobs and @mega/ws for jobs, schedules and channels, writing nothing', async () => {
+    const root = await project()
+    const notInstalled = async () => undefined
+    for (const [kind, pkg] of [
+      ['job', '@mega/jobs'],
+      ['schedule', '@mega/jobs'],
+      ['channel', '@mega/ws'],
+    ] as const) {
+      await expect(
+        generate({ root, kind, name: 'x', importPackage: notInstalled }),
+      ).rejects.toMatchObject({
+        code: 'MEGA_CLI_PACKAGE_MISSING',
+        message: expect.stringContaining(
+          `mega generate ${kind} needs ${pkg}, which is not installed in ${root}: install ${pkg}`,
+        ),
+      })
+    }
+    await expect(
+      generate({ root, kind: 'job', name: 'x', importPackage: async () => ({}) }),
+    ).rejects.toThrow('needs @mega/jobs with defineJob(), which this version does not provide')
+    const m = memoryIo(root)
+    expect(await run(['generate', 'channel', 'chat'], m.io)).toBe(1) // whatever @mega/ws is today
+    expect(m.stderr).toContain('MEGA_CLI_PACKAGE_MISSING')
+    expect(await files(root)).toEqual(['mega.config.ts'])
+  })
+
+  it('calls @mega/db generateMigration with the models, or says it is not there yet', async () => {
+    const root = await project()
+    await expect(
+      generate({ root, kind: 'migration', name: 'init', importDb: async () => ({}) }),
+    ).rejects.toMatchObject({ code: 'MEGA_CLI_NOT_AVAILABLE' })
+    const generateMigration = vi.fn(async () => ({ file: 'x.ts' }))
+    const result = await generate({
+      root,
+      kind: 'migration',
+      name: 'init',
+      allowDestructive: true,
+      importDb: async () => ({ generateMigration }),
+    })
+    expect(result.migration).toEqual({ file: 'x.ts' })
+    expect(generateMigration).toHaveBeenCalledWith({
+      root,
+      app: 'main',
+      name: 'init',
+      models: [],
+      allowDestructive: true,
+    })
+  })
+
+  it('refuses an invalid name and a folder that is not a project', async () => {
+    const root = await project()
+    await expect(generate({ root, kind: 'model', name: '../x' })).rejects.toMatchObject({
+      code: 'MEGA_CLI_INVALID_ARGUMENT',
+    })
+    const m = memoryIo(await tempDir())
+    expect(await run(['generate', 'model', 'x'], m.io)).toBe(1)
+    expect(m.stderr).toContain('MEGA_CLI_NOT_A_PROJECT')
+    expect(existsSync(join(root, 'apps'))).toBe(false)
+  })
+})

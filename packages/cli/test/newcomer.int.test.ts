@@ -1,0 +1,131 @@
+// The newcomer path, for real: `mega new`, install the workspace's packed packages, scaffold a Post,
+// migrate its SQLite database, type-check and run the app's own tests, list its routes, boot it and
+// create, list and show a Post over HTTP. Needs `pnpm build` first (the tarballs hold dist/) and pnpm
+// on PATH; installs from pnpm's store, so it runs in seconds when warm.
+import { spawn } from 'node:child_process'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { tempDir } from '@mega/test-utils'
+import { describe, expect, it } from 'vitest'
+import { runProcess } from '../src/internal/run-process.js'
+
+const workspace = new URL('../../..', import.meta.url).pathname
+const bin = new URL('../bin/mega.js', import.meta.url).pathname
+const PACKAGES = ['observe', 'core', 'db', 'cli'] as const
+
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
+  delete env.FORCE_COLOR
+  for (const key of Object.keys(env))
+    if (key.startsWith('VITEST') || key === 'NODE_OPTIONS' || key === 'NODE_ENV') delete env[key]
+  return env
+}
+
+async function must(command: string, args: string[], cwd: string, env = cleanEnv()) {
+  const result = await runProcess(command, args, { cwd, env, capture: true })
+  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.output}`)
+  return result.output
+}
+
+async function useTarballs(app: string, packs: string): Promise<void> {
+  const file = join(app, 'package.json')
+  const pkg = JSON.parse(await readFile(file, 'utf8'))
+  const tarballs = Object.fromEntries(
+    PACKAGES.map((p) => [`@mega/${p}`, `file:${join(packs, `mega-${p}-0.1.0.tgz`)}`]),
+  )
+  for (const deps of [pkg.dependencies, pkg.devDependencies])
+    for (const name of Object.keys(deps as object))
+      if (name in tarballs) deps[name] = tarballs[name]
+  pkg.pnpm.overrides = tarballs // @mega/core's own @mega/observe dependency too
+  await writeFile(file, JSON.stringify(pkg, null, 2))
+}
+
+function startApp(app: string): Promise<{ url: string; stop: () => Promise<number | null> }> {
+  const child = spawn(
+    process.execPath,
+    [join(app, 'node_modules/@mega/cli/bin/mega.js'), 'start'],
+    {
+      cwd: app,
+      env: { ...cleanEnv(), PORT: '0', HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let output = ''
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)))
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      const url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1]
+      if (url !== undefined) resolve({ url, stop: () => (child.kill('SIGTERM'), exited) })
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    void exited.then((code) => reject(new Error(`mega start exited ${code}:\n${output}`)))
+  })
+}
+
+describe('the newcomer path', () => {
+  it('creates an app that installs, scaffolds and migrates a resource, passes its tests and serves it', async () => {
+    const tmp = await tempDir('mega-newcomer-')
+    const packs = join(tmp, 'packs')
+    for (const p of PACKAGES)
+      await must('pnpm', ['pack', '--pack-destination', packs], join(workspace, 'packages', p))
+
+    await must(process.execPath, [bin, 'new', 'hello-app', '--skip-install'], tmp)
+    const app = join(tmp, 'hello-app')
+    await useTarballs(app, packs)
+    await must('pnpm', ['install', '--prefer-offline', '--ignore-workspace'], app)
+
+    await must('npx', ['mega', 'migrate', 'check'], app) // the template's migration covers Note
+    const scaffolded = await must(
+      'npx',
+      ['mega', 'scaffold', 'Post', 'title:string', 'body:text', 'published:boolean'],
+      app,
+    )
+    expect(scaffolded).toMatch(/created apps\/main\/migrations\/\d{14}-create-posts\.ts/)
+    const migrated = await must('npx', ['mega', 'migrate', 'up'], app)
+    expect(migrated).toMatch(
+      /✓ applied {2}\d{14}-create-notes \(\d+ms\)\n✓ applied {2}\d{14}-create-posts/,
+    )
+    expect(await must('npx', ['mega', 'migrate', 'status'], app)).not.toContain('pending')
+
+    await must('npx', ['tsc', '-p', 'tsconfig.json'], app) // the generated code type-checks
+    expect(await must('npx', ['vitest', 'run'], app)).toMatch(/Tests\s+8 passed/)
+
+    const listed = await must('npx', ['mega', 'routes', '--json'], app) // npm may warn around it
+    const routes = JSON.parse(
+      listed.slice(listed.indexOf('['), listed.lastIndexOf(']') + 1),
+    ) as readonly { readonly name: string | null }[]
+    expect(routes[0]).toMatchObject({ method: 'GET', path: '/', name: 'home', app: 'main' })
+    expect(routes.map((r) => r.name)).toContain('posts.index')
+
+    const server = await startApp(app)
+    try {
+      const res = await fetch(`${server.url}/`)
+      expect(res.status).toBe(200)
+      expect(await res.json()).toMatchObject({ ok: true, data: { hello: 'hello-app' } })
+      const created = await fetch(`${server.url}/notes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'first' }),
+      })
+      expect(created.status).toBe(201) // the app's NoteService, booted by the CLI
+
+      const post = await fetch(`${server.url}/posts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Hello', body: 'First post', published: true }),
+      })
+      expect(post.status).toBe(201) // stored in ./data/app.sqlite, migrated by `mega migrate up`
+      const { id } = ((await post.json()) as { data: { id: number } }).data
+      const list = await (await fetch(`${server.url}/posts`)).json()
+      expect(list).toMatchObject({ ok: true, data: { total: 1, items: [{ id, title: 'Hello' }] } })
+      const shown = await fetch(`${server.url}/posts/${id}`)
+      expect(await shown.json()).toMatchObject({
+        data: { id, body: 'First post', published: true },
+      })
+    } finally {
+      expect(await server.stop()).toBe(0)
+    }
+  }, 300_000)
+})

@@ -1,0 +1,25 @@
+// One entry point for every database: a SQL adapter gets the SQL runner, a Mongo adapter the Mongo
+// runner. Both return the same Migrator.
+import type { MongoDatabase } from '../mongo/mongo-adapter.js'
+import { createMongoMigrator, type MongoMigratorConfig } from './mongo-runner.js'
+import type { Migrator, MigratorConfig } from './migrator-config.js'
+import { createMigrator } from './runner.js'
+
+/** What {@link migratorFor} takes: the SQL migrator's config, or the Mongo one's. */
+export type AnyMigratorConfig = MigratorConfig | MongoMigratorConfig
+
+function isMongoConfig(config: AnyMigratorConfig): config is MongoMigratorConfig {
+  return (config.db as Partial<MongoDatabase> | null | undefined)?.dialect === 'mongo'
+}
+
+/**
+ * The migrator for a database of any dialect: `createMongoMigrator` when `db.dialect` is `mongo`,
+ * else the SQL `createMigrator`. Each validates its own options.
+ *
+ * @example
+ * const migrator = migratorFor({ db: app.adapters.get('db'), root: process.cwd() })
+ * const results = await migrator.up()
+ */
+export function migratorFor(config: AnyMigratorConfig): Migrator {
+  return isMongoConfig(config) ? createMongoMigrator(config) : createMigrator(config)
+}
