@@ -129,9 +129,10 @@ export class ModelCrud<M extends AnyModel> {
   #select(conditions: readonly Condition[], withDeleted: boolean | undefined) {
     const { columns, table } = this.model
     const soft = this.#soft(withDeleted)
-    return this.#k
-      .selectFrom(table)
-      .where((eb) => whereAll(eb, conditions, columns, this.#db.dialect, soft))
+    const query = this.#k.selectFrom(table)
+    // No `where 1 = 1` for an empty filter: SQLite then scans for count(*) (apps/bench crud-overhead).
+    if (conditions.length === 0 && !soft) return query
+    return query.where((eb) => whereAll(eb, conditions, columns, this.#db.dialect, soft))
   }
 
   /** One page of rows, with the total matching the filter. */
