@@ -38,3 +38,36 @@ export function insertValues(model: AnyModel, input: unknown, now: Date): Record
   }
   return values
 }
+
+/**
+ * Create inputs validated all at once: one `ValidationError` whose issue paths are prefixed with the
+ * input's index (`[1].age`); anything else thrown is rethrown unchanged.
+ */
+export function insertValuesMany(
+  model: AnyModel,
+  inputs: readonly unknown[],
+  now: Date,
+): Record<string, unknown>[] {
+  const issues: MegaIssue[] = []
+  const rows = inputs.map((input, i) => {
+    try {
+      return insertValues(model, input, now)
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err
+      issues.push(...(err.issues ?? []).map((x) => ({ ...x, path: `[${i}].${x.path}` })))
+      return {}
+    }
+  })
+  if (issues.length > 0) throw new ValidationError(issues)
+  return rows
+}
+
+/** Update input validated by the model, with `updated_at` set when the model has timestamps. */
+export function updateValues(model: AnyModel, input: unknown, now: Date): Record<string, unknown> {
+  const parsed = model.schemas.update.safeParse(input)
+  if (!parsed.success) throw modelValidationError(parsed.error.issues)
+  return {
+    ...(parsed.data as Record<string, unknown>),
+    ...(model.timestamps ? { [AUTOMATIC_COLUMNS.updatedAt]: now } : {}),
+  }
+}

@@ -1,6 +1,5 @@
 import type { Expression, Kysely, SqlBool } from 'kysely'
-import { MegaError, type MegaIssue } from '@mega/observe'
-import { ValidationError } from '@mega/core'
+import { MegaError } from '@mega/observe'
 import { dbError } from '../errors.js'
 import { AUTOMATIC_COLUMNS, type AnyModel } from '../model/define-model.js'
 import type { SqlDatabase } from '../sql/sql-types.js'
@@ -14,7 +13,7 @@ import {
   type Condition,
 } from './query-validation.js'
 import { rowFromDb, rowToDb } from './sql-values.js'
-import { insertValues, modelValidationError } from './crud-input.js'
+import { insertValues, insertValuesMany, updateValues } from './crud-input.js'
 import { afterCursor, whereAll, type AnyDB, type EB } from './sql-where.js'
 
 /** Options of {@link createCrud}. */
@@ -248,30 +247,16 @@ export class ModelCrud<M extends AnyModel> {
   /** Validates every input first (issues as `[i].field`), then inserts all in one statement. */
   async createMany(inputs: readonly M['$insert'][]): Promise<M['$select'][]> {
     if (inputs.length === 0) return []
-    const now = this.#clock()
-    const issues: MegaIssue[] = []
-    const rows = inputs.map((input, i) => {
-      try {
-        return this.#prepareInsert(input, now)
-      } catch (err) {
-        if (err instanceof ValidationError)
-          issues.push(...(err.issues ?? []).map((x) => ({ ...x, path: `[${i}].${x.path}` })))
-        return {}
-      }
-    })
-    if (issues.length > 0) throw new ValidationError(issues)
+    const rows = insertValuesMany(this.model, inputs, this.#clock()).map((r) =>
+      rowToDb(this.model.columns, r, this.#db.dialect),
+    )
     return this.#run(() => this.#insert(rows))
   }
 
   /** Validates and applies a partial update; resolves the updated row (404 when missing). */
   async update(id: M['$idType'], input: M['$update']): Promise<M['$select']> {
     this.#checkId(id)
-    const parsed = this.model.schemas.update.safeParse(input)
-    if (!parsed.success) throw modelValidationError(parsed.error.issues)
-    const values = {
-      ...(parsed.data as Record<string, unknown>),
-      ...(this.model.timestamps ? { [AUTOMATIC_COLUMNS.updatedAt]: this.#clock() } : {}),
-    }
+    const values = updateValues(this.model, input, this.#clock())
     const conditions: Condition[] = [{ field: this.model.primaryKey, op: 'eq', value: id }]
     const result = await this.#run(() =>
       this.#k

@@ -1,7 +1,6 @@
 import type { Collection, Document } from 'mongodb'
 import { z } from 'zod'
-import { ValidationError } from '@mega/core'
-import { MegaError, type MegaIssue } from '@mega/observe'
+import { MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import { dbError } from '../errors.js'
 import type { ColumnSpec } from '../model/column.js'
@@ -26,7 +25,7 @@ import {
   type Condition,
 } from './query-validation.js'
 import { rowFromDoc, rowToDoc } from './mongo-values.js'
-import { insertValues, modelValidationError } from './crud-input.js'
+import { insertValues, insertValuesMany, updateValues } from './crud-input.js'
 import { mongoAfterCursor, mongoSort, mongoWhere } from './mongo-where.js'
 
 /** A stored document: `_id` is the model's primary key (a number or a string, not an ObjectId). */
@@ -256,30 +255,14 @@ export class MongoModelCrud<M extends AnyModel> implements Crud<M> {
   /** Validates every input first (issues as `[i].field`), then inserts all in one `insertMany`. */
   async createMany(inputs: readonly M['$insert'][]): Promise<M['$select'][]> {
     if (inputs.length === 0) return []
-    const now = this.#clock()
-    const issues: MegaIssue[] = []
-    const rows = inputs.map((input, i) => {
-      try {
-        return insertValues(this.model, input, now)
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err
-        issues.push(...(err.issues ?? []).map((x) => ({ ...x, path: `[${i}].${x.path}` })))
-        return {}
-      }
-    })
-    if (issues.length > 0) throw new ValidationError(issues)
+    const rows = insertValuesMany(this.model, inputs, this.#clock())
     return this.#run(() => this.#insert(rows))
   }
 
   /** Validates and applies a partial update; resolves the updated row (404 when missing). */
   async update(id: M['$idType'], input: M['$update']): Promise<M['$select']> {
     this.#checkId(id)
-    const parsed = this.model.schemas.update.safeParse(input)
-    if (!parsed.success) throw modelValidationError(parsed.error.issues)
-    const values = {
-      ...(parsed.data as Record<string, unknown>),
-      ...(this.model.timestamps ? { [AUTOMATIC_COLUMNS.updatedAt]: this.#clock() } : {}),
-    }
+    const values = updateValues(this.model, input, this.#clock())
     const set = rowToDoc(this.model, values)
     if (Object.keys(set).length === 0) return this.get(id)
     await this.#run(async () => {
