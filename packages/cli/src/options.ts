@@ -170,8 +170,14 @@ export const COMMANDS = {
   console: {
     summary: 'A REPL with the booted app: ctx, config, mega',
     args: [],
-    options: { root },
-    examples: ['mega console'],
+    options: {
+      root,
+      sandbox: {
+        type: 'boolean',
+        description: 'roll back every database change when the console exits',
+      },
+    },
+    examples: ['mega console', 'mega console --sandbox'],
     loadsApp: true,
   },
   dev: {

@@ -2,30 +2,16 @@
 // migrate its SQLite database, type-check and run the app's own tests, list its routes, boot it and
 // create, list and show a Post over HTTP. Needs `pnpm build` first (the tarballs hold dist/) and pnpm
 // on PATH; installs from pnpm's store, so it runs in seconds when warm.
-import { spawn } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { tempDir } from '@mega/test-utils'
+import { run, startServer, tempDir, userShellEnv } from '@mega/test-utils'
 import { describe, expect, it } from 'vitest'
-import { runProcess } from '../src/internal/run-process.js'
 
 const workspace = new URL('../../..', import.meta.url).pathname
 const bin = new URL('../bin/mega.js', import.meta.url).pathname
 const PACKAGES = ['observe', 'core', 'db', 'cli'] as const
 
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
-  delete env.FORCE_COLOR
-  for (const key of Object.keys(env))
-    if (key.startsWith('VITEST') || key === 'NODE_OPTIONS' || key === 'NODE_ENV') delete env[key]
-  return env
-}
-
-async function must(command: string, args: string[], cwd: string, env = cleanEnv()) {
-  const result = await runProcess(command, args, { cwd, env, capture: true })
-  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.output}`)
-  return result.output
-}
+const must = (command: string, args: string[], cwd: string) => run(command, args, { cwd })
 
 async function useTarballs(app: string, packs: string): Promise<void> {
   const file = join(app, 'package.json')
@@ -38,30 +24,6 @@ async function useTarballs(app: string, packs: string): Promise<void> {
       if (name in tarballs) deps[name] = tarballs[name]
   pkg.pnpm.overrides = tarballs // @mega/core's own @mega/observe dependency too
   await writeFile(file, JSON.stringify(pkg, null, 2))
-}
-
-function startApp(app: string): Promise<{ url: string; stop: () => Promise<number | null> }> {
-  const child = spawn(
-    process.execPath,
-    [join(app, 'node_modules/@mega/cli/bin/mega.js'), 'start'],
-    {
-      cwd: app,
-      env: { ...cleanEnv(), PORT: '0', HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let output = ''
-  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)))
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      const url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1]
-      if (url !== undefined) resolve({ url, stop: () => (child.kill('SIGTERM'), exited) })
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    void exited.then((code) => reject(new Error(`mega start exited ${code}:\n${output}`)))
-  })
 }
 
 describe('the newcomer path', () => {
@@ -99,7 +61,11 @@ describe('the newcomer path', () => {
     expect(routes[0]).toMatchObject({ method: 'GET', path: '/', name: 'home', app: 'main' })
     expect(routes.map((r) => r.name)).toContain('posts.index')
 
-    const server = await startApp(app)
+    const server = await startServer(
+      process.execPath,
+      [join(app, 'node_modules/@mega/cli/bin/mega.js'), 'start'],
+      { cwd: app, env: userShellEnv({ PORT: '0', HOST: '127.0.0.1' }) },
+    )
     try {
       const res = await fetch(`${server.url}/`)
       expect(res.status).toBe(200)

@@ -9,10 +9,21 @@ import {
 import type { CliIo } from '../io.js'
 import { findProjectRoot, projectBoot, type BootFn } from '../internal/project.js'
 import type { ParsedArgs } from '../options.js'
+import { openSandbox, type Sandbox } from '../internal/sandbox.js'
+
+/** How a REPL evaluates one input (`node:repl`'s `eval`). */
+export type ReplEval = (
+  code: string,
+  context: object,
+  file: string,
+  done: (err: Error | null, result?: unknown) => void,
+) => void
 
 /** The slice of a Node REPL server the console uses. */
 export interface ReplLike {
   readonly context: Record<string, unknown>
+  /** Evaluates each input; `--sandbox` wraps it so the input runs in the sandbox transaction. */
+  eval: ReplEval
   on(event: 'exit', listener: () => void): unknown
 }
 
@@ -55,6 +66,19 @@ export interface ConsoleSession {
   readonly ctx: ConsoleContext
   readonly config: MegaConfig
   readonly server: { readonly context: Record<string, unknown> }
+  /** With `sandbox`: the aliases whose changes are rolled back on exit. */
+  readonly sandboxed: readonly string[]
+}
+
+/** Options of {@link startConsole}. */
+export interface ConsoleOptions {
+  readonly root: string
+  /**
+   * Hold every SQL `db` adapter's work in a transaction that is rolled back when the console exits
+   * (like `rails console --sandbox`). Needs a SQL db adapter (`MEGA_CLI_NO_DATABASE` otherwise).
+   * @default false
+   */
+  readonly sandbox?: boolean
 }
 
 function buildContext(runtime: MegaRuntime): ConsoleContext {
@@ -83,7 +107,7 @@ function buildContext(runtime: MegaRuntime): ConsoleContext {
  * const session = await startConsole({ root: process.cwd() })
  */
 export async function startConsole(
-  options: { readonly root: string },
+  options: ConsoleOptions,
   deps: ConsoleDeps = {},
 ): Promise<ConsoleSession> {
   const coordinator = deps.coordinator ?? MegaShutdown
@@ -97,21 +121,48 @@ export async function startConsole(
     shutdown: coordinator,
     logger: createLogger({ level: 'warn' }),
   })
+  const sandbox = options.sandbox === true ? await openConsoleSandbox(runtime) : undefined
+  if (sandbox !== undefined) coordinator.register('mega:console-sandbox', () => sandbox.rollback())
   setupSignals({ signals: ['SIGTERM'], globalErrorHandlers: false })
   const ctx = buildContext(runtime)
   const { config } = runtime
   out(
     `${config.name}: ctx, config and mega are ready (ctx.services, ctx.db(), ctx.inject('/')). .exit to leave.`,
   )
+  if (sandbox !== undefined)
+    out(`sandbox: changes to ${sandbox.aliases.join(', ')} are rolled back when you leave.`)
   const server = (deps.replFactory ?? defaultReplFactory)({ prompt: `${config.name}> ` })
   Object.assign(server.context, { ctx, config, mega: { config, host: runtime.server } })
+  if (sandbox !== undefined) {
+    const evaluate = server.eval.bind(server)
+    server.eval = (code, context, file, done) =>
+      sandbox.run(() => evaluate(code, context, file, done))
+  }
   server.on('exit', () => void shutdown())
-  return { ctx, config, server: { context: server.context } }
+  return {
+    ctx,
+    config,
+    server: { context: server.context },
+    sandboxed: sandbox?.aliases ?? [],
+  }
 }
 
-/** `mega console`. */
+/** Opens the sandbox; a failure closes the booted app first, so no connection is left open. */
+async function openConsoleSandbox(runtime: MegaRuntime): Promise<Sandbox> {
+  try {
+    return await openSandbox(runtime.adapters.adapters)
+  } catch (err) {
+    await runtime.close()
+    throw err
+  }
+}
+
+/** `mega console [--sandbox]`. */
 export async function consoleCommand(parsed: ParsedArgs<'console'>, io: CliIo): Promise<number> {
   const root = findProjectRoot(io.cwd, parsed.options.root, 'console')
-  await startConsole({ root }, { out: (msg) => io.stdout(`${msg}\n`) })
+  await startConsole(
+    { root, sandbox: parsed.options.sandbox },
+    { out: (msg) => io.stdout(`${msg}\n`) },
+  )
   return 0
 }

@@ -1,0 +1,205 @@
+// The newcomer path, exactly as a user walks it: every package is packed and published to a local
+// registry (verdaccio on loopback, the public registry as uplink for third-party packages), then, in a
+// folder outside the repository, `npx @mega/cli new my-app` installs from that registry with npm, the
+// app boots and answers its first route, its tests pass, a resource is scaffolded, migrated and used
+// over HTTP, `mega routes` lists it and a scripted `mega console` session reads and writes through it.
+import { createHash } from 'node:crypto'
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { run, startServer, userShellEnv, type ServerProcess } from '@mega/test-utils'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { typeInto } from '../src/interactive.js'
+import { startLocalRegistry, type LocalRegistry } from '../src/registry.js'
+import { packAll, publishablePackages } from '../src/workspace.js'
+
+let tmp: string
+let registry: LocalRegistry | undefined
+const tarballs = new Map<string, string>() // package name → packed tarball
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'mega-e2e-'))
+  const packages = await publishablePackages()
+  const packed = await packAll(packages, join(tmp, 'packs'))
+  packages.forEach((pkg, i) => tarballs.set(pkg.name, packed[i]!))
+  await mkdir(join(tmp, 'registry'))
+  registry = await startLocalRegistry({
+    dir: join(tmp, 'registry'),
+    localOnly: packages.map((p) => p.name),
+  })
+  for (const tarball of packed) await registry.publish(tarball)
+})
+
+afterAll(async () => {
+  await registry?.stop()
+  if (tmp !== undefined) await rm(tmp, { recursive: true, force: true })
+})
+
+/** A user's shell pointed at the local registry, with an npm cache of its own (nothing stale). */
+function shell(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return userShellEnv({
+    npm_config_registry: registry!.url,
+    npm_config_cache: join(tmp, 'npm-cache'),
+    npm_config_update_notifier: 'false',
+    ...extra,
+  })
+}
+
+function sri(file: Buffer): string {
+  return `sha512-${createHash('sha512').update(file).digest('base64')}`
+}
+
+async function json(res: Response): Promise<{ ok: boolean; data: Record<string, unknown> }> {
+  return (await res.json()) as { ok: boolean; data: Record<string, unknown> }
+}
+
+/** The app's files and their sizes, without node_modules: what a failed command must not change. */
+async function projectFiles(root: string): Promise<Record<string, number>> {
+  const files: Record<string, number> = {}
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name)
+    if (entry.isFile() && !path.includes('node_modules')) files[path] = (await stat(path)).size
+  }
+  return files
+}
+
+describe('a newcomer, from the registry', () => {
+  it('creates an app with npx, runs it, tests it, scaffolds, migrates and uses a resource', async () => {
+    const work = join(tmp, 'work') // outside the repository: no workspace to fall back on
+    await mkdir(work)
+    const app = join(work, 'my-app')
+    const inApp = (command: string, args: string[], input?: string) =>
+      run(command, args, { cwd: app, env: shell(), ...(input === undefined ? {} : { input }) })
+
+    const created = await run('npx', ['--yes', '@mega/cli', 'new', 'my-app'], {
+      cwd: work,
+      env: shell(),
+    })
+    expect(created).toContain('Created my-app')
+    expect(created).toMatch(/Next:\n {2}cd my-app\n {2}npm run dev/)
+
+    // Installed from the registry, byte for byte what was packed: not a link into the workspace.
+    const lock = JSON.parse(await readFile(join(app, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { integrity?: string; link?: boolean }>
+    }
+    for (const name of ['@mega/core', '@mega/db', '@mega/observe', '@mega/cli']) {
+      const entry = lock.packages[`node_modules/${name}`]
+      expect(entry?.link, name).toBeUndefined()
+      expect(entry?.integrity, name).toBe(sri(await readFile(tarballs.get(name)!)))
+      expect((await lstat(join(app, 'node_modules', name))).isSymbolicLink()).toBe(false)
+    }
+
+    const mega = join(app, 'node_modules/.bin/mega')
+    const serve = () => startServer(mega, ['start'], { cwd: app, env: shell({ PORT: '0' }) })
+    let server: ServerProcess = await serve()
+    try {
+      const home = await fetch(`${server.url}/`)
+      expect(home.status).toBe(200)
+      expect(await json(home)).toMatchObject({ ok: true, data: { hello: 'my-app' } })
+    } finally {
+      expect(await server.stop()).toBe(0)
+    }
+
+    expect(await inApp('npm', ['test'])).toMatch(/Tests\s+\d+ passed/)
+
+    // Mistakes end with one coded message and a non-zero exit, and write nothing.
+    const before = await projectFiles(app)
+    const failures = [
+      [work, ['--yes', '@mega/cli', 'new', 'my-app'], 'MEGA_CLI_DIR_NOT_EMPTY'],
+      [app, ['mega', 'generate', 'widget', 'Gadget'], 'MEGA_CLI_UNKNOWN_GENERATOR'],
+      [app, ['mega', 'scaffold', 'Thing', 'name:strng'], 'MEGA_CLI_INVALID_ARGUMENT'],
+    ] as const
+    for (const [cwd, args, code] of failures) {
+      const failed = await run('npx', args, { cwd, env: shell() }).then(
+        (out) => `unexpected success:\n${out}`,
+        (err: Error) => err.message,
+      )
+      expect(failed).toMatch(/exited [1-9]\d*:/)
+      expect(failed).toContain(`(${code})`)
+    }
+    expect(await projectFiles(app)).toEqual(before)
+
+    const scaffolded = await inApp('npx', [
+      'mega',
+      'scaffold',
+      'Post',
+      'title:string',
+      'body:text',
+      'published:boolean',
+    ])
+    expect(scaffolded).toMatch(/created apps\/main\/migrations\/\d{14}-create-posts\.ts/)
+    const migrated = await inApp('npx', ['mega', 'migrate', 'up'])
+    expect(migrated).toMatch(
+      /✓ applied {2}\d{14}-create-notes .*\n✓ applied {2}\d{14}-create-posts/,
+    )
+    expect(await inApp('npx', ['mega', 'migrate', 'status'])).not.toContain('pending')
+    expect(await inApp('npm', ['test'])).toMatch(/Tests\s+\d+ passed/) // with the scaffold's tests
+
+    const table = await inApp('npx', ['mega', 'routes'])
+    expect(table).toMatch(/GET\s+\/posts\/:id\s+posts\.show/)
+    expect(table).toMatch(/DELETE\s+\/posts\/:id\s+posts\.destroy/)
+
+    server = await serve()
+    try {
+      const post = await fetch(`${server.url}/posts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Hello', body: 'First post', published: false }),
+      })
+      expect(post.status).toBe(201)
+      const id = (await json(post)).data.id as number
+      expect(await json(await fetch(`${server.url}/posts`))).toMatchObject({
+        data: { total: 1, items: [{ id, title: 'Hello' }] },
+      })
+      const patched = await fetch(`${server.url}/posts/${id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ published: true }),
+      })
+      expect(await json(patched)).toMatchObject({ data: { id, published: true, title: 'Hello' } })
+      const bad = await fetch(`${server.url}/posts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 42 }),
+      })
+      expect(bad.status).toBe(422)
+      expect((await fetch(`${server.url}/posts/${id}`, { method: 'DELETE' })).status).toBe(200)
+      expect((await fetch(`${server.url}/posts/${id}`)).status).toBe(404)
+    } finally {
+      expect(await server.stop()).toBe(0)
+    }
+
+    // A scripted console session: the booted app's services and database, then .exit closes it all.
+    const titles = `console.log('titles', JSON.stringify((await ctx.db().kysely().selectFrom('posts').select('title').execute()).map((r) => r.title)))`
+    const consoleSession = (args: string[], lines: string[]) =>
+      typeInto('npx', ['mega', 'console', ...args], {
+        cwd: app,
+        env: shell(),
+        prompt: 'my-app> ',
+        lines: [...lines, '.exit'],
+      })
+    const session = await consoleSession(
+      [],
+      [
+        `const made = await ctx.inject({ method: 'POST', url: '/posts', payload: { title: 'From the console', body: 'typed', published: true } })`,
+        `console.log('status', made.statusCode, 'app', config.name)`,
+        titles,
+      ],
+    )
+    expect(session).toContain('my-app: ctx, config and mega are ready')
+    expect(session).toContain('status 201 app my-app')
+    expect(session).toContain('titles ["From the console"]')
+
+    // --sandbox: the session sees its writes; the database does not keep them.
+    const sandboxed = await consoleSession(
+      ['--sandbox'],
+      [
+        `await ctx.inject({ method: 'POST', url: '/posts', payload: { title: 'Sandboxed', body: 'gone', published: false } })`,
+        titles,
+      ],
+    )
+    expect(sandboxed).toContain('sandbox: changes to db are rolled back when you leave.')
+    expect(sandboxed).toContain('titles ["From the console","Sandboxed"]')
+    expect(await consoleSession([], [titles])).toContain('titles ["From the console"]')
+  })
+})

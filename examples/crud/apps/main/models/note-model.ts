@@ -1,0 +1,20 @@
+import { col, defineModel } from '@mega/db'
+import { Board } from './board-model.js'
+import { User } from './user-model.js'
+
+/** The `notes` table: a note on a board, written by one user (its author). */
+export const Note = defineModel('notes', {
+  id: col.id(),
+  board_id: col
+    .references(() => Board)
+    .onDelete('cascade')
+    .index(),
+  author_id: col
+    .references(() => User)
+    .onDelete('cascade')
+    .index(),
+  title: col.string(200),
+  body: col.text(),
+})
+
+export type NoteRecord = typeof Note.$select

@@ -1,0 +1,58 @@
+import { z } from 'zod'
+import { action, defineRoutes } from '@mega/core'
+import { actorOf, requireUser } from '../http/auth-guard.js'
+import { IdParams, NoteOut, PagingQuery, Title, pageOf } from '../http/schemas.js'
+
+const NoteIn = z.object({ title: Title, body: z.string().min(1).max(20_000) })
+const BoardParams = z.object({ boardId: z.coerce.number().int().positive() })
+
+export default defineRoutes((r) => {
+  // A board's notes: listed and created under the board.
+  r.group(
+    { prefix: '/boards/:boardId/notes', namePrefix: 'boards.notes.', before: [requireUser] },
+    (r) => {
+      r.get(
+        '/',
+        {
+          name: 'index',
+          schema: { params: BoardParams, query: PagingQuery, response: pageOf(NoteOut) },
+        },
+        (ctx) =>
+          ctx.services.note.list(ctx.params.boardId, {
+            page: ctx.query.page,
+            perPage: ctx.query.per_page,
+          }),
+      )
+      r.post(
+        '/',
+        {
+          name: 'create',
+          status: 201,
+          schema: { params: BoardParams, body: NoteIn, response: NoteOut },
+        },
+        (ctx) => ctx.services.note.create(actorOf(ctx), ctx.params.boardId, ctx.body),
+      )
+    },
+  )
+  // One note: read by anyone signed in, changed or deleted by its author.
+  r.resource(
+    'notes',
+    {
+      show: action({ schema: { params: IdParams, response: NoteOut } }, (ctx) =>
+        ctx.services.note.get(ctx.params.id),
+      ),
+      update: action(
+        { schema: { params: IdParams, body: NoteIn.partial(), response: NoteOut } },
+        (ctx) => ctx.services.note.update(actorOf(ctx), ctx.params.id, ctx.body),
+      ),
+      destroy: action(
+        { schema: { params: IdParams, response: z.object({ deleted: z.number() }) } },
+        async (ctx) => {
+          await ctx.services.note.remove(actorOf(ctx), ctx.params.id)
+          return { deleted: ctx.params.id }
+        },
+      ),
+    },
+    { before: [requireUser] },
+  )
+})
