@@ -42,7 +42,7 @@ export type {
   RouteTable,
 } from './router/route-types.js'
 export type { RequestContext } from './app/request-context.js'
-export type { AppScope, MegaServices } from './app/app-scope.js'
+export type { AppScope, MegaServices, MegaSettings } from './app/app-scope.js'
 export { MegaApp } from './app/mega-app.js'
 export type { MegaAppOptions } from './app/mega-app.js'
 export { MegaServer, createApp } from './app/mega-server.js'

@@ -1,9 +1,11 @@
+import pino from 'pino'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createShutdown, MegaError, type ShutdownCoordinator } from '@mega/observe'
 import {
   BaseAdapter,
   MegaService,
   boot,
+  definePlugin,
   defineRoutes,
   type AdapterHealth,
   type DriverDefinition,
@@ -174,6 +176,53 @@ describe('boot', () => {
     expect((error as MegaError).details).toEqual({ step: 'config' })
     expect((error as MegaError).issues).toHaveLength(3)
     expect(TestDb.events).toEqual([])
+  })
+
+  it('sets up the plugins and hands the settings and logger of mega.config to every service', async () => {
+    const lines: string[] = []
+    const seen: string[] = []
+    class SettingsService extends MegaService {
+      override async start() {
+        this.log.info({ greeting: this.settings.greeting }, 'service ready')
+      }
+    }
+    const stamp = definePlugin({
+      name: 'stamp',
+      setup: (api) => api.hook('onRequest', (ctx) => void seen.push(ctx.request.url)),
+    })
+    const { shutdown } = fakeShutdown()
+    const runtime = await boot({
+      config: { name: 'cfg', plugins: [stamp], settings: { greeting: 'hej' } },
+      apps: { main: { routes, services: { settings: SettingsService } } },
+      logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+      drivers: [testDriver],
+      shutdown,
+      listen: false,
+      importer: () => Promise.resolve(undefined),
+    })
+    runtimes.push(runtime)
+    expect(runtime.server.plugins).toEqual(['stamp'])
+    await runtime.server.inject('/count')
+    expect(seen).toEqual(['/count'])
+    const ready = lines
+      .map((l) => JSON.parse(l) as { msg?: string })
+      .find((l) => l.msg === 'service ready')
+    expect(ready).toMatchObject({ app: 'main', greeting: 'hej' })
+    expect(Object.isFrozen(runtime.config.settings)).toBe(true)
+  })
+
+  it('refuses a plugins entry that is not a plugin, naming it', async () => {
+    const error = await boot({
+      config: { plugins: [{ name: 'half' }] } as never,
+      listen: false,
+    }).catch((e: unknown) => e)
+    expect(MegaError.is(error, 'MEGA_BOOT_FAILED')).toBe(true)
+    expect((error as MegaError).issues).toEqual([
+      {
+        path: 'config.plugins[0]',
+        message: 'must be a plugin made with definePlugin({ name, setup })',
+      },
+    ])
   })
 
   it('closes what it opened and names the step when an adapter cannot connect', async () => {

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { describe, expect, it } from 'vitest'
 import { MegaError } from '@mega/observe'
 import { col } from '../src/model/column.js'
@@ -108,6 +109,21 @@ describe('defineModel', () => {
       Link.schemas.fields.tagId?.safeParse('0b4b9c5e-8c43-4b8f-9e0a-3b7e0f7c9d11').success,
     ).toBe(true)
     expect(Link.schemas.fields.id?.safeParse('01ARZ3NDEKTSV4RRFFQ69G5FAV').success).toBe(true)
+  })
+
+  it('resolves a reference when it is used, so the target may be declared later', () => {
+    const Comment = defineModel('comments', {
+      id: col.id(),
+      postId: col.references(() => Post),
+      body: col.text(),
+    })
+    const Post = defineModel('posts', { id: col.id('uuid'), title: col.string() })
+    const postId = '0b4b9c5e-8c43-4b8f-9e0a-3b7e0f7c9d11'
+    expect(Comment.schemas.create.parse({ postId, body: 'hi' })).toEqual({ postId, body: 'hi' })
+    expect(Comment.schemas.fields.postId?.safeParse(7).success).toBe(false) // Post ids are uuids
+    expect(z.toJSONSchema(Comment.schemas.create, { io: 'input' })).toMatchObject({
+      properties: { postId: { type: 'string', format: 'uuid' } },
+    })
   })
 
   it('reports every problem at once, naming table.column', () => {

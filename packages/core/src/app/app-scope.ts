@@ -1,15 +1,36 @@
 import { MegaError } from '@mega/observe'
+import pino, { type Logger } from 'pino'
 
 /** Services of an app by name. Augment `MegaServices` to type `ctx.services.<name>`. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface MegaServices {}
 
-/** What handlers and services reach of their app: name, services, adapters by alias. */
+/**
+ * The app's own settings (`settings` in mega.config.ts). Augment `MegaSettings` to type them:
+ * `declare module '@mega/core' { interface MegaSettings { staffEmails: string[] } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface MegaSettings {}
+
+/** What handlers and services reach of their app: name, services, adapters, logger, settings. */
 export interface AppScope {
   readonly name: string
   readonly services: MegaServices & Readonly<Record<string, unknown>>
+  /** The process logger, bound to `{ app: name }`. */
+  readonly log: Logger
+  /** `settings` from mega.config.ts (the same object for every app). */
+  readonly settings: MegaSettings & Readonly<Record<string, unknown>>
   /** An adapter by alias; throws `MEGA_ADAPTER_NOT_FOUND` naming the configured aliases. */
   adapter<T = unknown>(alias: string): T
+}
+
+let silent: Logger | undefined
+const silentLogger = () => (silent ??= pino({ enabled: false }))
+
+/** The logger and settings of an app scope; both optional (a silent logger, no settings). */
+export interface AppScopeExtras {
+  readonly log?: Logger
+  readonly settings?: Readonly<Record<string, unknown>>
 }
 
 /** Builds an app scope over a map of adapters (by alias) and services (by name). */
@@ -17,10 +38,13 @@ export function createAppScope(
   name: string,
   adapters: ReadonlyMap<string, unknown> = new Map(),
   services: Readonly<Record<string, unknown>> = {},
+  extras: AppScopeExtras = {},
 ): AppScope {
   return {
     name,
     services,
+    log: (extras.log ?? silentLogger()).child({ app: name }),
+    settings: extras.settings ?? {},
     adapter<T>(alias: string): T {
       const found = adapters.get(alias)
       if (found === undefined) {

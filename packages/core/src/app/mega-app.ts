@@ -1,4 +1,5 @@
 import { MegaError } from '@mega/observe'
+import type { Logger } from 'pino'
 import { joinPath } from '../router/define-routes.js'
 import type { RouteDefinition, RouteTable, WsRouteDefinition } from '../router/route-types.js'
 import { createServices, type MegaService, type ServiceEntry } from '../services/mega-service.js'
@@ -19,6 +20,10 @@ export interface MegaAppOptions {
   readonly services?: Readonly<Record<string, ServiceEntry>>
   /** Connected adapters by alias, reachable as `ctx.db()`, `ctx.cache()`... */
   readonly adapters?: ReadonlyMap<string, unknown> | Readonly<Record<string, unknown>>
+  /** The logger services reach as `this.log` (bound to `{ app: name }`). @default silent */
+  readonly log?: Logger
+  /** The app's settings, reachable as `this.settings` in services. @default {} */
+  readonly settings?: Readonly<Record<string, unknown>>
 }
 
 const NAME_RE = /^[a-z][a-z0-9_-]*$/i
@@ -53,7 +58,10 @@ export class MegaApp {
         ? options.adapters
         : new Map(Object.entries(options.adapters ?? {}))
     const services: Record<string, unknown> = {}
-    this.scope = createAppScope(name, adapters, services)
+    this.scope = createAppScope(name, adapters, services, {
+      ...(options.log === undefined ? {} : { log: options.log }),
+      ...(options.settings === undefined ? {} : { settings: options.settings }),
+    })
     this.#services = createServices(this.scope, options.services ?? {}, services)
     Object.freeze(services)
   }

@@ -64,7 +64,10 @@ export interface BootOptions {
   readonly config?: MegaConfigInput
   /** Routes and services in code, by app name. */
   readonly apps?: Readonly<Record<string, AppDefinition>>
-  /** Plugins, set up in dependency order before the server starts, torn down in reverse at close. */
+  /**
+   * Plugins (after `plugins` of the config), set up in dependency order before the server starts,
+   * torn down in reverse at close.
+   */
   readonly plugins?: readonly MegaPlugin[]
   /** Extra drivers besides the built-in `memory` one. */
   readonly drivers?: readonly DriverDefinition[]
@@ -140,6 +143,7 @@ async function buildApps(
   root: string,
   options: BootOptions,
   adapters: AdapterManager,
+  log: Logger,
 ): Promise<MegaApp[]> {
   const apps: MegaApp[] = []
   for (const app of config.apps) {
@@ -157,6 +161,8 @@ async function buildApps(
         routes,
         services,
         adapters: adapters.adapters,
+        log,
+        settings: config.settings,
       }),
     )
   }
@@ -218,11 +224,11 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
     return manager
   })
   const server = await b.run('apps', async () => {
-    const apps = await buildApps(config, root, options, adapters)
+    const apps = await buildApps(config, root, options, adapters, log)
     const s = new MegaServer({
       apps,
       logger: log,
-      plugins: options.plugins ?? [],
+      plugins: [...config.plugins, ...(options.plugins ?? [])],
       bodyLimit: config.server.bodyLimit,
       trustProxy: config.server.trustProxy,
       closeIdleConnections: !inCluster,

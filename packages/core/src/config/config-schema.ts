@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { LOGGER_LEVELS } from '@mega/observe'
+import type { MegaPlugin } from '../plugins/define-plugin.js'
 
 const NAME = /^[a-z][a-z0-9_-]*$/i
 const ALIAS = /^[a-z][a-zA-Z0-9_-]*$/
@@ -57,6 +58,15 @@ const healthSchema = z
   })
   .strict()
 
+const pluginSchema = z.custom<MegaPlugin>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as MegaPlugin).name === 'string' &&
+    typeof (value as MegaPlugin).setup === 'function',
+  'must be a plugin made with definePlugin({ name, setup })',
+)
+
 /** The zod schema of `mega.config.ts`: the single source of its types, defaults and messages. */
 export const megaConfigSchema = z
   .object({
@@ -77,6 +87,10 @@ export const megaConfigSchema = z
     metrics: metricsSchema.default(metricsSchema.parse({})),
     tracing: tracingSchema.default(tracingSchema.parse({})),
     health: healthSchema.default(healthSchema.parse({})),
+    /** Plugins for every app of the process, set up in dependency order at start. */
+    plugins: z.array(pluginSchema).default([]),
+    /** The app's own settings, reachable as `this.settings` in services and `ctx.app.settings`. */
+    settings: z.record(z.string(), z.unknown()).default({}),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -7,7 +7,6 @@ export type JsonSchema = Record<string, unknown>
 const RUNTIME_TYPES = new Set([
   'transform',
   'custom',
-  'lazy',
   'promise',
   'function',
   'catch',
@@ -75,6 +74,8 @@ export function needsRuntimeZod(schema: z.ZodType): boolean {
     if (!isZod(node) || seen.has(node)) return false
     seen.add(node)
     const def = node._zod.def
+    // z.lazy (e.g. a model's reference column) is whatever it resolves to by now.
+    if (def.type === 'lazy') return visit((def.getter as () => unknown)())
     if (RUNTIME_TYPES.has(def.type)) return true
     if (
       def.type === 'pipe' ||

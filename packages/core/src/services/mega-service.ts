@@ -22,6 +22,16 @@ export class MegaService {
     return this.app.services
   }
 
+  /** The process logger bound to `{ app }`: `this.log.warn({ table }, 'partition missing')`. */
+  get log(): AppScope['log'] {
+    return this.app.log
+  }
+
+  /** The app's `settings` from mega.config.ts (type them by augmenting `MegaSettings`). */
+  get settings(): AppScope['settings'] {
+    return this.app.settings
+  }
+
   /** An adapter by alias (default `db`). */
   db<T = unknown>(alias = 'db'): T {
     return this.app.adapter<T>(alias)

@@ -28,13 +28,16 @@ export function columnValueSchema(spec: ColumnSpec): z.ZodType {
         : spec.idStrategy === 'uuid'
           ? z.uuid()
           : z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID')
-    case 'reference': {
-      const target = spec.references?.()
-      const pk = target?.columns[target.primaryKey]
-      return pk === undefined
-        ? z.union([z.number().int().positive(), z.string().min(1)])
-        : columnValueSchema(pk)
-    }
+    case 'reference':
+      // Lazy: the target may be declared after this model (or import it back), so its thunk is
+      // called when a value is first checked or a route's JSON Schema is built, not at definition.
+      return z.lazy(() => {
+        const target = spec.references?.()
+        const pk = target?.columns[target.primaryKey]
+        return pk === undefined
+          ? z.union([z.number().int().positive(), z.string().min(1)])
+          : columnValueSchema(pk)
+      })
     case 'string':
       return z.string().max(spec.length ?? 255)
     case 'text':
