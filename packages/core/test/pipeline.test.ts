@@ -103,6 +103,55 @@ describe('request pipeline', () => {
     expect(errors).toEqual(['kaput'])
   })
 
+  it('gives a route only the hooks it needs, and refuses a hook added after the start', async () => {
+    const routes = defineRoutes((r) => {
+      r.get('/plain', () => 'plain')
+      r.get('/guarded', { before: [() => ({ userId: 1 })] }, (ctx) => ctx.auth)
+      r.post(
+        '/refined',
+        { schema: { body: z.object({ n: z.number().refine((n) => n > 0, 'positive') }) } },
+        (ctx) => ctx.body.n,
+      )
+    })
+    const server = track(createApp({ routes }))
+    await server.ready()
+    const table = server.fastify.printRoutes({ includeHooks: true, commonPrefix: false })
+    // The bullet lines under "/<path> (GET)": the Fastify hooks that route runs.
+    const hooksOf = (path: string) =>
+      new RegExp(`/${path} \\((?:GET|POST)\\)\\n((?:.*•.*\\n)*)`).exec(table)?.[1] ?? 'route not found'
+    expect(hooksOf('plain')).not.toMatch(/preValidation|preHandler|onResponse|not found/)
+    expect(hooksOf('guarded')).toContain('preValidation')
+    expect(hooksOf('guarded')).not.toContain('preHandler')
+    expect(hooksOf('refined')).toContain('preHandler')
+    expect((await server.inject('/guarded')).json().data).toEqual({ userId: 1 })
+    expect(() => server.hook('onRequest', () => undefined)).toThrow(
+      expect.objectContaining({ code: 'MEGA_PIPELINE_STARTED' }),
+    )
+  })
+
+  it('applies a hook added by a later plugin even when an earlier one awaited fastify.register', async () => {
+    const routes = defineRoutes((r) => r.get('/me', (ctx) => ctx.auth ?? null))
+    const early = definePlugin({
+      name: 'early',
+      setup: async (api) => {
+        await api.fastify.register(async () => undefined) // loads what was queued so far
+      },
+    })
+    const auth = definePlugin({
+      name: 'auth',
+      dependsOn: ['early'],
+      setup: (api) =>
+        api.hook('authenticate', (ctx) => {
+          if (ctx.headers.authorization !== 'Bearer ok') throw new UnauthorizedError('no')
+          return { userId: 7 }
+        }),
+    })
+    const server = track(createApp({ routes, plugins: [early, auth] }))
+    expect((await server.inject('/me')).statusCode).toBe(401)
+    const res = await server.inject({ url: '/me', headers: { authorization: 'Bearer ok' } })
+    expect(res.json().data).toEqual({ userId: 7 })
+  })
+
   it('refuses an unknown phase with a coded error', () => {
     const server = track(createApp({}))
     expect(() => server.hook('handle' as 'onRequest', () => undefined)).toThrow(

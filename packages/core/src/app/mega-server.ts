@@ -107,9 +107,7 @@ export class MegaServer {
     this.fastify = createFastify(options, (error, request, reply) =>
       this.#pipeline.runOnError(error, request, reply),
     )
-    this.#pipeline.install(this.fastify)
     this.#routes = Object.freeze(this.apps.flatMap((app) => app.routes.map((r) => info(app, r))))
-    for (const app of this.apps) this.#mount(app)
   }
 
   #mount(app: MegaApp): void {
@@ -118,7 +116,7 @@ export class MegaServer {
       (instance, _opts, done) => {
         for (const route of app.routes)
           if (route.kind === 'http')
-            mountRoute(instance, route, app.scope, (rq, rp) => this.#pipeline.context(rq, rp))
+            mountRoute(instance, route, app.scope, (...args) => this.#pipeline.forRoute(...args))
         done()
       },
       { prefix },
@@ -150,6 +148,9 @@ export class MegaServer {
         fastify: this.fastify,
         log: this.fastify.log.child({ plugin: plugin.name }),
       }))
+      // Every hook is known now: install the phases in use, then mount the routes with theirs.
+      this.#pipeline.install(this.fastify)
+      for (const app of this.apps) this.#mount(app)
       await this.fastify.ready()
     })()
     return this.#ready

@@ -3,7 +3,8 @@ import { MegaError } from '@mega/observe'
 import { HttpContext, type RequestContext } from '../app/request-context.js'
 import { createAppScope, type AppScope } from '../app/app-scope.js'
 import type { MegaRouteConfig } from '../router/compile-route.js'
-import { parseRuntime } from '../router/runtime-validation.js'
+import type { BeforeHook } from '../router/route-types.js'
+import { parseRuntime, type RuntimePart } from '../router/runtime-validation.js'
 
 /**
  * The phases of a request, in order, declared once. `handle` (the route handler) and `serialize`
@@ -68,23 +69,44 @@ function routeConfig(request: FastifyRequest): RouteConfig {
   return request.routeOptions.config as RouteConfig
 }
 
-/** The request's context, created once and shared by every phase and the handler. */
+/**
+ * The request's context, created once and shared by every phase and the handler. `scope` is the
+ * route's app when the caller knows it (route hooks, the handler); otherwise it is read from the
+ * route's config (a Fastify getter that builds an object: only global hooks pay for it).
+ */
 export function contextOf(
   request: FastifyRequest,
   reply: FastifyReply,
   fallback: AppScope,
+  scope?: AppScope,
 ): HttpContext {
   const holder = request as unknown as WithContext
   let ctx = holder[CONTEXT]
   if (ctx === undefined || ctx === null) {
-    const scope = routeConfig(request)?.megaScope ?? fallback
-    ctx = new HttpContext(request, reply, scope)
+    ctx = new HttpContext(request, reply, scope ?? routeConfig(request)?.megaScope ?? fallback)
     holder[CONTEXT] = ctx
   }
   return ctx
 }
 
-/** Hooks per phase, run at the right Fastify hook for every route of the server. */
+/** A Fastify route hook. */
+type RouteHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+
+/** What one route gets from the pipeline: its context getter and only the hooks it needs. */
+export interface RouteHooks {
+  readonly context: (request: FastifyRequest, reply: FastifyReply) => HttpContext
+  /** authenticate hooks, then the route's `before` hooks (before validation: 401 before 422). */
+  readonly preValidation?: RouteHook
+  /** zod for what JSON Schema cannot express, then validate hooks. */
+  readonly preHandler?: RouteHook
+}
+
+/**
+ * Hooks per phase. A phase with no hook costs nothing: `install` adds a Fastify hook only for the
+ * global phases in use, and each route gets route-level hooks only for what it needs (its `before`
+ * hooks, runtime zod parts, authenticate and validate hooks). So every hook must be added before the
+ * server starts (plugins' setup, `server.hook()` before `ready()`).
+ */
 export class RequestPipeline {
   readonly #hooks: { [P in HookPhase]: PhaseHookMap[P][] } = {
     onRequest: [],
@@ -94,9 +116,18 @@ export class RequestPipeline {
     onError: [],
   }
   readonly #fallback = createAppScope('server')
+  #installed = false
 
-  /** Adds a hook to a phase; an unknown phase or a non-function is a coded error. */
+  /**
+   * Adds a hook to a phase; an unknown phase or a non-function is a coded error, and so is a hook
+   * added once the server started (`MEGA_PIPELINE_STARTED`): it would never run.
+   */
   add<P extends HookPhase>(phase: P, hook: PhaseHookMap[P]): void {
+    if (this.#installed)
+      throw new MegaError(
+        'MEGA_PIPELINE_STARTED',
+        `The ${String(phase)} hook came after the server started, so it would never run: add hooks in a plugin's setup or with server.hook() before ready(), inject() or listen().`,
+      )
     if (!(HOOK_PHASES as readonly string[]).includes(phase)) {
       throw new MegaError(
         'MEGA_PIPELINE_UNKNOWN_PHASE',
@@ -119,38 +150,52 @@ export class RequestPipeline {
   }
 
   /**
-   * Installs the Fastify hooks that run the phases, once per server: onRequest hooks; then
-   * authenticate hooks and the route's `before` hooks (preValidation, so a 401 comes before a 422);
-   * Fastify's compiled validation; zod for what JSON Schema cannot express, then validate hooks
-   * (preHandler); the handler; the serialiser; onResponse hooks.
+   * Installs the global Fastify hooks for the phases in use (`onRequest`, `onResponse`), once per
+   * server, after every hook was added and before the routes are mounted; no more hooks after it.
    */
   install(fastify: FastifyInstance): void {
+    this.#installed = true
     fastify.decorateRequest(CONTEXT, null)
-    const ctx = (request: FastifyRequest, reply: FastifyReply) => this.context(request, reply)
-    fastify.addHook('onRequest', async (request, reply) => {
-      for (const hook of this.#hooks.onRequest) await hook(ctx(request, reply))
-    })
-    fastify.addHook('preValidation', async (request, reply) => {
-      const c = ctx(request, reply)
-      for (const hook of [
-        ...this.#hooks.authenticate,
-        ...(routeConfig(request)?.megaBefore ?? []),
-      ]) {
-        const identity = await hook(c)
-        if (identity !== undefined) c.auth = identity
-        if (reply.sent) return
+    const { onRequest, onResponse } = this.#hooks
+    if (onRequest.length > 0)
+      fastify.addHook('onRequest', async (request, reply) => {
+        const ctx = this.context(request, reply)
+        for (const hook of onRequest) await hook(ctx)
+      })
+    if (onResponse.length > 0)
+      fastify.addHook('onResponse', async (request, reply) => {
+        const info = { statusCode: reply.statusCode, durationMs: reply.elapsedTime }
+        const ctx = this.context(request, reply)
+        for (const hook of onResponse) await this.#quietly(request, () => hook(ctx, info))
+      })
+  }
+
+  /**
+   * The hooks of one route: the authenticate hooks and its `before` hooks (preValidation, so a 401
+   * comes before a 422); Fastify's compiled validation; zod for what JSON Schema cannot express and
+   * the validate hooks (preHandler). A route that needs none of them gets no hook at all.
+   */
+  forRoute(scope: AppScope, before: readonly BeforeHook[], runtime: readonly RuntimePart[]) {
+    const context = (request: FastifyRequest, reply: FastifyReply) =>
+      contextOf(request, reply, this.#fallback, scope)
+    const guards = [...this.#hooks.authenticate, ...before]
+    const { validate } = this.#hooks
+    const hooks: { -readonly [K in keyof RouteHooks]: RouteHooks[K] } = { context }
+    if (guards.length > 0)
+      hooks.preValidation = async (request, reply) => {
+        const c = context(request, reply)
+        for (const hook of guards) {
+          const identity = await hook(c)
+          if (identity !== undefined) c.auth = identity
+          if (reply.sent) return
+        }
       }
-    })
-    fastify.addHook('preHandler', async (request, reply) => {
-      const runtime = routeConfig(request)?.megaRuntime
-      if (runtime !== undefined && runtime.length > 0) await parseRuntime(request, runtime)
-      for (const hook of this.#hooks.validate) await hook(ctx(request, reply))
-    })
-    fastify.addHook('onResponse', async (request, reply) => {
-      const info = { statusCode: reply.statusCode, durationMs: reply.elapsedTime }
-      for (const hook of this.#hooks.onResponse)
-        await this.#quietly(request, () => hook(ctx(request, reply), info))
-    })
+    if (runtime.length > 0 || validate.length > 0)
+      hooks.preHandler = async (request, reply) => {
+        if (runtime.length > 0) await parseRuntime(request, runtime)
+        for (const hook of validate) await hook(context(request, reply))
+      }
+    return hooks as RouteHooks
   }
 
   /** Runs the onError hooks; their own failures are logged and never change the response. */

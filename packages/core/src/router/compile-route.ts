@@ -7,17 +7,23 @@ import type {
 import type { AppScope } from '../app/app-scope.js'
 import { ok } from '../http/envelope.js'
 import type { HttpContext } from '../app/request-context.js'
-import type { BeforeHook, RouteDefinition } from './route-types.js'
+import type { RouteHooks } from '../pipeline/request-pipeline.js'
+import type { RouteDefinition } from './route-types.js'
 import { REQUEST_PARTS, runtimeParts, type RuntimePart } from './runtime-validation.js'
 import { toJsonSchema, type JsonSchema } from './zod-json-schema.js'
 
-/** What a Mega route keeps in Fastify's route config, for the request pipeline. */
+/** What a Mega route keeps in Fastify's route config, for global hooks and error handling. */
 export interface MegaRouteConfig {
   readonly megaRouteName: string | undefined
   readonly megaScope: AppScope
-  readonly megaBefore: readonly BeforeHook[]
-  readonly megaRuntime: readonly RuntimePart[]
 }
+
+/** Gives the route's hooks from its app scope, `before` hooks and runtime zod parts. */
+export type RouteHooksFor = (
+  scope: AppScope,
+  before: RouteDefinition['before'],
+  runtime: readonly RuntimePart[],
+) => RouteHooks
 
 function envelopeSchema(data: JsonSchema): JsonSchema {
   return {
@@ -56,26 +62,29 @@ async function runHandler(
 }
 
 /**
- * Registers one Mega route on a Fastify instance (already scoped to the app's prefix). `context`
- * gives the request's shared context (the request pipeline owns it).
+ * Registers one Mega route on a Fastify instance (already scoped to the app's prefix), with the
+ * route-level hooks the request pipeline gives it (none when it needs none).
  */
 export function mountRoute(
   fastify: FastifyInstance,
   route: RouteDefinition,
   scope: AppScope,
-  context: (request: FastifyRequest, reply: FastifyReply) => HttpContext,
+  hooksFor: RouteHooksFor,
 ): void {
-  const config: MegaRouteConfig = {
-    megaRouteName: route.name,
-    megaScope: scope,
-    megaBefore: route.before,
-    megaRuntime: runtimeParts(route.schema),
-  }
+  const config: MegaRouteConfig = { megaRouteName: route.name, megaScope: scope }
+  const { context, preValidation, preHandler } = hooksFor(
+    scope,
+    route.before,
+    runtimeParts(route.schema),
+  )
   fastify.route({
     method: route.method,
     url: route.path,
     schema: fastifySchema(route),
     config,
-    handler: (request, reply) => runHandler(route, context(request, reply), reply),
+    ...(preValidation === undefined ? {} : { preValidation }),
+    ...(preHandler === undefined ? {} : { preHandler }),
+    handler: (request: FastifyRequest, reply: FastifyReply) =>
+      runHandler(route, context(request, reply), reply),
   })
 }
