@@ -1,4 +1,4 @@
-import { defineConfig, env } from '@mega/core'
+import { defineConfig, env, openapi, security } from '@mega/core'
 
 // SQLite by default (./data/app.sqlite, created with its folder on first start). PostgreSQL is the one
 // line below: set DATABASE_URL (in .env or the environment) and the postgres driver is used instead.
@@ -15,4 +15,10 @@ export default defineConfig({
   },
   logger: { level: env('LOG_LEVEL', 'info') as 'info' },
   metrics: { enabled: true },
+  plugins: [
+    // Security headers on every response (helmet defaults; the docs UI needs its inline scripts).
+    security({ headers: { contentSecurityPolicy: false } }),
+    // GET /openapi.json (and /openapi.yaml): the routes as OpenAPI 3.1; GET /docs: the docs UI.
+    openapi({ info: { title: 'Mega CRUD example', version: '0.1.0' } }),
+  ],
 })

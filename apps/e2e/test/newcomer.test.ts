@@ -95,6 +95,7 @@ describe('a newcomer, from the registry', () => {
     try {
       const home = await fetch(`${server.url}/`)
       expect(home.status).toBe(200)
+      expect(home.headers.get('x-content-type-options')).toBe('nosniff') // the template's security()
       expect(await json(home)).toMatchObject({ ok: true, data: { hello: 'my-app' } })
     } finally {
       expect(await server.stop()).toBe(0)

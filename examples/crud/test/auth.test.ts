@@ -40,6 +40,24 @@ describe('auth', () => {
     expect(after.json().error.code).toBe('CRUD_TOKEN_INVALID')
   })
 
+  it('stops guessing: the 11th login attempt on one account in 15 minutes is a 429', async () => {
+    const app = await bootApp()
+    const user = await signUp(app, { password: 'the right one' }) // its own login is attempt 1
+    const attempt = () =>
+      app.inject({
+        method: 'POST',
+        url: '/auth/login',
+        payload: { email: user.email, password: 'a guess' },
+      })
+    for (let i = 2; i <= 10; i++) expect((await attempt()).statusCode).toBe(401)
+    const blocked = await attempt()
+    expect(blocked.statusCode).toBe(429)
+    expect(blocked.json().error.code).toBe('MEGA_RATE_LIMITED')
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0)
+    const other = await signUp(app) // another account is not affected
+    expect(other.token).not.toBe('')
+  })
+
   it('answers a wrong password and an unknown email with the same 401', async () => {
     const app = await bootApp()
     const user = await signUp(app, { password: 'the right one' })

@@ -65,6 +65,7 @@ export type {
   MegaAdapter,
   CacheAdapter,
   CacheSetOptions,
+  CounterState,
   LockAdapter,
   LockHandle,
   SessionAdapter,
@@ -100,6 +101,22 @@ export type {
 } from './pipeline/request-pipeline.js'
 export { definePlugin, orderPlugins } from './plugins/define-plugin.js'
 export type { MegaPlugin, PluginApi } from './plugins/define-plugin.js'
+export { openapi } from './openapi/openapi-plugin.js'
+export { DEFAULT_OPENAPI_PATH, DEFAULT_OPENAPI_UI_PATH } from './openapi/openapi-options.js'
+export type {
+  OpenApiOptions,
+  OpenApiInfo,
+  OpenApiServer,
+  OpenApiImporter,
+} from './openapi/openapi-options.js'
+export { sessions } from './sessions/sessions-plugin.js'
+export { rateLimit, limitRoute } from './security/rate-limit.js'
+export type { RateLimitOptions } from './security/rate-limit.js'
+export { security } from './security/security.js'
+export type { SecurityOptions } from './security/security.js'
+export type { SessionsOptions } from './sessions/sessions-plugin.js'
+export { MegaSession } from './sessions/session.js'
+export type { MegaSessionData } from './sessions/session.js'
 export {
   CLUSTER_READY_MESSAGE,
   CLUSTER_SHUTDOWN_MESSAGE,

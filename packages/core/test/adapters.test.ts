@@ -43,6 +43,21 @@ describe('MemoryCacheAdapter', () => {
     await cache.disconnect()
   })
 
+  it('counts in fixed windows with incr: the first increment sets the expiry, later ones keep it', async () => {
+    const t = clock()
+    const cache = new MemoryCacheAdapter('cache', {}, t.now)
+    await cache.connect()
+    expect(await cache.incr('hits', 1000)).toEqual({ count: 1, ttlMs: 1000 })
+    t.advance(400)
+    expect(await cache.incr('hits', 1000)).toEqual({ count: 2, ttlMs: 600 })
+    t.advance(600)
+    expect(await cache.incr('hits', 1000)).toEqual({ count: 1, ttlMs: 1000 }) // a new window
+    await expect(cache.incr('hits', 0)).rejects.toMatchObject({
+      code: 'MEGA_ADAPTER_INVALID_INPUT',
+    })
+    await cache.disconnect()
+  })
+
   it('rejects a bad TTL and a value JSON cannot hold, changing nothing', async () => {
     const cache = new MemoryCacheAdapter('cache')
     await cache.connect()

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { MegaError } from '@mega/observe'
 import {
@@ -7,18 +7,10 @@ import {
   definePlugin,
   defineRoutes,
   orderPlugins,
-  type MegaServer,
 } from '../src/index.js'
+import { trackServers } from './helpers/track-servers.js'
 
-const servers: MegaServer[] = []
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()))
-})
-
-function track(server: MegaServer): MegaServer {
-  servers.push(server)
-  return server
-}
+const track = trackServers()
 
 describe('request pipeline', () => {
   it('runs the phases in their declared order around validation and the handler', async () => {
@@ -118,7 +110,8 @@ describe('request pipeline', () => {
     const table = server.fastify.printRoutes({ includeHooks: true, commonPrefix: false })
     // The bullet lines under "/<path> (GET)": the Fastify hooks that route runs.
     const hooksOf = (path: string) =>
-      new RegExp(`/${path} \\((?:GET|POST)\\)\\n((?:.*•.*\\n)*)`).exec(table)?.[1] ?? 'route not found'
+      new RegExp(`/${path} \\((?:GET|POST)\\)\\n((?:.*•.*\\n)*)`).exec(table)?.[1] ??
+      'route not found'
     expect(hooksOf('plain')).not.toMatch(/preValidation|preHandler|onResponse|not found/)
     expect(hooksOf('guarded')).toContain('preValidation')
     expect(hooksOf('guarded')).not.toContain('preHandler')

@@ -47,6 +47,24 @@ describe.runIf(redis.available)('redis key-value adapters', () => {
   }
 
   describe('RedisCacheAdapter', () => {
+    it('counts atomically across connections with incr, starting the window once', async () => {
+      const [a, b] = [
+        await open(RedisCacheAdapter, 'counters'),
+        await open(RedisCacheAdapter, 'counters'),
+      ]
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).incr('hits', 60_000)),
+      )
+      expect(results.map((r) => r.count).sort((x, y) => x - y)).toEqual(
+        Array.from({ length: 40 }, (_, i) => i + 1),
+      )
+      const ttl = await raw.pttl(`${keyPrefix}:cache:counters:hits`)
+      expect(ttl).toBeGreaterThan(55_000)
+      expect(ttl).toBeLessThanOrEqual(60_000)
+      await expectCode(a.incr('hits', 0), 'MEGA_KV_INVALID_INPUT')
+      await a.del('hits')
+    })
+
     it('namespaces keys as <keyPrefix>:cache:<app>:<key> in Redis', async () => {
       const cache = await open(RedisCacheAdapter, 'shop')
       await cache.set('user:1', { name: 'Ada' })

@@ -29,12 +29,27 @@ export interface CacheSetOptions {
   readonly ttlMs?: number
 }
 
+/** What {@link CacheAdapter.incr} resolves. */
+export interface CounterState {
+  /** The value after this increment (1 for a new counter). */
+  readonly count: number
+  /** Milliseconds until the counter expires (its window ends). */
+  readonly ttlMs: number
+}
+
 /** A key-value cache: JSON values, optional TTL, keys namespaced per app by the driver. */
 export interface CacheAdapter extends MegaAdapter {
   get<T = unknown>(key: string): Promise<T | undefined>
   set(key: string, value: unknown, options?: CacheSetOptions): Promise<void>
   del(key: string): Promise<boolean>
   has(key: string): Promise<boolean>
+  /**
+   * Atomically adds 1 to a counter; a new (or expired) counter starts at 1 and expires `ttlMs`
+   * later, and later increments keep that expiry (a fixed window). Shared by every process when the
+   * store is (Redis). Optional: stores that cannot do it atomically leave it out, and features that
+   * need it (rate limits) say so.
+   */
+  incr?(key: string, ttlMs: number): Promise<CounterState>
 }
 
 /** A held lock: release and extend need its token, so an expired holder never frees another's lock. */

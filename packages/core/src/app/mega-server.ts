@@ -1,3 +1,4 @@
+import { createAppScope } from './app-scope.js'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { MegaError } from '@mega/observe'
 import { createFastify, type HttpOptions } from '../http/create-fastify.js'
@@ -147,6 +148,8 @@ export class MegaServer {
         hook: (phase, hook) => this.#pipeline.add(phase, hook),
         fastify: this.fastify,
         log: this.fastify.log.child({ plugin: plugin.name }),
+        adapter: <T>(alias: string) =>
+          (this.apps[0]?.scope ?? createAppScope('server')).adapter<T>(alias),
       }))
       // Every hook is known now: install the phases in use, then mount the routes with theirs.
       this.#pipeline.install(this.fastify)

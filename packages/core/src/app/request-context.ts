@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
-import { tracer, type MegaTracer } from '@mega/observe'
+import { MegaError, tracer, type MegaTracer } from '@mega/observe'
+import type { MegaSession } from '../sessions/session.js'
 import type { RouteInput, RouteSchema } from '../router/route-types.js'
 import type { AppScope } from './app-scope.js'
 
@@ -14,8 +15,11 @@ export interface RequestContext<S extends RouteSchema = RouteSchema> extends Rou
   readonly log: FastifyBaseLogger
   /** The identity returned by an `authenticate` or `before` hook, if any. */
   auth: unknown
-  /** The request's session, set by a session plugin (none is built in yet). */
-  session: unknown
+  /**
+   * The request's session, with the `sessions()` plugin installed; without it, reading it is
+   * `MEGA_SESSION_NOT_ENABLED` saying how to turn sessions on.
+   */
+  session: MegaSession
   /** Creates spans (`ctx.tracer.span('name', fn)`); a no-op until tracing is on. */
   readonly tracer: MegaTracer
   /** The app this route belongs to: its name, services and adapters. */
@@ -40,7 +44,7 @@ export interface RequestContext<S extends RouteSchema = RouteSchema> extends Rou
 /** The implementation: getters over the Fastify request, so nothing is copied per request. */
 export class HttpContext<S extends RouteSchema = RouteSchema> implements RequestContext<S> {
   auth: unknown = undefined
-  session: unknown = undefined
+  #session: MegaSession | undefined = undefined
   readonly request: FastifyRequest
   readonly reply: FastifyReply
   readonly app: AppScope
@@ -62,6 +66,17 @@ export class HttpContext<S extends RouteSchema = RouteSchema> implements Request
   }
   get headers(): RouteInput<S>['headers'] {
     return this.request.headers as RouteInput<S>['headers']
+  }
+  get session(): MegaSession {
+    if (this.#session !== undefined) return this.#session
+    throw new MegaError(
+      'MEGA_SESSION_NOT_ENABLED',
+      'ctx.session needs the sessions plugin: add sessions({ secret }) to plugins in mega.config.ts, with a session adapter (e.g. adapters: { session: { driver: "memory", kind: "session" } }).',
+      { statusCode: 500 },
+    )
+  }
+  set session(session: MegaSession) {
+    this.#session = session
   }
   get requestId(): string {
     return this.request.id

@@ -11,6 +11,11 @@ export interface PluginApi {
   /** The Fastify instance, to register Fastify plugins (`@fastify/cors`...) before the server starts. */
   readonly fastify: FastifyInstance
   readonly log: FastifyBaseLogger
+  /**
+   * A connected adapter by alias (the apps of a process share them), e.g. a session store or a
+   * cache; `MEGA_ADAPTER_NOT_FOUND` naming the configured aliases when there is none.
+   */
+  adapter<T = unknown>(alias: string): T
 }
 
 /** A Mega plugin: named, ordered after its dependencies, set up before start, torn down in reverse. */

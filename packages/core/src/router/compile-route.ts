@@ -16,6 +16,8 @@ import { toJsonSchema, type JsonSchema } from './zod-json-schema.js'
 export interface MegaRouteConfig {
   readonly megaRouteName: string | undefined
   readonly megaScope: AppScope
+  /** The declared route (its name, summary, tags, status and zod schemas: what OpenAPI reads). */
+  readonly megaRoute: RouteDefinition
 }
 
 /** Gives the route's hooks from its app scope, `before` hooks and runtime zod parts. */
@@ -25,15 +27,38 @@ export type RouteHooksFor = (
   runtime: readonly RuntimePart[],
 ) => RouteHooks
 
+const DATA_REF = '#/definitions/MegaData'
+
+/** The schema with its self-references (`$ref: '#'`) pointed at `to`. */
+function retarget(node: unknown, to: string): unknown {
+  if (Array.isArray(node)) return node.map((n) => retarget(n, to))
+  if (typeof node !== 'object' || node === null) return node
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(node))
+    out[key] = key === '$ref' && value === '#' ? to : retarget(value, to)
+  return out
+}
+
+// A recursive or `.meta({ id })` schema refers to its parts from the root of the schema
+// (`#/definitions/...`, or `#` for itself); once `data` sits inside the envelope, the envelope is the
+// root: the definitions move up to it, and a self-referencing schema becomes one of them.
 function envelopeSchema(data: JsonSchema): JsonSchema {
+  const { definitions, $defs, ...inner } = data
+  const recursive = JSON.stringify(inner).includes('"$ref":"#"')
+  const defs = {
+    ...(definitions as JsonSchema | undefined),
+    ...(recursive ? { MegaData: retarget(inner, DATA_REF) } : {}),
+  }
   return {
     type: 'object',
     properties: {
       ok: { type: 'boolean' },
-      data,
+      data: recursive ? { $ref: DATA_REF } : inner,
       meta: { type: 'object', additionalProperties: true },
     },
     required: ['ok', 'data'],
+    ...(Object.keys(defs).length === 0 ? {} : { definitions: defs }),
+    ...($defs === undefined ? {} : { $defs }),
   }
 }
 
@@ -71,7 +96,7 @@ export function mountRoute(
   scope: AppScope,
   hooksFor: RouteHooksFor,
 ): void {
-  const config: MegaRouteConfig = { megaRouteName: route.name, megaScope: scope }
+  const config: MegaRouteConfig = { megaRouteName: route.name, megaScope: scope, megaRoute: route }
   const { context, preValidation, preHandler } = hooksFor(
     scope,
     route.before,

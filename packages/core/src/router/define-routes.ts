@@ -94,6 +94,9 @@ class Builder implements RouteBuilder {
         before: Object.freeze([...this.#scope.before, ...(options.before ?? [])]),
         status: options.status ?? 200,
         summary: options.summary,
+        description: options.description,
+        tags: options.tags === undefined ? undefined : Object.freeze([...options.tags]),
+        deprecated: options.deprecated,
         handler,
       }),
     )

@@ -54,6 +54,12 @@ export interface RouteOptions<S extends RouteSchema = RouteSchema> {
   readonly status?: number
   /** One-line description for route listings and OpenAPI. */
   readonly summary?: string
+  /** Longer description (CommonMark) for the OpenAPI document. */
+  readonly description?: string
+  /** OpenAPI tags that group the route in the docs. @default [the app's name] */
+  readonly tags?: readonly string[]
+  /** Marks the route as deprecated in the OpenAPI document (it still answers). @default false */
+  readonly deprecated?: boolean
 }
 
 /** A declared HTTP route, as the route registry keeps it. */
@@ -66,6 +72,12 @@ export interface RouteDefinition {
   readonly before: readonly BeforeHook[]
   readonly status: number
   readonly summary: string | undefined
+  /** From {@link RouteOptions.description}. */
+  readonly description?: string | undefined
+  /** From {@link RouteOptions.tags}. */
+  readonly tags?: readonly string[] | undefined
+  /** From {@link RouteOptions.deprecated}. */
+  readonly deprecated?: boolean | undefined
   readonly handler: RouteHandler<RouteSchema>
 }
 

@@ -73,6 +73,17 @@ export class ExpiringMap {
     return true
   }
 
+  /** Adds 1 to a counter (see CacheAdapter.incr); a missing or non-numeric entry starts at 1. */
+  incr(key: string, ttlMs: number): { count: number; ttlMs: number } {
+    const entry = this.#live(key)
+    const now = this.#clock()
+    const previous = entry === undefined ? 0 : Number(JSON.parse(entry.value))
+    const count = (Number.isFinite(previous) ? previous : 0) + 1
+    const expiresAt = entry === undefined || count === 1 ? now + ttlMs : entry.expiresAt
+    this.#entries.set(key, { value: String(count), expiresAt })
+    return { count, ttlMs: expiresAt - now }
+  }
+
   get size(): number {
     return this.#entries.size
   }

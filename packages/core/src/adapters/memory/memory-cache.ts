@@ -1,4 +1,4 @@
-import type { CacheAdapter, CacheSetOptions } from '../adapter-types.js'
+import type { CacheAdapter, CacheSetOptions, CounterState } from '../adapter-types.js'
 import type { Clock } from './expiring-map.js'
 import { ExpiringMapAdapter } from './expiring-map-adapter.js'
 import { checkTtl, type MemoryOptions } from './memory-options.js'
@@ -26,6 +26,11 @@ export class MemoryCacheAdapter extends ExpiringMapAdapter implements CacheAdapt
 
   async has(key: string): Promise<boolean> {
     return this.map.has(key)
+  }
+
+  async incr(key: string, ttlMs: number): Promise<CounterState> {
+    checkTtl(ttlMs)
+    return this.map.incr(key, ttlMs)
   }
 
   /** Removes expired keys now (the sweep does this periodically); returns how many. */

@@ -1,6 +1,12 @@
-import type { CacheAdapter, CacheSetOptions } from '@mega/core'
+import type { CacheAdapter, CacheSetOptions, CounterState } from '@mega/core'
 import { checkKey, checkTtl, encodeValue } from '../kv-input.js'
 import { RedisKvAdapter } from './redis-client.js'
+
+// INCR, and start the window on a new counter (or one that lost its expiry); one round trip, atomic.
+const INCR_WINDOW = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return { n, redis.call('PTTL', KEYS[1]) }`
 
 /**
  * A cache on Redis: JSON values, optional TTL (`PX`), keys namespaced per app as
@@ -37,5 +43,15 @@ export class RedisCacheAdapter extends RedisKvAdapter implements CacheAdapter {
   async has(key: string): Promise<boolean> {
     const name = this.redisKey(checkKey(key))
     return (await this.command('EXISTS', (c) => c.exists(name))) > 0
+  }
+
+  /** Atomic across every process on this Redis (a Lua script: INCR, then PEXPIRE on a new key). */
+  async incr(key: string, ttlMs: number): Promise<CounterState> {
+    const name = this.redisKey(checkKey(key))
+    checkTtl(ttlMs)
+    const [count, left] = (await this.command('EVAL', (c) =>
+      c.eval(INCR_WINDOW, 1, name, ttlMs),
+    )) as [number, number]
+    return { count, ttlMs: Math.max(left, 0) }
   }
 }
