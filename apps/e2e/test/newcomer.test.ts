@@ -4,7 +4,7 @@
 // app boots and answers its first route, its tests pass, a resource is scaffolded, migrated and used
 // over HTTP, `mega routes` lists it and a scripted `mega console` session reads and writes through it.
 import { createHash } from 'node:crypto'
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { run, startServer, userShellEnv, type ServerProcess } from '@mega/test-utils'
@@ -120,6 +120,21 @@ describe('a newcomer, from the registry', () => {
     }
     expect(await projectFiles(app)).toEqual(before)
 
+    // Turn on views (a folder and one plugin), so the scaffold also writes pages for browsers.
+    await mkdir(join(app, 'apps/main/views'))
+    const configFile = join(app, 'mega.config.ts')
+    const config = await readFile(configFile, 'utf8')
+    await writeFile(
+      configFile,
+      config
+        .replace(
+          'import { defineConfig, env, security }',
+          'import { defineConfig, env, security, views }',
+        )
+        .replace('plugins: [security()]', 'plugins: [security(), views()]'),
+    )
+    expect(await readFile(configFile, 'utf8')).toContain('plugins: [security(), views()]')
+
     const scaffolded = await inApp('npx', [
       'mega',
       'scaffold',
@@ -129,6 +144,7 @@ describe('a newcomer, from the registry', () => {
       'published:boolean',
     ])
     expect(scaffolded).toMatch(/created apps\/main\/migrations\/\d{14}-create-posts\.ts/)
+    expect(scaffolded).toContain('created apps/main/views/posts/show.ejs')
     const migrated = await inApp('npx', ['mega', 'migrate', 'up'])
     expect(migrated).toMatch(
       /✓ applied {2}\d{14}-create-notes .*\n✓ applied {2}\d{14}-create-posts/,
@@ -164,6 +180,11 @@ describe('a newcomer, from the registry', () => {
         body: JSON.stringify({ title: 42 }),
       })
       expect(bad.status).toBe(422)
+      const page = await fetch(`${server.url}/posts/${id}`, {
+        headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }, // a browser
+      })
+      expect(page.headers.get('content-type')).toContain('text/html')
+      expect(await page.text()).toContain('<dd>Hello</dd>')
       expect((await fetch(`${server.url}/posts/${id}`, { method: 'DELETE' })).status).toBe(200)
       expect((await fetch(`${server.url}/posts/${id}`)).status).toBe(404)
     } finally {

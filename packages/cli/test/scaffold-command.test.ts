@@ -100,6 +100,31 @@ describe('mega scaffold', () => {
     expect(test).toContain("const input = { title: 'title 1', body: 'body 1', status: 'draft' }")
   })
 
+  it('adds HTML pages for browsers when the app has views', async () => {
+    const root = await dbProject(sqlite)
+    await mkdir(join(root, 'apps/main/views'), { recursive: true })
+    await scaffold({ root, name: 'Post', fields: ['title:string', 'published:boolean'] })
+    const files = await projectFiles(root)
+    expect(files).toEqual(
+      expect.arrayContaining(['apps/main/views/posts/index.ejs', 'apps/main/views/posts/show.ejs']),
+    )
+    const routes = await readFile(join(root, 'apps/main/routes/posts.ts'), 'utf8')
+    expect(routes).toContain("import { action, defineRoutes, wantsHtml } from '@mega/core'")
+    expect(routes).toContain("ctx.render('posts/index', { title: 'Posts', page })")
+    const index = await readFile(join(root, 'apps/main/views/posts/index.ejs'), 'utf8')
+    expect(index).toContain('const fields = ["title","published"]')
+    const test = await readFile(join(root, 'test/routes/posts.test.ts'), 'utf8')
+    expect(test).toContain("it('answers browsers with HTML pages', async () => {")
+    expect(test).not.toContain('{{')
+
+    const plain = await dbProject(sqlite) // no views folder: JSON only, no pages
+    await scaffold({ root: plain, name: 'Post', fields: ['title:string'] })
+    expect((await projectFiles(plain)).some((f) => f.endsWith('.ejs'))).toBe(false)
+    expect(await readFile(join(plain, 'apps/main/routes/posts.ts'), 'utf8')).not.toContain(
+      'wantsHtml',
+    )
+  })
+
   it('stops at a bad field type with one message, exit 2, and no files', async () => {
     const root = await dbProject(sqlite)
     const before = await projectFiles(root)

@@ -1,4 +1,5 @@
-import { relative } from 'node:path'
+import { existsSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { cliError } from '../errors.js'
 import { generateMigrationFile, migrationGenerator } from '../generators/migration-generator.js'
 import { parseScaffoldFields } from '../generators/scaffold-fields.js'
@@ -60,7 +61,8 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
   const importDb = async () => db as unknown as Record<string, unknown>
   await migrationGenerator(importDb)
   const targets = await resolveScaffoldTargets(root, app, fields, options.importModel)
-  const files = await scaffoldFiles({ app, name, fields, targets })
+  const views = existsSync(join(root, 'apps', app, 'views'))
+  const files = await scaffoldFiles({ app, name, fields, targets, views })
   const rollback = await writeNewFiles(root, files, 'mega scaffold')
   let migration: unknown
   try {

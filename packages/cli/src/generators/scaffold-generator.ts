@@ -32,6 +32,11 @@ export interface ScaffoldInput {
   readonly fields: readonly ScaffoldField[]
   /** The referenced models, by name. */
   readonly targets: ReadonlyMap<string, ScaffoldTarget>
+  /**
+   * The app has views (`apps/<app>/views/`): index and show also answer HTML pages to browsers.
+   * @default false
+   */
+  readonly views?: boolean
 }
 
 /** Imports a model file; a seam for tests. */
@@ -149,21 +154,70 @@ function testVars(input: ScaffoldInput): Record<string, string> {
   }
 }
 
+/** The index/show handlers: JSON only, or a page for browsers (`wantsHtml`) with views. */
+function handlerVars(input: ScaffoldInput, camel: string, plural: string): Record<string, string> {
+  const list = `ctx.services.${camel}.list(ctx.query)`
+  const get = `ctx.services.${camel}.get(ctx.params.id)`
+  if (input.views !== true)
+    return {
+      coreImports: 'action, defineRoutes',
+      indexHandler: `(ctx) => ${list}`,
+      showHandler: `(ctx) => ${get}`,
+      htmlTest: '',
+    }
+  const title = toPascal(input.name)
+  return {
+    coreImports: 'action, defineRoutes, wantsHtml',
+    indexHandler: `async (ctx) => {
+      const page = await ${list}
+      return wantsHtml(ctx) ? ctx.render('${plural}/index', { title: '${title}s', page }) : page
+    }`,
+    showHandler: `async (ctx) => {
+      const item = await ${get}
+      return wantsHtml(ctx) ? ctx.render('${plural}/show', { title: '${title}', item }) : item
+    }`,
+    htmlTest: `  it{{skip}}('answers browsers with HTML pages', async () => {
+    const { app, path } = await migratedApp(){{seed}}
+    const created = await app.inject({ method: 'POST', url: path, payload: {{input}} })
+    const { id } = created.json().data
+    const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }
+    const index = await app.inject({ url: path, headers: html })
+    expect(index.headers['content-type']).toContain('text/html')
+    expect(index.body).toContain(\`\${path}/\${id}\`)
+    const show = await app.inject({ url: \`\${path}/\${id}\`, headers: html })
+    expect(show.statusCode).toBe(200)
+    expect(show.headers['content-type']).toContain('text/html')
+  })
+
+`,
+  }
+}
+
 /** The template variables of a scaffold: names, columns, imports and the tests' sample values. */
 export function scaffoldVars(input: ScaffoldInput): Record<string, string> {
   const table = toTable(input.name)
+  const camel = toCamel(input.name)
+  const plural = table.replace(/_/g, '-')
+  const tests = testVars(input)
+  const handlers = handlerVars(input, camel, plural)
   return {
+    ...handlers,
+    htmlTest: handlers
+      .htmlTest!.replace('{{skip}}', tests.skip!)
+      .replace('{{seed}}', tests.seed!)
+      .replace('{{input}}', tests.input!),
+    fieldNames: JSON.stringify(input.fields.map((f) => f.name)),
     name: toKebab(input.name),
     Name: toPascal(input.name),
-    camel: toCamel(input.name),
+    camel,
     table,
-    plural: table.replace(/_/g, '-'),
+    plural,
     app: input.app,
     columns: input.fields.map((f) => `  ${f.name}: ${columnExpression(f)},`).join('\n'),
     modelImports: [...input.targets.values()]
       .map((t) => `\nimport { ${t.model} } from './${t.file}.js'`)
       .join(''),
-    ...testVars(input),
+    ...tests,
   }
 }
 
@@ -183,6 +237,12 @@ export async function scaffoldFiles(input: ScaffoldInput): Promise<TemplateFile[
     ['routes.ts.tpl', `apps/${app}/routes/${v.plural}.ts`, v],
     ['model-test.ts.tpl', `test/models/${v.name}-model.test.ts`, v],
     ['routes-test.ts.tpl', `test/routes/${v.plural}.test.ts`, v],
+    ...(input.views === true
+      ? ([
+          ['views/index.ejs.tpl', `apps/${app}/views/${v.plural}/index.ejs`, v],
+          ['views/show.ejs.tpl', `apps/${app}/views/${v.plural}/show.ejs`, v],
+        ] as const)
+      : []),
   ] as const
   return Promise.all(
     entries.map(async ([template, path, vars]) => ({

@@ -36,7 +36,7 @@ describe('{{plural}} routes', () => {
     expect((await app.inject(`${path}/${id}`)).statusCode).toBe(404)
   })
 
-  it('refuses input the model does not accept', async () => {
+{{htmlTest}}  it('refuses input the model does not accept', async () => {
     const { app, path } = await migratedApp()
     const res = await app.inject({ method: 'POST', url: path, payload: { nope: 1 } })
     expect(res.statusCode).toBe(422)

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { action, defineRoutes } from '@mega/core'
+import { {{coreImports}} } from '@mega/core'
 import { {{Name}} } from '../models/{{name}}-model.js'
 
 const Id = z.object({ id: z.coerce.number().int().positive() })
@@ -11,8 +11,8 @@ const Page = z.object({
 // GET /{{plural}}, POST /{{plural}}, GET|PATCH|PUT|DELETE /{{plural}}/:id; bodies checked by the model's schemas.
 export default defineRoutes((r) => {
   r.resource('{{plural}}', {
-    index: action({ schema: { query: Page } }, (ctx) => ctx.services.{{camel}}.list(ctx.query)),
-    show: action({ schema: { params: Id } }, (ctx) => ctx.services.{{camel}}.get(ctx.params.id)),
+    index: action({ schema: { query: Page } }, {{indexHandler}}),
+    show: action({ schema: { params: Id } }, {{showHandler}}),
     create: action({ schema: { body: {{Name}}.schemas.create } }, (ctx) =>
       ctx.services.{{camel}}.create(ctx.body),
     ),

@@ -1,6 +1,10 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import { MegaError, tracer, type MegaTracer } from '@mega/observe'
 import type { MegaSession } from '../sessions/session.js'
+import type { RequestI18n, Translate } from '../i18n/translator.js'
+import { rendererOf } from '../views/views-plugin.js'
+import { fileOf, filesOf, type FileCheck } from '../files/request-uploads.js'
+import type { UploadedFile } from '../files/uploaded-file.js'
 import type { RouteInput, RouteSchema } from '../router/route-types.js'
 import type { AppScope } from './app-scope.js'
 
@@ -20,6 +24,15 @@ export interface RequestContext<S extends RouteSchema = RouteSchema> extends Rou
    * `MEGA_SESSION_NOT_ENABLED` saying how to turn sessions on.
    */
   session: MegaSession
+  /**
+   * The request's translations (`locale`, `t`, `number`, `date`), with the `i18n()` plugin; without
+   * it, reading it (or `locale`, `t`) is `MEGA_I18N_NOT_ENABLED` saying how to turn i18n on.
+   */
+  i18n: RequestI18n
+  /** The request's locale (`?lang=`, cookie, `Accept-Language`, else the default): `ctx.i18n.locale`. */
+  readonly locale: string
+  /** Translates a key into the request's locale (`ctx.t('greeting', { name })`): `ctx.i18n.t`. */
+  readonly t: Translate
   /** Creates spans (`ctx.tracer.span('name', fn)`); a no-op until tracing is on. */
   readonly tracer: MegaTracer
   /** The app this route belongs to: its name, services and adapters. */
@@ -39,12 +52,25 @@ export interface RequestContext<S extends RouteSchema = RouteSchema> extends Rou
   bus<T = unknown>(alias?: string): T
   /** A lock adapter by alias (default `lock`). */
   lock<T = unknown>(alias?: string): T
+  /**
+   * Renders a view (the `views()` plugin) and answers it as `text/html`; return its result from the
+   * handler: `return ctx.render('posts/index', { posts })`.
+   */
+  render(name: string, data?: object): Promise<FastifyReply>
+  /**
+   * The first file uploaded in `field` (the `uploads()` plugin), checked against `maxBytes` and
+   * `types`, or `undefined` when the form has none; without the plugin, `MEGA_UPLOADS_NOT_ENABLED`.
+   */
+  file(field: string, check?: FileCheck): Promise<UploadedFile | undefined>
+  /** Every uploaded file (of `field`), each checked as by {@link RequestContext.file}. */
+  files(field?: string, check?: FileCheck): Promise<UploadedFile[]>
 }
 
 /** The implementation: getters over the Fastify request, so nothing is copied per request. */
 export class HttpContext<S extends RouteSchema = RouteSchema> implements RequestContext<S> {
   auth: unknown = undefined
   #session: MegaSession | undefined = undefined
+  #i18n: RequestI18n | undefined = undefined
   readonly request: FastifyRequest
   readonly reply: FastifyReply
   readonly app: AppScope
@@ -78,6 +104,23 @@ export class HttpContext<S extends RouteSchema = RouteSchema> implements Request
   set session(session: MegaSession) {
     this.#session = session
   }
+  get i18n(): RequestI18n {
+    if (this.#i18n !== undefined) return this.#i18n
+    throw new MegaError(
+      'MEGA_I18N_NOT_ENABLED',
+      'ctx.t and ctx.locale need the i18n plugin: add i18n({ defaultLocale: "en", dir: "locales" }) to plugins in mega.config.ts, with a locales/en.json catalogue.',
+      { statusCode: 500 },
+    )
+  }
+  set i18n(i18n: RequestI18n) {
+    this.#i18n = i18n
+  }
+  get locale(): string {
+    return this.i18n.locale
+  }
+  get t(): Translate {
+    return this.i18n.t
+  }
   get requestId(): string {
     return this.request.id
   }
@@ -105,5 +148,22 @@ export class HttpContext<S extends RouteSchema = RouteSchema> implements Request
   }
   lock<T = unknown>(alias = 'lock'): T {
     return this.app.adapter<T>(alias)
+  }
+  async render(name: string, data: object = {}): Promise<FastifyReply> {
+    const renderer = rendererOf(this.reply)
+    if (renderer === undefined)
+      throw new MegaError(
+        'MEGA_VIEWS_NOT_ENABLED',
+        `ctx.render('${name}') needs the views plugin: add views({ dir: 'apps/main/views' }) to plugins in mega.config.ts.`,
+        { statusCode: 500 },
+      )
+    const html = await renderer(this.reply, name, data)
+    return this.reply.type('text/html; charset=utf-8').send(html)
+  }
+  file(field: string, check?: FileCheck): Promise<UploadedFile | undefined> {
+    return fileOf(this.request, field, check)
+  }
+  files(field?: string, check?: FileCheck): Promise<UploadedFile[]> {
+    return filesOf(this.request, field, check)
   }
 }

@@ -24,12 +24,32 @@ function problem(failure: HttpFailure, request: FastifyRequest): ProblemDetails 
   }
 }
 
+/**
+ * A request decoration a plugin may add (the i18n plugin does) to replace a failure's message, e.g.
+ * with its translation: `(this: FastifyRequest, failure) => string | undefined` (`undefined` keeps
+ * it). The code, status and details never change; if it throws, the message is kept.
+ */
+export const FAILURE_MESSAGE = 'megaFailureMessage'
+
+function rewriteMessage(failure: HttpFailure, request: FastifyRequest): HttpFailure {
+  const rewrite = (request as unknown as Record<string, unknown>)[FAILURE_MESSAGE]
+  if (typeof rewrite !== 'function') return failure
+  try {
+    const message: unknown = rewrite.call(request, failure)
+    return typeof message === 'string' ? { ...failure, message } : failure
+  } catch (err) {
+    request.log.error({ err }, 'failure message rewrite failed')
+    return failure
+  }
+}
+
 /** Sends an HTTP failure as the envelope, or as RFC 9457 problem details when the client asks. */
 export function sendFailure(
-  failure: HttpFailure,
+  original: HttpFailure,
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
+  const failure = rewriteMessage(original, request)
   void reply.code(failure.statusCode)
   if (wantsProblem(request))
     return reply.type(PROBLEM_JSON).send(JSON.stringify(problem(failure, request)))

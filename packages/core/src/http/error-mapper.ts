@@ -103,12 +103,22 @@ function fromFastifyError(err: FastifyLikeError): HttpFailure | undefined {
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
     return {
       statusCode: err.statusCode,
-      code: 'MEGA_BAD_REQUEST',
+      code: STATUS_CODES[err.statusCode] ?? 'MEGA_BAD_REQUEST',
       message: err.message ?? 'Bad request.',
       unexpected: false,
     }
   }
   return undefined
+}
+
+// A 4xx from a Fastify plugin (@fastify/static's 403 on a traversal attempt, a 404...) keeps the code
+// Mega uses for that status; any other 4xx is a bad request.
+const STATUS_CODES: Readonly<Record<number, string>> = {
+  401: 'MEGA_UNAUTHORIZED',
+  403: 'MEGA_FORBIDDEN',
+  404: 'MEGA_NOT_FOUND',
+  409: 'MEGA_CONFLICT',
+  429: 'MEGA_RATE_LIMITED',
 }
 
 /**

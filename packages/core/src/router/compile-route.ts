@@ -1,4 +1,5 @@
 import type {
+  FastifyContextConfig,
   FastifyInstance,
   FastifyReply,
   FastifyRequest,
@@ -106,7 +107,9 @@ export function mountRoute(
     method: route.method,
     url: route.path,
     schema: fastifySchema(route),
-    config,
+    // Typed as Fastify's route config, which plugins augment (`@fastify/multipart` adds
+    // `multipartOptions`): a config with none of their keys would not be assignable otherwise.
+    config: config as FastifyContextConfig,
     ...(preValidation === undefined ? {} : { preValidation }),
     ...(preHandler === undefined ? {} : { preHandler }),
     handler: (request: FastifyRequest, reply: FastifyReply) =>

@@ -1,0 +1,113 @@
+import { existsSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { FastifyReply } from 'fastify'
+import { z } from 'zod'
+import { MegaError } from '@mega/observe'
+import { parseOptions } from '@mega/observe/internal'
+import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
+
+const optionsSchema = z
+  .object({
+    dir: z
+      .string()
+      .min(1)
+      .default(join('apps', 'main', 'views')),
+    layout: z.string().min(1).optional(),
+    defaults: z.record(z.string(), z.unknown()).default({}),
+    cache: z.boolean().optional(),
+  })
+  .strict()
+
+/** Options of {@link views}. */
+export type ViewsOptions = z.input<typeof optionsSchema>
+
+/** What `ctx.render` needs of the plugin: set per request through the reply. */
+export type ViewRenderer = (reply: FastifyReply, name: string, data: object) => Promise<string>
+
+const RENDER = Symbol.for('mega.views.render')
+
+/** @internal The renderer the views plugin installed on this Fastify instance, if any. */
+export function rendererOf(reply: FastifyReply): ViewRenderer | undefined {
+  return (reply.server as unknown as { [RENDER]?: ViewRenderer })[RENDER]
+}
+
+const NAME = /^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_/.-]*$/
+
+/**
+ * Server-rendered HTML with EJS templates (`@fastify/view`): `return ctx.render('posts/index',
+ * { posts })` answers `text/html` instead of the JSON envelope. `<%= value %>` escapes HTML; `<%- %>`
+ * inserts raw HTML (for partials: `<%- include('partials/nav') %>`). With `layout`, every page is
+ * rendered inside it as `body`.
+ *
+ * @example
+ * defineConfig({ plugins: [views({ dir: 'apps/main/views', layout: 'layout.ejs' })] })
+ */
+export function views(options: ViewsOptions = {}): MegaPlugin {
+  const o = parseOptions(optionsSchema, options, 'views options')
+  return definePlugin({
+    name: 'views',
+    async setup(api) {
+      const root = resolve(o.dir)
+      if (!existsSync(root) || !statSync(root).isDirectory())
+        throw new MegaError(
+          'MEGA_VIEWS_DIR_MISSING',
+          `views: the folder ${root} does not exist: create it, or point views({ dir }) at your templates (relative to ${process.cwd()}).`,
+        )
+      if (o.layout !== undefined && !existsSync(join(root, o.layout)))
+        throw new MegaError(
+          'MEGA_VIEW_NOT_FOUND',
+          `views: the layout ${o.layout} is not in ${root}.`,
+          { details: { view: o.layout } },
+        )
+      // ejs ships no type declarations; @fastify/view only hands the module to its engine table.
+      const ejsModule = 'ejs'
+      const [{ default: fastifyView }, ejs] = await Promise.all([
+        import('@fastify/view'),
+        import(ejsModule) as Promise<unknown>,
+      ])
+      await api.fastify.register(fastifyView, {
+        engine: { ejs },
+        root,
+        viewExt: 'ejs',
+        defaultContext: o.defaults,
+        production: o.cache ?? process.env.NODE_ENV === 'production',
+        ...(o.layout === undefined ? {} : { layout: o.layout }),
+      })
+      const render: ViewRenderer = async (reply, name, data) => {
+        if (
+          !NAME.test(name) ||
+          !existsSync(join(root, name.endsWith('.ejs') ? name : `${name}.ejs`))
+        )
+          throw new MegaError(
+            'MEGA_VIEW_NOT_FOUND',
+            `No view "${name}" in ${root}: add ${name}.ejs there, or fix the name given to ctx.render().`,
+            { statusCode: 500, details: { view: name } },
+          )
+        return (
+          reply as unknown as { viewAsync: (n: string, d: object) => Promise<string> }
+        ).viewAsync(name, data)
+      }
+      ;(api.fastify as unknown as { [RENDER]?: ViewRenderer })[RENDER] = render
+    },
+  })
+}
+
+/**
+ * `true` when the client asks for HTML first (a browser: `Accept: text/html,...`), so one route can
+ * answer a page to browsers and the JSON envelope to API clients and `fetch` (any type, or JSON).
+ *
+ * @example
+ * index: action({}, async (ctx) => {
+ *   const page = await ctx.services.post.list(ctx.query)
+ *   return wantsHtml(ctx) ? ctx.render('posts/index', { page }) : page
+ * })
+ */
+export function wantsHtml(ctx: {
+  readonly request: { readonly headers: Readonly<Record<string, unknown>> }
+}): boolean {
+  const accept = ctx.request.headers.accept
+  if (typeof accept !== 'string') return false
+  const html = accept.indexOf('text/html')
+  const json = accept.indexOf('application/json')
+  return html !== -1 && (json === -1 || html < json)
+}
