@@ -110,6 +110,8 @@ export type {
   OpenApiImporter,
 } from './openapi/openapi-options.js'
 export { sessions } from './sessions/sessions-plugin.js'
+export { csrf, csrfToken } from './sessions/csrf.js'
+export type { CsrfOptions } from './sessions/csrf.js'
 export { rateLimit, limitRoute } from './security/rate-limit.js'
 export type { RateLimitOptions } from './security/rate-limit.js'
 export { security } from './security/security.js'

@@ -56,6 +56,8 @@ describe('@mega/core public exports', () => {
         "boot",
         "createApp",
         "createCluster",
+        "csrf",
+        "csrfToken",
         "defineConfig",
         "definePlugin",
         "defineRoutes",
