@@ -1,8 +1,37 @@
-import { defineConfig, env, openapi, security } from '@mega/core'
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import {
+  csrf,
+  defineConfig,
+  env,
+  forms,
+  openapi,
+  security,
+  sessions,
+  staticFiles,
+  views,
+} from '@mega/core'
 
 // SQLite by default (./data/app.sqlite, created with its folder on first start). PostgreSQL is the one
 // line below: set DATABASE_URL (in .env or the environment) and the postgres driver is used instead.
 const databaseUrl = env('DATABASE_URL', '')
+
+// Signs the pages' session cookie. Production must set SESSION_SECRET (32+ characters: `openssl rand
+// -base64 48`). The fixed default below is for development and tests only: it is public, so under
+// NODE_ENV=production (what `mega start` sets) it is never used; without SESSION_SECRET the process
+// signs with a random secret of its own and warns (sign-ins then end at each restart).
+const DEV_SESSION_SECRET = 'dev-only-session-secret-not-for-production-use'
+
+function sessionSecret(): string {
+  const secret = env('SESSION_SECRET', '')
+  if (secret !== '') return secret
+  if (env('NODE_ENV', 'development') !== 'production') return DEV_SESSION_SECRET
+  process.emitWarning(
+    'SESSION_SECRET is not set: the pages sign their session cookie with a random secret of this process, so sign-ins end at restart and are not shared between processes. Set SESSION_SECRET (openssl rand -base64 48).',
+    { code: 'CRUD_SESSION_SECRET_MISSING' },
+  )
+  return randomBytes(48).toString('base64url')
+}
 
 export default defineConfig({
   name: 'crud',
@@ -12,13 +41,30 @@ export default defineConfig({
       ? { driver: 'postgres', url: databaseUrl }
       : { driver: 'sqlite', filename: env('DATABASE_FILE', './data/app.sqlite') },
     cache: { driver: 'memory' },
+    // The pages' cookie sessions (one process; redis or file from @mega/db to share them).
+    session: { driver: 'memory', kind: 'session' },
   },
   logger: { level: env('LOG_LEVEL', 'info') as 'info' },
   metrics: { enabled: true },
   plugins: [
     // Security headers on every response (helmet defaults; the docs UI needs its inline scripts).
     security({ headers: { contentSecurityPolicy: false } }),
-    // GET /openapi.json (and /openapi.yaml): the routes as OpenAPI 3.1; GET /docs: the docs UI.
-    openapi({ info: { title: 'Mega CRUD example', version: '0.1.0' } }),
+    // GET /openapi.json (and /openapi.yaml): the JSON routes as OpenAPI 3.1; GET /docs: the docs UI.
+    // The pages (/web/*) answer HTML, not the envelope: they are left out.
+    openapi({
+      info: { title: 'Mega CRUD example', version: '0.1.0' },
+      exclude: (route) => route.name?.startsWith('web.') === true,
+    }),
+    // The pages (/web/*): cookie sessions, urlencoded forms, CSRF tokens (csrf() after sessions()),
+    // EJS views and a style sheet. Folders are found from this file, not from the current folder,
+    // so the app boots the same from `mega start` here and from tests run at the repository root.
+    sessions({ secret: sessionSecret() }),
+    forms(),
+    csrf(),
+    views({
+      dir: fileURLToPath(new URL('./apps/main/views', import.meta.url)),
+      layout: 'layout.ejs',
+    }),
+    staticFiles({ root: new URL('./apps/main/public', import.meta.url), prefix: '/assets' }),
   ],
 })

@@ -183,8 +183,12 @@ describe('a newcomer, from the registry', () => {
       const page = await fetch(`${server.url}/posts/${id}`, {
         headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }, // a browser
       })
-      expect(page.headers.get('content-type')).toContain('text/html')
-      expect(await page.text()).toContain('<dd>Hello</dd>')
+      const body = await page.text()
+      expect({ status: page.status, type: page.headers.get('content-type'), body }).toMatchObject({
+        status: 200,
+        type: expect.stringContaining('text/html') as unknown,
+        body: expect.stringContaining('<dd>Hello</dd>') as unknown,
+      })
       expect((await fetch(`${server.url}/posts/${id}`, { method: 'DELETE' })).status).toBe(200)
       expect((await fetch(`${server.url}/posts/${id}`)).status).toBe(404)
     } finally {

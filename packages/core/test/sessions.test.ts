@@ -217,4 +217,50 @@ describe('sessions', () => {
     expect(res.statusCode).toBe(500)
     expect(res.json().error.code).toBe('MEGA_SESSION_NOT_ENABLED')
   })
+
+  it('stops at a before hook that answers (a redirect), even while the session is being saved', async () => {
+    class SlowStore extends MemorySessionAdapter {
+      override async touch(id: string, ttlMs: number): Promise<boolean> {
+        await new Promise((r) => setTimeout(r, 30)) // a network store: the save takes a while
+        return super.touch(id, ttlMs)
+      }
+    }
+    const store = new SlowStore('session')
+    await store.connect()
+    let handled = 0
+    const server = createApp({
+      routes: defineRoutes((r) => {
+        r.post('/visit', (ctx) => (ctx.session.set('seen', true), 'ok'))
+        r.get('/page', (ctx) => ctx.reply.type('text/plain; charset=utf-8').send('a page'))
+        r.get(
+          '/private',
+          {
+            before: [
+              (ctx) => (ctx.session.get('userId') ? undefined : ctx.reply.redirect('/login', 303)),
+            ],
+          },
+          () => (handled += 1),
+        )
+      }),
+      adapters: { session: store },
+      plugins: [sessions({ secret: SECRET })],
+    })
+    cleanups.push(
+      () => store.disconnect(),
+      () => server.close(),
+    )
+    const url = await server.listen({ port: 0, host: '127.0.0.1' })
+    const visit = await fetch(`${url}/visit`, { method: 'POST' })
+    const cookie = visit.headers.get('set-cookie')!.split(';')[0]!
+    const res = await fetch(`${url}/private`, { headers: { cookie }, redirect: 'manual' })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/login')
+    expect(handled).toBe(0)
+    const page = await fetch(`${url}/page`, { headers: { cookie } }) // the handler answers itself
+    expect([page.status, page.headers.get('content-type'), await page.text()]).toEqual([
+      200,
+      'text/plain; charset=utf-8',
+      'a page',
+    ])
+  })
 })

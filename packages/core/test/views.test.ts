@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { MegaError } from '@mega/observe'
 import { createApp, defineRoutes, views, wantsHtml } from '../src/index.js'
+import { run } from '@mega/test-utils'
 import { trackServers } from './helpers/track-servers.js'
 
 const track = trackServers()
 const dir = new URL('./fixtures/views', import.meta.url).pathname
+const packageDir = new URL('..', import.meta.url).pathname
 
 const routes = defineRoutes((r) => {
   r.get('/posts', (ctx) =>
@@ -77,5 +79,21 @@ describe('views', () => {
     expect(wantsHtml(ctx('application/json, text/html'))).toBe(false)
     expect(wantsHtml(ctx('*/*'))).toBe(false)
     expect(wantsHtml(ctx())).toBe(false)
+  })
+
+  it('renders in a plain Node process too (the built package, no test runner in between)', async () => {
+    const script = [
+      "import { createApp, defineRoutes, views } from './dist/index.js'",
+      `const dir = ${JSON.stringify(dir)}`,
+      "const routes = defineRoutes((r) => r.get('/', (ctx) => ctx.render('plain', { name: 'Node' })))",
+      'const server = createApp({ routes, plugins: [views({ dir })] })',
+      "const res = await server.inject('/')",
+      'console.log(res.statusCode, res.body)',
+      'await server.close()',
+    ].join('\n')
+    const out = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: packageDir,
+    })
+    expect(out.trim()).toBe('200 <p>Hello, Node!</p>')
   })
 })

@@ -186,6 +186,9 @@ export class RequestPipeline {
         const c = context(request, reply)
         for (const hook of guards) {
           const identity = await hook(c)
+          // A hook that answered (`return ctx.reply.redirect(...)`): wait until the reply is out, so
+          // Fastify sees it sent and stops (async onSend hooks, such as the session save, delay that).
+          if (identity === reply) return reply as unknown as undefined
           if (identity !== undefined) c.auth = identity
           if (reply.sent) return
         }

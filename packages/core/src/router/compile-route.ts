@@ -82,7 +82,9 @@ async function runHandler(
   reply: FastifyReply,
 ): Promise<unknown> {
   const data = await route.handler(ctx)
-  if (reply.sent) return reply
+  // The handler answered itself (ctx.render, reply.redirect): returning the reply (a thenable) waits
+  // until it is out, even while async onSend hooks (the session save) are still running.
+  if (data === reply || reply.sent) return reply
   if (reply.statusCode === 200 && route.status !== 200) void reply.code(route.status)
   return ok(data === undefined ? null : data)
 }

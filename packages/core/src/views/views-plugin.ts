@@ -61,10 +61,13 @@ export function views(options: ViewsOptions = {}): MegaPlugin {
         )
       // ejs ships no type declarations; @fastify/view only hands the module to its engine table.
       const ejsModule = 'ejs'
-      const [{ default: fastifyView }, ejs] = await Promise.all([
+      const [{ default: fastifyView }, ejsNamespace] = await Promise.all([
         import('@fastify/view'),
-        import(ejsModule) as Promise<unknown>,
+        import(ejsModule) as Promise<{ default?: unknown }>,
       ])
+      // Node gives ejs 7's ESM build as { default }; vitest merges the default into the namespace,
+      // which hid this in tests: take the default when there is one.
+      const ejs = ejsNamespace.default ?? ejsNamespace
       await api.fastify.register(fastifyView, {
         engine: { ejs },
         root,

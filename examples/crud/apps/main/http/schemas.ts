@@ -74,3 +74,9 @@ export const LogOut = z.object({
 export const Email = z.email().max(255)
 export const Password = z.string().min(8).max(200)
 export const Title = z.string().trim().min(1).max(200)
+export const UserName = z.string().trim().min(1).max(100)
+
+/** Signing up: `POST /auth/register` and the sign-up page. */
+export const Registration = z.object({ email: Email, password: Password, name: UserName })
+/** Signing in: any non-empty password (its length says nothing the 401 should not). */
+export const Credentials = z.object({ email: Email, password: z.string().min(1).max(200) })

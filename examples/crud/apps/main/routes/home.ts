@@ -11,6 +11,7 @@ export default defineRoutes((r) => {
       'GET /boards',
       'GET /logs',
       'GET /admin/log-partitions',
+      'GET /web/register (HTML pages, in a browser)',
     ],
   }))
 })

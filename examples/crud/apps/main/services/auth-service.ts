@@ -74,10 +74,7 @@ export default class AuthService extends MegaService {
    * error, after the same amount of work (a dummy hash is checked for an unknown email).
    */
   async login(email: string, password: string): Promise<LoginResult> {
-    const user = await this.services.user.findByEmail(email)
-    const stored = user?.password_hash ?? (await (this.#dummyHash ??= hashPassword('dummy')))
-    const matches = await verifyPassword(password, stored)
-    if (user === undefined || !matches) throw invalidCredentials()
+    const user = await this.verify(email, password)
     const token = randomBytes(32).toString('base64url')
     const expiresAt = new Date(this.now().getTime() + sessionTtlMs())
     await this.#sessions.create({
@@ -85,7 +82,20 @@ export default class AuthService extends MegaService {
       token_hash: tokenHash(token),
       expires_at: expiresAt,
     })
-    return { token, expires_at: expiresAt, user: await this.services.user.get(user.id) }
+    return { token, expires_at: expiresAt, user }
+  }
+
+  /**
+   * Checks an email and password and returns the user, opening no session (`login` opens a token
+   * session on top; the pages keep the user in a cookie session instead). An unknown email and a
+   * wrong password are the same `CRUD_INVALID_CREDENTIALS`, after the same amount of work.
+   */
+  async verify(email: string, password: string): Promise<PublicUser> {
+    const user = await this.services.user.findByEmail(email)
+    const stored = user?.password_hash ?? (await (this.#dummyHash ??= hashPassword('dummy')))
+    const matches = await verifyPassword(password, stored)
+    if (user === undefined || !matches) throw invalidCredentials()
+    return this.services.user.get(user.id)
   }
 
   /** Revokes the token: it no longer authenticates. Unknown tokens are ignored. */

@@ -54,7 +54,7 @@ const ref = (row: UserLevelRecord | UserTypeRecord): LookupRef => ({
 })
 
 /**
- * Users, their lookup tables and their wallets. No HTTP in here: routes (and later views) call it
+ * Users, their lookup tables and their wallets. No HTTP in here: the JSON routes and the pages call it
  * with an {@link Actor} for the ownership checks.
  */
 export default class UserService extends MegaService {
@@ -143,6 +143,26 @@ export default class UserService extends MegaService {
     const wallet = page.items[0]
     if (wallet === undefined) throw new Error(`User ${userId} has no wallet: the data is corrupt.`)
     return wallet
+  }
+
+  /**
+   * The wallets of `userIds` the actor may see (their own; every one for staff), by user id, in one
+   * query: for lists that show balances.
+   */
+  async wallets(actor: Actor, userIds: readonly number[]): Promise<Map<number, WalletRecord>> {
+    const visible = userIds.filter((id) => actor.staff || actor.id === id)
+    if (visible.length === 0) return new Map()
+    const page = await createCrud(Wallet, this.#db).list({
+      filter: { user_id: { in: visible } },
+      perPage: visible.length,
+    })
+    return new Map(page.items.map((w) => [w.user_id, w]))
+  }
+
+  /** The levels (in their order) and types a user can have: for forms. */
+  async lookups(): Promise<{ levels: LookupRef[]; types: LookupRef[] }> {
+    const [levels, types] = await this.#lookups()
+    return { levels, types }
   }
 
   #assertSelfOrStaff(actor: Actor, id: number): void {

@@ -1,0 +1,246 @@
+import { z } from 'zod'
+import {
+  csrfToken,
+  defineRoutes,
+  MegaError,
+  type BeforeHook,
+  type RequestContext,
+} from '@mega/core'
+import { actorOf } from '../http/auth-guard.js'
+import { loginAttempts } from '../http/login-attempts.js'
+import { Credentials, IdParams, PagingQuery, Registration, UserName } from '../http/schemas.js'
+import { LOGIN_PAGE, requireWebUser } from '../http/web-guard.js'
+import type { PublicUser } from '../services/user-service.js'
+
+// The HTML pages: the same services as the JSON routes, a cookie session instead of a bearer token.
+// Forms are validated here with the zod schemas' safeParse, so a mistake re-renders the form with a
+// message next to each field instead of answering the JSON 422 envelope.
+
+const HOME = '/web/users'
+const Code = z.string().min(1).max(32)
+const EditForm = z.object({ name: UserName, level: Code.optional(), type: Code.optional() })
+
+/** A message per form field (the first issue of each), from zod or from a service's 422. */
+type FieldErrors = Record<string, string>
+
+function zodErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {}
+  for (const issue of error.issues) out[String(issue.path[0] ?? 'form')] ??= issue.message
+  return out
+}
+
+/** The fields of a posted form (`forms()` parses it into an object of strings). */
+function formOf(body: unknown): Record<string, unknown> {
+  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : ''
+}
+
+/**
+ * Renders a page into the layout with what every page needs: the session's CSRF token (for the
+ * forms), the signed-in user (set by the guard) and the one-shot notice left by a redirect.
+ */
+function page(
+  ctx: RequestContext,
+  view: string,
+  data: { readonly title: string } & Record<string, unknown>,
+  status = 200,
+) {
+  const flash = ctx.session.get('flash')
+  if (flash !== undefined) ctx.session.delete('flash')
+  return ctx
+    .status(status)
+    .render(view, { csrf: csrfToken(ctx), me: ctx.auth, flash, errors: {}, ...data })
+}
+
+/** `303 See Other`: after a form, the browser GETs the next page (no re-post on reload). */
+function redirect(ctx: RequestContext, url: string) {
+  return ctx.reply.redirect(url, 303)
+}
+
+/** A forbidden or missing thing as a page (403, 404) rather than the JSON envelope. */
+function failurePage(ctx: RequestContext, err: unknown) {
+  if (MegaError.is(err) && (err.statusCode === 403 || err.statusCode === 404))
+    return page(ctx, 'error', { title: 'Not here', message: err.message }, err.statusCode)
+  throw err
+}
+
+/** The `:id` of the path, or a 404 page's error for one that is not a positive integer. */
+function idOf(ctx: RequestContext): number {
+  const parsed = IdParams.safeParse(ctx.params)
+  if (parsed.success) return parsed.data.id
+  throw new MegaError('MEGA_CRUD_NOT_FOUND', 'There is no such user.', { statusCode: 404 })
+}
+
+/** Opens the browser's session: a new id at sign-in, so an id planted before it is worthless. */
+function signIn(ctx: RequestContext, userId: number): void {
+  ctx.session.regenerate().set('userId', userId)
+}
+
+/**
+ * The JSON login's brute-force guard, in front of the login page: past the limit the form is shown
+ * again with the 429 message (and `retry-after`) rather than the JSON envelope. Awaiting the page
+ * waits for the response to end (see `requireWebUser`), so the handler never checks the password.
+ */
+const webLoginAttempts: BeforeHook = async (ctx) => {
+  try {
+    await loginAttempts(ctx)
+  } catch (err) {
+    if (!MegaError.is(err, 'MEGA_RATE_LIMITED')) throw err
+    const values = { email: text(formOf(ctx.body).email) }
+    await page(ctx, 'auth/login', { title: 'Sign in', values, error: err.message }, 429)
+  }
+  return undefined
+}
+
+async function editPage(
+  ctx: RequestContext,
+  user: PublicUser,
+  form: { values: Record<string, string>; errors?: FieldErrors; error?: string },
+  status = 200,
+) {
+  const staff = actorOf(ctx).staff
+  const lookups = staff ? await ctx.services.user.lookups() : { levels: [], types: [] }
+  return page(
+    ctx,
+    'users/edit',
+    { title: `Edit ${user.name}`, user, staff, ...lookups, ...form },
+    status,
+  )
+}
+
+export default defineRoutes((r) => {
+  r.group({ prefix: '/web', namePrefix: 'web.' }, (r) => {
+    r.get('/', { name: 'home', summary: 'The pages start at the user list' }, (ctx) =>
+      redirect(ctx, HOME),
+    )
+
+    r.get('/register', { name: 'register', summary: 'The sign-up form' }, (ctx) =>
+      page(ctx, 'auth/register', { title: 'Sign up', values: {} }),
+    )
+    r.post('/register', { name: 'register.submit', summary: 'Signs up and in' }, async (ctx) => {
+      const form = formOf(ctx.body)
+      const values = { email: text(form.email), name: text(form.name) }
+      const parsed = Registration.safeParse(form)
+      if (!parsed.success) {
+        const errors = zodErrors(parsed.error)
+        return page(ctx, 'auth/register', { title: 'Sign up', values, errors }, 422)
+      }
+      try {
+        const user = await ctx.services.auth.register(parsed.data)
+        signIn(ctx, user.id)
+        ctx.session.set('flash', `Welcome, ${user.name}!`)
+      } catch (err) {
+        if (!MegaError.is(err, 'CRUD_EMAIL_TAKEN')) throw err
+        const errors = { email: err.message }
+        return page(ctx, 'auth/register', { title: 'Sign up', values, errors }, 409)
+      }
+      return redirect(ctx, HOME)
+    })
+
+    r.get('/login', { name: 'login', summary: 'The sign-in form' }, (ctx) =>
+      page(ctx, 'auth/login', { title: 'Sign in', values: {} }),
+    )
+    r.post(
+      '/login',
+      { name: 'login.submit', summary: 'Signs in', before: [webLoginAttempts] },
+      async (ctx) => {
+        const form = formOf(ctx.body)
+        const values = { email: text(form.email) }
+        const parsed = Credentials.safeParse(form)
+        if (!parsed.success) {
+          const errors = zodErrors(parsed.error)
+          return page(ctx, 'auth/login', { title: 'Sign in', values, errors }, 422)
+        }
+        try {
+          const user = await ctx.services.auth.verify(parsed.data.email, parsed.data.password)
+          signIn(ctx, user.id)
+        } catch (err) {
+          if (!MegaError.is(err, 'CRUD_INVALID_CREDENTIALS')) throw err
+          return page(ctx, 'auth/login', { title: 'Sign in', values, error: err.message }, 401)
+        }
+        return redirect(ctx, HOME)
+      },
+    )
+    r.post('/logout', { name: 'logout', summary: 'Signs out' }, (ctx) => {
+      ctx.session.destroy()
+      return redirect(ctx, LOGIN_PAGE)
+    })
+
+    r.group({ before: [requireWebUser] }, (r) => {
+      r.get('/users', { name: 'users.index', summary: 'Users, a page at a time' }, async (ctx) => {
+        const actor = actorOf(ctx)
+        const query = PagingQuery.safeParse(ctx.query)
+        const { page: n, per_page: perPage } = query.success
+          ? query.data
+          : { page: 1, per_page: 20 }
+        const users = await ctx.services.user.list(n, perPage)
+        const wallets = await ctx.services.user.wallets(
+          actor,
+          users.items.map((u) => u.id),
+        )
+        const rows = users.items.map((user) => ({
+          user,
+          wallet: wallets.get(user.id),
+          editable: actor.staff || actor.id === user.id,
+        }))
+        return page(ctx, 'users/list', { title: 'Users', users, rows, perPage })
+      })
+
+      r.get('/users/:id/edit', { name: 'users.edit', summary: 'The edit form' }, async (ctx) => {
+        try {
+          const id = idOf(ctx)
+          const actor = actorOf(ctx)
+          const user = await ctx.services.user.get(id)
+          if (!actor.staff && actor.id !== id)
+            return await page(
+              ctx,
+              'error',
+              {
+                title: 'Not yours',
+                message: 'Only the owner or staff may change this user.',
+              },
+              403,
+            )
+          const values = { name: user.name, level: user.level.code, type: user.type.code }
+          return await editPage(ctx, user, { values })
+        } catch (err) {
+          return failurePage(ctx, err)
+        }
+      })
+
+      r.post(
+        '/users/:id',
+        { name: 'users.update', summary: 'Saves the edit form' },
+        async (ctx) => {
+          try {
+            const id = idOf(ctx)
+            const form = formOf(ctx.body)
+            const values = { name: text(form.name), level: text(form.level), type: text(form.type) }
+            const parsed = EditForm.safeParse(form)
+            if (!parsed.success) {
+              const user = await ctx.services.user.get(id)
+              return await editPage(ctx, user, { values, errors: zodErrors(parsed.error) }, 422)
+            }
+            try {
+              await ctx.services.user.update(actorOf(ctx), id, parsed.data)
+            } catch (err) {
+              if (!MegaError.is(err, 'MEGA_VALIDATION_FAILED')) throw err
+              // An unknown level or type code: the service names the field as body.<field>.
+              const errors: FieldErrors = {}
+              for (const issue of err.issues ?? [])
+                errors[issue.path.replace(/^body\./, '')] ??= issue.message
+              return await editPage(ctx, await ctx.services.user.get(id), { values, errors }, 422)
+            }
+            ctx.session.set('flash', 'Saved.')
+            return redirect(ctx, HOME)
+          } catch (err) {
+            return failurePage(ctx, err)
+          }
+        },
+      )
+    })
+  })
+})
