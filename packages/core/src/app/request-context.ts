@@ -66,6 +66,12 @@ export interface RequestContext<S extends RouteSchema = RouteSchema> extends Rou
   files(field?: string, check?: FileCheck): Promise<UploadedFile[]>
 }
 
+/** What a plugin put on the context, or the 500 that says which plugin to install. */
+function installed<T>(value: T | undefined, code: string, message: string): T {
+  if (value !== undefined) return value
+  throw new MegaError(code, message, { statusCode: 500 })
+}
+
 /** The implementation: getters over the Fastify request, so nothing is copied per request. */
 export class HttpContext<S extends RouteSchema = RouteSchema> implements RequestContext<S> {
   auth: unknown = undefined
@@ -94,22 +100,20 @@ export class HttpContext<S extends RouteSchema = RouteSchema> implements Request
     return this.request.headers as RouteInput<S>['headers']
   }
   get session(): MegaSession {
-    if (this.#session !== undefined) return this.#session
-    throw new MegaError(
+    return installed(
+      this.#session,
       'MEGA_SESSION_NOT_ENABLED',
       'ctx.session needs the sessions plugin: add sessions({ secret }) to plugins in mega.config.ts, with a session adapter (e.g. adapters: { session: { driver: "memory", kind: "session" } }).',
-      { statusCode: 500 },
     )
   }
   set session(session: MegaSession) {
     this.#session = session
   }
   get i18n(): RequestI18n {
-    if (this.#i18n !== undefined) return this.#i18n
-    throw new MegaError(
+    return installed(
+      this.#i18n,
       'MEGA_I18N_NOT_ENABLED',
       'ctx.t and ctx.locale need the i18n plugin: add i18n({ defaultLocale: "en", dir: "locales" }) to plugins in mega.config.ts, with a locales/en.json catalogue.',
-      { statusCode: 500 },
     )
   }
   set i18n(i18n: RequestI18n) {
@@ -150,13 +154,11 @@ export class HttpContext<S extends RouteSchema = RouteSchema> implements Request
     return this.app.adapter<T>(alias)
   }
   async render(name: string, data: object = {}): Promise<FastifyReply> {
-    const renderer = rendererOf(this.reply)
-    if (renderer === undefined)
-      throw new MegaError(
-        'MEGA_VIEWS_NOT_ENABLED',
-        `ctx.render('${name}') needs the views plugin: add views({ dir: 'apps/main/views' }) to plugins in mega.config.ts.`,
-        { statusCode: 500 },
-      )
+    const renderer = installed(
+      rendererOf(this.reply),
+      'MEGA_VIEWS_NOT_ENABLED',
+      `ctx.render('${name}') needs the views plugin: add views({ dir: 'apps/main/views' }) to plugins in mega.config.ts.`,
+    )
     const html = await renderer(this.reply, name, data)
     return this.reply.type('text/html; charset=utf-8').send(html)
   }
