@@ -52,6 +52,16 @@ function inProcessCounter(windowMs: number): Counter {
   return async (key, ttlMs) => map.incr(key, ttlMs)
 }
 
+/** The counter of a limit: its `store` adapter (found by `adapterOf`) or this process. */
+function counterFor(
+  o: z.output<typeof optionsSchema>,
+  adapterOf: (alias: string) => unknown,
+): Counter {
+  return o.store === undefined
+    ? inProcessCounter(o.windowMs)
+    : counterOf(adapterOf(o.store), o.store)
+}
+
 /**
  * The check itself: counts the request under its key in a fixed window; sets the
  * `x-ratelimit-limit`, `-remaining` and `-reset` (seconds) headers; over the limit it is a 429
@@ -95,10 +105,7 @@ export function rateLimit(options: RateLimitOptions): MegaPlugin {
   return definePlugin({
     name: `rate-limit/${o.name}`,
     setup(api) {
-      const counter =
-        o.store === undefined
-          ? inProcessCounter(o.windowMs)
-          : counterOf(api.adapter(o.store), o.store)
+      const counter = counterFor(o, (alias) => api.adapter(alias))
       api.hook(
         'onRequest',
         createLimiter(o, () => counter),
@@ -119,10 +126,7 @@ export function limitRoute(options: RateLimitOptions): BeforeHook {
   const o = parseOptions(optionsSchema, options, 'limitRoute options')
   let counter: Counter | undefined
   return createLimiter(o, (ctx) => {
-    counter ??=
-      o.store === undefined
-        ? inProcessCounter(o.windowMs)
-        : counterOf(ctx.app.adapter(o.store), o.store)
+    counter ??= counterFor(o, (alias) => ctx.app.adapter(alias))
     return counter
   })
 }

@@ -92,6 +92,8 @@ export function sessions(options: SessionsOptions): MegaPlugin {
       if (!fastify.hasReplyDecorator('setCookie')) await fastify.register(fastifyCookie)
       fastify.decorateRequest(SESSION, null)
 
+      // Sessions whose cookie was signed with an older secret: re-signed with the current one.
+      const renew = new WeakSet<MegaSession>()
       const load = async (request: FastifyRequest): Promise<MegaSession> => {
         const raw = request.cookies[o.cookieName]
         const unsigned = raw === undefined ? undefined : signer.unsign(raw)
@@ -104,7 +106,6 @@ export function sessions(options: SessionsOptions): MegaPlugin {
         if (unsigned?.renew === true && data !== undefined) renew.add(session)
         return session
       }
-      const renew = new WeakSet<MegaSession>()
 
       api.hook('onRequest', async (ctx) => {
         const session = await load(ctx.request)

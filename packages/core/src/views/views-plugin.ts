@@ -76,19 +76,24 @@ export function views(options: ViewsOptions = {}): MegaPlugin {
         production: o.cache ?? process.env.NODE_ENV === 'production',
         ...(o.layout === undefined ? {} : { layout: o.layout }),
       })
-      const render: ViewRenderer = async (reply, name, data) => {
-        if (
-          !NAME.test(name) ||
-          !existsSync(join(root, name.endsWith('.ejs') ? name : `${name}.ejs`))
+      const notFound = (name: string) =>
+        new MegaError(
+          'MEGA_VIEW_NOT_FOUND',
+          `No view "${name}" in ${root}: add ${name}.ejs there, or fix the name given to ctx.render().`,
+          { statusCode: 500, details: { view: name } },
         )
-          throw new MegaError(
-            'MEGA_VIEW_NOT_FOUND',
-            `No view "${name}" in ${root}: add ${name}.ejs there, or fix the name given to ctx.render().`,
-            { statusCode: 500, details: { view: name } },
-          )
-        return (
-          reply as unknown as { viewAsync: (n: string, d: object) => Promise<string> }
-        ).viewAsync(name, data)
+      // The file system is asked only when rendering failed, never on the way of a page that renders.
+      const render: ViewRenderer = async (reply, name, data) => {
+        if (!NAME.test(name)) throw notFound(name)
+        try {
+          return await (
+            reply as unknown as { viewAsync: (n: string, d: object) => Promise<string> }
+          ).viewAsync(name, data)
+        } catch (err) {
+          if (!existsSync(join(root, name.endsWith('.ejs') ? name : `${name}.ejs`)))
+            throw notFound(name)
+          throw err
+        }
       }
       ;(api.fastify as unknown as { [RENDER]?: ViewRenderer })[RENDER] = render
     },
