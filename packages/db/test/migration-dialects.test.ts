@@ -112,6 +112,7 @@ const ops: Record<string, MigrationOperation> = {
     table: 'posts',
     index: posts.indexes[0] as TableSchema['indexes'][number],
   },
+  rebuildTable: { op: 'rebuildTable', table: 'user' },
   raw: { op: 'raw', sql: 'SELECT 1' },
 }
 
@@ -224,6 +225,10 @@ describe('postgresMigrationDialect', () => {
           [
             "DROP INDEX "posts_title_idx"",
           ],
+        ],
+        [
+          "rebuildTable",
+          [],
         ],
         [
           "raw",
@@ -344,6 +349,10 @@ describe('mariaMigrationDialect', () => {
           ],
         ],
         [
+          "rebuildTable",
+          [],
+        ],
+        [
           "raw",
           [
             "SELECT 1",
@@ -362,7 +371,7 @@ describe('sqliteMigrationDialect', () => {
           "createTable",
           [
             "CREATE TABLE "user" (
-        "id" integer PRIMARY KEY,
+        "id" integer PRIMARY KEY AUTOINCREMENT,
         "email" varchar(120) NOT NULL,
         "order" integer DEFAULT 0,
         "status" varchar(64) NOT NULL DEFAULT 'draft' CONSTRAINT "status_check" CHECK ("status" IN ('draft', 'it''s')),
@@ -473,7 +482,7 @@ describe('sqliteMigrationDialect', () => {
             "INSERT INTO temp."__mega_guard" SELECT "foreign_keys" FROM pragma_foreign_keys",
             "DROP TABLE temp."__mega_guard"",
             "CREATE TABLE "__mega_rebuild_user" (
-        "id" integer PRIMARY KEY,
+        "id" integer PRIMARY KEY AUTOINCREMENT,
         "email" varchar(120) NOT NULL,
         "order" integer DEFAULT 0,
         "status" varchar(64) NOT NULL DEFAULT 'draft' CONSTRAINT "status_check" CHECK ("status" IN ('draft', 'live')),
@@ -485,6 +494,8 @@ describe('sqliteMigrationDialect', () => {
         "big" bigint
       )",
             "INSERT INTO "__mega_rebuild_user" ("id", "email", "order", "status", "meta", "active", "price", "born", "created_at", "big") SELECT "id", "email", "order", "status", "meta", "active", "price", "born", "created_at", "big" FROM "user"",
+            "INSERT INTO sqlite_sequence (name, seq) SELECT '__mega_rebuild_user', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '__mega_rebuild_user')",
+            "UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT max(seq) FROM sqlite_sequence WHERE name = 'user'), 0)) WHERE name = '__mega_rebuild_user'",
             "DROP TABLE "user"",
             "ALTER TABLE "__mega_rebuild_user" RENAME TO "user"",
             "CREATE UNIQUE INDEX "user_email_key" ON "user" ("email")",
@@ -521,6 +532,35 @@ describe('sqliteMigrationDialect', () => {
           "dropIndex",
           [
             "DROP INDEX "posts_title_idx"",
+          ],
+        ],
+        [
+          "rebuildTable",
+          [
+            "CREATE TEMP TABLE "__mega_guard" ("value" integer CONSTRAINT "rebuilding user needs PRAGMA foreign_keys = OFF before the migration transaction (other tables reference it)" CHECK ("value" = 0))",
+            "INSERT INTO temp."__mega_guard" SELECT "foreign_keys" FROM pragma_foreign_keys",
+            "DROP TABLE temp."__mega_guard"",
+            "CREATE TABLE "__mega_rebuild_user" (
+        "id" integer PRIMARY KEY AUTOINCREMENT,
+        "email" varchar(120) NOT NULL,
+        "order" integer DEFAULT 0,
+        "status" varchar(64) NOT NULL DEFAULT 'draft' CONSTRAINT "status_check" CHECK ("status" IN ('draft', 'it''s')),
+        "meta" json DEFAULT '{"a":"b\\\\c"}',
+        "active" boolean NOT NULL DEFAULT 1,
+        "price" decimal(10, 2) NOT NULL DEFAULT 12.50,
+        "born" date,
+        "created_at" timestamp NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        "big" bigint
+      )",
+            "INSERT INTO "__mega_rebuild_user" ("id", "email", "order", "status", "meta", "active", "price", "born", "created_at", "big") SELECT "id", "email", "order", "status", "meta", "active", "price", "born", "created_at", "big" FROM "user"",
+            "INSERT INTO sqlite_sequence (name, seq) SELECT '__mega_rebuild_user', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '__mega_rebuild_user')",
+            "UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT max(seq) FROM sqlite_sequence WHERE name = 'user'), 0)) WHERE name = '__mega_rebuild_user'",
+            "DROP TABLE "user"",
+            "ALTER TABLE "__mega_rebuild_user" RENAME TO "user"",
+            "CREATE UNIQUE INDEX "user_email_key" ON "user" ("email")",
+            "CREATE TEMP TABLE "__mega_guard" ("value" integer CONSTRAINT "rebuilding user broke a foreign key: run PRAGMA foreign_key_check" CHECK ("value" = 0))",
+            "INSERT INTO temp."__mega_guard" SELECT count(*) FROM (SELECT 1 FROM pragma_foreign_key_check('user') UNION ALL SELECT 1 FROM pragma_foreign_key_check('posts'))",
+            "DROP TABLE temp."__mega_guard"",
           ],
         ],
         [
@@ -1078,6 +1118,10 @@ describe('mongoMigrationDialect', () => {
           ],
         ],
         [
+          "rebuildTable",
+          [],
+        ],
+        [
           "raw",
           [],
         ],
@@ -1118,7 +1162,7 @@ describe('invalid operations', () => {
       .toMatchInlineSnapshot(`
       {
         "code": "MEGA_DB_MIGRATION_INVALID",
-        "message": "Invalid migration operation "truncate": unknown operation; expected one of createTable, dropTable, renameTable, addColumn, dropColumn, renameColumn, alterColumn, createIndex, dropIndex, raw.",
+        "message": "Invalid migration operation "truncate": unknown operation; expected one of createTable, dropTable, renameTable, addColumn, dropColumn, renameColumn, alterColumn, createIndex, dropIndex, rebuildTable, raw.",
       }
     `)
   })

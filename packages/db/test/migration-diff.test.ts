@@ -56,6 +56,7 @@ const kinds = (ops: readonly MigrationOperation[]): string[] =>
     if (op.op === 'createTable') return `createTable ${op.table.name}`
     if (op.op === 'dropTable' || op.op === 'renameTable' || op.op === 'raw')
       return op.op === 'dropTable' ? `dropTable ${op.table}` : op.op
+    if (op.op === 'rebuildTable') return `rebuildTable ${op.table}`
     if (op.op === 'createIndex' || op.op === 'dropIndex') return `${op.op} ${op.index.name}`
     if (op.op === 'addColumn') return `addColumn ${op.table}.${op.column.name}`
     if (op.op === 'dropColumn') return `dropColumn ${op.table}.${op.column}`

@@ -36,6 +36,7 @@ const standIn: MigrationDialect = {
       case 'alterColumn':
       case 'createIndex':
       case 'dropIndex':
+      case 'rebuildTable':
         throw new Error(`stand-in cannot compile ${op.op}`)
     }
   },

@@ -1,12 +1,12 @@
 import type { Expression, Kysely, SqlBool } from 'kysely'
 import { MegaError } from '@mega/observe'
-import { dbError } from '../errors.js'
 import { AUTOMATIC_COLUMNS, type AnyModel } from '../model/define-model.js'
 import type { SqlDatabase } from '../sql/sql-types.js'
-import { decodeCursor, encodeCursor } from './cursor.js'
+import { encodeCursor, parseCursor } from './cursor.js'
 import type { ModelFilter, SortSpec } from './filter-types.js'
 import {
   invalidQuery,
+  notFound,
   parseFilter,
   parsePaging,
   parseSort,
@@ -116,13 +116,7 @@ export class ModelCrud<M extends AnyModel> {
   }
 
   #notFound(id: unknown): MegaError {
-    return dbError(
-      'MEGA_CRUD_NOT_FOUND',
-      `No ${this.model.table} row with ${this.model.primaryKey} ${JSON.stringify(id)}: check the id.`,
-      {
-        details: { table: this.model.table, id },
-      },
-    )
+    return notFound(this.model, id)
   }
 
   #select(conditions: readonly Condition[], withDeleted: boolean | undefined) {
@@ -169,7 +163,14 @@ export class ModelCrud<M extends AnyModel> {
         { path: 'sort', message: `cursor paging cannot sort by nullable "${nullable.field}"` },
       ])
     const { perPage: limit } = parsePaging(this.model, 1, query.limit, this.#paging)
-    const after = query.cursor == null ? undefined : decodeCursor(query.cursor, sort.length)
+    const after =
+      query.cursor == null
+        ? undefined
+        : parseCursor(
+            this.model,
+            sort.map((k) => k.field),
+            query.cursor,
+          )
     return this.#run(async () => {
       let q = this.#select(conditions, query.withDeleted).selectAll()
       if (after !== undefined)

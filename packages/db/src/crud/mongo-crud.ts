@@ -19,6 +19,7 @@ import {
 } from './model-crud.js'
 import {
   invalidQuery,
+  notFound,
   parseFilter,
   parsePaging,
   parseSort,
@@ -115,11 +116,7 @@ export class MongoModelCrud<M extends AnyModel> implements Crud<M> {
   }
 
   #notFound(id: unknown): MegaError {
-    return dbError(
-      'MEGA_CRUD_NOT_FOUND',
-      `No ${this.model.table} row with ${this.model.primaryKey} ${JSON.stringify(id)}: check the id.`,
-      { details: { table: this.model.table, id } },
-    )
+    return notFound(this.model, id)
   }
 
   /** One page of rows, with the total matching the filter. */

@@ -1,6 +1,7 @@
 import type { Document } from 'mongodb'
 import type { ColumnSpec } from '../model/column.js'
 import type { AnyModel } from '../model/define-model.js'
+import { ownProperty } from '../model/own-property.js'
 
 function padDecimal(text: string, scale: number): string {
   if (scale === 0) return text
@@ -46,7 +47,7 @@ export function rowFromDoc(model: AnyModel, doc: Document): Record<string, unkno
 export function rowToDoc(model: AnyModel, values: Record<string, unknown>): Document {
   const doc: Document = {}
   for (const [name, value] of Object.entries(values)) {
-    const spec = model.columns[name]
+    const spec = ownProperty(model.columns, name)
     if (spec !== undefined && value !== undefined) doc[docKey(model, name)] = toStored(spec, value)
   }
   return doc

@@ -2,7 +2,8 @@ import type { Document } from 'mongodb'
 import type { ColumnSpec } from '../model/column.js'
 import { AUTOMATIC_COLUMNS, type AnyModel } from '../model/define-model.js'
 import { toMongoFilter, toMongoSort } from '../mongo/mongo-filter.js'
-import { decodeCursor } from './cursor.js'
+import { ownProperty } from '../model/own-property.js'
+import { parseCursor } from './cursor.js'
 import { invalidQuery, type Condition, type SortKey } from './query-validation.js'
 import { docKey, toStored } from './mongo-values.js'
 
@@ -13,8 +14,11 @@ const EQUALITY_OPS = new Set(['eq', 'ne', 'in', 'isNull'])
 type FilterObject = Record<string, Record<string, unknown>>
 
 function specOf(model: AnyModel, field: string): ColumnSpec {
-  return model.columns[field] as ColumnSpec
+  return ownProperty(model.columns, field) as ColumnSpec
 }
+
+/** A record without prototype: a field named `constructor` or `toString` is just a key. */
+const emptyFilter = (): FilterObject => Object.create(null) as FilterObject
 
 /** Range filters and sorts on decimal/bigint would compare strings: a 422 instead of wrong rows. */
 function checkComparable(model: AnyModel, keys: readonly { field: string; op?: string }[]): void {
@@ -36,7 +40,7 @@ function operand(spec: ColumnSpec, c: Condition): unknown {
 /** Validated conditions as a Mongo query (through {@link toMongoFilter}, `_id` for the key). */
 function conditionsFilter(model: AnyModel, conditions: readonly Condition[]): Document {
   checkComparable(model, conditions)
-  const filter: FilterObject = {}
+  const filter = emptyFilter()
   for (const c of conditions)
     (filter[docKey(model, c.field)] ??= {})[c.op] = operand(specOf(model, c.field), c)
   return toMongoFilter(filter)
@@ -68,14 +72,12 @@ export function mongoAfterCursor(
   sort: readonly SortKey[],
   cursor: string,
 ): Document {
-  const values = decodeCursor(cursor, sort.length).map((v, i) => {
-    const field = (sort[i] as SortKey).field
-    if (model.schemas.fields[field]?.safeParse(v).success !== true)
-      throw invalidQuery(model, [{ path: 'cursor', message: 'not a cursor of this listing' }])
-    return toStored(specOf(model, field), v)
-  })
+  const fields = sort.map((k) => k.field)
+  const values = parseCursor(model, fields, cursor).map((v, i) =>
+    toStored(specOf(model, fields[i] as string), v),
+  )
   const branches = sort.map((key, i) => {
-    const branch: FilterObject = {}
+    const branch = emptyFilter()
     sort.slice(0, i).forEach((k, j) => (branch[docKey(model, k.field)] = { eq: values[j] }))
     branch[docKey(model, key.field)] = { [key.desc ? 'lt' : 'gt']: values[i] }
     return toMongoFilter(branch)

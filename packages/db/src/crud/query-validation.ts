@@ -1,6 +1,7 @@
-import type { MegaIssue } from '@mega/observe'
+import type { MegaError, MegaIssue } from '@mega/observe'
 import { dbError } from '../errors.js'
 import type { AnyModel } from '../model/define-model.js'
+import { ownProperty } from '../model/own-property.js'
 import { FILTER_OPERATORS, type FilterOperator } from './filter-types.js'
 
 /** One validated condition: a declared field, a known operator, a value the column accepts. */
@@ -33,8 +34,8 @@ function checkValue(
   issues: MegaIssue[],
 ): void {
   const path = `filter.${field}.${op}`
-  const spec = model.columns[field]
-  const schema = model.schemas.fields[field]
+  const spec = ownProperty(model.columns, field)
+  const schema = ownProperty(model.schemas.fields, field)
   if (spec === undefined || schema === undefined) return
   if (op === 'isNull') {
     if (typeof value !== 'boolean') issues.push({ path, message: 'isNull takes true or false' })
@@ -70,7 +71,7 @@ function parseField(
   issues: MegaIssue[],
   out: Condition[],
 ): void {
-  const spec = model.columns[field]
+  const spec = ownProperty(model.columns, field)
   if (spec === undefined) {
     issues.push({
       path: `filter.${field}`,
@@ -133,7 +134,7 @@ export function parseSort(model: AnyModel, sort: unknown): SortKey[] {
   list.forEach((raw: unknown, i) => {
     const text = typeof raw === 'string' ? raw.trim() : ''
     const field = text.replace(/^-/, '')
-    const spec = model.columns[field]
+    const spec = ownProperty(model.columns, field)
     if (spec === undefined || spec.type === 'json')
       issues.push({
         path: `sort[${i}]`,
@@ -166,6 +167,16 @@ export function parsePaging(
     })
   if (issues.length > 0) throw invalid(model, issues)
   return { page: p as number, perPage: pp as number }
+}
+
+/**
+ * MEGA_CRUD_NOT_FOUND (404). The message names no table (it reaches clients); `details.table` keeps
+ * it for logs (the core error mapper leaves 4xx details out of production answers).
+ */
+export function notFound(model: AnyModel, id: unknown): MegaError {
+  return dbError('MEGA_CRUD_NOT_FOUND', `No record with id ${JSON.stringify(id)}: check the id.`, {
+    details: { table: model.table, id },
+  })
 }
 
 export { invalid as invalidQuery }

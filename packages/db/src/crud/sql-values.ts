@@ -1,4 +1,5 @@
 import type { ColumnSpec } from '../model/column.js'
+import { ownProperty } from '../model/own-property.js'
 import type { SqlDialect } from '../sql/sql-types.js'
 
 function pad(n: number, width = 2): string {
@@ -98,7 +99,7 @@ export function rowToDb(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(input)) {
-    const spec = columns[name]
+    const spec = ownProperty(columns, name)
     if (spec !== undefined) out[name] = toDb(spec, value, dialect)
   }
   return out

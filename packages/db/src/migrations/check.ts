@@ -111,6 +111,8 @@ export function describeOperation(op: MigrationOperation): string {
       return `create index ${op.index.name} on ${op.table}`
     case 'dropIndex':
       return `drop index ${op.index.name} on ${op.table}`
+    case 'rebuildTable':
+      return `rebuild table ${op.table}`
     case 'raw':
       return `raw SQL${op.dialect === undefined ? '' : ` (${op.dialect})`}`
   }

@@ -9,6 +9,7 @@ import type {
   MigrationOperation,
   TableSchema,
 } from './migration-types.js'
+import { ownProperty } from '../model/own-property.js'
 import { applyOperation } from './schema-builder.js'
 import type { SchemaRenames } from './model-scan.js'
 
@@ -61,7 +62,7 @@ export function diffSchemas(
   const kept: [TableSchema, TableSchema][] = []
   const created: TableSchema[] = []
   for (const table of Object.values(after.tables)) {
-    const old = working.tables[table.name]
+    const old = ownProperty(working.tables, table.name)
     if (old === undefined) created.push(table)
     else if (old.primaryKey === table.primaryKey) kept.push([old, table])
     else {
@@ -75,7 +76,7 @@ export function diffSchemas(
   }
   const keptNames = new Set(kept.map(([, t]) => t.name))
   for (const [old, table] of kept) planTable(old, table, plan)
-  const gone = Object.values(working.tables).filter((t) => after.tables[t.name] === undefined)
+  const gone = Object.values(working.tables).filter((t) => !Object.hasOwn(after.tables, t.name))
   planDropTables(gone, keptNames, plan)
   planCreateTables(created, keptNames, plan)
   if (plan.destructive.length > 0 && options.allowDestructive !== true) {
@@ -102,8 +103,8 @@ function planRenames(
   for (const [to, from] of Object.entries(renames.tables ?? {}))
     if (canRename(working.tables, after.tables, from, to)) emit({ op: 'renameTable', from, to })
   for (const [table, columns] of Object.entries(renames.columns ?? {})) {
-    const old = working.tables[table]
-    const target = after.tables[table]
+    const old = ownProperty(working.tables, table)
+    const target = ownProperty(after.tables, table)
     if (old === undefined || target === undefined) continue
     const have = byName(old.columns)
     const want = byName(target.columns)
@@ -119,7 +120,7 @@ function canRename(
   from: string,
   to: string,
 ): boolean {
-  return have[from] !== undefined && have[to] === undefined && want[to] !== undefined
+  return Object.hasOwn(have, from) && !Object.hasOwn(have, to) && Object.hasOwn(want, to)
 }
 
 function planTable(old: TableSchema, table: TableSchema, plan: Plan): void {
@@ -329,13 +330,20 @@ function invertOperation(op: MigrationOperation): MigrationOperation {
       return { op: 'dropIndex', table: op.table, index: op.index }
     case 'dropIndex':
       return { op: 'createIndex', table: op.table, index: op.index }
+    case 'rebuildTable':
+      // The rebuilt table has the same schema; rebuilding it again is the harmless inverse.
+      return op
     case 'raw':
       throw dbError('MEGA_DB_MIGRATION_INVALID', `A raw operation cannot be inverted: ${op.sql}`)
   }
 }
 
+/** Items by name, in a record without prototype (a column may be called `constructor`). */
 function byName<T extends { readonly name: string }>(items: readonly T[]): Record<string, T> {
-  return Object.fromEntries(items.map((item) => [item.name, item]))
+  return Object.assign(
+    Object.create(null) as Record<string, T>,
+    Object.fromEntries(items.map((item) => [item.name, item])),
+  )
 }
 
 /** Deep equality of plain JSON data (key order and undefined members ignored). */

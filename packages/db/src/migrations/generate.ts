@@ -213,6 +213,8 @@ function callArguments(op: MigrationOperation): unknown[] {
     case 'createIndex':
     case 'dropIndex':
       return [op.table, op.index]
+    case 'rebuildTable':
+      return [op.table]
     case 'raw':
       return op.dialect === undefined ? [op.sql] : [op.sql, op.dialect]
   }

@@ -87,6 +87,12 @@ export type MigrationOperation =
     }
   | { readonly op: 'createIndex'; readonly table: string; readonly index: IndexSchema }
   | { readonly op: 'dropIndex'; readonly table: string; readonly index: IndexSchema }
+  /**
+   * SQLite: recreates the table with the dialect's current DDL, keeping rows, indexes, foreign keys
+   * and the AUTOINCREMENT counter (how a table created before ids were `AUTOINCREMENT` gets it).
+   * No statement on the other dialects; the schema does not change.
+   */
+  | { readonly op: 'rebuildTable'; readonly table: string }
   /** Escape hatch: raw SQL, optionally for one dialect only (skipped on the others). */
   | { readonly op: 'raw'; readonly sql: string; readonly dialect?: SqlDialect | 'mongo' }
 
@@ -101,6 +107,7 @@ export const MIGRATION_OPERATIONS = [
   'alterColumn',
   'createIndex',
   'dropIndex',
+  'rebuildTable',
   'raw',
 ] as const
 
@@ -128,6 +135,16 @@ export interface MigrationSchema {
   alterColumn(table: string, from: ColumnSchema, to: ColumnSchema): void
   createIndex(table: string, index: IndexSchema): void
   dropIndex(table: string, index: IndexSchema): void
+  /**
+   * SQLite: rebuilds `table` with the current DDL (rows, indexes, foreign keys and the id counter
+   * kept), e.g. to make an `increment` id `AUTOINCREMENT`; nothing on other databases.
+   *
+   * @example
+   * export function up(schema: MigrationSchema): void {
+   *   schema.rebuildTable('users')
+   * }
+   */
+  rebuildTable(table: string): void
   raw(sql: string, dialect?: SqlDialect | 'mongo'): void
 }
 

@@ -49,6 +49,7 @@ export function createMigrationSchema(): RecordingMigrationSchema {
     alterColumn: (table, from, to) => record({ op: 'alterColumn', table, from, to }),
     createIndex: (table, index) => record({ op: 'createIndex', table, index }),
     dropIndex: (table, index) => record({ op: 'dropIndex', table, index }),
+    rebuildTable: (table) => record({ op: 'rebuildTable', table }),
     raw: (sql: string, dialect?: SqlDialect | 'mongo') =>
       record(dialect === undefined ? { op: 'raw', sql } : { op: 'raw', sql, dialect }),
   }
@@ -80,7 +81,7 @@ export function requireTable(
   name: string,
   op: MigrationOperation,
 ): TableSchema {
-  const table = schema.tables[name]
+  const table = Object.hasOwn(schema.tables, name) ? schema.tables[name] : undefined
   if (table === undefined)
     throw invalidOperation(op, `table "${name}" is not in the schema before this operation.`)
   return table
@@ -181,6 +182,9 @@ export function applyOperation(schema: DatabaseSchema, op: MigrationOperation): 
       const indexes = table.indexes.filter((i) => i.name !== op.index.name)
       return withTable(schema, { ...table, indexes })
     }
+    case 'rebuildTable':
+      requireTable(schema, op.table, op)
+      return schema
     case 'raw':
       return schema
   }

@@ -9,6 +9,7 @@ import {
   type ColumnSpec,
 } from './column.js'
 import { columnSchema, createSchema, updateSchema } from './model-schemas.js'
+import { nullPrototypeRecord } from './own-property.js'
 import type {
   ColumnMap,
   IdField,
@@ -20,6 +21,9 @@ import type {
 } from './model-types.js'
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/i
+
+/** A SQL identifier that rows (plain objects) can also hold as a key: `__proto__` cannot be one. */
+const isIdentifier = (name: string): boolean => IDENT.test(name) && name !== '__proto__'
 
 /** Names of the columns `timestamps` and `softDelete` add. */
 export const AUTOMATIC_COLUMNS = Object.freeze({
@@ -35,7 +39,7 @@ export interface Model<
   O extends ModelOptions = ModelOptions,
 > {
   readonly table: T
-  /** Every column including the automatic ones, by name. */
+  /** Every column including the automatic ones, by name (a record without prototype). */
   readonly columns: Readonly<Record<string, ColumnSpec>>
   readonly primaryKey: string
   readonly timestamps: boolean
@@ -48,7 +52,10 @@ export interface Model<
     readonly create: z.ZodType<InsertOf<C>>
     /** Validates update input: any non-empty subset of the writable fields. */
     readonly update: z.ZodType<UpdateOf<C>>
-    /** One schema per column (nullability applied), for filters and custom validation. */
+    /**
+     * One schema per column (nullability applied), for filters and custom validation (a record
+     * without prototype: `fields.constructor` is `undefined`).
+     */
     readonly fields: Readonly<Record<string, z.ZodType>>
   }
   /** Types only (no runtime value): `typeof User.$select` etc. */
@@ -87,10 +94,10 @@ function automaticColumns(options: ModelOptions): Record<string, ColumnSpec> {
 
 function checkColumn(table: string, name: string, spec: ColumnSpec, issues: MegaIssue[]): void {
   const at = `${table}.${name}`
-  if (!IDENT.test(name))
+  if (!isIdentifier(name))
     issues.push({
       path: at,
-      message: 'column names are identifiers: letters, digits and _, at most 63',
+      message: 'column names are identifiers: letters, digits and _, at most 63 (not __proto__)',
     })
   if (!(COLUMN_TYPES as readonly string[]).includes(spec.type))
     issues.push({ path: at, message: `unknown column type "${spec.type}"` })
@@ -171,7 +178,7 @@ function normaliseIndexes(
     if (index.columns.length === 0)
       issues.push({ path: `${table}.indexes[${i}]`, message: 'an index needs at least one column' })
     for (const column of index.columns) {
-      if (columns[column] === undefined)
+      if (!Object.hasOwn(columns, column))
         issues.push({ path: `${table}.indexes[${i}]`, message: `unknown column "${column}"` })
     }
     const key = `${unique}:${index.columns.join(',')}`
@@ -202,21 +209,21 @@ export function defineModel<
 >(table: T, columns: C, options?: O): Model<T, C, O> {
   const opts: ModelOptions = options ?? {}
   const issues: MegaIssue[] = []
-  if (!IDENT.test(table))
+  if (!isIdentifier(table))
     issues.push({
       path: table,
-      message: 'table names are identifiers: letters, digits and _, at most 63',
+      message: 'table names are identifiers: letters, digits and _, at most 63 (not __proto__)',
     })
-  const specs: Record<string, ColumnSpec> = {}
+  const specs = Object.create(null) as Record<string, ColumnSpec>
   for (const [name, column] of Object.entries(columns)) specs[name] = column.spec
   const automatic = automaticColumns(opts)
   for (const name of Object.keys(automatic))
-    if (specs[name] !== undefined)
+    if (Object.hasOwn(specs, name))
       issues.push({
         path: `${table}.${name}`,
         message: `"${name}" is added by the timestamps/softDelete options: rename your column`,
       })
-  const all = { ...specs, ...automatic }
+  const all = Object.assign(Object.create(null) as Record<string, ColumnSpec>, specs, automatic)
   for (const [name, spec] of Object.entries(specs)) checkColumn(table, name, spec, issues)
   const ids = Object.entries(specs).filter(([, s]) => s.type === 'id')
   if (ids.length !== 1)
@@ -233,17 +240,18 @@ export function defineModel<
     )
   }
   const create = createSchema(all, new Set(Object.keys(automatic)))
-  const fields = Object.fromEntries(
-    Object.entries(all).map(([name, spec]) => [name, columnSchema(spec)]),
+  const fields = nullPrototypeRecord(
+    Object.fromEntries(Object.entries(all).map(([name, spec]) => [name, columnSchema(spec)])),
   )
   return Object.freeze({
     table,
+    // No prototype: a field name from a request (`constructor`, `toString`) finds no column.
     columns: Object.freeze(all),
     primaryKey: ids[0]?.[0] ?? 'id',
     timestamps: opts.timestamps !== false,
     softDelete: opts.softDelete === true,
     indexes: Object.freeze(indexes),
     renamedFrom: opts.renamedFrom,
-    schemas: Object.freeze({ create, update: updateSchema(create), fields: Object.freeze(fields) }),
+    schemas: Object.freeze({ create, update: updateSchema(create), fields }),
   }) as unknown as Model<T, C, O>
 }

@@ -48,7 +48,8 @@ function column(
   let out = c
   if (spec.type === 'id') {
     out = out.primaryKey()
-    if (spec.idStrategy === 'increment' && dialect === 'maria') out = out.autoIncrement()
+    // As the migration dialects: MariaDB AUTO_INCREMENT, SQLite AUTOINCREMENT (ids never reused).
+    if (spec.idStrategy === 'increment' && dialect !== 'postgres') out = out.autoIncrement()
   }
   if (!spec.nullable) out = out.notNull()
   if (spec.unique) out = out.unique()

@@ -6,7 +6,7 @@ import type {
   MigrationOperation,
   TableSchema,
 } from '../migration-types.js'
-import { assertKnownOperation, requireColumn } from '../schema-builder.js'
+import { assertKnownOperation, requireColumn, requireTable } from '../schema-builder.js'
 import {
   columnChanges,
   createIndexSql,
@@ -160,6 +160,10 @@ export const mariaMigrationDialect: MigrationDialect = Object.freeze({
         return [createIndexSql(op.table, op.index, q)]
       case 'dropIndex':
         return [`DROP INDEX ${q(op.index.name)} ON ${q(op.table)}`]
+      case 'rebuildTable':
+        // Identity / AUTO_INCREMENT ids are never handed out twice: nothing to rebuild.
+        requireTable(schema, op.table, op)
+        return []
       case 'raw':
         return rawStatements(op, 'maria')
     }

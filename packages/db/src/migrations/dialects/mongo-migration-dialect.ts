@@ -179,6 +179,10 @@ export const mongoMigrationDialect: MongoMigrationDialect = Object.freeze({
         return [createIndex(op.table, op.index)]
       case 'dropIndex':
         return [{ kind: 'dropIndex', collection: op.table, name: op.index.name }]
+      case 'rebuildTable':
+        // Increment ids come from the counters collection, which never goes back: nothing to do.
+        requireTable(schema, op.table, op)
+        return []
       case 'raw':
         return rawCommand(op)
       case 'addColumn':

@@ -5,7 +5,7 @@ import type {
   MigrationOperation,
   TableSchema,
 } from '../migration-types.js'
-import { assertKnownOperation, requireColumn } from '../schema-builder.js'
+import { assertKnownOperation, requireColumn, requireTable } from '../schema-builder.js'
 import {
   columnChanges,
   createIndexSql,
@@ -150,6 +150,10 @@ export const postgresMigrationDialect: MigrationDialect = Object.freeze({
         return [createIndexSql(op.table, op.index, q)]
       case 'dropIndex':
         return [`DROP INDEX ${q(op.index.name)}`]
+      case 'rebuildTable':
+        // Identity / AUTO_INCREMENT ids are never handed out twice: nothing to rebuild.
+        requireTable(schema, op.table, op)
+        return []
       case 'raw':
         return rawStatements(op, 'postgres')
     }

@@ -54,10 +54,24 @@ export function sqliteColumnType(column: ColumnSchema): string {
   return SQLITE_TYPES[column.type](column)
 }
 
+/**
+ * An `increment` id: the table's rowid, declared `AUTOINCREMENT` so SQLite never gives a deleted row's
+ * id to a new row (without it, deleting the highest id frees it for the next insert: a session or
+ * token that stored the old id would then name someone else).
+ */
+function isAutoincrement(table: TableSchema, column: ColumnSchema): boolean {
+  return (
+    table.primaryKey === column.name &&
+    column.type === 'id' &&
+    sqliteColumnType(column) === 'integer'
+  )
+}
+
 function columnSql(table: TableSchema, column: ColumnSchema, op: MigrationOperation): string {
   let sql = `${q(column.name)} ${sqliteColumnType(column)}`
   const isKey = table.primaryKey === column.name
   if (isKey) sql += ' PRIMARY KEY'
+  if (isAutoincrement(table, column)) sql += ' AUTOINCREMENT'
   const rowid = isKey && sqliteColumnType(column) === 'integer'
   if (!column.nullable && !rowid) sql += ' NOT NULL'
   sql += defaultClause(column, 'sqlite', op)
@@ -99,6 +113,21 @@ function failWhen(select: string, message: string): string[] {
 }
 
 /**
+ * After the copy into `temp`: its AUTOINCREMENT counter continues from the old table's, so ids the old
+ * table handed out and then deleted are not handed out again (the copy alone would restart the
+ * counter at the highest id left). The rename carries the counter over to the final name.
+ */
+function keepSequence(before: TableSchema, after: TableSchema, temp: string): string[] {
+  if (!after.columns.some((c) => isAutoincrement(after, c))) return []
+  const name = quoteString(temp, 'sqlite')
+  const old = quoteString(before.name, 'sqlite')
+  return [
+    `INSERT INTO sqlite_sequence (name, seq) SELECT ${name}, 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ${name})`,
+    `UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT max(seq) FROM sqlite_sequence WHERE name = ${old}), 0)) WHERE name = ${name}`,
+  ]
+}
+
+/**
  * Rebuilds `before` into `after` keeping rows and indexes. Columns present in both are copied. When
  * other tables reference it, dropping it with foreign keys on would fire their ON DELETE actions, so
  * the statements refuse to run unless `PRAGMA foreign_keys` is off (see `beforeTransaction`); the
@@ -128,6 +157,7 @@ function rebuild(
   out.push(
     createTableSql(after, temp, op),
     `INSERT INTO ${q(temp)} (${kept.join(', ')}) SELECT ${kept.join(', ')} FROM ${q(before.name)}`,
+    ...keepSequence(before, after, temp),
     `DROP TABLE ${q(before.name)}`,
     `ALTER TABLE ${q(temp)} RENAME TO ${q(after.name)}`,
     ...after.indexes.map((i) => createIndexSql(after.name, i, q)),
@@ -239,6 +269,8 @@ export const sqliteMigrationDialect: SqliteMigrationDialect = Object.freeze({
         return [createIndexSql(op.table, op.index, q)]
       case 'dropIndex':
         return [`DROP INDEX ${q(op.index.name)}`]
+      case 'rebuildTable':
+        return rebuildFor(op, schema)
       case 'raw':
         return rawStatements(op, 'sqlite')
     }
