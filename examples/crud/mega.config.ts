@@ -47,8 +47,9 @@ export default defineConfig({
   logger: { level: env('LOG_LEVEL', 'info') as 'info' },
   metrics: { enabled: true },
   plugins: [
-    // Security headers on every response (helmet defaults; the docs UI needs its inline scripts).
-    security({ headers: { contentSecurityPolicy: false } }),
+    // Security headers on every response: helmet's, a Content-Security-Policy (openapi() relaxes it
+    // for its docs UI only), and `Cache-Control: no-store` where a session, a cookie or a token is.
+    security(),
     // GET /openapi.json (and /openapi.yaml): the JSON routes as OpenAPI 3.1; GET /docs: the docs UI.
     // The pages (/web/*) answer HTML, not the envelope: they are left out.
     openapi({
@@ -59,8 +60,11 @@ export default defineConfig({
     // EJS views and a style sheet. Folders are found from this file, not from the current folder,
     // so the app boots the same from `mega start` here and from tests run at the repository root.
     sessions({ secret: sessionSecret() }),
-    forms(),
-    csrf(),
+    // Form posts only under /web: a cross-site "simple" form post to the JSON API is a 415.
+    forms({ prefix: '/web' }),
+    // Unsafe requests from another origin are refused; every form post under /web needs the token,
+    // even without a session yet (sign-in and sign-up forms: no login CSRF).
+    csrf({ requireToken: (ctx) => ctx.request.url.startsWith('/web/') }),
     views({
       dir: fileURLToPath(new URL('./apps/main/views', import.meta.url)),
       layout: 'layout.ejs',

@@ -33,6 +33,7 @@ describe('logs on SQLite (a plain table)', () => {
     await service.write({
       level: 'warn',
       message: 'last year',
+      userId: user.id, // a member reads only their own lines
       at: new Date('2025-03-10T12:00:00Z'),
     })
     const march = await app.inject({

@@ -1,47 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { TestApp } from '@mega/core/testing'
+import { Browser } from './helpers/browser.js'
 import { bootApp, signUp } from './helpers/crud-app.js'
-
-type Response = Awaited<ReturnType<TestApp['inject']>>
-
-/**
- * A browser for `app.inject`: keeps the cookies the app sets (and drops the ones it clears), sends
- * them back, and posts forms urlencoded with the CSRF token of the last page it loaded.
- */
-class Browser {
-  readonly cookies: Record<string, string> = {}
-  csrf = ''
-
-  constructor(readonly app: TestApp) {}
-
-  async get(url: string): Promise<Response> {
-    return this.#keep(await this.app.inject({ url, cookies: this.cookies }))
-  }
-
-  /** Posts a form with the page's token, unless the fields say `_csrf` themselves (or omit it). */
-  async post(url: string, fields: Record<string, string>, withToken = true): Promise<Response> {
-    const form = new URLSearchParams(withToken ? { _csrf: this.csrf, ...fields } : fields)
-    return this.#keep(
-      await this.app.inject({
-        method: 'POST',
-        url,
-        cookies: this.cookies,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: form.toString(),
-      }),
-    )
-  }
-
-  #keep(res: Response): Response {
-    for (const cookie of res.cookies as { name: string; value: string; maxAge?: number }[]) {
-      if (cookie.value === '' || cookie.maxAge === 0) delete this.cookies[cookie.name]
-      else this.cookies[cookie.name] = cookie.value
-    }
-    const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1]
-    if (token !== undefined) this.csrf = token
-    return res
-  }
-}
 
 let counter = 0
 const fresh = () => `web${++counter}-${Date.now()}@example.test`
@@ -180,7 +140,8 @@ describe('pages', () => {
     const promote = await browser.post(`/web/users/${id}`, { name: 'Ada', level: 'gold' })
     expect(promote.statusCode).toBe(403)
     expect(promote.body).toContain('Only staff users may')
-    expect((await browser.get('/web/users/999999/edit')).statusCode).toBe(404)
+    // Not yours comes first: a member gets the same 403 for a user that does not exist.
+    expect((await browser.get('/web/users/999999/edit')).statusCode).toBe(403)
   })
 
   it("lets staff change another user's level and type, and see every wallet", async () => {
@@ -192,6 +153,7 @@ describe('pages', () => {
     })
     const form = await browser.get(`/web/users/${member.id}/edit`)
     expect(form.body).toContain('<option value="gold">Gold</option>')
+    expect((await browser.get('/web/users/999999/edit')).statusCode).toBe(404)
     const unknown = await browser.post(`/web/users/${member.id}`, {
       name: 'Bob',
       level: 'platinum',

@@ -23,6 +23,7 @@ export type {
   ProblemDetails,
 } from './http/envelope.js'
 export type { HttpOptions } from './http/create-fastify.js'
+export type { TrustProxy } from './http/trust-proxy.js'
 export { defineRoutes, action } from './router/define-routes.js'
 export { HTTP_METHODS } from './router/route-types.js'
 export type {
@@ -32,12 +33,14 @@ export type {
   RouteOutput,
   RouteHandler,
   BeforeHook,
+  AuthorizeHook,
   RouteOptions,
   RouteDefinition,
   WsRouteDefinition,
   ResourceAction,
   ResourceController,
   GroupOptions,
+  ResourceOptions,
   RouteBuilder,
   RouteTable,
 } from './router/route-types.js'
@@ -109,11 +112,13 @@ export type {
   OpenApiServer,
   OpenApiImporter,
 } from './openapi/openapi-options.js'
+export { securedBy } from './openapi/openapi-security.js'
+export type { SecurityRequirement, SecurityScheme } from './openapi/openapi-security.js'
 export { sessions } from './sessions/sessions-plugin.js'
 export { csrf, csrfToken } from './sessions/csrf.js'
 export type { CsrfOptions } from './sessions/csrf.js'
 export { rateLimit, limitRoute } from './security/rate-limit.js'
-export type { RateLimitOptions } from './security/rate-limit.js'
+export type { LimitRouteOptions, RateLimitOptions } from './security/rate-limit.js'
 export { security } from './security/security.js'
 export { views, wantsHtml } from './views/views-plugin.js'
 export type { ViewsOptions } from './views/views-plugin.js'
@@ -133,6 +138,12 @@ export { forms } from './files/forms.js'
 export type { FormsOptions } from './files/forms.js'
 export { MegaSession } from './sessions/session.js'
 export type { MegaSessionData } from './sessions/session.js'
+export { revokeSessions } from './sessions/principal.js'
+export type {
+  SessionPrincipal,
+  SessionStoreSource,
+  RevokeSessionsOptions,
+} from './sessions/principal.js'
 export {
   CLUSTER_READY_MESSAGE,
   CLUSTER_SHUTDOWN_MESSAGE,

@@ -109,6 +109,31 @@ describe('MemorySessionAdapter', () => {
     expect(await sessions.get('s1')).toBeUndefined()
     expect(await sessions.touch('s1', 100)).toBe(false)
   })
+
+  it('holds at most maxEntries sessions, evicting the least recently used', async () => {
+    const sessions = new MemorySessionAdapter('session', { maxEntries: 2 })
+    await sessions.set('a', { n: 1 }, 60_000)
+    await sessions.set('b', { n: 2 }, 60_000)
+    expect(await sessions.touch('a', 60_000)).toBe(true) // a is used again: b is now the oldest
+    await sessions.set('c', { n: 3 }, 60_000)
+    expect(await sessions.get('b')).toBeUndefined()
+    expect([await sessions.get('a'), await sessions.get('c')]).toEqual([{ n: 1 }, { n: 3 }])
+    await sessions.set('a', { n: 4 }, 60_000) // writing an existing session evicts nothing
+    expect(await sessions.get('c')).toEqual({ n: 3 })
+  })
+
+  it('caps a flood of anonymous sessions at 10 000 by default, and checks the option', async () => {
+    const sessions = new MemorySessionAdapter('session')
+    for (let i = 0; i <= 10_000; i += 1) await sessions.set(`s${i}`, {}, 60_000)
+    expect(await sessions.get('s0')).toBeUndefined()
+    expect(await sessions.get('s1')).toEqual({})
+    expect(await sessions.get('s10000')).toEqual({})
+    for (const maxEntries of [0, 1.5]) {
+      expect(() => new MemorySessionAdapter('session', { maxEntries })).toThrow(
+        expect.objectContaining({ code: 'MEGA_CONFIG_INVALID' }),
+      )
+    }
+  })
 })
 
 describe('MemoryBusAdapter', () => {

@@ -14,6 +14,7 @@ describe('defineConfig', () => {
       port: 3000,
       trustProxy: false,
       bodyLimit: 1_048_576,
+      maxJsonDepth: 64,
       workers: 1,
     })
     expect(config.health).toEqual({ livePath: '/health/live', readyPath: '/health/ready' })
@@ -59,6 +60,41 @@ describe('defineConfig', () => {
     const config = defineConfig({ server: { port: 4000 } }, { HOST: '127.0.0.1', PORT: '8080' })
     expect([config.server.host, config.server.port]).toEqual(['127.0.0.1', 8080])
     expect(() => defineConfig({}, { PORT: 'eighty' })).toThrow(
+      expect.objectContaining({ code: 'MEGA_CONFIG_INVALID' }),
+    )
+  })
+
+  it('takes trustProxy as Fastify does: a boolean, a hop count, or IPs and CIDR ranges', () => {
+    const accepted = [true, 2, '10.0.0.0/8, loopback', ['::1', 'fe80::/10', '192.168.1.7']] as const
+    for (const trustProxy of accepted)
+      expect(defineConfig({ server: { trustProxy } }, {}).server.trustProxy).toEqual(trustProxy)
+    const issueOf = (trustProxy: unknown) => {
+      try {
+        defineConfig({ server: { trustProxy: trustProxy as never } }, {})
+      } catch (err) {
+        return (err as MegaError).issues
+      }
+      return undefined
+    }
+    expect(issueOf('10.0.0.0/40')).toEqual([
+      { path: 'config.server.trustProxy', message: expect.stringContaining('use 0–32') },
+    ])
+    expect(issueOf(['10.0.0.1', 'proxy.local'])).toEqual([
+      {
+        path: 'config.server.trustProxy',
+        message: expect.stringContaining('"proxy.local" is not'),
+      },
+    ])
+    expect(issueOf(-1)).toEqual([
+      { path: 'config.server.trustProxy', message: 'use 0 or more hops' },
+    ])
+    expect(issueOf('')?.[0]?.message).toBe('name at least one proxy address or range')
+    expect(issueOf({})?.[0]?.message).toMatch(/hop count/)
+  })
+
+  it('validates maxJsonDepth', () => {
+    expect(defineConfig({ server: { maxJsonDepth: 10 } }, {}).server.maxJsonDepth).toBe(10)
+    expect(() => defineConfig({ server: { maxJsonDepth: 0 } }, {})).toThrow(
       expect.objectContaining({ code: 'MEGA_CONFIG_INVALID' }),
     )
   })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { MegaError } from '@mega/observe'
-import { createApp, defineRoutes, forms, type FormsOptions } from '../src/index.js'
+import { createApp, defineRoutes, forms, type FormsOptions, type MegaServer } from '../src/index.js'
 import { trackServers } from './helpers/track-servers.js'
 
 const track = trackServers()
@@ -96,5 +96,71 @@ describe('forms', () => {
   it('validates its options at once', () => {
     expect(() => forms({ bodyLimit: 0 })).toThrow(MegaError)
     expect(() => forms({ parser: () => ({}) } as unknown as FormsOptions)).toThrow(/forms options/)
+    let error: unknown
+    try {
+      forms({ prefix: ['web', '/docs/'], routes: [] })
+    } catch (err) {
+      error = err
+    }
+    expect((error as MegaError).issues?.map((i) => i.path).sort()).toEqual([
+      'forms options.prefix[0]',
+      'forms options.prefix[1]',
+      'forms options.routes',
+    ])
+  })
+
+  describe('scoped with prefix or routes', () => {
+    const Contact = z.object({ email: z.email() }) // text only: no coercion involved
+    const scoped = defineRoutes((r) => {
+      r.post('/signup', { schema: { body: Contact } }, (ctx) => ctx.body.email)
+      r.post('/website/signup', { schema: { body: Contact } }, (ctx) => ctx.body.email)
+      r.post('/web/signup', { schema: { body: Contact } }, (ctx) => ctx.body.email)
+      r.post('/web/users/:id', { schema: { body: Contact } }, (ctx) => ctx.body.email)
+      r.post(
+        '/contact',
+        { name: 'contact.send', schema: { body: Contact } },
+        (ctx) => ctx.body.email,
+      )
+    })
+    const form = (server: MegaServer, url: string) =>
+      server.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'Application/X-WWW-Form-Urlencoded; charset=utf-8' },
+        payload: 'email=ada%40example.com',
+      })
+
+    it('takes form posts only under the prefixes and on the named routes; elsewhere 415', async () => {
+      const server = track(
+        createApp({
+          routes: scoped,
+          plugins: [forms({ prefix: ['/web', '/admin'], routes: ['contact.send'] })],
+        }),
+      )
+      for (const url of ['/web/signup', '/web/users/7', '/contact'])
+        expect((await form(server, url)).statusCode, url).toBe(200)
+      for (const url of ['/signup', '/website/signup']) {
+        const res = await form(server, url)
+        expect([res.statusCode, res.json().error.code], url).toEqual([
+          415,
+          'MEGA_UNSUPPORTED_MEDIA_TYPE',
+        ])
+        expect(res.json().error.message).toContain('/web, /admin, route contact.send')
+      }
+      const json = await server.inject({
+        method: 'POST',
+        url: '/signup',
+        payload: { email: 'ada@example.com' },
+      })
+      expect(json.statusCode).toBe(200) // JSON is untouched
+      expect((await form(server, '/nowhere')).statusCode).toBe(404)
+    })
+
+    it('applies the prefix to the full path, app prefix included', async () => {
+      const server = track(
+        createApp({ prefix: '/web', routes: scoped, plugins: [forms({ prefix: '/web' })] }),
+      )
+      expect((await form(server, '/web/signup')).statusCode).toBe(200)
+    })
   })
 })

@@ -10,6 +10,7 @@ import {
   createApp,
   defineRoutes,
   openapi,
+  securedBy,
   type MegaServer as Server,
   type OpenApiOptions,
 } from '../src/index.js'
@@ -452,5 +453,117 @@ describe('openapi()', () => {
     expect(attempt({ path: '/docs/json', ui: false })).toBeUndefined()
     expect(attempt(undefined)).toBeUndefined()
     expect((attempt('yes') as MegaError).code).toBe('MEGA_CONFIG_INVALID')
+  })
+})
+
+describe('openapi() security', () => {
+  const requireUser = () => ({ id: 1 })
+  const secured = defineRoutes((r) => {
+    r.get('/public', () => 'open')
+    r.group({ prefix: '/boards', before: [securedBy('bearer', requireUser)] }, (g) => {
+      g.get('/', { name: 'boards.index' }, () => [])
+      g.post(
+        '/:id/archive',
+        {
+          name: 'boards.archive',
+          before: [securedBy({ oauth: ['boards:write'] }, () => undefined)],
+        },
+        () => null,
+      )
+    })
+  })
+
+  it('refuses to start when a route names a scheme openapi() does not declare', async () => {
+    const server = track(createApp({ routes: secured, plugins: [openapi({ ui: false })] }))
+    const err = await server.ready().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(MegaError.is(err, 'MEGA_OPENAPI_SCHEME_UNKNOWN')).toBe(true)
+    expect((err as MegaError).message).toContain('POST /boards/:id/archive uses "oauth"')
+  })
+
+  it('passes securitySchemes through, and the validator accepts the document', async () => {
+    const server = track(
+      createApp({
+        routes: secured,
+        plugins: [
+          openapi({
+            ui: false,
+            securitySchemes: {
+              oauth: {
+                type: 'oauth2',
+                flows: {
+                  clientCredentials: {
+                    tokenUrl: 'https://auth.example.com/token',
+                    scopes: { 'boards:write': 'change boards' },
+                  },
+                },
+              },
+            },
+          }),
+        ],
+      }),
+    )
+    expect((await server.inject('/boards')).statusCode).toBe(200) // the wrapped hook runs
+    const doc = (await documentOf(server)) as Document & {
+      components: { securitySchemes?: Record<string, unknown> }
+    }
+    expect(doc.components.securitySchemes).toEqual({
+      oauth: expect.objectContaining({ type: 'oauth2' }),
+      bearer: { type: 'http', scheme: 'bearer' },
+    })
+    const security = (path: string, method: string) =>
+      (operation(doc, path, method) as Operation & { security?: unknown }).security
+    expect(security('/public', 'get')).toBeUndefined()
+    expect(security('/boards', 'get')).toEqual([{ bearer: [] }])
+    expect(security('/boards/{id}/archive', 'post')).toEqual([
+      { bearer: [], oauth: ['boards:write'] },
+    ])
+    const result = await new Validator().validate(doc as unknown as Record<string, unknown>)
+    expect(result.errors).toBeUndefined()
+    expect(result.valid).toBe(true)
+  })
+
+  it('emits declared schemes even when no route uses them, and none by default', async () => {
+    const plain = track(createApp({ routes, plugins: [openapi({ ui: false })] }))
+    expect((await documentOf(plain)).components).not.toHaveProperty('securitySchemes')
+    const declared = track(
+      createApp({
+        routes,
+        plugins: [
+          openapi({
+            ui: false,
+            securitySchemes: { apiKey: { type: 'apiKey', name: 'x-api-key', in: 'header' } },
+          }),
+        ],
+      }),
+    )
+    expect((await documentOf(declared)).components).toMatchObject({
+      securitySchemes: { apiKey: { type: 'apiKey', name: 'x-api-key', in: 'header' } },
+    })
+  })
+
+  it('validates securitySchemes and securedBy requirements', () => {
+    let error: unknown
+    try {
+      openapi({
+        securitySchemes: {
+          'bad name': { type: 'http', scheme: 'bearer' },
+          key: { type: 'apiKey', name: 'k', in: 'body' },
+          weird: { type: 'magic' },
+        } as unknown as OpenApiOptions['securitySchemes'],
+      })
+    } catch (err) {
+      error = err
+    }
+    expect((error as MegaError).issues?.map((i) => i.path).sort()).toEqual([
+      'openapi options.securitySchemes.bad name',
+      'openapi options.securitySchemes.key.in',
+      'openapi options.securitySchemes.weird.type',
+    ])
+    expect(() => securedBy('has space', () => undefined)).toThrow(/securedBy.requirement/)
+    expect(() => securedBy({ bearer: 'x' } as never, () => undefined)).toThrow(MegaError)
+    expect(() => securedBy('bearer', 'requireUser' as never)).toThrow(/securedBy.hook/)
   })
 })

@@ -38,3 +38,24 @@ defineRoutes((r) => {
     return null
   })
 })
+
+// authorize: the handler's context before validation (raw params), answering a boolean.
+defineRoutes((r) => {
+  r.group({ prefix: '/admin', authorize: (ctx) => ctx.auth !== undefined }, (g) => {
+    g.get(
+      '/logs/:id',
+      {
+        schema: { params: z.object({ id: z.coerce.number() }) },
+        authorize: async (ctx) => {
+          expectTypeOf(ctx).toEqualTypeOf<RequestContext>()
+          expectTypeOf(ctx.params).toEqualTypeOf<Readonly<Record<string, string>>>()
+          return Promise.resolve(ctx.params.id !== '0')
+        },
+      },
+      (ctx) => ctx.params.id,
+    )
+  })
+  // @ts-expect-error -- authorize answers a boolean, not an identity
+  r.group({ authorize: () => ({ user: 1 }) }, () => undefined)
+  r.resource('notes', {}, { authorize: () => true })
+})

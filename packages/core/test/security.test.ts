@@ -9,6 +9,8 @@ import {
   limitRoute,
   rateLimit,
   security,
+  sessions,
+  type SecurityOptions,
 } from '../src/index.js'
 import { trackServers } from './helpers/track-servers.js'
 
@@ -142,5 +144,123 @@ describe('security', () => {
     expect(() => security({ cors: { origin: '*', credentials: true } })).toThrow(
       expect.objectContaining({ code: 'MEGA_CONFIG_INVALID' }),
     )
+  })
+})
+
+describe('security: Content-Security-Policy per prefix', () => {
+  const pages = defineRoutes((r) => {
+    r.get('/', () => 'home')
+    r.get('/docs/page', () => 'docs')
+    r.get('/docsx', () => 'not docs')
+    r.get('/embed/widget', () => 'widget')
+    r.get('/embed/raw/x', () => 'raw')
+  })
+  const csp = async (options: SecurityOptions, url: string) =>
+    (await track(createApp({ routes: pages, plugins: [security(options)] })).inject(url)).headers[
+      'content-security-policy'
+    ]
+
+  it("keeps helmet's policy on every page by default, errors included", async () => {
+    for (const url of ['/', '/docs/page', '/missing'])
+      expect(await csp({}, url)).toContain("script-src 'self'")
+  })
+
+  it("merges a prefix's directives over the app-wide ones, or drops the header there", async () => {
+    const options: SecurityOptions = {
+      csp: {
+        directives: { 'style-src': ["'self'"] },
+        byPrefix: {
+          '/docs': false,
+          '/embed': { directives: { frameAncestors: ['https://partner.example'] } },
+          '/embed/raw': { directives: { 'script-src': ["'self'", "'unsafe-eval'"] } },
+        },
+      },
+    }
+    const home = await csp(options, '/')
+    expect(home).toContain("style-src 'self';")
+    expect(home).toContain("frame-ancestors 'self'")
+    expect(await csp(options, '/docs/page')).toBeUndefined()
+    expect(await csp(options, '/docsx')).toContain("default-src 'self'") // not under /docs
+    const embed = await csp(options, '/embed/widget')
+    expect(embed).toContain('frame-ancestors https://partner.example')
+    expect(embed).toContain("style-src 'self';") // inherited from the app-wide directives
+    const raw = await csp(options, '/embed/raw/x') // the longest prefix wins
+    expect(raw).toContain("script-src 'self' 'unsafe-eval'")
+    expect(raw).toContain("frame-ancestors 'self'")
+    expect(await csp({ csp: false }, '/')).toBeUndefined()
+    const reportOnly = await track(
+      createApp({ routes: pages, plugins: [security({ csp: { reportOnly: true } })] }),
+    ).inject('/')
+    expect(reportOnly.headers['content-security-policy-report-only']).toContain('default-src')
+  })
+
+  it('refuses bad policies at once, naming each', () => {
+    let error: unknown
+    try {
+      security({
+        csp: {
+          directives: { 'script-src': ['self'], 'bad name': [] },
+          byPrefix: { docs: false, '/x/': false },
+        },
+      })
+    } catch (err) {
+      error = err
+    }
+    expect(MegaError.is(error, 'MEGA_CONFIG_INVALID')).toBe(true)
+    expect((error as MegaError).issues?.map((i) => i.path).sort()).toEqual([
+      'security options.csp.byPrefix./x/',
+      'security options.csp.byPrefix.docs',
+      'security options.csp.directives.bad name',
+      'security options.csp.directives.script-src[0]',
+    ])
+    expect(() =>
+      security({ headers: { contentSecurityPolicy: false }, csp: { directives: {} } }),
+    ).toThrow(expect.objectContaining({ code: 'MEGA_CONFIG_INVALID' }))
+  })
+})
+
+describe('security: Cache-Control no-store on private responses', () => {
+  const secret = 'security-tests-secret-that-is-long-enough-1'
+  const pages = defineRoutes((r) => {
+    r.get('/page', () => 'page')
+    r.get('/public', (ctx) => (ctx.reply.header('cache-control', 'public, max-age=60'), 'cached'))
+    r.post('/auth/login', () => ({ token: 'secret-token' }))
+    r.post('/visit', (ctx) => (ctx.session.set('seen', true), 'ok'))
+  })
+
+  async function server(options: SecurityOptions = {}) {
+    const store = new MemorySessionAdapter('session')
+    return track(
+      createApp({
+        routes: pages,
+        adapters: { session: store },
+        plugins: [security(options), sessions({ secret })],
+      }),
+    )
+  }
+
+  it('marks token, authenticated and session responses no-store, and nothing else', async () => {
+    const s = await server()
+    const cacheControl = async (init: Parameters<typeof s.inject>[0]) =>
+      (await s.inject(init)).headers['cache-control']
+    expect(await cacheControl('/page')).toBeUndefined()
+    expect(await cacheControl({ method: 'POST', url: '/auth/login', payload: {} })).toBe('no-store')
+    expect(await cacheControl({ url: '/page', headers: { authorization: 'Bearer x' } })).toBe(
+      'no-store',
+    )
+    const visit = await s.inject({ method: 'POST', url: '/visit' })
+    const cookie = visit.cookies.find((c) => c.name === 'mega.sid')!.value
+    expect(await cacheControl({ url: '/page', cookies: { 'mega.sid': cookie } })).toBe('no-store')
+    expect(await cacheControl({ url: '/page', cookies: { other: '1' } })).toBeUndefined()
+    // A handler that chose a policy keeps it.
+    expect(await cacheControl({ url: '/public', headers: { authorization: 'Bearer x' } })).toBe(
+      'public, max-age=60',
+    )
+    const off = await server({ noStore: false })
+    expect(
+      (await off.inject({ url: '/page', headers: { authorization: 'Bearer x' } })).headers[
+        'cache-control'
+      ],
+    ).toBeUndefined()
   })
 })

@@ -1,5 +1,7 @@
 import { Signer } from '@fastify/cookie'
-import { afterEach, describe, expect, it } from 'vitest'
+import { Writable } from 'node:stream'
+import pino from 'pino'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MegaError } from '@mega/observe'
 import {
   MemoryCacheAdapter,
@@ -8,7 +10,9 @@ import {
   createApp,
   definePlugin,
   defineRoutes,
+  revokeSessions,
   sessions,
+  type AppScope,
   type MegaServer,
   type SessionsOptions,
 } from '../src/index.js'
@@ -38,6 +42,21 @@ const routes = defineRoutes((r) => {
     return 'bye'
   })
   r.get('/guarded', { before: [(ctx) => ctx.session.get('userId') ?? fail()] }, (ctx) => ctx.auth)
+  r.post('/sign-in/:user', (ctx) => {
+    ctx.session.login(Number((ctx.params as { user: string }).user))
+    ctx.session.set('flash', 'welcome')
+    return ctx.session.principal
+  })
+  r.get('/whoami', (ctx) => ({
+    principal: ctx.session.principal ?? null,
+    flash: ctx.session.get('flash') ?? null,
+  }))
+  // An account deleted: every session of it ends (the example's DELETE /users/:id).
+  r.delete('/users/:user', async (ctx) => {
+    await revokeSessions(ctx, Number((ctx.params as { user: string }).user))
+    return 'deleted'
+  })
+  r.post('/bad-login', (ctx) => (ctx.session.login(''), 'no'))
 })
 
 function fail(): never {
@@ -262,5 +281,146 @@ describe('sessions', () => {
       'text/plain; charset=utf-8',
       'a page',
     ])
+  })
+})
+
+describe('sessions bound to a principal', () => {
+  async function signIn(server: MegaServer, user: number): Promise<string> {
+    const res = await server.inject({ method: 'POST', url: `/sign-in/${user}` })
+    expect(res.json().data).toBe(user)
+    return sessionCookie(res)!.value
+  }
+  const whoami = (server: MegaServer, cookie: string) =>
+    server.inject({ url: '/whoami', cookies: { 'mega.sid': cookie } })
+
+  it('ends every session of a revoked principal; others and a new login are unaffected', async () => {
+    const { server, store } = await app()
+    const laptop = await signIn(server, 5)
+    const phone = await signIn(server, 5)
+    const other = await signIn(server, 6)
+    expect((await whoami(server, laptop)).json().data).toEqual({ principal: 5, flash: 'welcome' })
+    // The data a handler reads never shows the binding.
+    const id = new Signer(SECRET).unsign(laptop).value!
+    expect(Object.keys((await store.get(id))!)).toContain('_megaPrincipal')
+
+    // User 5 is deleted (their id may later go to someone else): revoke from the handler.
+    const deleted = await server.inject({
+      method: 'DELETE',
+      url: '/users/5',
+      cookies: { 'mega.sid': other },
+    })
+    expect(deleted.json().data).toBe('deleted')
+    for (const cookie of [laptop, phone]) {
+      const res = await whoami(server, cookie)
+      expect(res.json().data).toEqual({ principal: null, flash: null })
+      expect(sessionCookie(res)).toMatchObject({ value: '', maxAge: 0 }) // the dead cookie is cleared
+    }
+    expect(await store.get(id)).toBeUndefined() // destroyed on load
+    expect((await whoami(server, other)).json().data.principal).toBe(6)
+
+    // The next account with id 5 signs in as usual; the old cookie still gets nothing.
+    const next = await signIn(server, 5)
+    expect((await whoami(server, next)).json().data.principal).toBe(5)
+    expect((await whoami(server, laptop)).json().data.principal).toBeNull()
+  })
+
+  it('revokes from a service (its app scope) or with the store itself', async () => {
+    const { server, store } = await app()
+    const a = await signIn(server, 7)
+    const scope: AppScope = {
+      name: 'main',
+      services: {},
+      settings: {},
+      log: pino({ enabled: false }),
+      adapter: <T>(alias: string) => (alias === 'session' ? store : undefined) as T,
+    }
+    await revokeSessions(scope, 7) // what a service does with this.app
+    expect((await whoami(server, a)).json().data.principal).toBeNull()
+    const b = await signIn(server, 13)
+    await revokeSessions(store, 13)
+    expect((await whoami(server, b)).json().data.principal).toBeNull()
+    await expect(revokeSessions(store, '')).rejects.toMatchObject({
+      code: 'MEGA_PRINCIPAL_INVALID',
+    })
+  })
+
+  it('keeps the epoch alive as long as the sessions bound to it (rolling)', async () => {
+    const { server, clock } = await app({ ttlMs: 60_000 })
+    const cookie = await signIn(server, 8)
+    for (let i = 0; i < 4; i += 1) {
+      clock.now += 50_000 // past the epoch's first expiry, but the session is in use
+      expect((await whoami(server, cookie)).json().data.principal).toBe(8)
+    }
+  })
+
+  it('refuses a principal that is not an id', async () => {
+    const { server } = await app()
+    const res = await server.inject({ method: 'POST', url: '/bad-login' })
+    expect(res.statusCode).toBe(500)
+    expect(res.json().error.code).toBe('MEGA_PRINCIPAL_INVALID')
+  })
+})
+
+describe('session cookie security', () => {
+  afterEach(() => vi.unstubAllEnvs())
+
+  /** A logger whose lines land in `lines`. */
+  function capture() {
+    const lines: { level: number; msg: string }[] = []
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(JSON.parse(chunk.toString()) as { level: number; msg: string })
+        done()
+      },
+    })
+    return { lines, logger: pino({ level: 'info' }, stream) }
+  }
+
+  async function production(options: Partial<SessionsOptions>, trustProxy: boolean) {
+    const { lines, logger } = capture()
+    const store = new MemorySessionAdapter('session')
+    const server = createApp({
+      routes,
+      logger,
+      trustProxy,
+      production: true,
+      adapters: { session: store },
+      plugins: [sessions({ secret: SECRET, ...options })],
+    })
+    cleanups.push(() => server.close())
+    await server.ready()
+    return { server, warnings: lines.filter((l) => l.level === 40).map((l) => l.msg) }
+  }
+
+  it('marks the cookie Secure in production by default, even over a plain-HTTP hop', async () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    const { server, warnings } = await production({}, false)
+    const res = await server.inject({
+      method: 'POST',
+      url: '/count',
+      headers: { 'x-forwarded-proto': 'https' },
+    })
+    expect(res.headers['set-cookie']).toMatch(/; Secure/)
+    expect(warnings).toEqual([])
+    vi.unstubAllEnvs()
+    const dev = await app()
+    const plain = await dev.server.inject({ method: 'POST', url: '/count' })
+    expect(plain.headers['set-cookie']).not.toMatch(/Secure/) // 'auto' outside production
+  })
+
+  it('warns at boot when secure is "auto" in production without trustProxy', async () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    const off = await production({ secure: 'auto' }, false)
+    expect(off.warnings).toEqual([expect.stringContaining('server.trustProxy is off')])
+    const on = await production({ secure: 'auto' }, true)
+    expect(on.warnings).toEqual([])
+  })
+
+  it('never lets a shared cache keep a response that sets or clears the cookie', async () => {
+    const { server } = await app()
+    const res = await server.inject({ method: 'POST', url: '/count' })
+    expect(res.headers['cache-control']).toBe('no-store')
+    const r2 = await server.inject('/anonymous')
+    expect(r2.headers['cache-control']).toBeUndefined()
   })
 })

@@ -56,6 +56,21 @@ export async function signUp(
   }
 }
 
+/** A signed-in staff user: signs up with an email listed in `STAFF_EMAILS` for that one call. */
+export async function signUpStaff(
+  app: TestApp,
+  overrides: { email?: string; name?: string } = {},
+): ReturnType<typeof signUp> {
+  counter += 1
+  const email = overrides.email ?? `staff${counter}-${Date.now()}@example.test`
+  process.env.STAFF_EMAILS = email
+  try {
+    return await signUp(app, { ...overrides, email })
+  } finally {
+    delete process.env.STAFF_EMAILS
+  }
+}
+
 /** What the helpers below read of a response. */
 interface JsonResponse {
   json<T>(): T

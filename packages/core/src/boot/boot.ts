@@ -231,6 +231,7 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
       plugins: [...config.plugins, ...(options.plugins ?? [])],
       bodyLimit: config.server.bodyLimit,
       trustProxy: config.server.trustProxy,
+      maxJsonDepth: config.server.maxJsonDepth,
       closeIdleConnections: !inCluster,
       ...(config.production === undefined ? {} : { production: config.production }),
     })
@@ -241,6 +242,11 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
       { ...config.health, ...(config.metrics.enabled ? { metricsPath: config.metrics.path } : {}) },
       health,
       metrics,
+      {
+        production: config.production ?? process.env.NODE_ENV === 'production',
+        health: config.health,
+        metrics: config.metrics,
+      },
     )
     await s.ready()
     return s

@@ -1,6 +1,9 @@
 import { z } from 'zod'
 import { LOGGER_LEVELS } from '@mega/observe'
 import type { MegaPlugin } from '../plugins/define-plugin.js'
+import { DEFAULT_MAX_JSON_DEPTH } from '../http/json-parser.js'
+import { trustProxySchema } from '../http/trust-proxy.js'
+import { ipRangeSchema } from '../security/ip-allow-list.js'
 
 const NAME = /^[a-z][a-z0-9_-]*$/i
 const ALIAS = /^[a-z][a-zA-Z0-9_-]*$/
@@ -17,8 +20,14 @@ const serverSchema = z
   .object({
     host: z.string().min(1).default('0.0.0.0'),
     port: z.number().int().min(0).max(65535).default(3000),
-    trustProxy: z.boolean().default(false),
+    trustProxy: trustProxySchema.default(false),
     bodyLimit: z.number().int().positive().default(1_048_576),
+    maxJsonDepth: z
+      .number()
+      .int()
+      .min(1, 'allow at least 1 level')
+      .max(1024, 'stay at or under 1024 levels: deeper documents overflow recursive code')
+      .default(DEFAULT_MAX_JSON_DEPTH),
     workers: z.union([z.number().int().positive(), z.literal('auto')]).default(1),
   })
   .strict()
@@ -36,8 +45,15 @@ const loggerSchema = z.preprocess(
   loggerObject,
 ) as unknown as z.ZodType<z.output<typeof loggerObject>, false | z.input<typeof loggerObject>>
 
+// Who may read /metrics and the health details (see boot/endpoints.ts).
+const endpointAccess = {
+  token: z.string().min(16, 'at least 16 characters: use a long random secret').optional(),
+  allow: z.array(ipRangeSchema).optional(),
+}
+
 const metricsSchema = z
   .object({
+    ...endpointAccess,
     enabled: z.boolean().default(false),
     path: z.string().regex(/^\//, 'start with "/"').default('/metrics'),
     serviceName: z.string().min(1).optional(),
@@ -55,6 +71,7 @@ const healthSchema = z
   .object({
     livePath: z.string().regex(/^\//, 'start with "/"').default('/health/live'),
     readyPath: z.string().regex(/^\//, 'start with "/"').default('/health/ready'),
+    ...endpointAccess,
   })
   .strict()
 

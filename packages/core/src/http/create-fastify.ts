@@ -1,18 +1,38 @@
-import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { z } from 'zod'
+import { parseOptions } from '@mega/observe/internal'
+import { megaValidators } from './ajv-validators.js'
+import { clientErrorHandler, frameworkErrors } from './client-errors.js'
 import { REQUEST_ID_HEADER } from './envelope.js'
 import { installErrorHandling } from './error-handler.js'
+import { DEFAULT_MAX_JSON_DEPTH, installJsonParser } from './json-parser.js'
+import { requestIds } from './request-id.js'
+import { fastifyTrustProxy, trustProxySchema, type TrustProxy } from './trust-proxy.js'
+
+export { requestIdFrom } from './request-id.js'
 
 /** Options for the Fastify instance under a Mega server. */
 export interface HttpOptions {
   /** pino options, a pino-compatible logger instance, or `false`. @default false */
   readonly logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance']
-  /** Hide internal error messages in 500 responses. @default process.env.NODE_ENV === 'production' */
+  /**
+   * Production answers: every 5xx hides its message and details, and no failure carries `details`
+   * (validation issues stay). @default process.env.NODE_ENV === 'production'
+   */
   readonly production?: boolean
   /** Largest accepted body in bytes. @default 1048576 */
   readonly bodyLimit?: number
-  /** Trust `X-Forwarded-*` headers from a proxy. @default false */
-  readonly trustProxy?: boolean
+  /**
+   * Which proxies to trust for `X-Forwarded-*` and for the caller's `x-request-id`: `true` (all),
+   * `false` (none), a hop count, or IPs/CIDR ranges (`'10.0.0.0/8'`, a comma-separated string or a
+   * list; `loopback`, `linklocal`, `uniquelocal` name their ranges), as Fastify takes it. @default false
+   */
+  readonly trustProxy?: TrustProxy
+  /**
+   * How deep arrays and objects of a JSON body may nest (1–1024); a deeper body is a 400
+   * `MEGA_INVALID_JSON`. @default 64
+   */
+  readonly maxJsonDepth?: number
   /**
    * Close idle keep-alive connections at close. A cluster worker leaves them to end on their own,
    * since a client racing a request onto one would see a reset. @default true
@@ -20,12 +40,20 @@ export interface HttpOptions {
   readonly closeIdleConnections?: boolean
 }
 
-const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/
-
-/** Uses the caller's `x-request-id` when it is safe, else a new UUID. */
-export function requestIdFrom(header: string | string[] | undefined): string {
-  return typeof header === 'string' && REQUEST_ID_RE.test(header) ? header : randomUUID()
-}
+const optionsSchema = z
+  .object({
+    production: z.boolean().optional(),
+    bodyLimit: z.number().int().positive().optional(),
+    trustProxy: trustProxySchema.optional(),
+    maxJsonDepth: z
+      .number()
+      .int()
+      .min(1, 'allow at least 1 level')
+      .max(1024, 'stay at or under 1024 levels: deeper documents overflow recursive code')
+      .optional(),
+    closeIdleConnections: z.boolean().optional(),
+  })
+  .loose()
 
 function isLoggerInstance(value: unknown): value is FastifyServerOptions['loggerInstance'] {
   return (
@@ -35,29 +63,31 @@ function isLoggerInstance(value: unknown): value is FastifyServerOptions['logger
   )
 }
 
-/** Builds the Fastify instance: request ids, Ajv settings, the envelope for every failure. */
+/**
+ * Builds the Fastify instance: request ids, one Ajv per request part (bodies are never coerced), the
+ * depth-capped JSON parser, and the envelope for every failure, including URLs and requests that
+ * fail before routing or parsing.
+ */
 export function createFastify(
   options: HttpOptions = {},
   onError?: Parameters<typeof installErrorHandling>[2],
 ): FastifyInstance {
-  const production = options.production ?? process.env.NODE_ENV === 'production'
+  const o = parseOptions(optionsSchema, options, 'server options')
+  const production = o.production ?? process.env.NODE_ENV === 'production'
   const logger = options.logger ?? false
+  const trustProxy = o.trustProxy ?? false
   const fastify = Fastify({
     ...(isLoggerInstance(logger) ? { loggerInstance: logger } : { logger }),
-    bodyLimit: options.bodyLimit ?? 1_048_576,
-    trustProxy: options.trustProxy ?? false,
-    forceCloseConnections: options.closeIdleConnections === false ? false : 'idle',
+    bodyLimit: o.bodyLimit ?? 1_048_576,
+    trustProxy: fastifyTrustProxy(trustProxy),
+    forceCloseConnections: o.closeIdleConnections === false ? false : 'idle',
     requestIdHeader: false,
-    genReqId: (req) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
-    ajv: {
-      customOptions: {
-        allErrors: true,
-        coerceTypes: 'array',
-        removeAdditional: true,
-        useDefaults: true,
-      },
-    },
+    ...requestIds(trustProxy, logger !== false),
+    schemaController: { compilersFactory: { buildValidator: megaValidators() } },
+    frameworkErrors: frameworkErrors(production),
+    clientErrorHandler,
   }) as unknown as FastifyInstance
+  installJsonParser(fastify, o.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH)
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id)
     done()

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { MegaError, type MegaIssue } from '@mega/observe'
 import { NotFoundError } from '../errors.js'
 import { fail, type ProblemDetails } from './envelope.js'
 import { toHttpFailure, type HttpFailure } from './error-mapper.js'
@@ -16,7 +17,8 @@ function problem(failure: HttpFailure, request: FastifyRequest): ProblemDetails 
     title: failure.code,
     status: failure.statusCode,
     detail: failure.message,
-    instance: request.url,
+    // The path only: a query string may carry tokens, and error bodies end up in client logs.
+    instance: request.url.split('?')[0] ?? '/',
     code: failure.code,
     requestId: request.id,
     ...(failure.issues === undefined ? {} : { errors: failure.issues }),
@@ -59,6 +61,42 @@ export function sendFailure(
     .send(fail(failure.code, failure.message, request.id, details))
 }
 
+// A rejection's details go to the log even when production keeps them from the client.
+function detailsOf(error: unknown): unknown {
+  return MegaError.is(error) ? error.details : undefined
+}
+
+/**
+ * What a route's config may hold (the router sets it for routes whose schema zod also parses):
+ * the zod issues of the part the compiled validator refused, which it leaves to zod.
+ */
+export interface ValidationIssuesSource {
+  readonly megaRefusedIssues?: (
+    request: FastifyRequest,
+    part: string | undefined,
+  ) => Promise<readonly MegaIssue[]>
+}
+
+/**
+ * A 422 from the compiled validator, completed with the issues zod finds in the same part for the
+ * checks left to it: the client sees every field at fault at once. Ajv's issue wins on a path both
+ * report.
+ */
+async function completeIssues(
+  failure: HttpFailure,
+  error: FastifyError,
+  request: FastifyRequest,
+): Promise<HttpFailure> {
+  const source = request.routeOptions.config as ValidationIssuesSource | undefined
+  if (error.validation === undefined || source?.megaRefusedIssues === undefined) return failure
+  const more = await source.megaRefusedIssues(request, error.validationContext)
+  const seen = new Set((failure.issues ?? []).map((i) => i.path))
+  const added = more.filter((i) => !seen.has(i.path))
+  return added.length === 0
+    ? failure
+    : { ...failure, issues: [...(failure.issues ?? []), ...added] }
+}
+
 /** Installs the error and not-found handlers that turn every failure into the envelope. */
 export function installErrorHandling(
   fastify: FastifyInstance,
@@ -67,10 +105,13 @@ export function installErrorHandling(
 ): void {
   fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (onError !== undefined) await onError(error, request, reply)
-    const failure = toHttpFailure(error, production)
+    const failure = await completeIssues(toHttpFailure(error, production), error, request)
     if (failure.unexpected) request.log.error({ err: error }, 'request failed')
     else
-      request.log.info({ code: failure.code, statusCode: failure.statusCode }, 'request rejected')
+      request.log.info(
+        { code: failure.code, statusCode: failure.statusCode, details: detailsOf(error) },
+        'request rejected',
+      )
     return sendFailure(failure, request, reply)
   })
   fastify.setNotFoundHandler((request, reply) => {

@@ -1,4 +1,5 @@
 import { MegaError, type MegaIssue } from '@mega/observe'
+import { formatOfPattern } from '../router/zod-json-schema.js'
 
 /** What an error becomes on the wire. */
 export interface HttpFailure {
@@ -20,9 +21,14 @@ interface FastifyLikeError {
 }
 
 interface AjvIssue {
+  readonly keyword?: string
   readonly instancePath?: string
   readonly message?: string
-  readonly params?: { readonly missingProperty?: string; readonly additionalProperty?: string }
+  readonly params?: {
+    readonly missingProperty?: string
+    readonly additionalProperty?: string
+    readonly pattern?: string
+  }
 }
 
 const FASTIFY_CODES: Readonly<
@@ -54,6 +60,16 @@ const FASTIFY_CODES: Readonly<
     code: 'MEGA_BAD_REQUEST',
     message: 'The content-length header does not match the body.',
   },
+  FST_ERR_BAD_URL: {
+    statusCode: 400,
+    code: 'MEGA_BAD_REQUEST',
+    message: 'The URL is malformed (a bad %-escape): encode it properly.',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    statusCode: 414,
+    code: 'MEGA_BAD_REQUEST',
+    message: 'A path parameter is longer than this server accepts: shorten the URL.',
+  },
 }
 
 const VALIDATION_CONTEXT: Readonly<Record<string, string>> = { querystring: 'query' }
@@ -69,20 +85,38 @@ export function ajvIssues(issues: readonly AjvIssue[], context = 'body'): MegaIs
       .map((s) => (/^\d+$/.test(s) ? `[${s}]` : s))
       .join('.')
       .replace(/\.\[/g, '[')
-    return { path, message: issue.message ?? 'is invalid' }
+    return { path, message: messageOf(issue) }
   })
 }
 
+// A zod format checked by its pattern reads as the format (`must match format "email"`), as Ajv words
+// its own format errors, rather than as the pattern's source.
+function messageOf(issue: AjvIssue): string {
+  const pattern = issue.keyword === 'pattern' ? issue.params?.pattern : undefined
+  const format = pattern === undefined ? undefined : formatOfPattern(pattern)
+  if (format !== undefined) return `must match format "${format}"`
+  return issue.message ?? 'is invalid'
+}
+
+// What a 5xx says in production instead of its own message, which may name drivers, hosts or files.
+const HIDDEN_MESSAGES: Readonly<Record<number, string>> = {
+  503: 'Service unavailable: retry shortly.',
+}
+
+/**
+ * A MegaError's failure. In production a 5xx says only a generic message, and no failure carries
+ * `details` (the server log has them): only validation issues reach the client.
+ */
 function fromMegaError(err: MegaError, production: boolean): HttpFailure {
   const statusCode = err.statusCode ?? 500
   const unexpected = statusCode >= 500
-  const hide = unexpected && production && statusCode === 500
+  const hide = unexpected && production
   return {
     statusCode,
     code: err.code,
-    message: hide ? 'Internal server error.' : err.message,
-    ...(err.issues === undefined ? {} : { issues: err.issues }),
-    ...(err.details === undefined || hide ? {} : { details: err.details }),
+    message: hide ? (HIDDEN_MESSAGES[statusCode] ?? 'Internal server error.') : err.message,
+    ...(err.issues === undefined || hide ? {} : { issues: err.issues }),
+    ...(err.details === undefined || production ? {} : { details: err.details }),
     unexpected,
   }
 }
@@ -123,8 +157,8 @@ const STATUS_CODES: Readonly<Record<number, string>> = {
 
 /**
  * Maps anything thrown while serving a request to its HTTP failure: MegaErrors keep their code and
- * status; Fastify's validation, JSON and content-type errors become 422/400/413/415; anything else is a
- * 500 whose message is hidden when `production` is set.
+ * status; Fastify's validation, JSON, URL and content-type errors become 422/400/413/415; anything else
+ * is a 500. With `production` set, every 5xx hides its message and no failure carries `details`.
  */
 export function toHttpFailure(err: unknown, production: boolean): HttpFailure {
   if (MegaError.is(err)) return fromMegaError(err, production)

@@ -4,6 +4,7 @@ import type { MegaRouteConfig } from '../router/compile-route.js'
 import type { RouteDefinition, RouteSchema } from '../router/route-types.js'
 
 import type { JsonObject, SchemaComponents } from './openapi-schemas.js'
+import { routeSecurity } from './openapi-security.js'
 
 /** The OpenAPI version of the document. */
 export const OPENAPI_VERSION = '3.1.0'
@@ -98,8 +99,9 @@ const REQUEST_PARTS = [
 
 /**
  * The Fastify-style schema `@fastify/swagger` turns into one operation: operationId (the route's
- * name), summary, description, tags (default: the app's name), deprecated, request parts, the success
- * envelope, and the error statuses for {@link finishDocument}.
+ * name), summary, description, tags (default: the app's name), deprecated, `security` (from its
+ * `securedBy` hooks), request parts, the success envelope, and the error statuses for
+ * {@link finishDocument}.
  */
 export function operationSchema(
   route: RouteDefinition,
@@ -111,6 +113,8 @@ export function operationSchema(
   if (route.summary !== undefined) out.summary = route.summary
   if (route.description !== undefined) out.description = route.description
   if (route.deprecated === true) out.deprecated = true
+  const security = routeSecurity(route)
+  if (security !== undefined) out.security = [security]
   for (const [part, key] of REQUEST_PARTS) {
     const schema = route.schema[part]
     if (schema !== undefined) out[key] = schemas.convert(schema, 'input', part !== 'body')
@@ -163,6 +167,8 @@ export function finishDocument(
 ): JsonObject {
   const components = (document.components ??= {}) as JsonObject
   const schemas = (components.schemas ??= {}) as JsonObject
+  const schemes = components.securitySchemes as JsonObject | undefined
+  if (schemes !== undefined && Object.keys(schemes).length === 0) delete components.securitySchemes
   Object.assign(schemas, extraSchemas)
   schemas[MEGA_ERROR_SCHEMA] = MEGA_ERROR_COMPONENT
   if (title !== undefined) document.info = { ...(document.info as JsonObject), title }

@@ -1,6 +1,7 @@
 import { parseOptions } from '@mega/observe/internal'
 import { z } from 'zod'
 import type { RouteInfo } from '../app/mega-server.js'
+import { securitySchemesSchema, type SecurityScheme } from './openapi-security.js'
 
 /** Where the OpenAPI document is served when `path` is not given. */
 export const DEFAULT_OPENAPI_PATH = '/openapi.json'
@@ -47,6 +48,12 @@ export interface OpenApiOptions {
    * @default none
    */
   readonly exclude?: readonly string[] | ((route: RouteInfo) => boolean)
+  /**
+   * `components.securitySchemes`, by name, for routes marked with `securedBy(name, hook)`; the docs
+   * UI then offers "Authorize". `bearer` (HTTP bearer) is added by itself when a route uses it.
+   * @default none, plus `bearer` when used
+   */
+  readonly securitySchemes?: Readonly<Record<string, SecurityScheme>>
   /** Loads `@fastify/swagger` and `@fastify/swagger-ui`. @default import() */
   readonly importer?: OpenApiImporter
 }
@@ -59,6 +66,7 @@ export interface ResolvedOpenApiOptions {
   readonly info: OpenApiInfo & { readonly version: string }
   readonly servers: readonly OpenApiServer[] | undefined
   readonly exclude: (route: RouteInfo) => boolean
+  readonly securitySchemes: Readonly<Record<string, SecurityScheme>> | undefined
   readonly importer: OpenApiImporter
 }
 
@@ -95,6 +103,7 @@ const optionsSchema = z
         { error: 'must be a list of route names or a function (route) => boolean' },
       )
       .optional(),
+    securitySchemes: securitySchemesSchema.optional(),
     importer: z
       .custom<OpenApiImporter>((v) => typeof v === 'function', 'must be a function')
       .optional(),
@@ -125,6 +134,7 @@ export function resolveOpenApiOptions(options: OpenApiOptions = {}): ResolvedOpe
       typeof exclude === 'function'
         ? exclude
         : (route: RouteInfo) => route.name !== undefined && excludedNames.has(route.name),
+    securitySchemes: parsed.securitySchemes,
     importer: parsed.importer ?? nativeImport,
   })
 }

@@ -10,6 +10,8 @@ import {
   routeInfo,
 } from './openapi-document.js'
 import { SchemaComponents, type JsonObject } from './openapi-schemas.js'
+import { docsCspTransform } from './docs-csp.js'
+import { SecuritySchemes } from './openapi-security.js'
 import {
   resolveOpenApiOptions,
   type OpenApiImporter,
@@ -101,13 +103,19 @@ class RouteCollector {
   }
 }
 
-function swaggerOptions(options: ResolvedOpenApiOptions, routes: RouteCollector): SwaggerOptions {
+function swaggerOptions(
+  options: ResolvedOpenApiOptions,
+  routes: RouteCollector,
+  security: SecuritySchemes,
+): SwaggerOptions {
   const { title, ...info } = options.info
   const schemas = new SchemaComponents()
   return {
     openapi: {
       openapi: OPENAPI_VERSION,
       info: { title: title ?? 'Mega API', ...info },
+      // Filled in as routes are mounted; @fastify/swagger reads it when it builds the document.
+      components: { securitySchemes: security.schemes },
       ...(options.servers === undefined ? {} : { servers: options.servers.map((s) => ({ ...s })) }),
     },
     // Only Mega routes are documented: health, metrics, the docs and plain Fastify routes are hidden.
@@ -157,11 +165,21 @@ export function openapi(options: OpenApiOptions = {}): MegaPlugin {
       const ui = resolved.ui === false ? undefined : await loadUi(resolved.importer, resolved.ui)
       const swagger = (await resolved.importer(SWAGGER)) as PluginModule
       const routes = new RouteCollector(resolved.exclude)
-      api.fastify.addHook('onRoute', (route) => routes.add(route.config, route.url))
-      await api.fastify.register(swagger.default, swaggerOptions(resolved, routes))
+      const security = new SecuritySchemes(resolved.securitySchemes)
+      api.fastify.addHook('onRoute', (route) => {
+        routes.add(route.config, route.url)
+        const mega = megaRouteOf(route.config)
+        if (mega !== undefined) security.use(mega.route, route.url)
+      })
+      api.fastify.addHook('onReady', async () => security.check())
+      await api.fastify.register(swagger.default, swaggerOptions(resolved, routes, security))
       serveDocument(api.fastify as WithSwagger, resolved)
       if (ui !== undefined && resolved.ui !== false)
-        await api.fastify.register(ui.default, { routePrefix: resolved.ui })
+        await api.fastify.register(ui.default, {
+          routePrefix: resolved.ui,
+          // Under security()'s Content-Security-Policy: add what Swagger UI needs on its pages.
+          transformStaticCSP: docsCspTransform(resolved.servers),
+        })
     },
   })
 }

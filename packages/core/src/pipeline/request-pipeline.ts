@@ -89,6 +89,41 @@ export function contextOf(
   return ctx
 }
 
+const AFTER_VALIDATION = Symbol('mega.afterValidation')
+
+/**
+ * Marks a route's `before` hook to run after validation (with the typed, parsed input, after the
+ * `validate` hooks), not before it; returns the same hook. `limitRoute({ phase: 'validated' })` uses it.
+ */
+export function afterValidation<H extends BeforeHook>(hook: H): H {
+  Object.defineProperty(hook, AFTER_VALIDATION, { value: true })
+  return hook
+}
+
+function runsAfterValidation(hook: BeforeHook): boolean {
+  return (hook as { [AFTER_VALIDATION]?: boolean })[AFTER_VALIDATION] === true
+}
+
+/**
+ * Runs guard hooks in order: an identity becomes `ctx.auth`; stops once one answered, and then
+ * resolves the reply (for the Fastify hook to return) though typed as the hook's `undefined`.
+ */
+async function runGuards(
+  hooks: readonly BeforeHook[],
+  c: HttpContext,
+  reply: FastifyReply,
+): Promise<undefined> {
+  for (const hook of hooks) {
+    const identity = await hook(c)
+    // A hook that answered (`return ctx.reply.redirect(...)`): wait until the reply is out, so
+    // Fastify sees it sent and stops (async onSend hooks, such as the session save, delay that).
+    if (identity === reply) return reply as unknown as undefined
+    if (identity !== undefined) c.auth = identity
+    if (reply.sent) return undefined
+  }
+  return undefined
+}
+
 /** A Fastify route hook. */
 type RouteHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 
@@ -97,7 +132,7 @@ export interface RouteHooks {
   readonly context: (request: FastifyRequest, reply: FastifyReply) => HttpContext
   /** authenticate hooks, then the route's `before` hooks (before validation: 401 before 422). */
   readonly preValidation?: RouteHook
-  /** zod for what JSON Schema cannot express, then validate hooks. */
+  /** zod for what JSON Schema cannot express, validate hooks, then `before` hooks marked {@link afterValidation}. */
   readonly preHandler?: RouteHook
 }
 
@@ -178,25 +213,17 @@ export class RequestPipeline {
   forRoute(scope: AppScope, before: readonly BeforeHook[], runtime: readonly RuntimePart[]) {
     const context = (request: FastifyRequest, reply: FastifyReply) =>
       contextOf(request, reply, this.#fallback, scope)
-    const guards = [...this.#hooks.authenticate, ...before]
+    const guards = [...this.#hooks.authenticate, ...before.filter((h) => !runsAfterValidation(h))]
+    const validated = before.filter(runsAfterValidation)
     const { validate } = this.#hooks
     const hooks: { -readonly [K in keyof RouteHooks]: RouteHooks[K] } = { context }
     if (guards.length > 0)
-      hooks.preValidation = async (request, reply) => {
-        const c = context(request, reply)
-        for (const hook of guards) {
-          const identity = await hook(c)
-          // A hook that answered (`return ctx.reply.redirect(...)`): wait until the reply is out, so
-          // Fastify sees it sent and stops (async onSend hooks, such as the session save, delay that).
-          if (identity === reply) return reply as unknown as undefined
-          if (identity !== undefined) c.auth = identity
-          if (reply.sent) return
-        }
-      }
-    if (runtime.length > 0 || validate.length > 0)
+      hooks.preValidation = (request, reply) => runGuards(guards, context(request, reply), reply)
+    if (runtime.length > 0 || validate.length > 0 || validated.length > 0)
       hooks.preHandler = async (request, reply) => {
         if (runtime.length > 0) await parseRuntime(request, runtime)
         for (const hook of validate) await hook(context(request, reply))
+        if (validated.length > 0) return runGuards(validated, context(request, reply), reply)
       }
     return hooks as RouteHooks
   }

@@ -9,8 +9,15 @@ import type { AppScope } from '../app/app-scope.js'
 import { ok } from '../http/envelope.js'
 import type { HttpContext } from '../app/request-context.js'
 import type { RouteHooks } from '../pipeline/request-pipeline.js'
-import type { RouteDefinition } from './route-types.js'
-import { REQUEST_PARTS, runtimeParts, type RuntimePart } from './runtime-validation.js'
+import { ForbiddenError } from '../errors.js'
+import type { BeforeHook, RouteDefinition } from './route-types.js'
+import type { ValidationIssuesSource } from '../http/error-handler.js'
+import {
+  REQUEST_PARTS,
+  refusedPartIssues,
+  runtimeParts,
+  type RuntimePart,
+} from './runtime-validation.js'
 import { toJsonSchema, type JsonSchema } from './zod-json-schema.js'
 
 /** What a Mega route keeps in Fastify's route config, for global hooks and error handling. */
@@ -19,6 +26,8 @@ export interface MegaRouteConfig {
   readonly megaScope: AppScope
   /** The declared route (its name, summary, tags, status and zod schemas: what OpenAPI reads). */
   readonly megaRoute: RouteDefinition
+  /** Set when a part of the route is also parsed by zod: see {@link ValidationIssuesSource}. */
+  readonly megaRefusedIssues?: ValidationIssuesSource['megaRefusedIssues']
 }
 
 /** Gives the route's hooks from its app scope, `before` hooks and runtime zod parts. */
@@ -63,12 +72,46 @@ function envelopeSchema(data: JsonSchema): JsonSchema {
   }
 }
 
+/**
+ * The route's `before` hooks, then one hook running its authorization checks in order (outermost
+ * group first): all run before validation, so a caller who may not use the route gets a 403, never a
+ * 422 describing the body.
+ */
+function guardsOf(route: RouteDefinition): readonly BeforeHook[] {
+  const checks = route.authorize ?? []
+  if (checks.length === 0) return route.before
+  const authorize: BeforeHook = async (ctx) => {
+    for (const check of checks) if ((await check(ctx)) !== true) throw new ForbiddenError()
+  }
+  return [...route.before, authorize]
+}
+
+// Fastify matches header names in lower case and lower-cases a header schema's keys for its own
+// compiler; Mega's compiler (one Ajv per part) gets the schema as is, so it is lower-cased here.
+function lowerCaseHeaders(schema: JsonSchema): JsonSchema {
+  const properties = schema.properties as Record<string, unknown> | undefined
+  const required = schema.required as string[] | undefined
+  return {
+    ...schema,
+    ...(properties === undefined
+      ? {}
+      : {
+          properties: Object.fromEntries(
+            Object.entries(properties).map(([k, v]) => [k.toLowerCase(), v]),
+          ),
+        }),
+    ...(required === undefined ? {} : { required: required.map((k) => k.toLowerCase()) }),
+  }
+}
+
 /** The JSON Schemas Fastify compiles once at boot for a route. */
 export function fastifySchema(route: RouteDefinition): FastifyRouteOptions['schema'] {
   const out: Record<string, unknown> = {}
   for (const [part, fastifyName] of REQUEST_PARTS) {
     const schema = route.schema[part]
-    if (schema !== undefined) out[fastifyName] = toJsonSchema(schema, 'input')
+    if (schema === undefined) continue
+    const json = toJsonSchema(schema, 'input', part !== 'body')
+    out[fastifyName] = part === 'headers' ? lowerCaseHeaders(json) : json
   }
   if (route.schema.response !== undefined) {
     out.response = { [route.status]: envelopeSchema(toJsonSchema(route.schema.response, 'output')) }
@@ -99,12 +142,19 @@ export function mountRoute(
   scope: AppScope,
   hooksFor: RouteHooksFor,
 ): void {
-  const config: MegaRouteConfig = { megaRouteName: route.name, megaScope: scope, megaRoute: route }
-  const { context, preValidation, preHandler } = hooksFor(
-    scope,
-    route.before,
-    runtimeParts(route.schema),
-  )
+  const runtime = runtimeParts(route.schema)
+  const config: MegaRouteConfig = {
+    megaRouteName: route.name,
+    megaScope: scope,
+    megaRoute: route,
+    ...(runtime.length === 0
+      ? {}
+      : {
+          megaRefusedIssues: (request: FastifyRequest, part: string | undefined) =>
+            refusedPartIssues(request, runtime, part),
+        }),
+  }
+  const { context, preValidation, preHandler } = hooksFor(scope, guardsOf(route), runtime)
   fastify.route({
     method: route.method,
     url: route.path,

@@ -1,10 +1,12 @@
 import { MegaError } from '@mega/observe'
 import type {
+  AuthorizeHook,
   BeforeHook,
   GroupOptions,
   HttpMethod,
   ResourceAction,
   ResourceController,
+  ResourceOptions,
   RouteBuilder,
   RouteDefinition,
   RouteHandler,
@@ -17,7 +19,18 @@ import type {
 interface Scope {
   readonly prefix: string
   readonly before: readonly BeforeHook[]
+  readonly authorize: readonly AuthorizeHook[]
   readonly namePrefix: string
+}
+
+function withCheck(
+  checks: readonly AuthorizeHook[],
+  check: AuthorizeHook | undefined,
+): readonly AuthorizeHook[] {
+  if (check === undefined) return checks
+  if (typeof check !== 'function')
+    throw invalid('authorize must be a function (ctx) => boolean | Promise<boolean>.')
+  return [...checks, check]
 }
 
 const PATH_RE = /^\/[A-Za-z0-9\-._~:/*{}]*$/
@@ -92,6 +105,7 @@ class Builder implements RouteBuilder {
         name: options.name === undefined ? undefined : `${this.#scope.namePrefix}${options.name}`,
         schema: Object.freeze({ ...options.schema }),
         before: Object.freeze([...this.#scope.before, ...(options.before ?? [])]),
+        authorize: Object.freeze([...withCheck(this.#scope.authorize, options.authorize)]),
         status: options.status ?? 200,
         summary: options.summary,
         description: options.description,
@@ -103,21 +117,27 @@ class Builder implements RouteBuilder {
     return this
   }
 
+  // This builder with the resource's check added to its scope (the same one without a check).
+  #withAuthorize(check: AuthorizeHook | undefined): Builder {
+    if (check === undefined) return this
+    return new Builder(this.#routes, {
+      ...this.#scope,
+      authorize: withCheck(this.#scope.authorize, check),
+    })
+  }
+
   group(options: GroupOptions, define: (r: RouteBuilder) => void): this {
     if (options.prefix !== undefined) checkPath(options.prefix)
     define(new Builder(this.#routes, {
       prefix: joinPath(this.#scope.prefix, options.prefix ?? '/'),
       before: [...this.#scope.before, ...(options.before ?? [])],
+      authorize: withCheck(this.#scope.authorize, options.authorize),
       namePrefix: `${this.#scope.namePrefix}${options.namePrefix ?? ''}`,
     }))
     return this
   }
 
-  resource(
-    name: string,
-    controller: ResourceController,
-    options: { readonly before?: readonly BeforeHook[] } = {},
-  ): this {
+  resource(name: string, controller: ResourceController, options: ResourceOptions = {}): this {
     if (!/^[a-z][a-z0-9-_]*$/i.test(name))
       throw invalid(`Resource name "${name}" is invalid: use letters, digits, "-" or "_".`)
     const base = `/${name}`
@@ -129,6 +149,7 @@ class Builder implements RouteBuilder {
       ['update', ['PATCH', 'PUT'], item],
       ['destroy', ['DELETE'], item],
     ]
+    const target = this.#withAuthorize(options.authorize)
     for (const [action, methods, path] of table) {
       const entry = controller[action]
       if (entry === undefined) continue
@@ -137,7 +158,7 @@ class Builder implements RouteBuilder {
         const routeName = i === 0 ? (routeOptions.name ?? `${name}.${action}`) : undefined
         const status = routeOptions.status ?? (action === 'create' ? 201 : 200)
         const before = [...(options.before ?? []), ...(routeOptions.before ?? [])]
-        this.#add(method, path, { ...routeOptions, name: routeName, status, before }, handler)
+        target.#add(method, path, { ...routeOptions, name: routeName, status, before }, handler)
       })
     }
     return this
@@ -179,7 +200,7 @@ class Builder implements RouteBuilder {
  */
 export function defineRoutes(define: (r: RouteBuilder) => void): RouteTable {
   const routes: (RouteDefinition | WsRouteDefinition)[] = []
-  define(new Builder(routes, { prefix: '/', before: [], namePrefix: '' }))
+  define(new Builder(routes, { prefix: '/', before: [], authorize: [], namePrefix: '' }))
   return Object.freeze({ routes: Object.freeze(routes) })
 }
 

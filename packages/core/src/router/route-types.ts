@@ -44,12 +44,32 @@ export type RouteHandler<S extends RouteSchema = RouteSchema> = (
  */
 export type BeforeHook = (ctx: RequestContext) => unknown
 
+/**
+ * A declarative authorization check: `true` lets the request through, anything else answers 403
+ * `MEGA_FORBIDDEN` (it may also throw its own error). It runs after the `authenticate` hooks and every
+ * `before` hook of its groups and route (so `ctx.auth` is set) and before the input is validated
+ * (authorize, then validate: a caller who may not use the route learns nothing from a 422). So
+ * `ctx` is the handler's context, but its input is not validated yet: `params` and `query` hold
+ * the raw strings, `body` the parsed JSON as sent.
+ *
+ * @example
+ * r.group({ prefix: '/admin', before: [signedIn], authorize: (ctx) => isStaff(ctx.auth) }, (r) => {
+ *   r.get('/logs', listLogs)
+ * })
+ */
+export type AuthorizeHook = (ctx: RequestContext) => boolean | Promise<boolean>
+
 /** Per-route options. */
 export interface RouteOptions<S extends RouteSchema = RouteSchema> {
   readonly schema?: S
   /** Unique route name, e.g. `users.show`, for listings and URL building. */
   readonly name?: string
   readonly before?: readonly BeforeHook[]
+  /**
+   * Who may call the route: runs after the group's checks, all must pass (403 `MEGA_FORBIDDEN`
+   * otherwise), before validation. See {@link AuthorizeHook}. @default none
+   */
+  readonly authorize?: AuthorizeHook
   /** Status of a successful response. @default 200 */
   readonly status?: number
   /** One-line description for route listings and OpenAPI. */
@@ -70,6 +90,8 @@ export interface RouteDefinition {
   readonly name: string | undefined
   readonly schema: RouteSchema
   readonly before: readonly BeforeHook[]
+  /** The authorization checks of its groups and its own, outermost first; all must pass. */
+  readonly authorize?: readonly AuthorizeHook[]
   readonly status: number
   readonly summary: string | undefined
   /** From {@link RouteOptions.description}. */
@@ -108,8 +130,21 @@ export interface ResourceController {
 export interface GroupOptions {
   readonly prefix?: string
   readonly before?: readonly BeforeHook[]
+  /**
+   * Who may call the group's routes (403 `MEGA_FORBIDDEN` otherwise), checked after every `before`
+   * hook and before validation; nested groups add theirs, and all must pass. See {@link AuthorizeHook}.
+   * @default none
+   */
+  readonly authorize?: AuthorizeHook
   /** Prefix for the names of the group's routes (`admin.` → `admin.users.index`). */
   readonly namePrefix?: string
+}
+
+/** Options of {@link RouteBuilder.resource}: hooks and an authorization check for every action. */
+export interface ResourceOptions {
+  readonly before?: readonly BeforeHook[]
+  /** Who may call the resource's actions, as for a group. See {@link AuthorizeHook}. @default none */
+  readonly authorize?: AuthorizeHook
 }
 
 type MethodFn = {
@@ -131,11 +166,7 @@ export interface RouteBuilder {
   /** Routes under a shared prefix, middleware and name prefix. */
   group(options: GroupOptions, define: (r: RouteBuilder) => void): RouteBuilder
   /** The REST set: index, show, create, update (PATCH and PUT), destroy. */
-  resource(
-    name: string,
-    controller: ResourceController,
-    options?: { readonly before?: readonly BeforeHook[] },
-  ): RouteBuilder
+  resource(name: string, controller: ResourceController, options?: ResourceOptions): RouteBuilder
   /** Declares a WebSocket route, driven by `@mega/ws` when installed. */
   ws(
     path: string,

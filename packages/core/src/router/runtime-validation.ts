@@ -25,7 +25,7 @@ export interface RuntimePart {
 export function runtimeParts(schema: RouteSchema): RuntimePart[] {
   return REQUEST_PARTS.flatMap(([part]) => {
     const s = schema[part]
-    return s !== undefined && needsRuntimeZod(s) ? [{ part, schema: s }] : []
+    return s !== undefined && needsRuntimeZod(s, part !== 'body') ? [{ part, schema: s }] : []
   })
 }
 
@@ -36,6 +36,20 @@ function issuesOf(error: z.ZodError, part: Part): MegaIssue[] {
   }))
 }
 
+// zod recurses per level of the value (`z.json()`, recursive schemas): a value nested deeper than the
+// stack allows throws a RangeError, which is the input's fault, so a 422 rather than a 500.
+async function safeParse(
+  schema: z.ZodType,
+  value: unknown,
+): Promise<z.ZodSafeParseResult<unknown> | undefined> {
+  try {
+    return await schema.safeParseAsync(value)
+  } catch (err) {
+    if (err instanceof RangeError) return undefined
+    throw err
+  }
+}
+
 /** Parses the runtime parts with zod, replacing each with zod's output; one 422 lists every issue. */
 export async function parseRuntime(
   request: FastifyRequest,
@@ -44,9 +58,35 @@ export async function parseRuntime(
   const issues: MegaIssue[] = []
   const target = request as unknown as Record<Part, unknown>
   for (const { part, schema } of parts) {
-    const result = await schema.safeParseAsync(target[part])
-    if (result.success) target[part] = result.data
+    const result = await safeParse(schema, target[part])
+    if (result === undefined)
+      issues.push({ path: part, message: 'is nested too deeply: send a flatter value' })
+    else if (result.success) target[part] = result.data
     else issues.push(...issuesOf(result.error, part))
   }
   if (issues.length > 0) throw new ValidationError(issues)
+}
+
+/** Our name of a part Fastify calls `httpPart` (`querystring` is our `query`). */
+function ourPart(fastifyPart: string | undefined): Part | undefined {
+  return REQUEST_PARTS.find(([, name]) => name === fastifyPart)?.[0]
+}
+
+/**
+ * The zod issues of the runtime part Fastify's compiled validator just refused (`fastifyPart`), or
+ * none. The compiled schema of a lossy part leaves some checks to zod (a URL's protocol...), which
+ * never runs once Ajv has refused the part: without these, one 422 would list only the fields Ajv
+ * checks, and the client would learn of the others one retry later.
+ */
+export async function refusedPartIssues(
+  request: FastifyRequest,
+  parts: readonly RuntimePart[],
+  fastifyPart: string | undefined,
+): Promise<MegaIssue[]> {
+  const part = ourPart(fastifyPart)
+  const runtime = parts.find((p) => p.part === part)
+  if (runtime === undefined || part === undefined) return []
+  const value = (request as unknown as Record<Part, unknown>)[part]
+  const result = await safeParse(runtime.schema, value)
+  return result === undefined || result.success ? [] : issuesOf(result.error, part)
 }

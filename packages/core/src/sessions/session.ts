@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import { MegaError } from '@mega/observe'
 import type { SessionAdapter } from '../adapters/adapter-types.js'
+import {
+  BINDING_KEY,
+  bindingOf,
+  checkPrincipal,
+  ensureEpoch,
+  epochKey,
+  type SessionBinding,
+  type SessionPrincipal,
+} from './principal.js'
 
 /**
  * What a session holds. Augment it to type `ctx.session.get('userId')`:
@@ -20,9 +29,9 @@ export function newSessionId(): string {
 }
 
 /**
- * The session of one request (`ctx.session`): read and change its data; `regenerate()` after a
- * login (a new id, so an id planted before login is worthless), `destroy()` at logout. Changes are
- * saved when the response is sent.
+ * The session of one request (`ctx.session`): read and change its data; `login(userId)` at sign-in
+ * (a new id, so an id planted before login is worthless, bound to the user so that
+ * `revokeSessions()` can end it), `destroy()` at logout. Changes are saved when the response is sent.
  */
 export class MegaSession {
   #id: string
@@ -30,6 +39,9 @@ export class MegaSession {
   #dirty = false
   #destroyed = false
   #stored: boolean
+  #binding: SessionBinding | undefined
+  /** The principal `login()` named in this request: bound to its epoch when saved. */
+  #pendingLogin: SessionPrincipal | undefined
   /** Ids to remove from the store when the response is sent (regenerated or destroyed). */
   readonly #retired: string[] = []
 
@@ -37,7 +49,9 @@ export class MegaSession {
   constructor(id: string, data: Record<string, unknown> | undefined) {
     this.#id = id
     this.#stored = data !== undefined
-    this.#data = { ...data }
+    const { [BINDING_KEY]: _binding, ...rest } = data ?? {}
+    this.#binding = data === undefined ? undefined : bindingOf(data)
+    this.#data = rest
   }
 
   /** The session id (also what the signed cookie carries). */
@@ -53,6 +67,14 @@ export class MegaSession {
   /** `true` once `destroy()` was called. */
   get isDestroyed(): boolean {
     return this.#destroyed
+  }
+
+  /**
+   * Who the session belongs to: the principal given to `login()` (as given, number or string), or
+   * `undefined` for an anonymous session.
+   */
+  get principal(): SessionPrincipal | undefined {
+    return this.#pendingLogin ?? this.#binding?.principal
   }
 
   /** A copy of the data. */
@@ -92,11 +114,31 @@ export class MegaSession {
     return this
   }
 
+  /**
+   * Signs `principal` (the user's id) in: a new session id as with `regenerate()` (the data is kept,
+   * a previous principal is replaced), bound to the principal's current session epoch, so that
+   * `revokeSessions(ctx, principal)` ends this session together with every other of the principal.
+   * Read it back with `ctx.session.principal`. The CSRF token changes too (`csrf()`).
+   *
+   * @example
+   * ctx.session.login(user.id)
+   */
+  login(principal: SessionPrincipal): this {
+    this.#alive('login')
+    const checked = checkPrincipal(principal)
+    this.regenerate()
+    this.#binding = undefined
+    this.#pendingLogin = checked
+    return this
+  }
+
   /** Ends the session: its data is removed from the store and the cookie is cleared. */
   destroy(): this {
     if (this.#stored) this.#retired.push(this.#id)
     this.#destroyed = true
     this.#data = {}
+    this.#binding = undefined
+    this.#pendingLogin = undefined
     this.#dirty = false
     return this
   }
@@ -112,8 +154,19 @@ export class MegaSession {
   ): Promise<'set' | 'clear' | 'keep'> {
     for (const id of this.#retired.splice(0)) await store.destroy(id)
     if (this.#destroyed) return 'clear'
+    if (this.#pendingLogin !== undefined) {
+      const principal = this.#pendingLogin
+      this.#binding = { principal, epoch: await ensureEpoch(store, principal, ttlMs) }
+      this.#pendingLogin = undefined
+      this.#dirty = true
+    } else if (this.#binding !== undefined && (this.#dirty || (this.#stored && rolling))) {
+      // The epoch must outlive every session bound to it: renewed whenever one of them is.
+      await store.touch(epochKey(this.#binding.principal), ttlMs)
+    }
     if (this.#dirty) {
-      await store.set(this.#id, this.#data, ttlMs)
+      const data =
+        this.#binding === undefined ? this.#data : { ...this.#data, [BINDING_KEY]: this.#binding }
+      await store.set(this.#id, data, ttlMs)
       this.#stored = true
       this.#dirty = false
       return 'set'

@@ -1,4 +1,4 @@
-import type { BeforeHook, RequestContext } from '@mega/core'
+import { securedBy, type BeforeHook, type RequestContext } from '@mega/core'
 import type { Actor } from '../lib/actor.js'
 import { authRequired } from '../lib/crud-errors.js'
 
@@ -14,12 +14,14 @@ export function bearerToken(ctx: RequestContext): string | undefined {
  * The `before` hook of protected routes: reads `Authorization: Bearer <token>` and returns the
  * {@link Actor} (→ `ctx.auth`), or throws 401 (`CRUD_AUTH_REQUIRED`, `CRUD_TOKEN_INVALID`). It runs in
  * the pipeline's authenticate step, before validation: an anonymous caller gets a 401, never a 422.
+ * Marked with `securedBy('bearer')`, so the OpenAPI document says which routes need the token and the
+ * docs UI (`/docs`, "Authorize") sends it.
  */
-export const requireUser: BeforeHook = async (ctx) => {
+export const requireUser: BeforeHook = securedBy('bearer', async (ctx) => {
   const token = bearerToken(ctx)
   if (token === undefined) throw authRequired()
   return ctx.services.auth.authenticate(token)
-}
+})
 
 function isActor(value: unknown): value is Actor {
   return typeof value === 'object' && value !== null && typeof (value as Actor).id === 'number'

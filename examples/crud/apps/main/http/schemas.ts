@@ -57,6 +57,7 @@ export const NoteOut = z.object({
   author_id: z.number(),
   title: z.string(),
   body: z.string(),
+  link: z.string().nullable(),
   created_at: z.date(),
   updated_at: z.date(),
 })
@@ -70,9 +71,45 @@ export const LogOut = z.object({
   meta: z.unknown(),
 })
 
+/**
+ * A user as another member sees them (`GET /users`, `GET /users/:id`): `email` only on their own
+ * row; staff get it on every row (see "Authorization rules" in the README).
+ */
+export const UserView = UserOut.extend({ email: z.string().optional() })
+
 // Inputs: the limits match the columns of the models.
-export const Email = z.email().max(255)
-export const Password = z.string().min(8).max(200)
+
+/**
+ * An email address, normalised before it is checked (trimmed, lower-cased, as `normalizeEmail`
+ * does), so sign-up, login and the login limiter see one spelling: `CAROL@…` is `carol@…`. The
+ * format is checked by zod after normalising, so the JSON Schema (OpenAPI, the compiled validator)
+ * shows a plain string.
+ */
+export const Email = z.string().trim().toLowerCase().pipe(z.email().max(255))
+
+/** The password policy's bounds: see {@link Password}. */
+export const PASSWORD_MIN_LENGTH = 10
+export const PASSWORD_MAX_LENGTH = 128
+
+// C0 and C1 control characters: NUL, tab, line breaks, escape, DEL...
+const CONTROL_CHARACTER = /\p{Cc}/u
+
+/**
+ * The password policy of new passwords (sign-up): 10 to 128 characters, not only spaces, no control
+ * characters. The maximum bounds the scrypt work an anonymous request can ask for. Login takes any
+ * non-empty password up to 200 characters ({@link Credentials}), so accounts from before the policy
+ * still sign in.
+ */
+export const Password = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `use at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(PASSWORD_MAX_LENGTH, `use at most ${PASSWORD_MAX_LENGTH} characters`)
+  .refine((s) => !CONTROL_CHARACTER.test(s), {
+    message:
+      'remove control characters (NUL, tab, line breaks): use letters, digits, spaces, symbols',
+    abort: true,
+  })
+  .refine((s) => s.trim() !== '', 'use more than spaces: add letters, digits or symbols')
 export const Title = z.string().trim().min(1).max(200)
 export const UserName = z.string().trim().min(1).max(100)
 

@@ -1,10 +1,10 @@
 import { MegaError, type BeforeHook, type RequestContext } from '@mega/core'
 import { STAFF_TYPE, type Actor } from '../lib/actor.js'
 
-// What the pages keep in the cookie session: the signed-in user, and a one-shot notice.
+// What the pages keep in the cookie session besides the signed-in user (`ctx.session.principal`,
+// set by `ctx.session.login(id)`): a one-shot notice.
 declare module '@mega/core' {
   interface MegaSessionData {
-    userId: number
     flash: string
   }
 }
@@ -13,11 +13,12 @@ declare module '@mega/core' {
 export const LOGIN_PAGE = '/web/login'
 
 /**
- * The signed-in user of the cookie session, or `undefined`: reads `ctx.session.get('userId')` and
- * loads the user (a user deleted since is a signed-out visitor).
+ * The signed-in user of the cookie session, or `undefined`: reads the session's principal (the user
+ * id given to `ctx.session.login`) and loads the user (a user deleted since is a signed-out visitor;
+ * deleting a user also revokes their sessions, so a later user with the same id never inherits one).
  */
 export async function sessionActor(ctx: RequestContext): Promise<Actor | undefined> {
-  const userId = ctx.session.get('userId')
+  const userId = ctx.session.principal
   if (typeof userId !== 'number') return undefined
   try {
     const user = await ctx.services.user.get(userId)
@@ -39,7 +40,7 @@ export async function sessionActor(ctx: RequestContext): Promise<Actor | undefin
 export const requireWebUser: BeforeHook = async (ctx) => {
   const actor = await sessionActor(ctx)
   if (actor !== undefined) return actor
-  if (ctx.session.get('userId') !== undefined) ctx.session.delete('userId')
+  if (ctx.session.principal !== undefined) ctx.session.destroy()
   await ctx.reply.redirect(LOGIN_PAGE, 303)
   return undefined
 }

@@ -15,6 +15,8 @@ export const Note = defineModel('notes', {
     .index(),
   title: col.string(200),
   body: col.text(),
+  /** An optional web link (http or https only: the route's schema is `z.httpUrl()`). */
+  link: col.string(2048).nullable(),
 })
 
 export type NoteRecord = typeof Note.$select

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { defineRoutes } from '@mega/core'
 import { actorOf, bearerToken, requireUser } from '../http/auth-guard.js'
 import { loginAttempts } from '../http/login-attempts.js'
+import { signUpAttempts } from '../http/sign-up-attempts.js'
 import { Credentials as Login, Registration as Register, UserOut } from '../http/schemas.js'
 
 const LoginOut = z.object({ token: z.string(), expires_at: z.date(), user: UserOut })
@@ -10,7 +11,12 @@ export default defineRoutes((r) => {
   r.group({ prefix: '/auth', namePrefix: 'auth.' }, (r) => {
     r.post(
       '/register',
-      { name: 'register', status: 201, schema: { body: Register, response: UserOut } },
+      {
+        name: 'register',
+        status: 201,
+        before: [signUpAttempts],
+        schema: { body: Register, response: UserOut },
+      },
       (ctx) => ctx.services.auth.register(ctx.body),
     )
     r.post(

@@ -20,8 +20,9 @@ export default defineRoutes((r) => {
     r.post('/', { name: 'create', status: 201, schema: { body: LogIn, response: LogOut } }, (ctx) =>
       ctx.services.log.write({ ...ctx.body, userId: actorOf(ctx).id }),
     )
+    // A member reads their own lines; staff read every line (the app's own included).
     r.get('/', { name: 'index', schema: { query: LogQuery, response: pageOf(LogOut) } }, (ctx) =>
-      ctx.services.log.list({
+      ctx.services.log.listFor(actorOf(ctx), {
         page: ctx.query.page,
         perPage: ctx.query.per_page,
         ...(ctx.query.from === undefined ? {} : { from: ctx.query.from }),

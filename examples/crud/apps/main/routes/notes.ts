@@ -3,7 +3,12 @@ import { action, defineRoutes } from '@mega/core'
 import { actorOf, requireUser } from '../http/auth-guard.js'
 import { IdParams, NoteOut, PagingQuery, Title, pageOf } from '../http/schemas.js'
 
-const NoteIn = z.object({ title: Title, body: z.string().min(1).max(20_000) })
+// `link` must be an http(s) URL: `javascript:` or `data:` links would run script where it is shown.
+const NoteIn = z.object({
+  title: Title,
+  body: z.string().min(1).max(20_000),
+  link: z.httpUrl().max(2048).optional(),
+})
 const BoardParams = z.object({ boardId: z.coerce.number().int().positive() })
 
 export default defineRoutes((r) => {

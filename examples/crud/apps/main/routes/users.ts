@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { action, defineRoutes } from '@mega/core'
+import { action, defineRoutes, revokeSessions } from '@mega/core'
 import { actorOf, requireUser } from '../http/auth-guard.js'
-import { IdParams, PagingQuery, UserOut, WalletOut, pageOf } from '../http/schemas.js'
+import { IdParams, PagingQuery, UserOut, UserView, WalletOut, pageOf } from '../http/schemas.js'
 
 const Code = z.string().min(1).max(32)
 const UserChanges = z
@@ -9,15 +9,16 @@ const UserChanges = z
   .partial()
 
 // Users are created by POST /auth/register (with their wallet); these routes read and manage them.
+// Every signed-in user may list and read users, but sees emails only on their own row (staff: all).
 export default defineRoutes((r) => {
   r.resource(
     'users',
     {
-      index: action({ schema: { query: PagingQuery, response: pageOf(UserOut) } }, (ctx) =>
-        ctx.services.user.list(ctx.query.page, ctx.query.per_page),
+      index: action({ schema: { query: PagingQuery, response: pageOf(UserView) } }, (ctx) =>
+        ctx.services.user.list(actorOf(ctx), ctx.query.page, ctx.query.per_page),
       ),
-      show: action({ schema: { params: IdParams, response: UserOut } }, (ctx) =>
-        ctx.services.user.get(ctx.params.id),
+      show: action({ schema: { params: IdParams, response: UserView } }, (ctx) =>
+        ctx.services.user.view(actorOf(ctx), ctx.params.id),
       ),
       update: action(
         { schema: { params: IdParams, body: UserChanges, response: UserOut } },
@@ -27,6 +28,8 @@ export default defineRoutes((r) => {
         { schema: { params: IdParams, response: z.object({ deleted: z.number() }) } },
         async (ctx) => {
           await ctx.services.user.remove(actorOf(ctx), ctx.params.id)
+          // Their bearer tokens went with the user row; their page sessions end here.
+          await revokeSessions(ctx, ctx.params.id)
           return { deleted: ctx.params.id }
         },
       ),

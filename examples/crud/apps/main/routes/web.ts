@@ -7,7 +7,8 @@ import {
   type RequestContext,
 } from '@mega/core'
 import { actorOf } from '../http/auth-guard.js'
-import { loginAttempts } from '../http/login-attempts.js'
+import { webLoginLimit } from '../http/login-attempts.js'
+import { signUpAttempts } from '../http/sign-up-attempts.js'
 import { Credentials, IdParams, PagingQuery, Registration, UserName } from '../http/schemas.js'
 import { LOGIN_PAGE, requireWebUser } from '../http/web-guard.js'
 import type { PublicUser } from '../services/user-service.js'
@@ -62,8 +63,10 @@ function redirect(ctx: RequestContext, url: string) {
 
 /** A forbidden or missing thing as a page (403, 404) rather than the JSON envelope. */
 function failurePage(ctx: RequestContext, err: unknown) {
-  if (MegaError.is(err) && (err.statusCode === 403 || err.statusCode === 404))
-    return page(ctx, 'error', { title: 'Not here', message: err.message }, err.statusCode)
+  if (MegaError.is(err) && (err.statusCode === 403 || err.statusCode === 404)) {
+    const title = err.statusCode === 403 ? 'Not yours' : 'Not here'
+    return page(ctx, 'error', { title, message: err.message }, err.statusCode)
+  }
   throw err
 }
 
@@ -74,26 +77,44 @@ function idOf(ctx: RequestContext): number {
   throw new MegaError('MEGA_CRUD_NOT_FOUND', 'There is no such user.', { statusCode: 404 })
 }
 
-/** Opens the browser's session: a new id at sign-in, so an id planted before it is worthless. */
+/**
+ * Opens the browser's session: a new id at sign-in (an id planted before it is worthless), bound to
+ * the user, so deleting the user ends every session of theirs (`revokeSessions` in the user routes)
+ * and a later user who got the same id never inherits them.
+ */
 function signIn(ctx: RequestContext, userId: number): void {
-  ctx.session.regenerate().set('userId', userId)
+  ctx.session.login(userId)
 }
 
 /**
- * The JSON login's brute-force guard, in front of the login page: past the limit the form is shown
- * again with the 429 message (and `retry-after`) rather than the JSON envelope. Awaiting the page
- * waits for the response to end (see `requireWebUser`), so the handler never checks the password.
+ * A JSON route's limiter in front of a form: past the limit the form (`view`) is shown again with the
+ * 429 message (and `retry-after`) rather than the JSON envelope, keeping the typed `fields` (never the
+ * password). Awaiting the page waits for the response to end (see `requireWebUser`), so the handler
+ * never runs.
  */
-const webLoginAttempts: BeforeHook = async (ctx) => {
-  try {
-    await loginAttempts(ctx)
-  } catch (err) {
-    if (!MegaError.is(err, 'MEGA_RATE_LIMITED')) throw err
-    const values = { email: text(formOf(ctx.body).email) }
-    await page(ctx, 'auth/login', { title: 'Sign in', values, error: err.message }, 429)
+function limitedForm(
+  limiter: BeforeHook,
+  view: string,
+  title: string,
+  fields: readonly string[],
+): BeforeHook {
+  return async (ctx) => {
+    try {
+      await limiter(ctx)
+    } catch (err) {
+      if (!MegaError.is(err, 'MEGA_RATE_LIMITED')) throw err
+      const form = formOf(ctx.body)
+      const values = Object.fromEntries(fields.map((f) => [f, text(form[f])]))
+      await page(ctx, view, { title, values, error: err.message }, 429)
+    }
+    return undefined
   }
-  return undefined
 }
+
+/** The JSON login's brute-force guard (one count for both doors), in front of the login page. */
+const webLoginAttempts = limitedForm(webLoginLimit, 'auth/login', 'Sign in', ['email'])
+/** The JSON sign-up's limit (one count for both doors), in front of the sign-up page. */
+const webSignUpAttempts = limitedForm(signUpAttempts, 'auth/register', 'Sign up', ['email', 'name'])
 
 async function editPage(
   ctx: RequestContext,
@@ -120,25 +141,29 @@ export default defineRoutes((r) => {
     r.get('/register', { name: 'register', summary: 'The sign-up form' }, (ctx) =>
       page(ctx, 'auth/register', { title: 'Sign up', values: {} }),
     )
-    r.post('/register', { name: 'register.submit', summary: 'Signs up and in' }, async (ctx) => {
-      const form = formOf(ctx.body)
-      const values = { email: text(form.email), name: text(form.name) }
-      const parsed = Registration.safeParse(form)
-      if (!parsed.success) {
-        const errors = zodErrors(parsed.error)
-        return page(ctx, 'auth/register', { title: 'Sign up', values, errors }, 422)
-      }
-      try {
-        const user = await ctx.services.auth.register(parsed.data)
-        signIn(ctx, user.id)
-        ctx.session.set('flash', `Welcome, ${user.name}!`)
-      } catch (err) {
-        if (!MegaError.is(err, 'CRUD_EMAIL_TAKEN')) throw err
-        const errors = { email: err.message }
-        return page(ctx, 'auth/register', { title: 'Sign up', values, errors }, 409)
-      }
-      return redirect(ctx, HOME)
-    })
+    r.post(
+      '/register',
+      { name: 'register.submit', summary: 'Signs up and in', before: [webSignUpAttempts] },
+      async (ctx) => {
+        const form = formOf(ctx.body)
+        const values = { email: text(form.email), name: text(form.name) }
+        const parsed = Registration.safeParse(form)
+        if (!parsed.success) {
+          const errors = zodErrors(parsed.error)
+          return page(ctx, 'auth/register', { title: 'Sign up', values, errors }, 422)
+        }
+        try {
+          const user = await ctx.services.auth.register(parsed.data)
+          signIn(ctx, user.id)
+          ctx.session.set('flash', `Welcome, ${user.name}!`)
+        } catch (err) {
+          if (!MegaError.is(err, 'CRUD_EMAIL_TAKEN')) throw err
+          const errors = { email: err.message }
+          return page(ctx, 'auth/register', { title: 'Sign up', values, errors }, 409)
+        }
+        return redirect(ctx, HOME)
+      },
+    )
 
     r.get('/login', { name: 'login', summary: 'The sign-in form' }, (ctx) =>
       page(ctx, 'auth/login', { title: 'Sign in', values: {} }),
@@ -176,7 +201,7 @@ export default defineRoutes((r) => {
         const { page: n, per_page: perPage } = query.success
           ? query.data
           : { page: 1, per_page: 20 }
-        const users = await ctx.services.user.list(n, perPage)
+        const users = await ctx.services.user.list(actor, n, perPage)
         const wallets = await ctx.services.user.wallets(
           actor,
           users.items.map((u) => u.id),
@@ -189,21 +214,13 @@ export default defineRoutes((r) => {
         return page(ctx, 'users/list', { title: 'Users', users, rows, perPage })
       })
 
+      // Authorize, then read or validate: someone else's id is a 403 page whatever the form holds
+      // (and whether that user exists), never their edit form.
       r.get('/users/:id/edit', { name: 'users.edit', summary: 'The edit form' }, async (ctx) => {
         try {
           const id = idOf(ctx)
-          const actor = actorOf(ctx)
+          ctx.services.user.assertCanManage(actorOf(ctx), id)
           const user = await ctx.services.user.get(id)
-          if (!actor.staff && actor.id !== id)
-            return await page(
-              ctx,
-              'error',
-              {
-                title: 'Not yours',
-                message: 'Only the owner or staff may change this user.',
-              },
-              403,
-            )
           const values = { name: user.name, level: user.level.code, type: user.type.code }
           return await editPage(ctx, user, { values })
         } catch (err) {
@@ -217,6 +234,7 @@ export default defineRoutes((r) => {
         async (ctx) => {
           try {
             const id = idOf(ctx)
+            ctx.services.user.assertCanManage(actorOf(ctx), id)
             const form = formOf(ctx.body)
             const values = { name: text(form.name), level: text(form.level), type: text(form.type) }
             const parsed = EditForm.safeParse(form)

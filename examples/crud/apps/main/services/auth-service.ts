@@ -3,6 +3,7 @@ import { MegaService } from '@mega/core'
 import { createCrud, type SqlDbAdapter } from '@mega/db'
 import { STAFF_TYPE, type Actor } from '../lib/actor.js'
 import { invalidCredentials, tokenInvalid } from '../lib/crud-errors.js'
+import { normalizeEmail } from '../lib/email.js'
 import { hashPassword, verifyPassword } from '../lib/password-hash.js'
 import { Session } from '../models/session-model.js'
 import type { PublicUser } from './user-service.js'
@@ -34,7 +35,7 @@ function staffEmails(): Set<string> {
   return new Set(
     list
       .split(',')
-      .map((e) => e.trim().toLowerCase())
+      .map(normalizeEmail)
       .filter((e) => e !== ''),
   )
 }
@@ -60,7 +61,7 @@ export default class AuthService extends MegaService {
   /** Creates the user (and their wallet); emails listed in `STAFF_EMAILS` become staff. */
   async register(input: Registration): Promise<PublicUser> {
     const passwordHash = await hashPassword(input.password)
-    const staff = staffEmails().has(input.email.toLowerCase())
+    const staff = staffEmails().has(normalizeEmail(input.email))
     return this.services.user.create({
       email: input.email,
       name: input.name,

@@ -1,5 +1,6 @@
 import { MegaService } from '@mega/core'
 import { createCrud, type Page, type SqlDbAdapter } from '@mega/db'
+import type { Actor } from '../lib/actor.js'
 import { Log, type LogLevel, type LogRecord } from '../models/log-model.js'
 import type { Paging } from './board-service.js'
 
@@ -13,11 +14,13 @@ export interface NewLog {
   readonly at?: Date
 }
 
-/** What to read: a time range `[from, to)` and a level, newest first. */
+/** What to read: a time range `[from, to)`, a level and a user's lines, newest first. */
 export interface LogQuery extends Paging {
   readonly from?: Date
   readonly to?: Date
   readonly level?: LogLevel
+  /** Only the lines written by this user. */
+  readonly userId?: number
 }
 
 /** Writes and reads the `logs` table (partitioned by month on PostgreSQL). No HTTP in here. */
@@ -42,7 +45,15 @@ export default class LogService extends MegaService {
     })
   }
 
-  /** One page of lines in `[from, to)` (and of `level`), newest first. */
+  /**
+   * What the actor may read of {@link list}: their own lines; every line for staff. Log lines carry
+   * what users and the app wrote (tokens and card numbers end up there), so they are never shared.
+   */
+  listFor(actor: Actor, query: Omit<LogQuery, 'userId'> = {}): Promise<Page<LogRecord>> {
+    return this.list(actor.staff ? query : { ...query, userId: actor.id })
+  }
+
+  /** One page of lines in `[from, to)` (and of `level`, and of `userId`), newest first. */
   list(query: LogQuery = {}): Promise<Page<LogRecord>> {
     const at = {
       ...(query.from === undefined ? {} : { gte: query.from }),
@@ -52,6 +63,7 @@ export default class LogService extends MegaService {
       filter: {
         ...(Object.keys(at).length === 0 ? {} : { at }),
         ...(query.level === undefined ? {} : { level: query.level }),
+        ...(query.userId === undefined ? {} : { user_id: query.userId }),
       },
       sort: ['-at'],
       ...(query.page === undefined ? {} : { page: query.page }),

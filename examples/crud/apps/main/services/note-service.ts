@@ -9,11 +9,13 @@ import type { Paging } from './board-service.js'
 export interface NewNote {
   readonly title: string
   readonly body: string
+  /** An http(s) URL (the route checks it with `z.httpUrl()`). */
+  readonly link?: string | undefined
 }
 
 /**
  * Notes on boards: anyone signed in reads them and writes on any board; only a note's author changes
- * or deletes it. No HTTP in here.
+ * it; its author or the board's owner (who moderates their board) deletes it. No HTTP in here.
  */
 export default class NoteService extends MegaService {
   get #notes() {
@@ -43,9 +45,13 @@ export default class NoteService extends MegaService {
     return Object.keys(input).length === 0 ? this.get(id) : this.#notes.update(id, input)
   }
 
-  /** Deletes the note: its author only. */
+  /** Deletes the note: its author, or the owner of its board (`CRUD_NOT_OWNER` otherwise). */
   async remove(actor: Actor, id: number): Promise<void> {
-    await this.#authored(actor, id)
+    const note = await this.#notes.get(id)
+    if (note.author_id !== actor.id) {
+      const board = await this.services.board.get(note.board_id)
+      if (board.owner_id !== actor.id) throw notOwner('note')
+    }
     await this.#notes.remove(id)
   }
 

@@ -2,6 +2,7 @@ import { MegaService, ValidationError } from '@mega/core'
 import { createCrud, type Page, type SqlDbAdapter } from '@mega/db'
 import type { Actor } from '../lib/actor.js'
 import { emailTaken, notOwner, staffOnly } from '../lib/crud-errors.js'
+import { normalizeEmail } from '../lib/email.js'
 import { User, type UserRecord } from '../models/user-model.js'
 import { UserLevel, type UserLevelRecord } from '../models/user-level-model.js'
 import { UserType, type UserTypeRecord } from '../models/user-type-model.js'
@@ -24,6 +25,12 @@ export interface PublicUser {
   readonly created_at: Date
   readonly updated_at: Date
 }
+
+/**
+ * A user as another member sees them: no `email` (present on the actor's own row, and on every row
+ * for staff).
+ */
+export type UserView = Omit<PublicUser, 'email'> & { readonly email?: string }
 
 /** What registering needs (the password is already hashed). */
 export interface NewUser {
@@ -68,7 +75,7 @@ export default class UserService extends MegaService {
 
   /** Creates a user and their wallet in one transaction; a taken email is `CRUD_EMAIL_TAKEN`. */
   async create(input: NewUser): Promise<PublicUser> {
-    const email = input.email.toLowerCase()
+    const email = normalizeEmail(input.email)
     const level = await this.#lookup('level', input.level ?? DEFAULT_USER_LEVEL)
     const type = await this.#lookup('type', input.type ?? DEFAULT_USER_TYPE)
     const user = await this.#db
@@ -93,27 +100,46 @@ export default class UserService extends MegaService {
 
   /** The user with this email, hash included: for the auth service only. */
   async findByEmail(email: string): Promise<UserRecord | undefined> {
-    const page = await this.#users.list({ filter: { email: email.toLowerCase() }, perPage: 1 })
+    const page = await this.#users.list({ filter: { email: normalizeEmail(email) }, perPage: 1 })
     return page.items[0]
   }
 
-  /** One page of users, oldest first. */
-  async list(page = 1, perPage = 20): Promise<Page<PublicUser>> {
+  /**
+   * One page of users, oldest first, as the actor may see them: the directory is open to every
+   * signed-in user, emails are not (the actor's own; every one for staff).
+   */
+  async list(actor: Actor, page = 1, perPage = 20): Promise<Page<UserView>> {
     const found = await this.#users.list({ sort: ['id'], page, perPage })
     const [levels, types] = await this.#lookups()
-    return { ...found, items: found.items.map((u) => this.#present(u, levels, types)) }
+    return {
+      ...found,
+      items: found.items.map((u) => this.#visible(actor, this.#present(u, levels, types))),
+    }
   }
 
-  /** One user (404 `MEGA_CRUD_NOT_FOUND` when missing). */
+  /** One user as the actor may see them (see {@link list}); 404 when missing. */
+  async view(actor: Actor, id: number): Promise<UserView> {
+    return this.#visible(actor, await this.get(id))
+  }
+
+  /** One user, email included: for the actor themselves and the services (404 when missing). */
   async get(id: number): Promise<PublicUser> {
     const user = await this.#users.get(id)
     const [levels, types] = await this.#lookups()
     return this.#present(user, levels, types)
   }
 
+  /**
+   * Throws `CRUD_NOT_OWNER` unless the actor may change user `id` (themselves, or staff). Callers
+   * check this before they read or validate anything about that user.
+   */
+  assertCanManage(actor: Actor, id: number): void {
+    if (actor.id !== id && !actor.staff) throw notOwner('user')
+  }
+
   /** Changes a user: themselves or staff; only staff may change a level or type. */
   async update(actor: Actor, id: number, changes: UserChanges): Promise<PublicUser> {
-    this.#assertSelfOrStaff(actor, id)
+    this.assertCanManage(actor, id)
     if ((changes.level !== undefined || changes.type !== undefined) && !actor.staff)
       throw staffOnly("change a user's level or type")
     await this.#users.get(id)
@@ -128,13 +154,13 @@ export default class UserService extends MegaService {
 
   /** Deletes a user (themselves or staff); their wallet, sessions, boards and notes go with them. */
   async remove(actor: Actor, id: number): Promise<void> {
-    this.#assertSelfOrStaff(actor, id)
+    this.assertCanManage(actor, id)
     await this.#users.remove(id)
   }
 
   /** The user's wallet: themselves or staff. */
   async wallet(actor: Actor, userId: number): Promise<WalletRecord> {
-    this.#assertSelfOrStaff(actor, userId)
+    this.assertCanManage(actor, userId)
     await this.#users.get(userId)
     const page = await createCrud(Wallet, this.#db).list({
       filter: { user_id: userId },
@@ -165,8 +191,10 @@ export default class UserService extends MegaService {
     return { levels, types }
   }
 
-  #assertSelfOrStaff(actor: Actor, id: number): void {
-    if (actor.id !== id && !actor.staff) throw notOwner('user')
+  #visible(actor: Actor, user: PublicUser): UserView {
+    if (actor.staff || actor.id === user.id) return user
+    const { email: _hidden, ...rest } = user
+    return rest
   }
 
   async #lookups(): Promise<[LookupRef[], LookupRef[]]> {

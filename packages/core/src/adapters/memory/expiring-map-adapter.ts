@@ -9,7 +9,7 @@ export abstract class ExpiringMapAdapter extends BaseAdapter {
 
   constructor(alias: string, options: MemoryOptions, clock: Clock) {
     super('memory', alias)
-    this.map = new ExpiringMap(clock)
+    this.map = new ExpiringMap(clock, { maxEntries: options.maxEntries })
     this.#sweepMs = options.sweepIntervalMs ?? 60_000
   }
 

@@ -6,6 +6,12 @@ export const memoryOptionsSchema = z
   .object({
     /** How often expired entries are swept, in ms. @default 60000 */
     sweepIntervalMs: z.number().int().positive().optional(),
+    /**
+     * The most entries kept; storing one more evicts the least recently stored or renewed (for
+     * sessions: the least recently used with rolling sessions). @default 10000 for sessions, no
+     * limit for the cache
+     */
+    maxEntries: z.number().int().positive().optional(),
   })
   .strict()
 

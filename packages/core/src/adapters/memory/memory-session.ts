@@ -1,14 +1,24 @@
+import { parseOptions } from '@mega/observe/internal'
 import type { SessionAdapter } from '../adapter-types.js'
 import type { Clock } from './expiring-map.js'
 import { ExpiringMapAdapter } from './expiring-map-adapter.js'
-import { checkTtl, type MemoryOptions } from './memory-options.js'
+import { checkTtl, memoryOptionsSchema, type MemoryOptions } from './memory-options.js'
 
-/** In-process session storage with TTL and an active sweep of expired sessions. */
+/** How many sessions the memory store keeps unless `maxEntries` says otherwise. */
+export const DEFAULT_MAX_MEMORY_SESSIONS = 10_000
+
+/**
+ * In-process session storage with TTL and an active sweep of expired sessions. It holds at most
+ * `maxEntries` sessions (default 10 000): storing one more evicts the least recently stored or
+ * renewed one (with rolling sessions, the least recently used), so a flood of new sessions cannot
+ * exhaust the memory. Options are checked at construction (`MEGA_CONFIG_INVALID`).
+ */
 export class MemorySessionAdapter extends ExpiringMapAdapter implements SessionAdapter {
   readonly kind = 'session' as const
 
   constructor(alias: string, options: MemoryOptions = {}, clock: Clock = Date.now) {
-    super(alias, options, clock)
+    const parsed = parseOptions(memoryOptionsSchema, options, 'memory session options')
+    super(alias, { ...parsed, maxEntries: parsed.maxEntries ?? DEFAULT_MAX_MEMORY_SESSIONS }, clock)
   }
 
   async get<T = Record<string, unknown>>(id: string): Promise<T | undefined> {
@@ -17,6 +27,7 @@ export class MemorySessionAdapter extends ExpiringMapAdapter implements SessionA
 
   async set(id: string, data: Record<string, unknown>, ttlMs: number): Promise<void> {
     checkTtl(ttlMs)
+    this.map.delete(id) // re-added last: the most recently used
     this.map.set(id, data, ttlMs)
   }
 
@@ -26,6 +37,10 @@ export class MemorySessionAdapter extends ExpiringMapAdapter implements SessionA
 
   async touch(id: string, ttlMs: number): Promise<boolean> {
     checkTtl(ttlMs)
-    return this.map.touch(id, ttlMs)
+    const data = this.map.get(id)
+    if (data === undefined) return false
+    this.map.delete(id) // re-added last: the most recently used
+    this.map.set(id, data, ttlMs)
+    return true
   }
 }
