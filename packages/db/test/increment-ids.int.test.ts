@@ -7,40 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { requireService, serviceUrl, uniqueName } from '@mega/test-utils'
+import { uniqueName } from '@mega/test-utils'
 import { col, createCrud, defineModel } from '../src/index.js'
 import { sqliteMigrationDialect } from '../src/migrations/dialects/sqlite-migration-dialect.js'
 import { generateMigration } from '../src/migrations/generate.js'
 import type { MigrationDialect, TableSchema } from '../src/migrations/migration-types.js'
 import { createMigrator } from '../src/migrations/runner.js'
-import { MariaAdapter } from '../src/sql/maria/maria-adapter.js'
-import { PostgresAdapter } from '../src/sql/postgres/postgres-adapter.js'
 import { SqliteAdapter } from '../src/sql/sqlite/sqlite-adapter.js'
 import type { SqlDbAdapter } from '../src/sql/sql-types.js'
+import { sqlDialects } from './helpers/sql-dialects.js'
 import { writeMigrations } from './helpers/migration-runner-helpers.js'
 
-const pg = await requireService('postgres')
-const maria = await requireService('maria')
+const dialects = await sqlDialects()
 
 type AnyDB = Record<string, Record<string, unknown>>
-
-const dialects = [
-  {
-    name: 'sqlite',
-    available: true,
-    open: (dir: string): SqlDbAdapter => new SqliteAdapter('db', { filename: `${dir}/app.sqlite` }),
-  },
-  {
-    name: 'postgres',
-    available: pg.available,
-    open: (): SqlDbAdapter => new PostgresAdapter('db', { url: serviceUrl('postgres') ?? '' }),
-  },
-  {
-    name: 'maria',
-    available: maria.available,
-    open: (): SqlDbAdapter => new MariaAdapter('db', { url: serviceUrl('maria') ?? '' }),
-  },
-] as const
 
 describe.each(dialects)('increment ids from generated migrations on $name', (d) => {
   const suffix = uniqueName('ai')

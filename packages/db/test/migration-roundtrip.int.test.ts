@@ -4,38 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { requireService, serviceUrl, uniqueName } from '@mega/test-utils'
+import { uniqueName } from '@mega/test-utils'
 import { col, defineModel, type AnyModel } from '../src/index.js'
 import { canonicalSchema, introspectSchema } from '../src/migrations/introspect.js'
 import { generateMigration } from '../src/migrations/generate.js'
 import { scanModels } from '../src/migrations/model-scan.js'
 import { createMigrator } from '../src/migrations/runner.js'
-import { MariaAdapter } from '../src/sql/maria/maria-adapter.js'
-import { PostgresAdapter } from '../src/sql/postgres/postgres-adapter.js'
-import { SqliteAdapter } from '../src/sql/sqlite/sqlite-adapter.js'
 import type { SqlDbAdapter } from '../src/sql/sql-types.js'
+import { sqlDialects } from './helpers/sql-dialects.js'
 import type { DatabaseSchema } from '../src/migrations/migration-types.js'
 
-const pg = await requireService('postgres')
-const maria = await requireService('maria')
-
-const dialects = [
-  {
-    name: 'sqlite',
-    available: true,
-    open: (dir: string): SqlDbAdapter => new SqliteAdapter('db', { filename: `${dir}/app.sqlite` }),
-  },
-  {
-    name: 'postgres',
-    available: pg.available,
-    open: (): SqlDbAdapter => new PostgresAdapter('db', { url: serviceUrl('postgres') ?? '' }),
-  },
-  {
-    name: 'maria',
-    available: maria.available,
-    open: (): SqlDbAdapter => new MariaAdapter('db', { url: serviceUrl('maria') ?? '' }),
-  },
-] as const
+const dialects = await sqlDialects()
 
 type Rows = Record<string, unknown>[]
 

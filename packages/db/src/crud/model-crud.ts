@@ -107,7 +107,7 @@ export class ModelCrud<M extends AnyModel> {
   #checkId(id: unknown): void {
     const schema = this.model.schemas.fields[this.model.primaryKey]
     if (schema?.safeParse(id).success !== true)
-      throw invalidQuery(this.model, [
+      throw invalidQuery([
         {
           path: this.model.primaryKey,
           message: `${JSON.stringify(id)} is not a valid ${this.model.primaryKey}`,
@@ -159,7 +159,7 @@ export class ModelCrud<M extends AnyModel> {
     const sort = parseSort(this.model, query.sort)
     const nullable = sort.find((k) => this.model.columns[k.field]?.nullable === true)
     if (nullable !== undefined)
-      throw invalidQuery(this.model, [
+      throw invalidQuery([
         { path: 'sort', message: `cursor paging cannot sort by nullable "${nullable.field}"` },
       ])
     const { perPage: limit } = parsePaging(this.model, 1, query.limit, this.#paging)
@@ -297,7 +297,7 @@ export class ModelCrud<M extends AnyModel> {
   async restore(id: M['$idType']): Promise<M['$select']> {
     this.#checkId(id)
     if (!this.model.softDelete)
-      throw invalidQuery(this.model, [
+      throw invalidQuery([
         { path: 'restore', message: `${this.model.table} has no softDelete: nothing to restore` },
       ])
     const conditions: Condition[] = [

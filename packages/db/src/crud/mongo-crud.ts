@@ -107,7 +107,7 @@ export class MongoModelCrud<M extends AnyModel> implements Crud<M> {
   #checkId(id: unknown): void {
     const schema = this.model.schemas.fields[this.model.primaryKey]
     if (schema?.safeParse(id).success !== true)
-      throw invalidQuery(this.model, [
+      throw invalidQuery([
         {
           path: this.model.primaryKey,
           message: `${JSON.stringify(id)} is not a valid ${this.model.primaryKey}`,
@@ -143,7 +143,7 @@ export class MongoModelCrud<M extends AnyModel> implements Crud<M> {
     const sort = parseSort(this.model, query.sort)
     const nullable = sort.find((k) => this.#spec(k.field).nullable)
     if (nullable !== undefined)
-      throw invalidQuery(this.model, [
+      throw invalidQuery([
         { path: 'sort', message: `cursor paging cannot sort by nullable "${nullable.field}"` },
       ])
     const order = mongoSort(this.model, sort)
@@ -287,7 +287,7 @@ export class MongoModelCrud<M extends AnyModel> implements Crud<M> {
   async restore(id: M['$idType']): Promise<M['$select']> {
     this.#checkId(id)
     if (!this.model.softDelete)
-      throw invalidQuery(this.model, [
+      throw invalidQuery([
         { path: 'restore', message: `${this.model.table} has no softDelete: nothing to restore` },
       ])
     const filter = this.#where(

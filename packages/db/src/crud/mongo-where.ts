@@ -29,7 +29,7 @@ function checkComparable(model: AnyModel, keys: readonly { field: string; op?: s
       path: k.op === undefined ? 'sort' : `filter.${k.field}.${k.op}`,
       message: `"${k.field}" is stored as a string on Mongo: only eq, ne, in and isNull work on it`,
     }))
-  if (issues.length > 0) throw invalidQuery(model, issues)
+  if (issues.length > 0) throw invalidQuery(issues)
 }
 
 function operand(spec: ColumnSpec, c: Condition): unknown {

@@ -75,7 +75,9 @@ function parseField(
   if (spec === undefined) {
     issues.push({
       path: `filter.${field}`,
-      message: `unknown field "${field}": filter on ${Object.keys(model.columns).join(', ')}`,
+      // The model's column list is left out: it reaches clients (and names columns such as a
+      // password hash that the app never exposes).
+      message: `unknown field "${field}": filter on a column of the model`,
     })
     return
   }
@@ -98,10 +100,10 @@ function parseField(
   }
 }
 
-function invalid(model: AnyModel, issues: MegaIssue[]): Error {
+function invalid(issues: MegaIssue[]): Error {
   return dbError(
     'MEGA_CRUD_INVALID_QUERY',
-    `Invalid query on ${model.table}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    `Invalid query: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
     { issues },
   )
 }
@@ -110,14 +112,12 @@ function invalid(model: AnyModel, issues: MegaIssue[]): Error {
 export function parseFilter(model: AnyModel, filter: unknown): Condition[] {
   if (filter === undefined) return []
   if (!isOperatorObject(filter))
-    throw invalid(model, [
-      { path: 'filter', message: 'a filter is an object of field → condition' },
-    ])
+    throw invalid([{ path: 'filter', message: 'a filter is an object of field → condition' }])
   const issues: MegaIssue[] = []
   const out: Condition[] = []
   for (const [field, raw] of Object.entries(filter))
     if (raw !== undefined) parseField(model, field, raw, issues, out)
-  if (issues.length > 0) throw invalid(model, issues)
+  if (issues.length > 0) throw invalid(issues)
   return out
 }
 
@@ -126,7 +126,7 @@ export function parseSort(model: AnyModel, sort: unknown): SortKey[] {
   if (sort === undefined) return [{ field: model.primaryKey, desc: false }]
   const list = typeof sort === 'string' ? sort.split(',') : sort
   if (!Array.isArray(list))
-    throw invalid(model, [
+    throw invalid([
       { path: 'sort', message: 'sort is a list of field names, "-field" for descending' },
     ])
   const issues: MegaIssue[] = []
@@ -142,7 +142,7 @@ export function parseSort(model: AnyModel, sort: unknown): SortKey[] {
       })
     else keys.push({ field, desc: text.startsWith('-') })
   })
-  if (issues.length > 0) throw invalid(model, issues)
+  if (issues.length > 0) throw invalid(issues)
   if (!keys.some((k) => k.field === model.primaryKey))
     keys.push({ field: model.primaryKey, desc: keys.at(-1)?.desc ?? false })
   return keys
@@ -165,7 +165,7 @@ export function parsePaging(
       path: 'perPage',
       message: `perPage is an integer from 1 to ${defaults.maxPerPage}`,
     })
-  if (issues.length > 0) throw invalid(model, issues)
+  if (issues.length > 0) throw invalid(issues)
   return { page: p as number, perPage: pp as number }
 }
 
