@@ -44,7 +44,9 @@ export type {
   RouteBuilder,
   RouteTable,
 } from './router/route-types.js'
-export type { RequestContext } from './app/request-context.js'
+export type { MegaContextFeatures, RequestContext } from './app/request-context.js'
+export { defineContextFeature } from './app/context-features.js'
+export type { ContextFeature, ContextFeatureInfo } from './app/context-features.js'
 export type { AppScope, MegaServices, MegaSettings } from './app/app-scope.js'
 export { MegaApp } from './app/mega-app.js'
 export type { MegaAppOptions } from './app/mega-app.js'

@@ -59,6 +59,7 @@ describe('@mega/core public exports', () => {
         "csrf",
         "csrfToken",
         "defineConfig",
+        "defineContextFeature",
         "definePlugin",
         "defineRoutes",
         "env",

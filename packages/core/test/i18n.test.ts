@@ -391,7 +391,7 @@ describe('i18n: plugin order', () => {
 })
 
 describe('i18n: without the plugin', () => {
-  it('ctx.t, ctx.locale and ctx.i18n are MEGA_I18N_NOT_ENABLED, saying how to enable it', async () => {
+  it('ctx.t, ctx.locale and ctx.i18n are MEGA_CONTEXT_FEATURE_MISSING, saying how to enable it', async () => {
     const server = track(
       createApp({
         routes: defineRoutes((r) => {
@@ -404,7 +404,7 @@ describe('i18n: without the plugin', () => {
     for (const url of ['/t', '/locale', '/number']) {
       const res = await server.inject(url)
       expect(res.statusCode).toBe(500)
-      expect(res.json().error.code).toBe('MEGA_I18N_NOT_ENABLED')
+      expect(res.json().error.code).toBe('MEGA_CONTEXT_FEATURE_MISSING')
       expect(res.json().error.message).toMatch(
         /add i18n\(\{ defaultLocale: "en", dir: "locales" \}\) to plugins/,
       )
@@ -570,7 +570,7 @@ describe('i18n: options', () => {
 
   it('declares its error codes', () => {
     for (const code of [
-      'MEGA_I18N_NOT_ENABLED',
+      'MEGA_CONTEXT_FEATURE_MISSING',
       'MEGA_I18N_INVALID_CATALOG',
       'MEGA_I18N_MISSING_KEY',
     ])

@@ -234,7 +234,10 @@ describe('sessions', () => {
     cleanups.push(() => bare.close())
     const res = await bare.inject('/me')
     expect(res.statusCode).toBe(500)
-    expect(res.json().error.code).toBe('MEGA_SESSION_NOT_ENABLED')
+    expect(res.json().error.code).toBe('MEGA_CONTEXT_FEATURE_MISSING')
+    expect(res.json().error.message).toContain(
+      'ctx.session needs the sessions plugin: add sessions({',
+    )
   })
 
   it('stops at a before hook that answers (a redirect), even while the session is being saved', async () => {

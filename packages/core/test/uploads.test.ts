@@ -289,11 +289,11 @@ describe('uploads', () => {
     expect(broken.json().error.code).toBe('MEGA_BAD_REQUEST')
   })
 
-  it('ctx.file without the plugin is MEGA_UPLOADS_NOT_ENABLED (500, says how to enable)', async () => {
+  it('ctx.file without the plugin is MEGA_CONTEXT_FEATURE_MISSING (500, says how to enable)', async () => {
     const server = track(createApp({ routes: routes() }))
     const res = await server.inject({ method: 'POST', url: '/avatar', payload: {} })
     expect(res.statusCode).toBe(500)
-    expect(res.json().error.code).toBe('MEGA_UPLOADS_NOT_ENABLED')
+    expect(res.json().error.code).toBe('MEGA_CONTEXT_FEATURE_MISSING')
     expect(res.json().error.message).toContain('add uploads() to plugins')
   })
 

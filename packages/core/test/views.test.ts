@@ -63,7 +63,8 @@ describe('views', () => {
     const bare = track(createApp({ routes }))
     const res = await bare.inject('/posts')
     expect(res.statusCode).toBe(500)
-    expect(res.json().error.code).toBe('MEGA_VIEWS_NOT_ENABLED')
+    expect(res.json().error.code).toBe('MEGA_CONTEXT_FEATURE_MISSING')
+    expect(res.json().error.message).toContain('ctx.render needs the views plugin: add views({')
     expect(() => views({ dir: '' })).toThrow(
       expect.objectContaining({ code: 'MEGA_CONFIG_INVALID' }),
     )

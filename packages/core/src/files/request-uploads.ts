@@ -32,14 +32,9 @@ export function attachUploads(request: FastifyRequest, uploads: RequestUploads):
   ;(request as WithUploads)[UPLOADS] = uploads
 }
 
+/** The request's files once its form was read; `null` for a request without one. */
 export function uploadsOf(request: FastifyRequest): RequestUploads | null {
-  const uploads = (request as WithUploads)[UPLOADS]
-  if (uploads !== undefined) return uploads
-  throw new MegaError(
-    'MEGA_UPLOADS_NOT_ENABLED',
-    'ctx.file() and ctx.files() need the uploads plugin: add uploads() to plugins in mega.config.ts (import { uploads } from "@mega/core").',
-    { statusCode: 500 },
-  )
+  return (request as WithUploads)[UPLOADS] ?? null
 }
 
 const checkSchema = z

@@ -11,9 +11,36 @@ import { z } from 'zod'
 import { MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import { BadRequestError } from '../errors.js'
+import { defineContextFeature } from '../app/context-features.js'
 import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
-import { RequestUploads, UPLOADS, attachUploads } from './request-uploads.js'
+import {
+  RequestUploads,
+  UPLOADS,
+  attachUploads,
+  fileOf,
+  filesOf,
+  type FileCheck,
+} from './request-uploads.js'
 import { SNIFF_BYTES, UploadedFile, sanitizeFilename } from './uploaded-file.js'
+
+declare module '../app/request-context.js' {
+  interface MegaContextFeatures {
+    /**
+     * The first file uploaded in `field` (the `uploads()` plugin), checked against `maxBytes` and
+     * `types`, or `undefined` when the form has none.
+     */
+    file(field: string, check?: FileCheck): Promise<UploadedFile | undefined>
+    /** Every uploaded file (of `field`), each checked as by `ctx.file`. */
+    files(field?: string, check?: FileCheck): Promise<UploadedFile[]>
+  }
+}
+
+const howTo = {
+  plugin: 'uploads',
+  hint: 'add uploads() to plugins in mega.config.ts (import { uploads } from "@mega/core").',
+}
+const fileFeature = defineContextFeature('file', howTo)
+const filesFeature = defineContextFeature('files', howTo)
 
 const MiB = 1024 * 1024
 const size = z.number().int().positive()
@@ -165,6 +192,18 @@ export function uploads(options: UploadsOptions = {}): MegaPlugin {
         limits: { fileSize: o.maxFileBytes, files: o.maxFiles, fields: o.maxFields },
       })
       fastify.decorateRequest(UPLOADS, null)
+      fileFeature.provide(
+        fastify,
+        ({ request }) =>
+          (field, check) =>
+            fileOf(request, field, check),
+      )
+      filesFeature.provide(
+        fastify,
+        ({ request }) =>
+          (field, check) =>
+            filesOf(request, field, check),
+      )
       fastify.addHook('preValidation', async (request, reply) => {
         if (request.isMultipart() && !request.is404) await readForm(request, reply, o)
       })

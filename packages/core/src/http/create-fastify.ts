@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { z } from 'zod'
 import { parseOptions } from '@mega/observe/internal'
+import { FEATURES } from '../app/context-features.js'
 import { megaValidators } from './ajv-validators.js'
 import { clientErrorHandler, frameworkErrors } from './client-errors.js'
 import { REQUEST_ID_HEADER } from './envelope.js'
@@ -88,6 +89,7 @@ export function createFastify(
     clientErrorHandler,
   }) as unknown as FastifyInstance
   installJsonParser(fastify, o.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH)
+  fastify.decorateRequest(FEATURES, null) // the slot of ctx features: one request shape
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id)
     done()

@@ -1,12 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { parseOptions } from '@mega/observe/internal'
+import { defineContextFeature } from '../app/context-features.js'
 import { FAILURE_MESSAGE } from '../http/error-handler.js'
 import type { HttpFailure } from '../http/error-mapper.js'
 import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
 import { i18nOptionsSchema, type I18nOptions } from './i18n-options.js'
 import { compileInline, loadDir } from './load-catalogs.js'
 import { createLocaleDetector } from './locale-detector.js'
-import { Translator, type RequestI18n, type TranslateParams } from './translator.js'
+import { Translator, type RequestI18n, type Translate, type TranslateParams } from './translator.js'
 
 /** Where the plugin keeps the request's translations (a property every request has: one shape). */
 const I18N = 'megaI18n'
@@ -14,6 +15,25 @@ const I18N = 'megaI18n'
 interface WithI18n {
   [I18N]?: RequestI18n | null
 }
+
+declare module '../app/request-context.js' {
+  interface MegaContextFeatures {
+    /** The request's translations (`locale`, `t`, `number`, `date`), with the `i18n()` plugin. */
+    i18n: RequestI18n
+    /** The request's locale (`?lang=`, cookie, `Accept-Language`, else the default): `ctx.i18n.locale`. */
+    locale: string
+    /** Translates a key into the request's locale (`ctx.t('greeting', { name })`): `ctx.i18n.t`. */
+    t: Translate
+  }
+}
+
+const howTo = {
+  plugin: 'i18n',
+  hint: 'add i18n({ defaultLocale: "en", dir: "locales" }) to plugins in mega.config.ts, with a locales/en.json catalogue.',
+}
+const i18nFeature = defineContextFeature('i18n', howTo)
+const localeFeature = defineContextFeature('locale', howTo)
+const tFeature = defineContextFeature('t', howTo)
 
 /** What an `errors.<CODE>` message can use: `{message}`, scalar details, `{count}` of issues. */
 function errorParams(failure: HttpFailure): TranslateParams {
@@ -69,9 +89,10 @@ export function i18n(options: I18nOptions): MegaPlugin {
       fastify.decorateRequest(FAILURE_MESSAGE, function (this: FastifyRequest, f: HttpFailure) {
         return translator.errorMessage(of(this).locale, f.code, errorParams(f))
       })
-      api.hook('onRequest', (ctx) => {
-        ctx.i18n = of(ctx.request)
-      })
+      // Built at the first read in a request: a request that never translates pays nothing here.
+      i18nFeature.provide(fastify, (ctx) => of(ctx.request))
+      localeFeature.provide(fastify, (ctx) => of(ctx.request).locale)
+      tFeature.provide(fastify, (ctx) => of(ctx.request).t)
       const byHeader = o.detect.includes('header')
       fastify.addHook('onSend', async (request, reply, payload) => {
         if (!reply.hasHeader('content-language'))

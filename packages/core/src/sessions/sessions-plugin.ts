@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import type { SessionAdapter } from '../adapters/adapter-types.js'
+import { defineContextFeature } from '../app/context-features.js'
 import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
 import { bindingOf, isCurrent, rememberStore } from './principal.js'
 import { MegaSession, newSessionId } from './session.js'
@@ -94,6 +95,18 @@ interface WithSession {
   [SESSION]?: MegaSession | null
 }
 
+declare module '../app/request-context.js' {
+  interface MegaContextFeatures {
+    /** The request's session, with the `sessions()` plugin (loaded before `authenticate` hooks). */
+    session: MegaSession
+  }
+}
+
+const sessionFeature = defineContextFeature('session', {
+  plugin: 'sessions',
+  hint: 'add sessions({ secret }) to plugins in mega.config.ts, with a session adapter (e.g. adapters: { session: { driver: "memory", kind: "session" } }).',
+})
+
 function isSessionAdapter(value: unknown): value is SessionAdapter {
   const a = value as Partial<SessionAdapter> | undefined
   return a?.kind === 'session' && typeof a.get === 'function' && typeof a.set === 'function'
@@ -178,7 +191,7 @@ export function sessions(options: SessionsOptions): MegaPlugin {
       api.hook('onRequest', async (ctx) => {
         const session = await load(ctx.request)
         ;(ctx.request as WithSession)[SESSION] = session
-        ctx.session = session
+        sessionFeature.set(ctx.request, session)
       })
       fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
         const session = (request as WithSession)[SESSION]

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify'
 import { z } from 'zod'
 import { MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
+import { defineContextFeature } from '../app/context-features.js'
 import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
 
 const optionsSchema = z
@@ -21,15 +22,23 @@ const optionsSchema = z
 /** Options of {@link views}. */
 export type ViewsOptions = z.input<typeof optionsSchema>
 
-/** What `ctx.render` needs of the plugin: set per request through the reply. */
-export type ViewRenderer = (reply: FastifyReply, name: string, data: object) => Promise<string>
+/** Renders a view into HTML for this reply. */
+type ViewRenderer = (reply: FastifyReply, name: string, data: object) => Promise<string>
 
-const RENDER = Symbol.for('mega.views.render')
-
-/** @internal The renderer the views plugin installed on this Fastify instance, if any. */
-export function rendererOf(reply: FastifyReply): ViewRenderer | undefined {
-  return (reply.server as unknown as { [RENDER]?: ViewRenderer })[RENDER]
+declare module '../app/request-context.js' {
+  interface MegaContextFeatures {
+    /**
+     * Renders a view (the `views()` plugin) and answers it as `text/html`; return its result from
+     * the handler: `return ctx.render('posts/index', { posts })`.
+     */
+    render(name: string, data?: object): Promise<FastifyReply>
+  }
 }
+
+const renderFeature = defineContextFeature('render', {
+  plugin: 'views',
+  hint: "add views({ dir: 'apps/main/views' }) to plugins in mega.config.ts.",
+})
 
 const NAME = /^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_/.-]*$/
 
@@ -95,7 +104,10 @@ export function views(options: ViewsOptions = {}): MegaPlugin {
           throw err
         }
       }
-      ;(api.fastify as unknown as { [RENDER]?: ViewRenderer })[RENDER] = render
+      renderFeature.provide(api.fastify, ({ reply }) => async (name, data = {}) => {
+        const html = await render(reply, name, data)
+        return reply.type('text/html; charset=utf-8').send(html)
+      })
     },
   })
 }
