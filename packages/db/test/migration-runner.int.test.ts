@@ -17,6 +17,7 @@ import { SqliteAdapter } from '../src/sql/sqlite/sqlite-adapter.js'
 import type { SqlDialect } from '../src/sql/sql-types.js'
 import {
   createTableMigration,
+  importFresh,
   rawMigration,
   writeMigrations,
 } from './helpers/migration-runner-helpers.js'
@@ -84,7 +85,7 @@ describe.each(cases)('migration runner on $dialect', (c) => {
   })
 
   const migrator = (extra: Partial<MigratorConfig> = {}) =>
-    createMigrator({ db, root, table: `${p}_mm`, ...extra })
+    createMigrator({ db, root, table: `${p}_mm`, importer: importFresh, ...extra })
 
   async function tables(): Promise<string[]> {
     const all = await db.kysely().introspection.getTables()

@@ -4,13 +4,17 @@ import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MegaError } from '@mega/observe'
 import { tempDir } from '@mega/test-utils'
+import { format } from 'prettier'
 import { loadMigrationFiles, migrationChecksum } from '../src/migrations/migration-files.js'
+import { operationsChecksum } from '../src/migrations/migration-fingerprint.js'
+import { createMigrationSchema } from '../src/migrations/schema-builder.js'
 import type { MigrationDialect, MigrationOperation } from '../src/migrations/migration-types.js'
 import type { MigratorConfig } from '../src/migrations/migrator-config.js'
 import { createMigrator } from '../src/migrations/runner.js'
 import { SqliteAdapter } from '../src/sql/sqlite/sqlite-adapter.js'
 import {
   createTableMigration,
+  importFresh,
   rawMigration,
   writeMigrations,
 } from './helpers/migration-runner-helpers.js'
@@ -56,7 +60,14 @@ afterEach(async () => {
 })
 
 function migrator(extra: Partial<MigratorConfig> = {}) {
-  return createMigrator({ db, root, dialect: standIn, lockPollMs: 5, ...extra })
+  return createMigrator({
+    db,
+    root,
+    dialect: standIn,
+    lockPollMs: 5,
+    importer: importFresh,
+    ...extra,
+  })
 }
 
 async function tables(): Promise<string[]> {
@@ -69,6 +80,18 @@ async function tables(): Promise<string[]> {
 const A = '20260101000001-create-alpha'
 const B = '20260101000002-create-beta'
 const C = '20260101000003-create-gamma'
+
+/** The bookkeeping rows, by name. */
+async function appliedRows() {
+  return db
+    .kysely<{
+      mega_migrations: { name: string; checksum: string; applied_at: string; batch: number }
+    }>()
+    .selectFrom('mega_migrations')
+    .selectAll()
+    .orderBy('name')
+    .execute()
+}
 
 async function threeMigrations(): Promise<void> {
   await writeMigrations(root, {
@@ -110,26 +133,20 @@ describe('createMigrator', () => {
     expect(await migrator().up()).toEqual([])
   })
 
-  it('records the checksum of the file text, the batch and the time applied', async () => {
+  it('records the checksum of what each migration does, the batch and the time applied', async () => {
     await threeMigrations()
     const clock = () => new Date('2026-06-12T09:25:43.000Z')
     await migrator({ clock }).up({ to: A })
     await migrator({ clock }).up()
-    const rows = await db
-      .kysely<{
-        mega_migrations: { name: string; checksum: string; applied_at: string; batch: number }
-      }>()
-      .selectFrom('mega_migrations')
-      .selectAll()
-      .orderBy('name')
-      .execute()
-    const text = await readFile(join(root, 'apps/main/migrations', `${A}.mjs`), 'utf8')
+    const rows = await appliedRows()
     expect(rows.map((r) => [r.name, r.batch, r.applied_at])).toEqual([
       [A, 1, '2026-06-12T09:25:43.000Z'],
       [B, 2, '2026-06-12T09:25:43.000Z'],
       [C, 2, '2026-06-12T09:25:43.000Z'],
     ])
-    expect(rows[0]?.checksum).toBe(migrationChecksum(text))
+    const [fileA] = await loadMigrationFiles({ root })
+    expect(rows[0]?.checksum).toBe(await operationsChecksum(fileA!, createMigrationSchema))
+    expect(rows[0]?.checksum).not.toBe(fileA?.textChecksum)
   })
 
   it('applies up to a target given by name or stamp', async () => {
@@ -223,7 +240,8 @@ describe('createMigrator', () => {
     await threeMigrations()
     await migrator().up({ to: B })
     const dir = join(root, 'apps/main/migrations')
-    await writeFile(join(dir, `${A}.mjs`), `${createTableMigration('alpha')}// edited\n`)
+    // What it does changed (another table), not only its text.
+    await writeFile(join(dir, `${A}.mjs`), createTableMigration('alpha_v2'))
     await rm(join(dir, `${B}.mjs`))
     const error = await migrator()
       .up()
@@ -275,5 +293,58 @@ describe('loadMigrationFiles', () => {
   it('ignores line endings in the checksum', () => {
     expect(migrationChecksum('a\r\nb\r\n')).toBe(migrationChecksum('a\nb\n'))
     expect(migrationChecksum('a\nb\n')).not.toBe(migrationChecksum('a\nc\n'))
+  })
+})
+
+describe('migrations that survive formatting', () => {
+  const dir = () => join(root, 'apps/main/migrations')
+  const reformat = async (name: string, options: Record<string, unknown>) => {
+    const file = join(dir(), `${name}.mjs`)
+    const text = await readFile(file, 'utf8')
+    const formatted = await format(`// Reviewed.\n${text}`, { filepath: file, ...options })
+    expect(formatted).not.toBe(text)
+    await writeFile(file, formatted)
+  }
+
+  it('formatting an applied migration with prettier is no drift; changing a column type is', async () => {
+    await threeMigrations()
+    await migrator().up({ to: B })
+    await reformat(A, { semi: false, singleQuote: true, printWidth: 60 })
+    await reformat(B, { semi: true, singleQuote: false, tabWidth: 4 })
+    expect((await migrator().status()).map((r) => [r.name, r.status, r.error])).toEqual([
+      [A, 'applied', undefined],
+      [B, 'applied', undefined],
+      [C, 'pending', undefined],
+    ])
+    expect((await migrator().up()).map((r) => [r.name, r.status])).toEqual([[C, 'applied']])
+
+    const file = join(dir(), `${B}.mjs`)
+    const text = await readFile(file, 'utf8')
+    const length = /(["']?length["']?):\s*100/
+    expect(text).toMatch(length)
+    await writeFile(file, text.replace(new RegExp(length, 'g'), '$1: 50'))
+    const [, beta] = await migrator().status()
+    expect(beta?.error).toMatchObject({ code: 'MEGA_DB_MIGRATION_DRIFT' })
+  })
+
+  it('keeps accepting the text checksum of databases that applied a migration before, and upgrades it', async () => {
+    await threeMigrations()
+    await migrator().up({ to: A })
+    const text = await readFile(join(dir(), `${A}.mjs`), 'utf8')
+    // What a database migrated by an earlier version holds: the checksum of the text.
+    await db
+      .kysely<{ mega_migrations: { name: string; checksum: string } }>()
+      .updateTable('mega_migrations')
+      .set({ checksum: migrationChecksum(text) })
+      .where('name', '=', A)
+      .execute()
+    expect((await migrator().status())[0]?.error).toBeUndefined()
+    await migrator().up() // re-records the checksum of what A does
+    const [fileA] = await loadMigrationFiles({ root })
+    expect((await appliedRows())[0]?.checksum).toBe(
+      await operationsChecksum(fileA!, createMigrationSchema),
+    )
+    await reformat(A, { semi: false })
+    expect((await migrator().status())[0]?.error).toBeUndefined()
   })
 })

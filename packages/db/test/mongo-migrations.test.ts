@@ -4,7 +4,9 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import type { MegaError } from '@mega/observe'
 import { tempDir } from '@mega/test-utils'
 import { migratorFor } from '../src/migrations/create-migrator.js'
-import { migrationChecksum } from '../src/migrations/migration-files.js'
+import { loadMigrationFiles } from '../src/migrations/migration-files.js'
+import { operationsChecksum } from '../src/migrations/migration-fingerprint.js'
+import { createMigrationSchema } from '../src/migrations/schema-builder.js'
 import {
   createMongoMigrator,
   isTransactionSafe,
@@ -13,6 +15,7 @@ import {
 import { SqliteAdapter } from '../src/sql/sqlite/sqlite-adapter.js'
 import {
   createTableMigration,
+  importFresh,
   simpleTable,
   writeMigrations,
 } from './helpers/migration-runner-helpers.js'
@@ -31,7 +34,7 @@ beforeEach(async () => {
 })
 
 function migrator(extra: Partial<MongoMigratorConfig> = {}) {
-  return createMongoMigrator({ db: fake, root, lockPollMs: 5, ...extra })
+  return createMongoMigrator({ db: fake, root, lockPollMs: 5, importer: importFresh, ...extra })
 }
 
 async function threeMigrations(): Promise<void> {
@@ -80,10 +83,10 @@ describe('createMongoMigrator', () => {
     ])
     expect(userCollections().sort()).toEqual(['alpha', 'beta', 'gamma'])
     expect(fake.collections.get('alpha')?.validator).toHaveProperty('$jsonSchema.required', ['_id'])
-    const text = createTableMigration('alpha')
+    const [fileA] = await loadMigrationFiles({ root })
     expect(fake.docs('mega_migrations')[0]).toEqual({
       _id: A,
-      checksum: migrationChecksum(text),
+      checksum: await operationsChecksum(fileA!, createMigrationSchema),
       appliedAt: new Date('2026-06-12T09:25:43.000Z'),
       batch: 1,
     })
@@ -198,7 +201,8 @@ describe('createMongoMigrator', () => {
     await threeMigrations()
     await migrator().up({ to: B })
     const dir = join(root, 'apps/main/migrations')
-    await writeFile(join(dir, `${A}.mjs`), `${createTableMigration('alpha')}// edited\n`)
+    // What it does changed (another collection), not only its text.
+    await writeFile(join(dir, `${A}.mjs`), createTableMigration('alpha_v2'))
     await rm(join(dir, `${B}.mjs`))
     const error = await migrator()
       .up()

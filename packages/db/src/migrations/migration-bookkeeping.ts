@@ -64,7 +64,11 @@ export async function deleteAppliedMigration(
   await db.kysely<Bookkeeping>().deleteFrom(table).where('name', '=', name).execute()
 }
 
-/** One issue per applied migration whose file is missing or whose checksum changed. */
+/**
+ * One issue per applied migration whose file is missing or whose checksum changed: the row holds
+ * the checksum of the operations (or, if applied before those existed, of the text) and neither
+ * matches.
+ */
 export function driftIssues(
   files: readonly MigrationFile[],
   applied: ReadonlyMap<string, AppliedMigration>,
@@ -75,7 +79,7 @@ export function driftIssues(
     const file = byName.get(row.name)
     if (file === undefined)
       issues.push({ path: row.name, message: 'was applied but its file is missing: restore it' })
-    else if (file.checksum !== row.checksum)
+    else if (file.checksum !== row.checksum && file.textChecksum !== row.checksum)
       issues.push({
         path: row.name,
         message:

@@ -44,8 +44,16 @@ export interface MigrationFile {
   readonly name: string
   /** The absolute path. */
   readonly file: string
-  /** sha256 (hex) of the file text with line endings normalised to `\n`. */
+  /**
+   * What the runner records and compares: sha256 (hex) of the operations the migration's `up` and
+   * `down` record (so reformatting is no edit), once the runner has read it; as loaded, the text's.
+   */
   readonly checksum: string
+  /**
+   * sha256 (hex) of the file text with line endings normalised to `\n`: what databases that applied
+   * the migration before operation checksums hold (still accepted while the text is unchanged).
+   */
+  readonly textChecksum?: string
   readonly module: MigrationModule
 }
 
@@ -125,7 +133,8 @@ async function loadFile(
   }
   if (!isMigrationModule(module))
     return { path: base, message: 'must export functions up(schema) and down(schema)' }
-  return { name, file, checksum: migrationChecksum(text), module }
+  const checksum = migrationChecksum(text)
+  return { name, file, checksum, textChecksum: checksum, module }
 }
 
 /**

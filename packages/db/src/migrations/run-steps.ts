@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks'
 import type { MegaIssue } from '@mega/observe'
 import { dbError } from '../errors.js'
 import { driftIssues, type AppliedMigration } from './migration-bookkeeping.js'
+import { fingerprint } from './migration-fingerprint.js'
 import {
   loadMigrationFiles,
   type MigrationFile,
@@ -272,24 +273,50 @@ function assertSteps(steps: number): void {
 }
 
 /** Loads the files, then (unless dry) takes the lock, reads the applied records and runs `plan`. */
+/** The migration files, each with the checksum of what it does (see `fingerprint`). */
+async function loadFiles(ctx: Ctx): Promise<MigrationFile[]> {
+  const files = await ctx.load()
+  return Promise.all(files.map((file) => fingerprint(file, ctx.createSchema)))
+}
+
+/**
+ * Rows recorded with a migration's text checksum (before operation checksums) whose text is
+ * unchanged get the operations checksum, so the file may be reformatted from now on.
+ */
+async function upgradeChecksums(ctx: Ctx, state: State): Promise<State> {
+  const applied = new Map(state.applied)
+  for (const file of state.files) {
+    const row = applied.get(file.name)
+    if (row === undefined || row.checksum === file.checksum || row.checksum !== file.textChecksum)
+      continue
+    const upgraded = { ...row, checksum: file.checksum }
+    await ctx.target.unit([], async () => {
+      await ctx.target.forget(row.name)
+      await ctx.target.record(upgraded)
+    })
+    applied.set(file.name, upgraded)
+  }
+  return { ...state, applied }
+}
+
 async function session(
   ctx: Ctx,
   dry: boolean,
   plan: (state: State) => Promise<MigrationResult[]>,
 ): Promise<MigrationResult[]> {
-  const files = await ctx.load()
+  const files = await loadFiles(ctx)
   const ups = await recordUps(ctx, files)
   if (dry) return plan(await loadState(ctx, files, ups))
   const release = await ctx.target.begin()
   try {
-    return await plan(await loadState(ctx, files, ups))
+    return await plan(await upgradeChecksums(ctx, await loadState(ctx, files, ups)))
   } finally {
     await release()
   }
 }
 
 async function status(ctx: Ctx): Promise<MigrationResult[]> {
-  const files = await ctx.load()
+  const files = await loadFiles(ctx)
   const applied = await ctx.target.readApplied()
   const drift = new Map(driftIssues(files, applied).map((i) => [i.path, i]))
   const names = [...new Set([...files.map((f) => f.name), ...applied.keys()])].sort()

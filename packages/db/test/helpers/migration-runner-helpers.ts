@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ColumnSchema, TableSchema } from '../../src/migrations/migration-types.js'
@@ -39,4 +40,15 @@ export async function writeMigrations(
   await mkdir(dir, { recursive: true })
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, `${name}.mjs`), text)
   return dir
+}
+
+let imports = 0
+
+/**
+ * Imports a migration file afresh on every call, as each `mega migrate` process does: a test that
+ * rewrites an applied migration must not get the module cached from the first import.
+ */
+export function importFresh(file: string): Promise<unknown> {
+  imports += 1
+  return import(`${pathToFileURL(file).href}?run=${imports}`)
 }
