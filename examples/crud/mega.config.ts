@@ -11,6 +11,7 @@ import {
   staticFiles,
   views,
 } from '@mega/core'
+import type { SqlDbAdapter } from '@mega/db'
 
 // SQLite by default (./data/app.sqlite, created with its folder on first start). PostgreSQL is the one
 // line below: set DATABASE_URL (in .env or the environment) and the postgres driver is used instead.
@@ -72,3 +73,10 @@ export default defineConfig({
     staticFiles({ root: new URL('./apps/main/public', import.meta.url), prefix: '/assets' }),
   ],
 })
+
+// Types `this.db()` in services and `ctx.db()` in handlers: no `<SqlDbAdapter>` cast anywhere.
+declare module '@mega/core' {
+  interface MegaAdapters {
+    db: SqlDbAdapter
+  }
+}

@@ -47,7 +47,13 @@ export type {
 export type { MegaContextFeatures, RequestContext } from './app/request-context.js'
 export { defineContextFeature } from './app/context-features.js'
 export type { ContextFeature, ContextFeatureInfo } from './app/context-features.js'
-export type { AppScope, MegaServices, MegaSettings } from './app/app-scope.js'
+export type {
+  AdapterOf,
+  AppScope,
+  MegaAdapters,
+  MegaServices,
+  MegaSettings,
+} from './app/app-scope.js'
 export { MegaApp } from './app/mega-app.js'
 export type { MegaAppOptions } from './app/mega-app.js'
 export { MegaServer, createApp } from './app/mega-server.js'

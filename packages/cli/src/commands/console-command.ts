@@ -89,8 +89,8 @@ function buildContext(runtime: MegaRuntime): ConsoleContext {
     app,
     apps: Object.fromEntries(scopes.map((s) => [s.name, s])),
     services: app.services,
-    db: (alias = 'db') => app.adapter(alias),
-    cache: (alias = 'cache') => app.adapter(alias),
+    db: <T>(alias = 'db') => app.adapter<T>(alias),
+    cache: <T>(alias = 'cache') => app.adapter<T>(alias),
     inject: (options) => runtime.server.inject(options),
     log: runtime.log,
   }

@@ -1,4 +1,5 @@
 import { defineConfig, env, security } from '@mega/core'
+import type { SqlDbAdapter } from '@mega/db'
 
 // Everything runs without a server: SQLite for data, memory for the cache. Moving to PostgreSQL or
 // Redis is one line each: { driver: 'postgres', url: env('DATABASE_URL') }, { driver: 'redis', url: ... }.
@@ -14,3 +15,10 @@ export default defineConfig({
   // see the @mega/core README (sessions(), rateLimit(), openapi()).
   plugins: [security()],
 })
+
+// Types `this.db()` in services and `ctx.db()` in handlers (add an entry per adapter you use).
+declare module '@mega/core' {
+  interface MegaAdapters {
+    db: SqlDbAdapter
+  }
+}

@@ -1,5 +1,5 @@
 import { MegaService } from '@mega/core'
-import { createCrud, type SqlDbAdapter } from '@mega/db'
+import { createCrud } from '@mega/db'
 import { {{Name}} } from '../models/{{name}}-model.js'
 
 /** Paging of {{Name}}Service.list. */
@@ -14,7 +14,7 @@ export interface {{Name}}Page {
  */
 export default class {{Name}}Service extends MegaService {
   #crud() {
-    return createCrud({{Name}}, this.db<SqlDbAdapter>())
+    return createCrud({{Name}}, this.db())
   }
 
   list(query: {{Name}}Page = {}) {

@@ -12,6 +12,17 @@ export interface MegaServices {}
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface MegaSettings {}
 
+/**
+ * The app's adapters by alias. Augment `MegaAdapters` to type `ctx.db()`, `this.db()` in services
+ * and `app.adapter('cache')` without a cast:
+ * `declare module '@mega/core' { interface MegaAdapters { db: SqlDbAdapter } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface MegaAdapters {}
+
+/** The type of the adapter under `alias`: its {@link MegaAdapters} entry, else `unknown`. */
+export type AdapterOf<A extends string> = A extends keyof MegaAdapters ? MegaAdapters[A] : unknown
+
 /** What handlers and services reach of their app: name, services, adapters, logger, settings. */
 export interface AppScope {
   readonly name: string
@@ -20,8 +31,12 @@ export interface AppScope {
   readonly log: Logger
   /** `settings` from mega.config.ts (the same object for every app). */
   readonly settings: MegaSettings & Readonly<Record<string, unknown>>
-  /** An adapter by alias; throws `MEGA_ADAPTER_NOT_FOUND` naming the configured aliases. */
-  adapter<T = unknown>(alias: string): T
+  /**
+   * An adapter by alias, typed by {@link MegaAdapters} (or by an explicit `adapter<T>(alias)`);
+   * throws `MEGA_ADAPTER_NOT_FOUND` naming the configured aliases.
+   */
+  adapter<A extends string>(alias: A): AdapterOf<A>
+  adapter<T>(alias: string): T
 }
 
 let silent: Logger | undefined
@@ -45,7 +60,7 @@ export function createAppScope(
     services,
     log: (extras.log ?? silentLogger()).child({ app: name }),
     settings: extras.settings ?? {},
-    adapter<T>(alias: string): T {
+    adapter(alias: string): never {
       const found = adapters.get(alias)
       if (found === undefined) {
         const known = [...adapters.keys()].join(', ') || 'none'
@@ -55,7 +70,7 @@ export function createAppScope(
           { statusCode: 500 },
         )
       }
-      return found as T
+      return found as never
     },
   }
 }

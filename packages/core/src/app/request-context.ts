@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import { tracer, type MegaTracer } from '@mega/observe'
 import type { RouteInput, RouteSchema } from '../router/route-types.js'
-import type { AppScope } from './app-scope.js'
+import type { AdapterOf, AppScope } from './app-scope.js'
 
 /**
  * What packages and plugins add to `ctx`, by name and type. Empty here: the module that owns a
@@ -42,14 +42,22 @@ export interface RequestContext<S extends RouteSchema = RouteSchema>
   readonly reply: FastifyReply
   /** Sets the success status (e.g. 201) and returns the context. */
   status(code: number): this
-  /** A database adapter by alias (default `db`). */
-  db<T = unknown>(alias?: string): T
-  /** A cache adapter by alias (default `cache`). */
-  cache<T = unknown>(alias?: string): T
-  /** A bus adapter by alias (default `bus`). */
-  bus<T = unknown>(alias?: string): T
-  /** A lock adapter by alias (default `lock`). */
-  lock<T = unknown>(alias?: string): T
+  /** A database adapter by alias (default `db`), typed by `MegaAdapters` (or `ctx.db<T>()`). */
+  db(): AdapterOf<'db'>
+  db<A extends string>(alias: A): AdapterOf<A>
+  db<T>(alias?: string): T
+  /** A cache adapter by alias (default `cache`), typed by `MegaAdapters` (or `ctx.cache<T>()`). */
+  cache(): AdapterOf<'cache'>
+  cache<A extends string>(alias: A): AdapterOf<A>
+  cache<T>(alias?: string): T
+  /** A bus adapter by alias (default `bus`), typed by `MegaAdapters` (or `ctx.bus<T>()`). */
+  bus(): AdapterOf<'bus'>
+  bus<A extends string>(alias: A): AdapterOf<A>
+  bus<T>(alias?: string): T
+  /** A lock adapter by alias (default `lock`), typed by `MegaAdapters` (or `ctx.lock<T>()`). */
+  lock(): AdapterOf<'lock'>
+  lock<A extends string>(alias: A): AdapterOf<A>
+  lock<T>(alias?: string): T
 }
 
 /**
@@ -105,16 +113,28 @@ export class HttpContext<S extends RouteSchema = RouteSchema> implements Request
     void this.reply.code(code)
     return this
   }
-  db<T = unknown>(alias = 'db'): T {
-    return this.app.adapter<T>(alias)
+  db(): AdapterOf<'db'>
+  db<A extends string>(alias: A): AdapterOf<A>
+  db<T>(alias?: string): T
+  db(alias = 'db'): unknown {
+    return this.app.adapter(alias)
   }
-  cache<T = unknown>(alias = 'cache'): T {
-    return this.app.adapter<T>(alias)
+  cache(): AdapterOf<'cache'>
+  cache<A extends string>(alias: A): AdapterOf<A>
+  cache<T>(alias?: string): T
+  cache(alias = 'cache'): unknown {
+    return this.app.adapter(alias)
   }
-  bus<T = unknown>(alias = 'bus'): T {
-    return this.app.adapter<T>(alias)
+  bus(): AdapterOf<'bus'>
+  bus<A extends string>(alias: A): AdapterOf<A>
+  bus<T>(alias?: string): T
+  bus(alias = 'bus'): unknown {
+    return this.app.adapter(alias)
   }
-  lock<T = unknown>(alias = 'lock'): T {
-    return this.app.adapter<T>(alias)
+  lock(): AdapterOf<'lock'>
+  lock<A extends string>(alias: A): AdapterOf<A>
+  lock<T>(alias?: string): T
+  lock(alias = 'lock'): unknown {
+    return this.app.adapter(alias)
   }
 }

@@ -1,4 +1,4 @@
-import type { AppScope } from '../app/app-scope.js'
+import type { AdapterOf, AppScope } from '../app/app-scope.js'
 
 /**
  * Base class of app services (`apps/<app>/services/*-service.ts`). One instance per app, created at
@@ -32,14 +32,20 @@ export class MegaService {
     return this.app.settings
   }
 
-  /** An adapter by alias (default `db`). */
-  db<T = unknown>(alias = 'db'): T {
-    return this.app.adapter<T>(alias)
+  /** An adapter by alias (default `db`), typed by `MegaAdapters` (or `this.db<T>()`). */
+  db(): AdapterOf<'db'>
+  db<A extends string>(alias: A): AdapterOf<A>
+  db<T>(alias?: string): T
+  db(alias = 'db'): unknown {
+    return this.app.adapter(alias)
   }
 
-  /** A cache adapter by alias (default `cache`). */
-  cache<T = unknown>(alias = 'cache'): T {
-    return this.app.adapter<T>(alias)
+  /** A cache adapter by alias (default `cache`), typed by `MegaAdapters` (or `this.cache<T>()`). */
+  cache(): AdapterOf<'cache'>
+  cache<A extends string>(alias: A): AdapterOf<A>
+  cache<T>(alias?: string): T
+  cache(alias = 'cache'): unknown {
+    return this.app.adapter(alias)
   }
 
   /** Called once at boot, after adapters connect and before the server listens. */

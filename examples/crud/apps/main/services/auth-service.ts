@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { MegaService } from '@mega/core'
-import { createCrud, type SqlDbAdapter } from '@mega/db'
+import { createCrud } from '@mega/db'
 import { STAFF_TYPE, type Actor } from '../lib/actor.js'
 import { invalidCredentials, tokenInvalid } from '../lib/crud-errors.js'
 import { normalizeEmail } from '../lib/email.js'
@@ -55,7 +55,7 @@ export default class AuthService extends MegaService {
   #dummyHash: Promise<string> | undefined
 
   get #sessions() {
-    return createCrud(Session, this.db<SqlDbAdapter>())
+    return createCrud(Session, this.db())
   }
 
   /** Creates the user (and their wallet); emails listed in `STAFF_EMAILS` become staff. */

@@ -1,5 +1,5 @@
 import { MegaService } from '@mega/core'
-import { createCrud, type Page, type SqlDbAdapter } from '@mega/db'
+import { createCrud, type Page } from '@mega/db'
 import type { Actor } from '../lib/actor.js'
 import { notOwner } from '../lib/crud-errors.js'
 import { Board, type BoardRecord } from '../models/board-model.js'
@@ -13,7 +13,7 @@ export interface Paging {
 /** Boards: anyone signed in reads them; only the owner changes or deletes one. No HTTP in here. */
 export default class BoardService extends MegaService {
   get #boards() {
-    return createCrud(Board, this.db<SqlDbAdapter>())
+    return createCrud(Board, this.db())
   }
 
   /** One page of boards, newest first; `ownerId` narrows to one user's boards. */

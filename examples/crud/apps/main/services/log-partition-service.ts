@@ -61,7 +61,7 @@ export default class LogPartitionService extends MegaService {
   readonly #known = new Set<string>()
 
   get #db(): SqlDbAdapter {
-    return this.db<SqlDbAdapter>()
+    return this.db()
   }
 
   /** At boot: make sure this month and the next ones can take log lines. */

@@ -1,5 +1,5 @@
 import { MegaService } from '@mega/core'
-import { createCrud, type Page, type SqlDbAdapter } from '@mega/db'
+import { createCrud, type Page } from '@mega/db'
 import type { Actor } from '../lib/actor.js'
 import { Log, type LogLevel, type LogRecord } from '../models/log-model.js'
 import type { Paging } from './board-service.js'
@@ -29,7 +29,7 @@ export default class LogService extends MegaService {
   now: () => Date = () => new Date()
 
   get #logs() {
-    return createCrud(Log, this.db<SqlDbAdapter>())
+    return createCrud(Log, this.db())
   }
 
   /** Writes one line; on PostgreSQL its month's partition is created first when missing. */

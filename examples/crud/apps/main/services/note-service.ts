@@ -1,5 +1,5 @@
 import { MegaService } from '@mega/core'
-import { createCrud, type Page, type SqlDbAdapter } from '@mega/db'
+import { createCrud, type Page } from '@mega/db'
 import type { Actor } from '../lib/actor.js'
 import { notOwner } from '../lib/crud-errors.js'
 import { Note, type NoteRecord } from '../models/note-model.js'
@@ -19,7 +19,7 @@ export interface NewNote {
  */
 export default class NoteService extends MegaService {
   get #notes() {
-    return createCrud(Note, this.db<SqlDbAdapter>())
+    return createCrud(Note, this.db())
   }
 
   /** One page of a board's notes, oldest first (404 when the board does not exist). */

@@ -66,7 +66,7 @@ const ref = (row: UserLevelRecord | UserTypeRecord): LookupRef => ({
  */
 export default class UserService extends MegaService {
   get #db(): SqlDbAdapter {
-    return this.db<SqlDbAdapter>()
+    return this.db()
   }
 
   get #users() {

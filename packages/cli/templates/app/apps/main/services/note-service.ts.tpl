@@ -9,7 +9,7 @@ export interface NoteRow {
 /**
  * Notes, kept in the `cache` adapter so a new app runs before its database exists. `mega migrate up`
  * creates the notes table (apps/main/migrations); then switch to
- * `createCrud(Note, this.db<SqlDbAdapter>())` from @mega/db, as `mega scaffold` does: the routes stay
+ * `createCrud(Note, this.db())` from @mega/db, as `mega scaffold` does: the routes stay
  * the same.
  */
 export default class NoteService extends MegaService {
