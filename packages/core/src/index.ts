@@ -48,6 +48,7 @@ export type { MegaContextFeatures, RequestContext } from './app/request-context.
 export { defineContextFeature } from './app/context-features.js'
 export type { ContextFeature, ContextFeatureInfo } from './app/context-features.js'
 export type {
+  AdapterAccessor,
   AdapterOf,
   AppScope,
   MegaAdapters,

@@ -23,6 +23,27 @@ export interface MegaAdapters {}
 /** The type of the adapter under `alias`: its {@link MegaAdapters} entry, else `unknown`. */
 export type AdapterOf<A extends string> = A extends keyof MegaAdapters ? MegaAdapters[A] : unknown
 
+/**
+ * `ctx.db()`, `this.cache('sessions')`...: an adapter by alias, typed by {@link MegaAdapters}. With no
+ * alias it is the default `D`; `<T>(alias?)` names the type explicitly.
+ */
+export interface AdapterAccessor<D extends string> {
+  (): AdapterOf<D>
+  <A extends string>(alias: A): AdapterOf<A>
+  <T>(alias?: string): T
+}
+
+/**
+ * The shared method behind an {@link AdapterAccessor}, for a prototype whose instances have `app`:
+ * `this.app.adapter(alias ?? fallback)`.
+ */
+export function adapterAccessor<D extends string>(fallback: D): AdapterAccessor<D> {
+  function adapter(this: { readonly app: AppScope }, alias?: string): unknown {
+    return this.app.adapter(alias ?? fallback)
+  }
+  return adapter as unknown as AdapterAccessor<D>
+}
+
 /** What handlers and services reach of their app: name, services, adapters, logger, settings. */
 export interface AppScope {
   readonly name: string

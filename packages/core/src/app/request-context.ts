@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import { tracer, type MegaTracer } from '@mega/observe'
 import type { RouteInput, RouteSchema } from '../router/route-types.js'
-import type { AdapterOf, AppScope } from './app-scope.js'
+import { adapterAccessor, type AdapterAccessor, type AppScope } from './app-scope.js'
 
 /**
  * What packages and plugins add to `ctx`, by name and type. Empty here: the module that owns a
@@ -43,21 +43,13 @@ export interface RequestContext<S extends RouteSchema = RouteSchema>
   /** Sets the success status (e.g. 201) and returns the context. */
   status(code: number): this
   /** A database adapter by alias (default `db`), typed by `MegaAdapters` (or `ctx.db<T>()`). */
-  db(): AdapterOf<'db'>
-  db<A extends string>(alias: A): AdapterOf<A>
-  db<T>(alias?: string): T
+  readonly db: AdapterAccessor<'db'>
   /** A cache adapter by alias (default `cache`), typed by `MegaAdapters` (or `ctx.cache<T>()`). */
-  cache(): AdapterOf<'cache'>
-  cache<A extends string>(alias: A): AdapterOf<A>
-  cache<T>(alias?: string): T
+  readonly cache: AdapterAccessor<'cache'>
   /** A bus adapter by alias (default `bus`), typed by `MegaAdapters` (or `ctx.bus<T>()`). */
-  bus(): AdapterOf<'bus'>
-  bus<A extends string>(alias: A): AdapterOf<A>
-  bus<T>(alias?: string): T
+  readonly bus: AdapterAccessor<'bus'>
   /** A lock adapter by alias (default `lock`), typed by `MegaAdapters` (or `ctx.lock<T>()`). */
-  lock(): AdapterOf<'lock'>
-  lock<A extends string>(alias: A): AdapterOf<A>
-  lock<T>(alias?: string): T
+  readonly lock: AdapterAccessor<'lock'>
 }
 
 /**
@@ -78,6 +70,11 @@ export class HttpContext<S extends RouteSchema = RouteSchema> implements Request
   readonly request: FastifyRequest
   readonly reply: FastifyReply
   readonly app: AppScope
+  // On the prototype (below): one shared method per adapter kind, nothing per request.
+  declare readonly db: AdapterAccessor<'db'>
+  declare readonly cache: AdapterAccessor<'cache'>
+  declare readonly bus: AdapterAccessor<'bus'>
+  declare readonly lock: AdapterAccessor<'lock'>
 
   constructor(request: FastifyRequest, reply: FastifyReply, app: AppScope) {
     this.request = request
@@ -113,28 +110,7 @@ export class HttpContext<S extends RouteSchema = RouteSchema> implements Request
     void this.reply.code(code)
     return this
   }
-  db(): AdapterOf<'db'>
-  db<A extends string>(alias: A): AdapterOf<A>
-  db<T>(alias?: string): T
-  db(alias = 'db'): unknown {
-    return this.app.adapter(alias)
-  }
-  cache(): AdapterOf<'cache'>
-  cache<A extends string>(alias: A): AdapterOf<A>
-  cache<T>(alias?: string): T
-  cache(alias = 'cache'): unknown {
-    return this.app.adapter(alias)
-  }
-  bus(): AdapterOf<'bus'>
-  bus<A extends string>(alias: A): AdapterOf<A>
-  bus<T>(alias?: string): T
-  bus(alias = 'bus'): unknown {
-    return this.app.adapter(alias)
-  }
-  lock(): AdapterOf<'lock'>
-  lock<A extends string>(alias: A): AdapterOf<A>
-  lock<T>(alias?: string): T
-  lock(alias = 'lock'): unknown {
-    return this.app.adapter(alias)
-  }
 }
+
+for (const kind of ['db', 'cache', 'bus', 'lock'] as const)
+  Object.defineProperty(HttpContext.prototype, kind, { value: adapterAccessor(kind) })

@@ -1,4 +1,4 @@
-import type { AdapterOf, AppScope } from '../app/app-scope.js'
+import { adapterAccessor, type AdapterAccessor, type AppScope } from '../app/app-scope.js'
 
 /**
  * Base class of app services (`apps/<app>/services/*-service.ts`). One instance per app, created at
@@ -33,20 +33,10 @@ export class MegaService {
   }
 
   /** An adapter by alias (default `db`), typed by `MegaAdapters` (or `this.db<T>()`). */
-  db(): AdapterOf<'db'>
-  db<A extends string>(alias: A): AdapterOf<A>
-  db<T>(alias?: string): T
-  db(alias = 'db'): unknown {
-    return this.app.adapter(alias)
-  }
+  declare readonly db: AdapterAccessor<'db'>
 
   /** A cache adapter by alias (default `cache`), typed by `MegaAdapters` (or `this.cache<T>()`). */
-  cache(): AdapterOf<'cache'>
-  cache<A extends string>(alias: A): AdapterOf<A>
-  cache<T>(alias?: string): T
-  cache(alias = 'cache'): unknown {
-    return this.app.adapter(alias)
-  }
+  declare readonly cache: AdapterAccessor<'cache'>
 
   /** Called once at boot, after adapters connect and before the server listens. */
   async start(): Promise<void> {}
@@ -54,6 +44,9 @@ export class MegaService {
   /** Called once at shutdown, before adapters disconnect (in reverse order of start). */
   async stop(): Promise<void> {}
 }
+
+for (const kind of ['db', 'cache'] as const)
+  Object.defineProperty(MegaService.prototype, kind, { value: adapterAccessor(kind) })
 
 /** A service entry: a `MegaService` subclass (instantiated with the app scope) or a ready object. */
 export type ServiceEntry = (new (app: AppScope) => MegaService) | object
