@@ -5,7 +5,7 @@ import { METRIC_NAMES } from '@mega/observe'
 import { ForbiddenError, UnauthorizedError } from '../errors.js'
 import { ok } from '../http/envelope.js'
 import { sendFailure } from '../http/error-handler.js'
-import { IpAllowList, PRIVATE_NETWORKS } from '../security/ip-allow-list.js'
+import { IpAllowList, PRIVATE_NETWORKS } from '../http/ip-allow-list.js'
 
 /** Paths of the built-in endpoints. */
 export interface EndpointPaths {

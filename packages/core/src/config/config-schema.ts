@@ -3,7 +3,7 @@ import { LOGGER_LEVELS } from '@mega/observe'
 import type { MegaPlugin } from '../plugins/define-plugin.js'
 import { DEFAULT_MAX_JSON_DEPTH } from '../http/json-parser.js'
 import { trustProxySchema } from '../http/trust-proxy.js'
-import { ipRangeSchema } from '../security/ip-allow-list.js'
+import { ipRangeSchema } from '../http/ip-allow-list.js'
 
 const NAME = /^[a-z][a-z0-9_-]*$/i
 const ALIAS = /^[a-z][a-zA-Z0-9_-]*$/

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { parseOptions } from '@mega/observe/internal'
 import type { RequestContext } from '../app/request-context.js'
 import { HttpError } from '../errors.js'
+import { isUnderPath } from '../http/path-prefix.js'
 import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
 import type { MegaRouteConfig } from '../router/compile-route.js'
 
@@ -28,11 +29,6 @@ const optionsSchema = z
 /** Options of {@link forms}. */
 export type FormsOptions = z.input<typeof optionsSchema>
 
-/** `true` when `path` is `prefix` or below it (`/web` covers `/web/users`, not `/website`). */
-function isUnder(path: string, prefix: string): boolean {
-  return prefix === '/' || path === prefix || path.startsWith(`${prefix}/`)
-}
-
 function isForm(contentType: string | undefined): boolean {
   return contentType?.split(';', 1)[0]?.trim().toLowerCase() === FORM_TYPE
 }
@@ -48,7 +44,7 @@ function scopeCheck(prefixes: readonly string[], names: ReadonlySet<string>) {
     const { url, config } = ctx.request.routeOptions
     if (url === undefined) return // no route: the 404 answers
     const name = (config as Partial<MegaRouteConfig> | undefined)?.megaRouteName
-    if (prefixes.some((p) => isUnder(url, p)) || (name !== undefined && names.has(name))) return
+    if (prefixes.some((p) => isUnderPath(url, p)) || (name !== undefined && names.has(name))) return
     throw new HttpError(
       415,
       'MEGA_UNSUPPORTED_MEDIA_TYPE',

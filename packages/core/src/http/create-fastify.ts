@@ -8,7 +8,12 @@ import { REQUEST_ID_HEADER } from './envelope.js'
 import { installErrorHandling } from './error-handler.js'
 import { DEFAULT_MAX_JSON_DEPTH, installJsonParser } from './json-parser.js'
 import { requestIds } from './request-id.js'
-import { fastifyTrustProxy, trustProxySchema, type TrustProxy } from './trust-proxy.js'
+import {
+  fastifyTrustProxy,
+  rememberTrustProxy,
+  trustProxySchema,
+  type TrustProxy,
+} from './trust-proxy.js'
 
 export { requestIdFrom } from './request-id.js'
 
@@ -89,6 +94,7 @@ export function createFastify(
     clientErrorHandler,
   }) as unknown as FastifyInstance
   installJsonParser(fastify, o.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH)
+  rememberTrustProxy(fastify, trustProxy)
   fastify.decorateRequest(FEATURES, null) // the slot of ctx features: one request shape
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id)

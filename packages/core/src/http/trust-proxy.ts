@@ -1,5 +1,7 @@
-import { BlockList, isIP, isIPv4 } from 'node:net'
+import { isIP } from 'node:net'
+import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { IpAllowList, parseIpRange } from './ip-allow-list.js'
 
 /**
  * Which proxies to trust for `X-Forwarded-*` (and for the incoming `x-request-id`), as Fastify's
@@ -18,17 +20,12 @@ const NAMED_RANGES: Readonly<Record<string, readonly string[]>> = {
 
 /** Why an address entry is not usable, or `undefined` when it is. */
 function entryProblem(entry: string): string | undefined {
-  if (entry in NAMED_RANGES) return undefined
-  const [address = '', prefix, ...rest] = entry.split('/')
+  if (Object.hasOwn(NAMED_RANGES, entry) || parseIpRange(entry) !== undefined) return undefined
+  const [address = '', , ...rest] = entry.split('/')
   const family = isIP(address)
   if (family === 0 || rest.length > 0)
     return `"${entry}" is not an IP address, a CIDR range (10.0.0.0/8) or loopback/linklocal/uniquelocal`
-  if (prefix === undefined) return undefined
-  const max = family === 4 ? 32 : 128
-  const bits = Number(prefix)
-  if (!/^\d{1,3}$/.test(prefix) || bits > max)
-    return `"${entry}" has a bad prefix length: use 0–${max} after the "/"`
-  return undefined
+  return `"${entry}" has a bad prefix length: use 0–${family === 4 ? 32 : 128} after the "/"`
 }
 
 function entriesOf(value: string | readonly string[]): string[] {
@@ -60,17 +57,6 @@ export const trustProxySchema: z.ZodType<TrustProxy> = z.union(
   },
 )
 
-function blockListOf(entries: readonly string[]): BlockList {
-  const list = new BlockList()
-  for (const entry of entries.flatMap((e) => NAMED_RANGES[e] ?? [e])) {
-    const [address = '', prefix] = entry.split('/')
-    const type = isIPv4(address) ? 'ipv4' : 'ipv6'
-    if (prefix === undefined) list.addAddress(address, type)
-    else list.addSubnet(address, Number(prefix), type)
-  }
-  return list
-}
-
 /**
  * A test of the socket's peer: `true` when it is a trusted proxy (so what it forwards, such as the
  * caller's `x-request-id`, may be kept). Mirrors Fastify: `true` trusts every peer, a hop count of 1
@@ -79,13 +65,12 @@ function blockListOf(entries: readonly string[]): BlockList {
 export function trustsPeer(trustProxy: TrustProxy): (address: string | undefined) => boolean {
   if (typeof trustProxy === 'boolean') return () => trustProxy
   if (typeof trustProxy === 'number') return () => trustProxy >= 1
-  const list = blockListOf(entriesOf(trustProxy).filter((e) => e !== ''))
-  return (address) => {
-    if (address === undefined) return false
-    const v4 = address.startsWith('::ffff:') ? address.slice(7) : address
-    if (isIPv4(v4)) return list.check(v4, 'ipv4')
-    return isIP(address) === 6 && list.check(address, 'ipv6')
-  }
+  const list = new IpAllowList(
+    entriesOf(trustProxy)
+      .filter((e) => e !== '')
+      .flatMap((e) => (Object.hasOwn(NAMED_RANGES, e) ? NAMED_RANGES[e]! : [e])),
+  )
+  return (address) => list.has(address)
 }
 
 /**
@@ -98,4 +83,20 @@ export function fastifyTrustProxy(
   if (typeof trustProxy === 'boolean') return trustProxy
   if (typeof trustProxy === 'number') return (_address, hop) => hop < trustProxy
   return entriesOf(trustProxy).filter((e) => e !== '')
+}
+
+/** Where `createFastify` records the server's `trustProxy` (Fastify keeps it out of `initialConfig`). */
+const TRUST_PROXY = Symbol.for('mega.trustProxy')
+
+/** @internal `createFastify` records the setting, so plugins can read it back. */
+export function rememberTrustProxy(fastify: FastifyInstance, trustProxy: TrustProxy): void {
+  fastify.decorate<TrustProxy>(TRUST_PROXY, trustProxy)
+}
+
+/**
+ * The `trustProxy` a Mega server was made with (child instances see their root's), or `undefined`
+ * for a Fastify instance `createFastify` did not make.
+ */
+export function trustProxyOf(fastify: FastifyInstance): TrustProxy | undefined {
+  return (fastify as unknown as Record<symbol, TrustProxy | undefined>)[TRUST_PROXY]
 }

@@ -1,6 +1,7 @@
 import { parseOptions } from '@mega/observe/internal'
 import { z } from 'zod'
 import type { RouteInfo } from '../app/mega-server.js'
+import { isUnderPath } from '../http/path-prefix.js'
 import { securitySchemesSchema, type SecurityScheme } from './openapi-security.js'
 
 /** Where the OpenAPI document is served when `path` is not given. */
@@ -108,14 +109,10 @@ const optionsSchema = z
       .custom<OpenApiImporter>((v) => typeof v === 'function', 'must be a function')
       .optional(),
   })
-  .refine((o) => o.ui === false || !isUnder(o.path, o.ui), {
+  .refine((o) => o.ui === false || !isUnderPath(o.path, o.ui), {
     path: ['path'],
     message: 'must not be the docs UI path or under it: move one of them',
   })
-
-function isUnder(path: string, prefix: string): boolean {
-  return path === prefix || path.startsWith(`${prefix === '/' ? '' : prefix}/`)
-}
 
 const nativeImport: OpenApiImporter = (specifier) => import(specifier)
 

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { MegaConfigError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
+import { isUnderPath } from '../http/path-prefix.js'
 import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
 import { sessionCookieKit } from '../sessions/sessions-plugin.js'
 
@@ -175,17 +176,13 @@ function compilePolicies(
   return [...compiled, { prefix: '/', header: compile(helmetCsp, base, 'csp') }]
 }
 
-function under(path: string, prefix: string): boolean {
-  return prefix === '/' || path === prefix || path.startsWith(`${prefix}/`)
-}
-
 function installCsp(
   fastify: FastifyInstance,
   policies: readonly { prefix: string; header: CspHeader }[],
 ): void {
   fastify.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '/'
-    const header = policies.find((p) => under(path, p.prefix))?.header
+    const header = policies.find((p) => isUnderPath(path, p.prefix))?.header
     if (header) void reply.header(header.name, header.value)
   })
 }

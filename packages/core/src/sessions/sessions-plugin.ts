@@ -5,6 +5,7 @@ import { MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import type { SessionAdapter } from '../adapters/adapter-types.js'
 import { defineContextFeature } from '../app/context-features.js'
+import { trustProxyOf } from '../http/trust-proxy.js'
 import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
 import { bindingOf, isCurrent, rememberStore } from './principal.js'
 import { MegaSession, newSessionId } from './session.js'
@@ -43,19 +44,6 @@ const optionsSchema = z
 /** `true` in production (a TLS proxy in front is the norm there), else `'auto'`. */
 function defaultSecure(): boolean | 'auto' {
   return process.env.NODE_ENV === 'production' ? true : 'auto'
-}
-
-/**
- * Fastify's `trustProxy` setting. Fastify keeps it out of `initialConfig`, so this falls back to its
- * options object (found by its symbol's description); `undefined` when neither has it.
- */
-function trustProxyOf(fastify: FastifyInstance): unknown {
-  const initial = (fastify.initialConfig as { readonly trustProxy?: unknown }).trustProxy
-  if (initial !== undefined) return initial
-  const key = Object.getOwnPropertySymbols(fastify).find((s) => s.description === 'fastify.options')
-  const options =
-    key === undefined ? undefined : (fastify as unknown as Record<symbol, unknown>)[key]
-  return (options as { readonly trustProxy?: unknown } | undefined)?.trustProxy
 }
 
 /** @internal What `csrf()` and `security()` need of the sessions plugin: its cookies. */

@@ -9,7 +9,7 @@ import type {
   MigrationOperation,
   TableSchema,
 } from './migration-types.js'
-import { ownProperty } from '../model/own-property.js'
+import { nullPrototypeRecord, ownProperty } from '../model/own-property.js'
 import { applyOperation } from './schema-builder.js'
 import type { SchemaRenames } from './model-scan.js'
 
@@ -339,11 +339,10 @@ function invertOperation(op: MigrationOperation): MigrationOperation {
 }
 
 /** Items by name, in a record without prototype (a column may be called `constructor`). */
-function byName<T extends { readonly name: string }>(items: readonly T[]): Record<string, T> {
-  return Object.assign(
-    Object.create(null) as Record<string, T>,
-    Object.fromEntries(items.map((item) => [item.name, item])),
-  )
+function byName<T extends { readonly name: string }>(
+  items: readonly T[],
+): Readonly<Record<string, T>> {
+  return nullPrototypeRecord(Object.fromEntries(items.map((item) => [item.name, item])))
 }
 
 /** Deep equality of plain JSON data (key order and undefined members ignored). */

@@ -223,7 +223,7 @@ export function defineModel<
         path: `${table}.${name}`,
         message: `"${name}" is added by the timestamps/softDelete options: rename your column`,
       })
-  const all = Object.assign(Object.create(null) as Record<string, ColumnSpec>, specs, automatic)
+  const all = nullPrototypeRecord({ ...specs, ...automatic })
   for (const [name, spec] of Object.entries(specs)) checkColumn(table, name, spec, issues)
   const ids = Object.entries(specs).filter(([, s]) => s.type === 'id')
   if (ids.length !== 1)
@@ -246,7 +246,7 @@ export function defineModel<
   return Object.freeze({
     table,
     // No prototype: a field name from a request (`constructor`, `toString`) finds no column.
-    columns: Object.freeze(all),
+    columns: all,
     primaryKey: ids[0]?.[0] ?? 'id',
     timestamps: opts.timestamps !== false,
     softDelete: opts.softDelete === true,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { limitRoute, type LimitRouteOptions, type RequestContext } from '@mega/core'
 import { normalizeEmail } from '../lib/email.js'
 import { Email } from './schemas.js'
@@ -16,7 +15,7 @@ export function loginKey(ctx: RequestContext): string {
   const raw = (ctx.body as { email?: unknown } | undefined)?.email
   const parsed = typeof raw === 'string' ? Email.safeParse(normalizeEmail(raw)) : undefined
   const account = parsed?.success === true ? parsed.data : INVALID
-  return createHash('sha256').update(`${ctx.request.ip}\n${account}`).digest('base64url')
+  return `${ctx.request.ip}\n${account}`
 }
 
 /**

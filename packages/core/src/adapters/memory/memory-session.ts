@@ -27,8 +27,7 @@ export class MemorySessionAdapter extends ExpiringMapAdapter implements SessionA
 
   async set(id: string, data: Record<string, unknown>, ttlMs: number): Promise<void> {
     checkTtl(ttlMs)
-    this.map.delete(id) // re-added last: the most recently used
-    this.map.set(id, data, ttlMs)
+    this.map.set(id, data, ttlMs) // stored or renewed: the newest entry, evicted last
   }
 
   async destroy(id: string): Promise<void> {
@@ -37,10 +36,6 @@ export class MemorySessionAdapter extends ExpiringMapAdapter implements SessionA
 
   async touch(id: string, ttlMs: number): Promise<boolean> {
     checkTtl(ttlMs)
-    const data = this.map.get(id)
-    if (data === undefined) return false
-    this.map.delete(id) // re-added last: the most recently used
-    this.map.set(id, data, ttlMs)
-    return true
+    return this.map.touch(id, ttlMs)
   }
 }

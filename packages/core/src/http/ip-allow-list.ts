@@ -20,7 +20,7 @@ interface Range {
 }
 
 /** `a.b.c.d/n`, `x::y/n`, or one address (a /32 or /128); `undefined` when it is neither. */
-function parseRange(text: string): Range | undefined {
+export function parseIpRange(text: string): Range | undefined {
   const [address = '', prefixText, ...rest] = text.trim().split('/')
   const version = isIP(address)
   if (version === 0 || rest.length > 0) return undefined
@@ -35,7 +35,7 @@ function parseRange(text: string): Range | undefined {
 export const ipRangeSchema = z
   .string()
   .refine(
-    (text) => parseRange(text) !== undefined,
+    (text) => parseIpRange(text) !== undefined,
     'must be an IP address or a CIDR range such as "10.0.0.0/8" or "fd00::/8"',
   )
 
@@ -57,7 +57,7 @@ export class IpAllowList {
   constructor(ranges: readonly string[]) {
     this.ranges = Object.freeze([...ranges])
     for (const text of ranges) {
-      const range = parseRange(text)
+      const range = parseIpRange(text)
       if (range === undefined) throw new TypeError(`"${text}" is not an IP address or CIDR range.`)
       this.#list.addSubnet(range.address, range.prefix, range.type)
     }
