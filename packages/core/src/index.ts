@@ -112,7 +112,13 @@ export type {
   ResponseInfo,
 } from './pipeline/request-pipeline.js'
 export { definePlugin, orderPlugins } from './plugins/define-plugin.js'
-export type { MegaPlugin, PluginApi } from './plugins/define-plugin.js'
+export type {
+  MegaPlugin,
+  PluginApi,
+  RouteDrivers,
+  WsRouteDriver,
+  WsRouteHooks,
+} from './plugins/define-plugin.js'
 export { openapi } from './openapi/openapi-plugin.js'
 export { DEFAULT_OPENAPI_PATH, DEFAULT_OPENAPI_UI_PATH } from './openapi/openapi-options.js'
 export type {

@@ -222,3 +222,53 @@ describe('plugins', () => {
     expect(log).toEqual(['setup ok', 'teardown ok'])
   })
 })
+
+describe('route drivers', () => {
+  it('hands each WebSocket route, with its before hooks, to the plugin that drives them', async () => {
+    const seen: string[] = []
+    const driver = definePlugin({
+      name: 'fake-ws',
+      setup: () => undefined,
+      routeDrivers: {
+        ws: (fastify, route, hooks) => {
+          seen.push(route.path)
+          fastify.get(route.path, async (request, reply) => {
+            await hooks.preValidation?.(request, reply)
+            if (reply.sent) return reply
+            return { auth: hooks.context(request, reply).auth, channel: route.channel }
+          })
+        },
+      },
+    })
+    const routes = defineRoutes((r) =>
+      r.ws('/live', 'board', {
+        before: [
+          (ctx) => {
+            if (ctx.headers.authorization !== 'Bearer t') throw new UnauthorizedError()
+            return { userId: 7 }
+          },
+        ],
+      }),
+    )
+    const server = track(createApp({ prefix: '/api', routes, plugins: [driver] }))
+    const refused = await server.inject('/api/live')
+    expect(refused.statusCode).toBe(401)
+    const admitted = await server.inject({ url: '/api/live', headers: { authorization: 'Bearer t' } })
+    expect(admitted.json()).toEqual({ auth: { userId: 7 }, channel: 'board' })
+    expect(seen).toEqual(['/live'])
+  })
+
+  it('refuses two plugins driving WebSocket routes, and a driver that is not a function', () => {
+    const drive = (name: string) =>
+      definePlugin({ name, setup: () => undefined, routeDrivers: { ws: () => undefined } })
+    expect(() => createApp({ plugins: [drive('a'), drive('b')] })).toThrow(
+      expect.objectContaining({
+        code: 'MEGA_PLUGIN_INVALID',
+        message: expect.stringMatching(/"a" and "b"/),
+      }),
+    )
+    expect(() =>
+      definePlugin({ name: 'x', setup: () => undefined, routeDrivers: { ws: 1 } as never }),
+    ).toThrow(expect.objectContaining({ code: 'MEGA_PLUGIN_INVALID' }))
+  })
+})

@@ -4,7 +4,7 @@ import { MegaError } from '@mega/observe'
 import { createFastify, type HttpOptions } from '../http/create-fastify.js'
 import { mountRoute } from '../router/compile-route.js'
 import { RequestPipeline, type HookPhase, type PhaseHookMap } from '../pipeline/request-pipeline.js'
-import { PluginHost, type MegaPlugin } from '../plugins/define-plugin.js'
+import { PluginHost, type MegaPlugin, type WsRouteDriver } from '../plugins/define-plugin.js'
 import { joinPath } from '../router/define-routes.js'
 import type { RouteDefinition, RouteSchema, WsRouteDefinition } from '../router/route-types.js'
 import { MegaApp, type MegaAppOptions } from './mega-app.js'
@@ -83,6 +83,31 @@ function checkUnique(apps: readonly MegaApp[]): void {
   }
 }
 
+/**
+ * The plugin driving WebSocket routes, when the apps declare any: none is `MEGA_WS_NOT_INSTALLED`,
+ * two are `MEGA_PLUGIN_INVALID`.
+ */
+function wsDriverOf(
+  apps: readonly MegaApp[],
+  plugins: readonly MegaPlugin[],
+): WsRouteDriver | undefined {
+  const drivers = plugins.filter((p) => p.routeDrivers?.ws !== undefined)
+  if (drivers.length > 1)
+    throw new MegaError(
+      'MEGA_PLUGIN_INVALID',
+      `Plugins ${drivers.map((p) => `"${p.name}"`).join(' and ')} both drive WebSocket routes: keep one.`,
+    )
+  const first = apps.flatMap((a) =>
+    a.routes.filter((r) => r.kind === 'ws').map((r) => info(a, r)),
+  )[0]
+  if (first !== undefined && drivers.length === 0)
+    throw new MegaError(
+      'MEGA_WS_NOT_INSTALLED',
+      `The WebSocket route ${first.path} needs the ws() plugin of @mega/ws: run "pnpm add @mega/ws" and add ws() to plugins in mega.config.ts.`,
+    )
+  return drivers[0]?.routeDrivers?.ws
+}
+
 /** Several apps in one Fastify instance, each encapsulated under its prefix. */
 export class MegaServer {
   readonly fastify: FastifyInstance
@@ -90,21 +115,14 @@ export class MegaServer {
   readonly #routes: readonly RouteInfo[]
   readonly #pipeline = new RequestPipeline()
   readonly #plugins: PluginHost
+  readonly #wsDriver: WsRouteDriver | undefined
   #ready: Promise<void> | undefined
 
   constructor(options: MegaServerOptions) {
     checkUnique(options.apps)
-    const ws = options.apps.flatMap((a) =>
-      a.routes.filter((r) => r.kind === 'ws').map((r) => info(a, r)),
-    )
-    if (ws.length > 0) {
-      throw new MegaError(
-        'MEGA_WS_NOT_INSTALLED',
-        `WebSocket route ${ws[0]?.path ?? ''} needs @mega/ws: run "pnpm add @mega/ws" and enable it.`,
-      )
-    }
     this.apps = Object.freeze([...options.apps])
     this.#plugins = new PluginHost(options.plugins ?? [])
+    this.#wsDriver = wsDriverOf(this.apps, options.plugins ?? [])
     this.fastify = createFastify(options, (error, request, reply) =>
       this.#pipeline.runOnError(error, request, reply),
     )
@@ -118,6 +136,13 @@ export class MegaServer {
         for (const route of app.routes)
           if (route.kind === 'http')
             mountRoute(instance, route, app.scope, (...args) => this.#pipeline.forRoute(...args))
+          else
+            this.#wsDriver?.(
+              instance,
+              route,
+              this.#pipeline.forRoute(app.scope, route.before, []),
+              app.scope,
+            )
         done()
       },
       { prefix },

@@ -1,6 +1,9 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { MegaError } from '@mega/observe'
 import type { HookPhase, PhaseHookMap } from '../pipeline/request-pipeline.js'
+import type { RequestContext } from '../app/request-context.js'
+import type { WsRouteDefinition } from '../router/route-types.js'
+import type { AppScope } from '../app/app-scope.js'
 
 /** What a plugin's `setup` receives. */
 export interface PluginApi {
@@ -18,11 +21,40 @@ export interface PluginApi {
   adapter<T = unknown>(alias: string): T
 }
 
+/** What a WebSocket route gets from the request pipeline, for its upgrade request. */
+export interface WsRouteHooks {
+  /** The upgrade request's context: `ctx.auth` once the hooks ran, `ctx.services`, `ctx.log`... */
+  readonly context: (request: FastifyRequest, reply: FastifyReply) => RequestContext
+  /** The authenticate phase and the route's `before` hooks; absent when there are none. */
+  readonly preValidation?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+}
+
+/**
+ * Mounts one WebSocket route (`r.ws(path, channel)`) on the app's Fastify instance (already scoped
+ * to the app's prefix), after every plugin's `setup`. `hooks` are the route's, as for an HTTP route:
+ * the context getter and a `preValidation` hook running the authenticate phase and the route's
+ * `before` hooks on the upgrade request (so a session or a bearer token becomes `ctx.auth`).
+ */
+export type WsRouteDriver = (
+  fastify: FastifyInstance,
+  route: WsRouteDefinition,
+  hooks: WsRouteHooks,
+  app: AppScope,
+) => void
+
+/** The route kinds a plugin drives, beyond core's HTTP routes. */
+export interface RouteDrivers {
+  /** Drives `r.ws()` routes: what `@mega/ws`'s `ws()` plugin gives. */
+  readonly ws?: WsRouteDriver
+}
+
 /** A Mega plugin: named, ordered after its dependencies, set up before start, torn down in reverse. */
 export interface MegaPlugin {
   readonly name: string
   /** Names of plugins that must be set up first. */
   readonly dependsOn?: readonly string[]
+  /** Route kinds the plugin drives (one plugin per kind); called after every plugin's setup. */
+  readonly routeDrivers?: RouteDrivers
   setup(api: PluginApi): unknown
   teardown?(): unknown
 }
@@ -52,6 +84,17 @@ export function definePlugin(plugin: MegaPlugin): MegaPlugin {
     throw invalid(`Plugin "${plugin.name}" needs a setup(api) function.`)
   if (plugin.teardown !== undefined && typeof plugin.teardown !== 'function')
     throw invalid(`Plugin "${plugin.name}": teardown must be a function.`)
+  if (
+    plugin.routeDrivers !== undefined &&
+    (typeof plugin.routeDrivers !== 'object' ||
+      plugin.routeDrivers === null ||
+      Object.entries(plugin.routeDrivers).some(
+        ([kind, driver]) => kind !== 'ws' || typeof driver !== 'function',
+      ))
+  )
+    throw invalid(
+      `Plugin "${plugin.name}": routeDrivers maps a route kind ("ws") to a function mounting its routes.`,
+    )
   if (plugin.dependsOn !== undefined && !Array.isArray(plugin.dependsOn))
     throw invalid(`Plugin "${plugin.name}": dependsOn is a list of plugin names.`)
   const dependsOn: readonly string[] = Object.freeze(Array.from(plugin.dependsOn ?? [], String))
