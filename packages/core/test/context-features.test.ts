@@ -60,6 +60,10 @@ describe('context features', () => {
       expect(() => defineContextFeature(name as never, info)).toThrow(
         expect.objectContaining({ code: 'MEGA_PLUGIN_INVALID' }),
       )
+    // The same owner declaring it again (a second copy of its package) gets a handle, not an error.
+    expect(
+      defineContextFeature('presence' as never, { plugin: 'presence', hint: 'again' }).name,
+    ).toBe('presence')
     const error = (() => {
       try {
         defineContextFeature('other' as never, { plugin: 'x' } as never)

@@ -3,3 +3,4 @@
 export * from '@mega/observe'
 export * from '@mega/core'
 export * from '@mega/db'
+export * from '@mega/ws'

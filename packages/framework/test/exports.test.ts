@@ -3,14 +3,20 @@ import { exportNames, importBuilt } from '@mega/test-utils'
 import * as observe from '@mega/observe'
 import * as core from '@mega/core'
 import * as db from '@mega/db'
+import * as ws from '@mega/ws'
 import * as source from '../src/index.js'
 
 // The meta-package names nothing of its own: its API is exactly the union of the packages it
 // forwards (each package snapshots its own list), so a package export that is not forwarded fails here.
 describe('mega-framework public exports', () => {
-  it('forwards every export of observe, core and db, and nothing else', () => {
+  it('forwards every export of observe, core, db and ws, and nothing else', () => {
     const union = [
-      ...new Set([...exportNames(observe), ...exportNames(core), ...exportNames(db)]),
+      ...new Set([
+        ...exportNames(observe),
+        ...exportNames(core),
+        ...exportNames(db),
+        ...exportNames(ws),
+      ]),
     ].sort()
     expect(exportNames(source)).toEqual(union)
   })
@@ -19,6 +25,7 @@ describe('mega-framework public exports', () => {
     expect(source.MegaError).toBe(observe.MegaError)
     expect(source.createApp).toBe(core.createApp)
     expect(source.defineModel).toBe(db.defineModel)
+    expect(source.defineChannel).toBe(ws.defineChannel)
   })
 
   it('the built package a user installs exposes the same API', async () => {

@@ -1,2 +1,58 @@
-// @mega/ws: not yet implemented. The public API will be named here explicitly.
-export {}
+export { WS_ERROR_CODES } from './errors.js'
+export type { WsErrorCode } from './errors.js'
+export { ws, DRAIN_CLOSE_WAIT_MS } from './ws-plugin.js'
+export type { WsOptions, WsRouteOptions } from './ws-plugin.js'
+export { MegaChannel, defineChannel } from './channel/define-channel.js'
+export type {
+  ChannelClass,
+  ChannelDefinition,
+  WsHandlers,
+  WsMessageSchemas,
+} from './channel/define-channel.js'
+export type { WsCloseInfo, WsContext, WsMessageContext } from './channel/ws-context.js'
+export { MegaWsConnection, jsonCodec } from './connection/ws-connection.js'
+export type { WsConnectionMeta, WsFrameCodec } from './connection/ws-connection.js'
+export { driveWsConnection } from './connection/drive-connection.js'
+export type { DriveOptions } from './connection/drive-connection.js'
+export { resolveWsHeartbeatMs } from './connection/heartbeat.js'
+export {
+  CLOSE_CODE_DECRYPT_FAILED,
+  CLOSE_CODE_INTERNAL_ERROR,
+  CLOSE_CODE_KICKED,
+  CLOSE_CODE_REQUEUE,
+  CLOSE_CODE_SLOW_CONSUMER,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_WS_HEARTBEAT_MS,
+  MAX_PENDING_FRAMES_BEFORE_CONNECT,
+} from './protocol/close-codes.js'
+export {
+  SUPPORTED_WS_PROTOCOL_VERSIONS,
+  WS_ERROR_TYPE,
+  WS_PROTOCOL_VERSION,
+  WS_REPLY_TYPE,
+  WS_TYPE_PATTERN,
+  createWsMessage,
+  generateMessageId,
+  negotiateWsProtocol,
+  parseWsMessage,
+  wsProtocolName,
+} from './protocol/ws-message.js'
+export type {
+  WsErrorBody,
+  WsMessage,
+  WsMessageFields,
+  WsProtocolChoice,
+} from './protocol/ws-message.js'
+export { ULID_PATTERN } from './protocol/ulid.js'
+export { PRESENCE_EVENTS } from './presence/presence-registry.js'
+export type {
+  BroadcastOptions,
+  ChannelPresence,
+  KickOptions,
+  KickTarget,
+  NamespacePresence,
+  PresenceJoin,
+  PresenceMember,
+  WsPresence,
+} from './presence/presence-types.js'

@@ -4,7 +4,40 @@ import * as source from '../src/index.js'
 
 describe('@mega/ws public exports', () => {
   it('names exactly this API (update the snapshot when the API changes on purpose)', () => {
-    expect(exportNames(source)).toMatchInlineSnapshot(`[]`)
+    expect(exportNames(source)).toMatchInlineSnapshot(`
+      [
+        "CLOSE_CODE_DECRYPT_FAILED",
+        "CLOSE_CODE_INTERNAL_ERROR",
+        "CLOSE_CODE_KICKED",
+        "CLOSE_CODE_REQUEUE",
+        "CLOSE_CODE_SLOW_CONSUMER",
+        "DEFAULT_MAX_BUFFERED_BYTES",
+        "DEFAULT_MAX_PAYLOAD_BYTES",
+        "DEFAULT_WS_HEARTBEAT_MS",
+        "DRAIN_CLOSE_WAIT_MS",
+        "MAX_PENDING_FRAMES_BEFORE_CONNECT",
+        "MegaChannel",
+        "MegaWsConnection",
+        "PRESENCE_EVENTS",
+        "SUPPORTED_WS_PROTOCOL_VERSIONS",
+        "ULID_PATTERN",
+        "WS_ERROR_CODES",
+        "WS_ERROR_TYPE",
+        "WS_PROTOCOL_VERSION",
+        "WS_REPLY_TYPE",
+        "WS_TYPE_PATTERN",
+        "createWsMessage",
+        "defineChannel",
+        "driveWsConnection",
+        "generateMessageId",
+        "jsonCodec",
+        "negotiateWsProtocol",
+        "parseWsMessage",
+        "resolveWsHeartbeatMs",
+        "ws",
+        "wsProtocolName",
+      ]
+    `)
   })
 
   it('the built package a user installs exposes the same API', async () => {

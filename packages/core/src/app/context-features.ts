@@ -72,7 +72,7 @@ const declared = new Map<string, ContextFeatureInfo>()
  * without the plugin (`MEGA_CONTEXT_FEATURE_MISSING`, 500, naming the plugin and the hint) even when
  * the plugin is not installed. The plugin gives the value at setup, per request (`set`) or per
  * server (`provide`). Declaring a name twice, or one the context already has, is
- * `MEGA_PLUGIN_INVALID`.
+ * `MEGA_PLUGIN_INVALID` (unless the same plugin declares it again: two copies of one package).
  *
  * @example
  * declare module '@mega/core' {
@@ -95,9 +95,12 @@ export function defineContextFeature<K extends Extract<keyof MegaContextFeatures
 ): ContextFeature<K> {
   if (typeof name !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(name))
     throw invalid(`A context feature needs an identifier as name (got ${JSON.stringify(name)}).`)
-  if (declared.has(name))
+  const earlier = declared.get(name)
+  // Two copies of one package in a process (a dependency's own copy) declare the same feature.
+  if (earlier !== undefined && earlier.plugin === info?.plugin) return handle(name)
+  if (earlier !== undefined)
     throw invalid(
-      `The context feature "${name}" is declared twice: declare it once, in its module.`,
+      `The context feature "${name}" is declared twice (by ${earlier.plugin} and ${String(info?.plugin)}): declare it once, in its module.`,
     )
   if (name in HttpContext.prototype || (CONTEXT_FIELDS as readonly string[]).includes(name))
     throw invalid(`ctx.${name} is part of the request context: choose another feature name.`)
@@ -118,6 +121,10 @@ export function defineContextFeature<K extends Extract<keyof MegaContextFeatures
       return made
     },
   })
+  return handle(name)
+}
+
+function handle<K extends Extract<keyof MegaContextFeatures, string>>(name: K): ContextFeature<K> {
   return Object.freeze({
     name,
     set: (request: FastifyRequest, value: MegaContextFeatures[K]) => setValue(request, name, value),

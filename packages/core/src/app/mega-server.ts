@@ -133,20 +133,29 @@ export class MegaServer {
     const prefix = app.prefix === '/' ? '' : app.prefix
     void this.fastify.register(
       (instance, _opts, done) => {
-        for (const route of app.routes)
-          if (route.kind === 'http')
-            mountRoute(instance, route, app.scope, (...args) => this.#pipeline.forRoute(...args))
-          else
-            this.#wsDriver?.(
-              instance,
-              route,
-              this.#pipeline.forRoute(app.scope, route.before, []),
-              app.scope,
-            )
+        try {
+          this.#mountRoutes(instance, app)
+        } catch (err) {
+          done(err as Error)
+          return
+        }
         done()
       },
       { prefix },
     )
+  }
+
+  #mountRoutes(instance: FastifyInstance, app: MegaApp): void {
+    for (const route of app.routes)
+      if (route.kind === 'http')
+        mountRoute(instance, route, app.scope, (...args) => this.#pipeline.forRoute(...args))
+      else
+        this.#wsDriver?.(
+          instance,
+          route,
+          this.#pipeline.forRoute(app.scope, route.before, []),
+          app.scope,
+        )
   }
 
   /** Every declared route with its full path and schemas. */

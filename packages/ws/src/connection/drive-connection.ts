@@ -1,0 +1,211 @@
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
+import type { WebSocket, RawData } from 'ws'
+import type { z } from 'zod'
+import type { AppScope } from '@mega/core'
+import { MegaError, tracer } from '@mega/observe'
+import type { ChannelClass } from '../channel/define-channel.js'
+import type { WsContext, WsMessageContext } from '../channel/ws-context.js'
+import { CLOSE_CODE_INTERNAL_ERROR, CLOSE_CODE_SLOW_CONSUMER } from '../protocol/close-codes.js'
+import { MAX_PENDING_FRAMES_BEFORE_CONNECT } from '../protocol/close-codes.js'
+import {
+  parseWsMessage,
+  WS_ERROR_TYPE,
+  WS_REPLY_TYPE,
+  type WsErrorBody,
+  type WsMessage,
+} from '../protocol/ws-message.js'
+import type { PresenceRegistry } from '../presence/presence-registry.js'
+import { startHeartbeat } from './heartbeat.js'
+import { jsonCodec, MegaWsConnection, type WsFrameCodec } from './ws-connection.js'
+
+/** Everything one connection needs, prepared at the upgrade. */
+export interface DriveOptions {
+  readonly raw: WebSocket
+  readonly request: FastifyRequest
+  /** The route's declared path. */
+  readonly path: string
+  readonly ns: string
+  readonly Channel: ChannelClass
+  /** The channel's payload schemas, looked up once at boot. */
+  readonly schemas: ReadonlyMap<string, z.ZodType>
+  readonly registry: PresenceRegistry
+  readonly app: AppScope
+  readonly auth: unknown
+  readonly log: FastifyBaseLogger
+  readonly protocolVersion: number
+  readonly heartbeatMs: number
+  readonly maxBufferedBytes: number
+  /** Whether a handler's unexpected error message reaches the client (not in production). */
+  readonly exposeErrors: boolean
+  readonly codec?: WsFrameCodec
+}
+
+function asText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8')
+  return data.toString('utf8')
+}
+
+function errorBody(err: unknown, expose: boolean): WsErrorBody {
+  if (err instanceof MegaError && (err.statusCode ?? 500) < 500) {
+    const issues = (err.details as { issues?: WsErrorBody['issues'] } | undefined)?.issues
+    return { code: err.code, message: err.message, ...(issues === undefined ? {} : { issues }) }
+  }
+  return {
+    code: 'MEGA_WS_HANDLER_FAILED',
+    message:
+      expose && err instanceof Error ? err.message : 'The handler failed: see the server log.',
+  }
+}
+
+function payloadError(type: string, error: z.ZodError): MegaError {
+  const issues = error.issues.map((i) => ({
+    path: i.path.map(String).join('.'),
+    message: i.message,
+  }))
+  const first = issues[0]
+  return new MegaError(
+    'MEGA_WS_INVALID_PAYLOAD',
+    `Invalid "${type}" payload${first === undefined ? '' : `: ${first.path || '(payload)'}: ${first.message}`}.`,
+    { statusCode: 422, details: { issues } },
+  )
+}
+
+/**
+ * Drives one upgraded connection: builds its channel and context, runs `onConnect` (frames that
+ * arrive meanwhile wait, up to 256, then 1013; a failure closes with 1011), handles each frame on its
+ * own (never an unhandled rejection), pings, and on close leaves presence and runs `onDisconnect`.
+ */
+export function driveWsConnection(options: DriveOptions): MegaWsConnection {
+  const { raw, registry, log: baseLog } = options
+  const conn = new MegaWsConnection(raw, options.codec ?? jsonCodec, {
+    ns: options.ns,
+    path: options.path,
+    maxBufferedBytes: options.maxBufferedBytes,
+  })
+  conn.protocolVersion = options.protocolVersion
+  const log = baseLog.child({ connId: conn.id, ns: options.ns })
+  const channel = new options.Channel()
+  const ctx: WsContext = {
+    connId: conn.id,
+    conn,
+    path: options.path,
+    ns: options.ns,
+    protocolVersion: options.protocolVersion,
+    auth: options.auth,
+    request: options.request,
+    log,
+    tracer,
+    services: options.app.services,
+    app: options.app,
+    presence: registry.forConnection(conn),
+    send: (type, data) => conn.send({ type, data }),
+  }
+  log.debug({ path: options.path }, 'ws.connect enter')
+  registry.track(conn)
+
+  const sendError = (body: WsErrorBody, replyTo: string | undefined): void => {
+    conn.send({ type: WS_ERROR_TYPE, error: body, ...(replyTo === undefined ? {} : { replyTo }) })
+  }
+
+  const handle = async (frame: string): Promise<void> => {
+    let message: WsMessage
+    try {
+      message = parseWsMessage(options.codec?.decode(frame) ?? frame, {
+        version: conn.protocolVersion,
+      })
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'ws invalid envelope')
+      sendError(errorBody(err, false), undefined)
+      return
+    }
+    const replyTo = message.id
+    try {
+      const schema = options.schemas.get(message.type)
+      if (schema === undefined)
+        throw new MegaError(
+          'MEGA_WS_UNKNOWN_TYPE',
+          `No message type "${message.type}" on this channel.`,
+          { statusCode: 404 },
+        )
+      const parsed = await schema.safeParseAsync(message.data)
+      if (!parsed.success) throw payloadError(message.type, parsed.error)
+      let replied = false
+      const reply = (data?: unknown): void => {
+        if (replied || replyTo === undefined) return
+        replied = true
+        conn.send({ type: WS_REPLY_TYPE, replyTo, data: data ?? null })
+      }
+      const messageCtx: WsMessageContext = Object.assign(Object.create(ctx) as WsContext, {
+        message,
+        reply,
+      })
+      const result = await channel.onMessage(message.type, parsed.data, messageCtx)
+      reply(result)
+    } catch (err) {
+      const body = errorBody(err, options.exposeErrors)
+      if (body.code === 'MEGA_WS_HANDLER_FAILED')
+        log.error({ err, type: message.type }, 'ws handler failed')
+      sendError(body, replyTo)
+    }
+  }
+
+  const run = (frame: string): void => {
+    handle(frame).catch((err: unknown) => log.warn({ err }, 'ws frame processing failed'))
+  }
+
+  let settled = false
+  let pending: string[] | undefined = []
+  raw.on('message', (data: RawData, isBinary: boolean) => {
+    if (isBinary) {
+      sendError(
+        {
+          code: 'MEGA_WS_BINARY_UNSUPPORTED',
+          message: 'Binary frames are not handled: send JSON text frames.',
+        },
+        undefined,
+      )
+      return
+    }
+    const frame = asText(data)
+    if (settled) return run(frame)
+    if (pending === undefined) return
+    if (pending.length >= MAX_PENDING_FRAMES_BEFORE_CONNECT) {
+      log.warn({ count: pending.length }, 'ws: too many frames before onConnect ended: closing')
+      pending = undefined
+      conn.close(CLOSE_CODE_SLOW_CONSUMER, 'pre-connect queue overflow')
+      return
+    }
+    pending.push(frame)
+  })
+  raw.on('error', (err) => log.debug({ err }, 'ws socket error'))
+
+  const stopHeartbeat = startHeartbeat(raw, options.heartbeatMs, log)
+  raw.once('close', (code: number, reason: Buffer) => {
+    stopHeartbeat()
+    pending = undefined
+    registry.untrack(conn)
+    const close = { code, reason: reason.toString('utf8') }
+    Promise.resolve()
+      .then(() => channel.onDisconnect(ctx, close))
+      .catch((err: unknown) => log.error({ err }, 'ws onDisconnect failed'))
+  })
+
+  Promise.resolve()
+    .then(() => channel.onConnect(ctx))
+    .then(
+      () => {
+        const queued = pending
+        pending = undefined
+        settled = true
+        if (!conn.isOpen) return
+        for (const frame of queued ?? []) run(frame)
+      },
+      (err: unknown) => {
+        log.error({ err }, 'ws onConnect failed: closing with 1011')
+        pending = undefined
+        if (conn.isOpen) conn.close(CLOSE_CODE_INTERNAL_ERROR, 'onConnect failed')
+      },
+    )
+  return conn
+}

@@ -1,0 +1,112 @@
+import type { WebSocket } from 'ws'
+import { generateMessageId } from '../protocol/ulid.js'
+import {
+  createWsMessage,
+  WS_PROTOCOL_VERSION,
+  type WsMessage,
+  type WsMessageFields,
+} from '../protocol/ws-message.js'
+import { CLOSE_CODE_SLOW_CONSUMER, DEFAULT_MAX_BUFFERED_BYTES } from '../protocol/close-codes.js'
+
+/** Turns envelopes into frames and back: plain JSON, or an encrypted codec. */
+export interface WsFrameCodec {
+  encode(message: WsMessage): string | Buffer
+  decode(frame: string): string
+}
+
+/** The plain codec: JSON text frames. */
+export const jsonCodec: WsFrameCodec = Object.freeze({
+  encode: (message: WsMessage) => JSON.stringify(message),
+  decode: (frame: string) => frame,
+})
+
+const OPEN = 1
+
+/** Where a connection belongs and how much it may buffer. */
+export interface WsConnectionMeta {
+  readonly id?: string
+  readonly ns?: string | undefined
+  readonly path: string
+  /** @default {@link DEFAULT_MAX_BUFFERED_BYTES} */
+  readonly maxBufferedBytes?: number
+}
+
+/**
+ * One client's WebSocket: sends envelopes (closing a client that reads too slowly with 1013), keeps
+ * its presence metadata for a re-sync after a reconnect.
+ */
+export class MegaWsConnection {
+  /** A ULID naming the connection. */
+  readonly id: string
+  /** The namespace of its route; filled into every envelope sent without one. */
+  readonly ns: string | undefined
+  readonly path: string
+  /** The envelope version negotiated at the handshake. */
+  protocolVersion = WS_PROTOCOL_VERSION
+  /** The presence metadata given by `join` or `update` (kept for a re-sync after a reconnect). */
+  metadata: Readonly<Record<string, unknown>> | undefined = undefined
+  /** The user id given to presence `join`, once joined. */
+  userId: string | undefined = undefined
+  readonly #raw: WebSocket
+  readonly #codec: WsFrameCodec
+  readonly #maxBuffered: number
+
+  constructor(raw: WebSocket, codec: WsFrameCodec, meta: WsConnectionMeta) {
+    this.#raw = raw
+    this.#codec = codec
+    this.id = meta.id ?? generateMessageId()
+    this.ns = meta.ns
+    this.path = meta.path
+    const cap = meta.maxBufferedBytes
+    this.#maxBuffered =
+      cap !== undefined && Number.isFinite(cap) && cap > 0 ? cap : DEFAULT_MAX_BUFFERED_BYTES
+  }
+
+  /** The `ws` socket itself, for binary frames or low-level control. */
+  get raw(): WebSocket {
+    return this.#raw
+  }
+
+  get isOpen(): boolean {
+    return this.#raw.readyState === OPEN
+  }
+
+  /**
+   * Sends an envelope (the connection's `ns` filled in when it has none). Returns `false` and sends
+   * nothing when the socket is not open, or when its send buffer holds more than the cap: the client
+   * is then closed with 1013, so one slow reader cannot grow the heap of a fan-out.
+   */
+  send<T>(fields: WsMessageFields<T>): boolean {
+    if (!this.isOpen) return false
+    if (this.#raw.bufferedAmount > this.#maxBuffered) {
+      this.close(CLOSE_CODE_SLOW_CONSUMER, 'backpressure: send buffer exceeded')
+      return false
+    }
+    const message = createWsMessage(
+      fields.ns === undefined && this.ns !== undefined ? { ...fields, ns: this.ns } : fields,
+    )
+    this.#raw.send(this.#codec.encode(message))
+    return true
+  }
+
+  /** Sends an already-encoded frame (a broadcast encodes once for every receiver), with the same cap. */
+  sendFrame(frame: string | Buffer): boolean {
+    if (!this.isOpen) return false
+    if (this.#raw.bufferedAmount > this.#maxBuffered) {
+      this.close(CLOSE_CODE_SLOW_CONSUMER, 'backpressure: send buffer exceeded')
+      return false
+    }
+    this.#raw.send(frame)
+    return true
+  }
+
+  /** Closes the socket (errors of an already closing socket are ignored). */
+  close(code?: number, reason?: string): void {
+    try {
+      this.#raw.close(code, reason)
+    } catch {
+      // already closing, or an invalid code from a caller: the socket goes away either way
+      this.#raw.terminate()
+    }
+  }
+}

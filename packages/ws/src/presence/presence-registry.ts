@@ -1,0 +1,186 @@
+import { MegaError } from '@mega/observe'
+import type { MegaWsConnection } from '../connection/ws-connection.js'
+import { CLOSE_CODE_KICKED, CLOSE_CODE_REQUEUE } from '../protocol/close-codes.js'
+import { createWsMessage } from '../protocol/ws-message.js'
+import type {
+  BroadcastOptions,
+  ChannelPresence,
+  KickOptions,
+  KickTarget,
+  NamespacePresence,
+  PresenceJoin,
+  PresenceMember,
+  WsPresence,
+} from './presence-types.js'
+
+/** Event types the server sends when members come, change and go. */
+export const PRESENCE_EVENTS = Object.freeze({
+  join: 'mega.presence.join',
+  update: 'mega.presence.update',
+  leave: 'mega.presence.leave',
+})
+
+const MAX_NS_LENGTH = 128
+const MAX_REASON_BYTES = 123
+
+function checkNs(ns: unknown): string {
+  if (typeof ns !== 'string' || ns.length === 0 || ns.length > MAX_NS_LENGTH)
+    throw new MegaError(
+      'MEGA_WS_INVALID_NAMESPACE',
+      `A namespace is a string of 1 to ${MAX_NS_LENGTH} characters (got ${JSON.stringify(ns)?.slice(0, 60) ?? 'nothing'}).`,
+    )
+  return ns
+}
+
+function checkMetadata(metadata: unknown): Readonly<Record<string, unknown>> {
+  if (metadata === undefined) return Object.freeze({})
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
+    throw new MegaError('MEGA_WS_INVALID_PRESENCE', 'Presence metadata is a plain object.')
+  return Object.freeze({ ...(metadata as Record<string, unknown>) })
+}
+
+/**
+ * The connections of one process, by namespace and by user, and who joined presence where: delivers
+ * broadcasts and messages to users, lists members, kicks. (Cluster-wide listing and delivery plug in
+ * behind it.)
+ */
+export class PresenceRegistry implements WsPresence {
+  readonly #byNs = new Map<string, Set<MegaWsConnection>>()
+  readonly #members = new Map<string, Map<string, PresenceMember>>()
+  readonly #all = new Map<string, MegaWsConnection>()
+
+  get connections(): number {
+    return this.#all.size
+  }
+
+  /** Every open connection (for a drain). */
+  all(): IterableIterator<MegaWsConnection> {
+    return this.#all.values()
+  }
+
+  /** Adds a connection to its namespace. */
+  track(conn: MegaWsConnection): void {
+    this.#all.set(conn.id, conn)
+    const ns = conn.ns ?? ''
+    let set = this.#byNs.get(ns)
+    if (set === undefined) this.#byNs.set(ns, (set = new Set()))
+    set.add(conn)
+  }
+
+  /** Removes a closed connection; its member leaves (the others are told). */
+  untrack(conn: MegaWsConnection): void {
+    if (!this.#all.delete(conn.id)) return
+    const ns = conn.ns ?? ''
+    const set = this.#byNs.get(ns)
+    set?.delete(conn)
+    if (set?.size === 0) this.#byNs.delete(ns)
+    this.#leave(conn)
+  }
+
+  in(ns: string): NamespacePresence {
+    const name = checkNs(ns)
+    return {
+      ns: name,
+      list: () => Promise.resolve(this.#list(name)),
+      broadcast: (type, data, options) =>
+        Promise.resolve(this.#broadcast(name, type, data, options)),
+      toUser: (userId, type, data) => Promise.resolve(this.#toUser(name, userId, type, data)),
+    }
+  }
+
+  /** Presence bound to one connection. */
+  forConnection(conn: MegaWsConnection): ChannelPresence {
+    const ns = conn.ns ?? ''
+    const here = this.in(ns)
+    return {
+      ...here,
+      join: (member) => Promise.resolve(this.#join(conn, member)),
+      update: (metadata) => Promise.resolve(this.#update(conn, metadata)),
+      leave: () => Promise.resolve(this.#leave(conn)),
+      in: (other) => this.in(other),
+    }
+  }
+
+  kick(target: KickTarget, options: KickOptions = {}): number {
+    const code = options.requeue === true ? CLOSE_CODE_REQUEUE : CLOSE_CODE_KICKED
+    const reason = Buffer.from(options.reason ?? (options.requeue === true ? 'requeue' : 'kicked'))
+      .subarray(0, MAX_REASON_BYTES)
+      .toString()
+    const victims =
+      'connId' in target
+        ? [this.#all.get(target.connId)].filter((c) => c !== undefined)
+        : [...this.#all.values()].filter((c) => c.userId === target.userId)
+    for (const conn of victims) conn.close(code, reason)
+    return victims.length
+  }
+
+  #list(ns: string): PresenceMember[] {
+    const bySession = new Map<string, PresenceMember>()
+    for (const member of this.#members.get(ns)?.values() ?? [])
+      if (!bySession.has(member.sessionId)) bySession.set(member.sessionId, member)
+    return [...bySession.values()]
+  }
+
+  #broadcast(ns: string, type: string, data: unknown, options: BroadcastOptions = {}): number {
+    const set = this.#byNs.get(ns)
+    if (set === undefined || set.size === 0) return 0
+    // Encoded once for every receiver (the same id and ns in each copy).
+    const frame = JSON.stringify(createWsMessage({ type, ns, data }))
+    let sent = 0
+    for (const conn of set) if (conn.id !== options.except && conn.sendFrame(frame)) sent++
+    return sent
+  }
+
+  #toUser(ns: string, userId: string, type: string, data: unknown): number {
+    let sent = 0
+    for (const conn of this.#byNs.get(ns) ?? [])
+      if (conn.userId === userId && conn.send({ type, data })) sent++
+    return sent
+  }
+
+  #join(conn: MegaWsConnection, join: PresenceJoin): PresenceMember {
+    if (typeof join?.userId !== 'string' || join.userId.length === 0)
+      throw new MegaError(
+        'MEGA_WS_INVALID_PRESENCE',
+        'presence.join needs a userId (a non-empty string).',
+      )
+    const member: PresenceMember = Object.freeze({
+      sessionId: join.sessionId ?? conn.id,
+      userId: join.userId,
+      metadata: checkMetadata(join.metadata),
+      connId: conn.id,
+    })
+    // A connection that closed while onConnect ran is gone: it must not linger as a member.
+    if (!this.#all.has(conn.id)) return member
+    const ns = conn.ns ?? ''
+    let members = this.#members.get(ns)
+    if (members === undefined) this.#members.set(ns, (members = new Map<string, PresenceMember>()))
+    members.set(conn.id, member)
+    conn.userId = member.userId
+    conn.metadata = member.metadata
+    this.#broadcast(ns, PRESENCE_EVENTS.join, member, { except: conn.id })
+    return member
+  }
+
+  #update(conn: MegaWsConnection, metadata: Readonly<Record<string, unknown>>): PresenceMember {
+    const ns = conn.ns ?? ''
+    const current = this.#members.get(ns)?.get(conn.id)
+    if (current === undefined)
+      throw new MegaError('MEGA_WS_INVALID_PRESENCE', 'presence.update comes after presence.join.')
+    const member = Object.freeze({ ...current, metadata: checkMetadata(metadata) })
+    this.#members.get(ns)?.set(conn.id, member)
+    conn.metadata = member.metadata
+    this.#broadcast(ns, PRESENCE_EVENTS.update, member, { except: conn.id })
+    return member
+  }
+
+  #leave(conn: MegaWsConnection): void {
+    const ns = conn.ns ?? ''
+    const members = this.#members.get(ns)
+    const member = members?.get(conn.id)
+    if (member === undefined) return
+    members?.delete(conn.id)
+    if (members?.size === 0) this.#members.delete(ns)
+    this.#broadcast(ns, PRESENCE_EVENTS.leave, member, { except: conn.id })
+  }
+}

@@ -1,0 +1,257 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import websocket from '@fastify/websocket'
+import type { WebSocket } from 'ws'
+import { z } from 'zod'
+import {
+  defineContextFeature,
+  definePlugin,
+  type AppScope,
+  type MegaPlugin,
+  type RequestContext,
+  type WsRouteDefinition,
+  type WsRouteHooks,
+} from '@mega/core'
+import { MegaError } from '@mega/observe'
+import { checkChannelClass } from './channel/define-channel.js'
+import { driveWsConnection } from './connection/drive-connection.js'
+import { resolveWsHeartbeatMs } from './connection/heartbeat.js'
+import {
+  CLOSE_CODE_REQUEUE,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_WS_HEARTBEAT_MS,
+} from './protocol/close-codes.js'
+import {
+  negotiateWsProtocol,
+  SUPPORTED_WS_PROTOCOL_VERSIONS,
+  WS_PROTOCOL_VERSION,
+  wsProtocolName,
+} from './protocol/ws-message.js'
+import { PresenceRegistry } from './presence/presence-registry.js'
+import type { WsPresence } from './presence/presence-types.js'
+
+declare module '@mega/core' {
+  interface MegaContextFeatures {
+    /** WebSocket presence and delivery: `ctx.presence.in('board').broadcast(...)` (`@mega/ws`). */
+    presence: WsPresence
+  }
+}
+
+const presenceFeature = defineContextFeature('presence', {
+  plugin: 'ws',
+  hint: 'add ws() from @mega/ws to plugins in mega.config.ts.',
+})
+
+/** How long a drain waits for clients to close after 4503 before cutting them off. */
+export const DRAIN_CLOSE_WAIT_MS = 1000
+
+/** Options of {@link ws}. */
+export interface WsOptions {
+  /** Ping period in ms (a peer that misses a whole period is terminated); `0` = no pings. @default 30000 */
+  readonly heartbeatMs?: number
+  /** A client whose send buffer holds more than this many bytes is closed with 1013. @default 16 MiB */
+  readonly maxBufferedBytes?: number
+  /** The largest frame a client may send; a larger one closes the socket with 1009. @default 1 MiB */
+  readonly maxPayloadBytes?: number
+  /**
+   * Browser origins (`https://app.example.com`) allowed to connect besides the server's own; `'*'`
+   * allows any. A request without `Origin` (a non-browser client) is always let through to the route's
+   * `before` hooks. @default [] (same origin only)
+   */
+  readonly allowedOrigins?: readonly string[]
+  /** Whether a handler's unexpected error message reaches the client. @default NODE_ENV !== 'production' */
+  readonly exposeErrors?: boolean
+}
+
+const optionsSchema = z
+  .object({
+    heartbeatMs: z.number().int().min(0).optional(),
+    maxBufferedBytes: z.number().int().positive().optional(),
+    maxPayloadBytes: z.number().int().positive().optional(),
+    allowedOrigins: z
+      .array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ })]))
+      .readonly()
+      .optional(),
+    exposeErrors: z.boolean().optional(),
+  })
+  .strict() satisfies z.ZodType<WsOptions>
+
+/** Route options `r.ws(path, Channel, { ns, heartbeatMs })` understands. */
+export interface WsRouteOptions {
+  /** The connection's namespace: a name, or made from the upgrade request. @default the path with its params filled in */
+  readonly ns?: string | ((ctx: RequestContext) => string)
+  /** This route's ping period (see {@link WsOptions.heartbeatMs}); an invalid value is a warning and 30 s. */
+  readonly heartbeatMs?: number
+}
+
+function invalidOptions(error: z.ZodError): MegaError {
+  const first = error.issues[0]
+  return new MegaError(
+    'MEGA_WS_OPTIONS_INVALID',
+    `ws(): ${first?.path.join('.') || 'options'}: ${first?.message ?? 'invalid'}.`,
+    { details: { issues: error.issues } },
+  )
+}
+
+const REGISTRY = Symbol.for('mega.ws.registry')
+type WithRegistry = FastifyInstance & { [REGISTRY]?: PresenceRegistry }
+
+function nsOf(route: WsRouteDefinition, ctx: RequestContext): string {
+  const option = (route.options as WsRouteOptions).ns
+  if (typeof option === 'function') return option(ctx)
+  if (typeof option === 'string') return option
+  const params = ctx.params as Record<string, string | undefined>
+  return route.path
+    .split('/')
+    .filter((part) => part.length > 0)
+    .map((part) => (part.startsWith(':') ? String(params[part.slice(1)] ?? '') : part))
+    .join('/')
+}
+
+function originAllowed(request: FastifyRequest, allowed: readonly string[]): boolean {
+  const origin = request.headers.origin
+  if (origin === undefined) return true
+  if (allowed.includes('*') || allowed.includes(origin)) return true
+  try {
+    return new URL(origin).host === request.host
+  } catch {
+    return false
+  }
+}
+
+function protocolVersionOf(socket: WebSocket): number {
+  const match = /^mega\.v(\d+)$/.exec(socket.protocol)
+  return match === null ? WS_PROTOCOL_VERSION : Number(match[1])
+}
+
+/**
+ * WebSockets for Mega apps: drives every `r.ws(path, Channel)` route. The upgrade request goes
+ * through the route's `before` hooks (a session cookie or a bearer token becomes `ctx.auth`; a
+ * refusal is a plain HTTP 401/403, never an open socket), then the channel gets the connection.
+ * Gives `ctx.presence` to HTTP handlers. On close, every socket is told 4503 (reconnect elsewhere)
+ * before HTTP stops.
+ *
+ * @example
+ * // mega.config.ts
+ * export default defineConfig({ plugins: [ws()] })
+ * // routes.ts
+ * export default defineRoutes((r) => r.ws('/boards/:id/live', BoardChannel, { before: [signedIn] }))
+ */
+export function ws(options: WsOptions = {}): MegaPlugin {
+  const parsed = optionsSchema.safeParse(options)
+  if (!parsed.success) throw invalidOptions(parsed.error)
+  const o = parsed.data
+  const allowedOrigins = o.allowedOrigins ?? []
+  const maxBufferedBytes = o.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
+  const exposeErrors = o.exposeErrors ?? process.env.NODE_ENV !== 'production'
+
+  const mount = (
+    fastify: FastifyInstance,
+    route: WsRouteDefinition,
+    hooks: WsRouteHooks,
+    app: AppScope,
+  ): void => {
+    const Channel = checkChannelClass(route.channel, route.path)
+    const schemas = new Map(Object.entries(Channel.messages))
+    const registry = (fastify as WithRegistry)[REGISTRY]
+    if (registry === undefined)
+      throw new MegaError('MEGA_WS_NOT_SET_UP', 'The ws() plugin was not set up on this server.')
+    const heartbeatMs = resolveWsHeartbeatMs(
+      (route.options as WsRouteOptions).heartbeatMs ?? o.heartbeatMs ?? DEFAULT_WS_HEARTBEAT_MS,
+      fastify.log,
+    )
+    const contexts = new WeakMap<FastifyRequest, RequestContext>()
+    fastify.route({
+      method: 'GET',
+      url: route.path,
+      onRequest: async (request: FastifyRequest) => {
+        const offered = request.headers['sec-websocket-protocol']
+        if (offered !== undefined && negotiateWsProtocol(offered.split(',')) === undefined)
+          throw new MegaError(
+            'MEGA_WS_PROTOCOL_UNSUPPORTED',
+            `None of the offered envelope versions is spoken here: offer ${SUPPORTED_WS_PROTOCOL_VERSIONS.map(wsProtocolName).join(', ')}.`,
+            { statusCode: 400 },
+          )
+        if (!originAllowed(request, allowedOrigins))
+          throw new MegaError(
+            'MEGA_WS_ORIGIN_REFUSED',
+            'This origin may not open a WebSocket here: add it to ws({ allowedOrigins }).',
+            { statusCode: 403 },
+          )
+      },
+      preValidation: async (request: FastifyRequest, reply: FastifyReply) => {
+        const answered = await hooks.preValidation?.(request, reply)
+        if (reply.sent) return answered
+        contexts.set(request, hooks.context(request, reply))
+        return undefined
+      },
+      handler: () => {
+        throw new MegaError(
+          'MEGA_WS_UPGRADE_REQUIRED',
+          `${route.path} is a WebSocket endpoint: connect with a WebSocket client.`,
+          { statusCode: 426 },
+        )
+      },
+      wsHandler: (socket: WebSocket, request: FastifyRequest) => {
+        const ctx = contexts.get(request)
+        if (ctx === undefined) return socket.terminate()
+        driveWsConnection({
+          raw: socket,
+          request,
+          path: route.path,
+          ns: nsOf(route, ctx),
+          Channel,
+          schemas,
+          registry,
+          app,
+          auth: ctx.auth,
+          log: request.log,
+          protocolVersion: protocolVersionOf(socket),
+          heartbeatMs,
+          maxBufferedBytes,
+          exposeErrors,
+        })
+        return undefined
+      },
+    })
+  }
+
+  return definePlugin({
+    name: 'ws',
+    routeDrivers: { ws: mount },
+    async setup(api) {
+      const registry = new PresenceRegistry()
+      ;(api.fastify as WithRegistry)[REGISTRY] = registry
+      presenceFeature.provide(api.fastify, () => registry)
+      await api.fastify.register(websocket, {
+        options: {
+          maxPayload: o.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+          perMessageDeflate: false,
+          handleProtocols: (offered: Set<string>) =>
+            negotiateWsProtocol(offered)?.protocol ?? false,
+        },
+        preClose: async function drain(this: FastifyInstance) {
+          await drainConnections(registry)
+          await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()))
+        },
+      })
+    },
+  })
+}
+
+/** Tells every client 4503 (reconnect elsewhere, keep the session), waits briefly, cuts off the rest. */
+async function drainConnections(registry: PresenceRegistry): Promise<void> {
+  const open = [...registry.all()]
+  if (open.length === 0) return
+  const closed = open.map(
+    (conn) => new Promise<void>((resolve) => conn.raw.once('close', () => resolve())),
+  )
+  for (const conn of open) conn.close(CLOSE_CODE_REQUEUE, 'server draining')
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    Promise.all(closed),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_CLOSE_WAIT_MS))),
+  ])
+  clearTimeout(timer)
+  for (const conn of registry.all()) conn.raw.terminate()
+}
