@@ -1,7 +1,12 @@
 export { WS_ERROR_CODES } from './errors.js'
 export type { WsErrorCode } from './errors.js'
 export { ws, DRAIN_CLOSE_WAIT_MS } from './ws-plugin.js'
-export type { WsOptions, WsRouteOptions } from './ws-plugin.js'
+export type { WsClusterConfig, WsOptions, WsRouteOptions } from './ws-plugin.js'
+export {
+  DEFAULT_CLUSTER_HEARTBEAT_MS,
+  DEFAULT_ROSTER_TTL_MS,
+  WS_CLUSTER_SUBJECT_PREFIX,
+} from './presence/ws-cluster.js'
 export { MegaChannel, defineChannel } from './channel/define-channel.js'
 export type {
   ChannelClass,

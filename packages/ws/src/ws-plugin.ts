@@ -6,6 +6,8 @@ import {
   defineContextFeature,
   definePlugin,
   type AppScope,
+  type BusAdapter,
+  type CacheAdapter,
   type MegaPlugin,
   type RequestContext,
   type WsRouteDefinition,
@@ -28,6 +30,11 @@ import {
   wsProtocolName,
 } from './protocol/ws-message.js'
 import { PresenceRegistry } from './presence/presence-registry.js'
+import {
+  DEFAULT_CLUSTER_HEARTBEAT_MS,
+  DEFAULT_ROSTER_TTL_MS,
+  WsCluster,
+} from './presence/ws-cluster.js'
 import type { WsPresence } from './presence/presence-types.js'
 
 declare module '@mega/core' {
@@ -61,6 +68,24 @@ export interface WsOptions {
   readonly allowedOrigins?: readonly string[]
   /** Whether a handler's unexpected error message reaches the client. @default NODE_ENV !== 'production' */
   readonly exposeErrors?: boolean
+  /**
+   * Presence and delivery across processes: `true` uses the app's `bus` adapter (NATS in production,
+   * `memory` in one process) for fan-out and its `cache` adapter (Redis) for the roster; or name
+   * other aliases and timings. @default false (this process only)
+   */
+  readonly cluster?: boolean | WsClusterConfig
+}
+
+/** The cluster part of {@link WsOptions}. */
+export interface WsClusterConfig {
+  /** The bus adapter's alias. @default 'bus' */
+  readonly bus?: string
+  /** The cache adapter holding the roster. @default 'cache' */
+  readonly roster?: string
+  /** Heartbeat and roster renewal period. @default 5000 */
+  readonly heartbeatMs?: number
+  /** How long a crashed process's members stay listed (more than two heartbeats). @default 15000 */
+  readonly rosterTtlMs?: number
 }
 
 const optionsSchema = z
@@ -73,6 +98,25 @@ const optionsSchema = z
       .readonly()
       .optional(),
     exposeErrors: z.boolean().optional(),
+    cluster: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            bus: z.string().min(1).optional(),
+            roster: z.string().min(1).optional(),
+            heartbeatMs: z.number().int().min(100).optional(),
+            rosterTtlMs: z.number().int().min(300).optional(),
+          })
+          .strict()
+          .refine(
+            (c) =>
+              (c.rosterTtlMs ?? DEFAULT_ROSTER_TTL_MS) >
+              2 * (c.heartbeatMs ?? DEFAULT_CLUSTER_HEARTBEAT_MS),
+            { message: 'rosterTtlMs must be more than two heartbeats (heartbeatMs)' },
+          ),
+      ])
+      .optional(),
   })
   .strict() satisfies z.ZodType<WsOptions>
 
@@ -216,6 +260,10 @@ export function ws(options: WsOptions = {}): MegaPlugin {
     })
   }
 
+  const clusterConfig: WsClusterConfig | undefined =
+    o.cluster === true ? {} : o.cluster === false ? undefined : o.cluster
+  let cluster: WsCluster | undefined
+
   return definePlugin({
     name: 'ws',
     routeDrivers: { ws: mount },
@@ -223,6 +271,21 @@ export function ws(options: WsOptions = {}): MegaPlugin {
       const registry = new PresenceRegistry()
       ;(api.fastify as WithRegistry)[REGISTRY] = registry
       presenceFeature.provide(api.fastify, () => registry)
+      if (clusterConfig !== undefined) {
+        cluster = new WsCluster(
+          api.adapter<BusAdapter>(clusterConfig.bus ?? 'bus'),
+          api.adapter<CacheAdapter>(clusterConfig.roster ?? 'cache'),
+          registry,
+          {
+            heartbeatMs: clusterConfig.heartbeatMs ?? DEFAULT_CLUSTER_HEARTBEAT_MS,
+            rosterTtlMs: clusterConfig.rosterTtlMs ?? DEFAULT_ROSTER_TTL_MS,
+          },
+          api.log,
+        )
+        registry.attach(cluster)
+        await cluster.start()
+      }
+      const stopCluster = () => cluster?.stop()
       await api.fastify.register(websocket, {
         options: {
           maxPayload: o.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
@@ -231,11 +294,14 @@ export function ws(options: WsOptions = {}): MegaPlugin {
             negotiateWsProtocol(offered)?.protocol ?? false,
         },
         preClose: async function drain(this: FastifyInstance) {
+          // The other processes stop listing this one's members at once, before its sockets go.
+          await stopCluster()
           await drainConnections(registry)
           await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()))
         },
       })
     },
+    teardown: () => cluster?.stop(),
   })
 }
 

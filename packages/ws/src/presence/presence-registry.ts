@@ -2,6 +2,7 @@ import { MegaError } from '@mega/observe'
 import type { MegaWsConnection } from '../connection/ws-connection.js'
 import { CLOSE_CODE_KICKED, CLOSE_CODE_REQUEUE } from '../protocol/close-codes.js'
 import { createWsMessage } from '../protocol/ws-message.js'
+import type { ClusterPeer, WsCluster } from './ws-cluster.js'
 import type {
   BroadcastOptions,
   ChannelPresence,
@@ -44,10 +45,16 @@ function checkMetadata(metadata: unknown): Readonly<Record<string, unknown>> {
  * broadcasts and messages to users, lists members, kicks. (Cluster-wide listing and delivery plug in
  * behind it.)
  */
-export class PresenceRegistry implements WsPresence {
+export class PresenceRegistry implements WsPresence, ClusterPeer {
   readonly #byNs = new Map<string, Set<MegaWsConnection>>()
   readonly #members = new Map<string, Map<string, PresenceMember>>()
   readonly #all = new Map<string, MegaWsConnection>()
+  #cluster: WsCluster | undefined
+
+  /** Links the registry to the other processes (before the first connection). */
+  attach(cluster: WsCluster | undefined): void {
+    this.#cluster = cluster
+  }
 
   get connections(): number {
     return this.#all.size
@@ -63,7 +70,10 @@ export class PresenceRegistry implements WsPresence {
     this.#all.set(conn.id, conn)
     const ns = conn.ns ?? ''
     let set = this.#byNs.get(ns)
-    if (set === undefined) this.#byNs.set(ns, (set = new Set()))
+    if (set === undefined) {
+      this.#byNs.set(ns, (set = new Set()))
+      this.#cluster?.watchNs(ns)
+    }
     set.add(conn)
   }
 
@@ -73,15 +83,18 @@ export class PresenceRegistry implements WsPresence {
     const ns = conn.ns ?? ''
     const set = this.#byNs.get(ns)
     set?.delete(conn)
-    if (set?.size === 0) this.#byNs.delete(ns)
     this.#leave(conn)
+    if (set?.size === 0) {
+      this.#byNs.delete(ns)
+      this.#cluster?.unwatchNs(ns)
+    }
   }
 
   in(ns: string): NamespacePresence {
     const name = checkNs(ns)
     return {
       ns: name,
-      list: () => Promise.resolve(this.#list(name)),
+      list: () => this.#list(name),
       broadcast: (type, data, options) =>
         Promise.resolve(this.#broadcast(name, type, data, options)),
       toUser: (userId, type, data) => Promise.resolve(this.#toUser(name, userId, type, data)),
@@ -94,14 +107,20 @@ export class PresenceRegistry implements WsPresence {
     const here = this.in(ns)
     return {
       ...here,
-      join: (member) => Promise.resolve(this.#join(conn, member)),
-      update: (metadata) => Promise.resolve(this.#update(conn, metadata)),
-      leave: () => Promise.resolve(this.#leave(conn)),
+      join: async (member) => this.#join(conn, member),
+      update: async (metadata) => this.#update(conn, metadata),
+      leave: async () => this.#leave(conn),
       in: (other) => this.in(other),
     }
   }
 
   kick(target: KickTarget, options: KickOptions = {}): number {
+    void this.#cluster?.publishKick(target, options)
+    return this.kickLocal(target, options)
+  }
+
+  /** Closes this process's matching connections. */
+  kickLocal(target: KickTarget, options: KickOptions = {}): number {
     const code = options.requeue === true ? CLOSE_CODE_REQUEUE : CLOSE_CODE_KICKED
     const reason = Buffer.from(options.reason ?? (options.requeue === true ? 'requeue' : 'kicked'))
       .subarray(0, MAX_REASON_BYTES)
@@ -114,27 +133,57 @@ export class PresenceRegistry implements WsPresence {
     return victims.length
   }
 
-  #list(ns: string): PresenceMember[] {
+  /** Local members first, then the other processes' (one per session). */
+  async #list(ns: string): Promise<PresenceMember[]> {
+    const local = [...(this.#members.get(ns)?.values() ?? [])]
+    const remote = (await this.#cluster?.remoteMembers(ns)) ?? []
     const bySession = new Map<string, PresenceMember>()
-    for (const member of this.#members.get(ns)?.values() ?? [])
+    for (const member of [...local, ...remote])
       if (!bySession.has(member.sessionId)) bySession.set(member.sessionId, member)
     return [...bySession.values()]
   }
 
-  #broadcast(ns: string, type: string, data: unknown, options: BroadcastOptions = {}): number {
-    const set = this.#byNs.get(ns)
-    if (set === undefined || set.size === 0) return 0
-    // Encoded once for every receiver (the same id and ns in each copy).
-    const frame = JSON.stringify(createWsMessage({ type, ns, data }))
+  localMembers(): Record<string, PresenceMember[]> {
+    const out: Record<string, PresenceMember[]> = {}
+    for (const [ns, members] of this.#members) out[ns] = [...members.values()]
+    return out
+  }
+
+  deliverNs(ns: string, type: string, data: unknown, id: string, except: string | undefined): void {
+    this.#deliver(ns, JSON.stringify(createWsMessage({ type, id, ns, data })), except)
+  }
+
+  deliverUser(ns: string, userId: string, type: string, data: unknown): void {
+    for (const conn of this.#byNs.get(ns) ?? [])
+      if (conn.userId === userId) conn.send({ type, data })
+  }
+
+  #deliver(ns: string, frame: string, except: string | undefined): number {
     let sent = 0
-    for (const conn of set) if (conn.id !== options.except && conn.sendFrame(frame)) sent++
+    for (const conn of this.#byNs.get(ns) ?? [])
+      if (conn.id !== except && conn.sendFrame(frame)) sent++
     return sent
   }
 
-  #toUser(ns: string, userId: string, type: string, data: unknown): number {
+  /** Sends to this process's connections of `ns` and to the other processes'; resolves the local count. */
+  async #broadcast(
+    ns: string,
+    type: string,
+    data: unknown,
+    options: BroadcastOptions = {},
+  ): Promise<number> {
+    // Encoded once for every receiver (the same id and ns in each copy, in every process).
+    const message = createWsMessage({ type, ns, data })
+    const sent = this.#byNs.has(ns) ? this.#deliver(ns, JSON.stringify(message), options.except) : 0
+    await this.#cluster?.publishNs(ns, type, data, message.id!, options.except)
+    return sent
+  }
+
+  async #toUser(ns: string, userId: string, type: string, data: unknown): Promise<number> {
     let sent = 0
     for (const conn of this.#byNs.get(ns) ?? [])
       if (conn.userId === userId && conn.send({ type, data })) sent++
+    await this.#cluster?.publishUser(ns, userId, type, data)
     return sent
   }
 
@@ -155,10 +204,14 @@ export class PresenceRegistry implements WsPresence {
     const ns = conn.ns ?? ''
     let members = this.#members.get(ns)
     if (members === undefined) this.#members.set(ns, (members = new Map<string, PresenceMember>()))
+    const previous = members.get(conn.id)
     members.set(conn.id, member)
+    if (previous !== undefined) this.#cluster?.unwatchUser(previous.userId)
+    this.#cluster?.watchUser(member.userId)
+    this.#cluster?.rosterChanged()
     conn.userId = member.userId
     conn.metadata = member.metadata
-    this.#broadcast(ns, PRESENCE_EVENTS.join, member, { except: conn.id })
+    void this.#broadcast(ns, PRESENCE_EVENTS.join, member, { except: conn.id })
     return member
   }
 
@@ -170,7 +223,8 @@ export class PresenceRegistry implements WsPresence {
     const member = Object.freeze({ ...current, metadata: checkMetadata(metadata) })
     this.#members.get(ns)?.set(conn.id, member)
     conn.metadata = member.metadata
-    this.#broadcast(ns, PRESENCE_EVENTS.update, member, { except: conn.id })
+    this.#cluster?.rosterChanged()
+    void this.#broadcast(ns, PRESENCE_EVENTS.update, member, { except: conn.id })
     return member
   }
 
@@ -181,6 +235,8 @@ export class PresenceRegistry implements WsPresence {
     if (member === undefined) return
     members?.delete(conn.id)
     if (members?.size === 0) this.#members.delete(ns)
-    this.#broadcast(ns, PRESENCE_EVENTS.leave, member, { except: conn.id })
+    this.#cluster?.unwatchUser(member.userId)
+    this.#cluster?.rosterChanged()
+    void this.#broadcast(ns, PRESENCE_EVENTS.leave, member, { except: conn.id })
   }
 }

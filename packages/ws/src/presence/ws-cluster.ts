@@ -1,0 +1,261 @@
+import type { BusAdapter, BusMessage, CacheAdapter } from '@mega/core'
+import type { FastifyBaseLogger } from 'fastify'
+import { generateMessageId } from '../protocol/ulid.js'
+import type { KickOptions, KickTarget, PresenceMember } from './presence-types.js'
+
+/** The bus subjects of the WebSocket cluster (`<prefix>.ns.<ns>`, `.user.<id>`, `.hb`, `.bye`, `.kick`). */
+export const WS_CLUSTER_SUBJECT_PREFIX = 'mega.ws'
+/** How often a process says it is alive and renews its roster entry. */
+export const DEFAULT_CLUSTER_HEARTBEAT_MS = 5_000
+/** How long a process's roster entry outlives its last renewal: a crashed process's members go then. */
+export const DEFAULT_ROSTER_TTL_MS = 15_000
+
+/** What the registry gives the cluster and takes from it. */
+export interface ClusterPeer {
+  /** Delivers a message that came from another process to this process's connections. */
+  deliverNs(ns: string, type: string, data: unknown, id: string, except: string | undefined): void
+  deliverUser(ns: string, userId: string, type: string, data: unknown): void
+  kickLocal(target: KickTarget, options: KickOptions): number
+  /** This process's members, by namespace (the roster entry). */
+  localMembers(): Record<string, PresenceMember[]>
+}
+
+/** Options of the cluster link. */
+export interface WsClusterOptions {
+  readonly heartbeatMs: number
+  readonly rosterTtlMs: number
+}
+
+interface NsPayload {
+  readonly origin: string
+  readonly type: string
+  readonly data: unknown
+  readonly id: string
+  readonly except?: string
+}
+
+interface UserPayload {
+  readonly origin: string
+  readonly ns: string
+  readonly type: string
+  readonly data: unknown
+}
+
+interface Roster {
+  readonly procId: string
+  readonly members: Record<string, PresenceMember[]>
+}
+
+/** A bus subject token for any string: base64url has no `.`, `*`, `>` or spaces. */
+function token(value: string): string {
+  return Buffer.from(value, 'utf8').toString('base64url') || '_'
+}
+
+/**
+ * Links this process's connections to the others' over a bus (subjects per namespace and per user,
+ * subscribed only while a local connection needs them) and a cache (each process's members under a
+ * key with a TTL, renewed by a heartbeat). A process that stops cleanly deletes its entry and says
+ * goodbye; one that crashes drops out of every listing when its entry expires.
+ */
+export class WsCluster {
+  /** This process's id in the cluster. */
+  readonly procId = generateMessageId()
+  readonly #bus: BusAdapter
+  readonly #cache: CacheAdapter
+  readonly #peer: ClusterPeer
+  readonly #log: Pick<FastifyBaseLogger, 'warn' | 'debug'>
+  readonly #options: WsClusterOptions
+  /** Other processes by id, with when they were last heard of. */
+  readonly #procs = new Map<string, number>()
+  readonly #subs = new Map<string, { count: number; off: Promise<() => void> }>()
+  readonly #fixed: Promise<() => void>[] = []
+  #timer: NodeJS.Timeout | undefined
+  #started = false
+  #dirty = false
+
+  constructor(
+    bus: BusAdapter,
+    cache: CacheAdapter,
+    peer: ClusterPeer,
+    options: WsClusterOptions,
+    log: Pick<FastifyBaseLogger, 'warn' | 'debug'>,
+  ) {
+    this.#bus = bus
+    this.#cache = cache
+    this.#peer = peer
+    this.#options = options
+    this.#log = log
+  }
+
+  #key(procId: string): string {
+    return `${WS_CLUSTER_SUBJECT_PREFIX}:roster:${procId}`
+  }
+
+  /** Subscribes to heartbeats, goodbyes and kicks, writes the roster entry, says hello. */
+  async start(): Promise<void> {
+    if (this.#started) return
+    this.#started = true
+    const p = WS_CLUSTER_SUBJECT_PREFIX
+    this.#fixed.push(
+      this.#bus.subscribe<{ procId: string; hello?: boolean }>(`${p}.hb`, ({ data }) => {
+        if (data.procId === this.procId) return
+        const known = this.#procs.has(data.procId)
+        this.#procs.set(data.procId, Date.now())
+        // A newcomer learns of everyone at once instead of within a heartbeat period.
+        if (data.hello === true && !known) void this.#beat(false)
+      }),
+      this.#bus.subscribe<{ procId: string }>(`${p}.bye`, ({ data }) => {
+        this.#procs.delete(data.procId)
+      }),
+      this.#bus.subscribe<{ origin: string; target: KickTarget; options: KickOptions }>(
+        `${p}.kick`,
+        ({ data }) => {
+          if (data.origin !== this.procId) this.#peer.kickLocal(data.target, data.options)
+        },
+      ),
+    )
+    await Promise.all(this.#fixed)
+    await this.#writeRoster()
+    await this.#beat(true)
+    this.#timer = setInterval(() => void this.#tick(), this.#options.heartbeatMs)
+    this.#timer.unref()
+  }
+
+  async #tick(): Promise<void> {
+    const now = Date.now()
+    for (const [procId, seen] of this.#procs)
+      if (now - seen > this.#options.rosterTtlMs) this.#procs.delete(procId)
+    await this.#writeRoster()
+    await this.#beat(false)
+  }
+
+  async #beat(hello: boolean): Promise<void> {
+    await this.#quietly('heartbeat', () =>
+      this.#bus.publish(`${WS_CLUSTER_SUBJECT_PREFIX}.hb`, { procId: this.procId, hello }),
+    )
+  }
+
+  async #writeRoster(): Promise<void> {
+    this.#dirty = false
+    const roster: Roster = { procId: this.procId, members: this.#peer.localMembers() }
+    await this.#quietly('roster write', () =>
+      this.#cache.set(this.#key(this.procId), roster, { ttlMs: this.#options.rosterTtlMs }),
+    )
+  }
+
+  /** Marks the roster changed: written once after the current burst of joins and leaves. */
+  rosterChanged(): void {
+    if (!this.#started || this.#dirty) return
+    this.#dirty = true
+    queueMicrotask(() => void this.#writeRoster())
+  }
+
+  async #quietly(what: string, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn()
+    } catch (err) {
+      this.#log.warn({ err }, `ws cluster: ${what} failed`)
+    }
+  }
+
+  #watch(subject: string, handler: (message: BusMessage) => void): void {
+    const sub = this.#subs.get(subject)
+    if (sub !== undefined) {
+      sub.count += 1
+      return
+    }
+    this.#subs.set(subject, { count: 1, off: this.#bus.subscribe(subject, handler) })
+  }
+
+  #unwatch(subject: string): void {
+    const sub = this.#subs.get(subject)
+    if (sub === undefined) return
+    sub.count -= 1
+    if (sub.count > 0) return
+    this.#subs.delete(subject)
+    void sub.off.then((off) => off()).catch(() => undefined)
+  }
+
+  /** A local connection is in `ns` (counted): receive the namespace's messages. */
+  watchNs(ns: string): void {
+    this.#watch(`${WS_CLUSTER_SUBJECT_PREFIX}.ns.${token(ns)}`, ({ data }) => {
+      const m = data as NsPayload
+      if (m.origin !== this.procId) this.#peer.deliverNs(ns, m.type, m.data, m.id, m.except)
+    })
+  }
+
+  unwatchNs(ns: string): void {
+    this.#unwatch(`${WS_CLUSTER_SUBJECT_PREFIX}.ns.${token(ns)}`)
+  }
+
+  /** A local connection joined as `userId` (counted): receive messages for that user. */
+  watchUser(userId: string): void {
+    this.#watch(`${WS_CLUSTER_SUBJECT_PREFIX}.user.${token(userId)}`, ({ data }) => {
+      const m = data as UserPayload
+      if (m.origin !== this.procId) this.#peer.deliverUser(m.ns, userId, m.type, m.data)
+    })
+  }
+
+  unwatchUser(userId: string): void {
+    this.#unwatch(`${WS_CLUSTER_SUBJECT_PREFIX}.user.${token(userId)}`)
+  }
+
+  /** Sends a namespace message to the other processes. */
+  publishNs(ns: string, type: string, data: unknown, id: string, except?: string): Promise<void> {
+    const payload: NsPayload = {
+      origin: this.procId,
+      type,
+      data,
+      id,
+      ...(except === undefined ? {} : { except }),
+    }
+    return this.#quietly('publish', () =>
+      this.#bus.publish(`${WS_CLUSTER_SUBJECT_PREFIX}.ns.${token(ns)}`, payload),
+    )
+  }
+
+  publishUser(ns: string, userId: string, type: string, data: unknown): Promise<void> {
+    const payload: UserPayload = { origin: this.procId, ns, type, data }
+    return this.#quietly('publish', () =>
+      this.#bus.publish(`${WS_CLUSTER_SUBJECT_PREFIX}.user.${token(userId)}`, payload),
+    )
+  }
+
+  publishKick(target: KickTarget, options: KickOptions): Promise<void> {
+    return this.#quietly('kick', () =>
+      this.#bus.publish(`${WS_CLUSTER_SUBJECT_PREFIX}.kick`, {
+        origin: this.procId,
+        target,
+        options,
+      }),
+    )
+  }
+
+  /** The other live processes' members of `ns` (their roster entries, read in parallel). */
+  async remoteMembers(ns: string): Promise<PresenceMember[]> {
+    const rosters = await Promise.all(
+      [...this.#procs.keys()].map((procId) =>
+        this.#cache.get<Roster>(this.#key(procId)).catch((err: unknown) => {
+          this.#log.warn({ err, procId }, 'ws cluster: roster read failed')
+          return undefined
+        }),
+      ),
+    )
+    return rosters.flatMap((roster) => roster?.members[ns] ?? [])
+  }
+
+  /** Stops (once): no more heartbeats, this process's roster entry deleted, goodbye said, unsubscribed. */
+  async stop(): Promise<void> {
+    if (!this.#started) return
+    this.#started = false
+    clearInterval(this.#timer)
+    await this.#quietly('roster delete', () => this.#cache.del(this.#key(this.procId)))
+    await this.#quietly('goodbye', () =>
+      this.#bus.publish(`${WS_CLUSTER_SUBJECT_PREFIX}.bye`, { procId: this.procId }),
+    )
+    const offs = [...this.#fixed.splice(0), ...[...this.#subs.values()].map((s) => s.off)]
+    this.#subs.clear()
+    for (const off of await Promise.allSettled(offs)) if (off.status === 'fulfilled') off.value()
+    this.#procs.clear()
+  }
+}
