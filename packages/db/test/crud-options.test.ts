@@ -97,7 +97,9 @@ describe('SQL CRUD paging options', () => {
     })
     await expect(notes.listByCursor({ limit: 4 })).rejects.toMatchObject({
       code: 'MEGA_CRUD_INVALID_QUERY',
+      issues: [{ path: 'limit', message: 'limit is an integer from 1 to 3' }],
     })
+    expect((await notes.listByCursor()).items).toHaveLength(2)
   })
 })
 

@@ -5,7 +5,6 @@ import type { AnyModel } from '../model/define-model.js'
 import { AUTOMATIC_COLUMNS } from '../model/define-model.js'
 import { ownProperty } from '../model/own-property.js'
 import type { CursorPage, Page } from './crud.js'
-import type { ResolvedCrudOptions } from './crud-options.js'
 import { encodeCursor, parseCursor } from './cursor.js'
 import {
   invalidQuery,
@@ -14,11 +13,9 @@ import {
   parsePaging,
   parseSort,
   type Condition,
+  type PagingLimits,
   type SortKey,
 } from './query-validation.js'
-
-/** The paging limits of one CRUD instance. */
-export type PagingLimits = Pick<ResolvedCrudOptions, 'defaultPerPage' | 'maxPerPage'>
 
 /** A `list` query as a caller may pass it (every field is checked, whatever its type). */
 export interface RawPageQuery {
@@ -50,10 +47,6 @@ export interface ParsedCursorQuery {
   readonly sort: SortKey[]
   readonly limit: number
   readonly after: unknown[] | undefined
-}
-
-function paging(limits: PagingLimits): { perPage: number; maxPerPage: number } {
-  return { perPage: limits.defaultPerPage, maxPerPage: limits.maxPerPage }
 }
 
 /** An id the primary key's schema refuses is a 422 before any query. */
@@ -99,7 +92,7 @@ export function parsePageQuery(
 ): ParsedPageQuery {
   const conditions = parseFilter(model, query.filter)
   const sort = parseSort(model, query.sort)
-  const { page, perPage } = parsePaging(model, query.page, query.perPage, paging(limits))
+  const { page, perPage } = parsePaging(query.page, query.perPage, limits)
   return { conditions, sort, page, perPage }
 }
 
@@ -116,7 +109,7 @@ export function parseCursorQuery(
     throw invalidQuery([
       { path: 'sort', message: `cursor paging cannot sort by nullable "${nullable.field}"` },
     ])
-  const { perPage: limit } = parsePaging(model, 1, query.limit, paging(limits))
+  const { perPage: limit } = parsePaging(1, query.limit, limits, 'limit')
   const fields = sort.map((k) => k.field)
   const after = query.cursor == null ? undefined : parseCursor(model, fields, query.cursor)
   return { conditions, sort, limit, after }
