@@ -106,16 +106,16 @@ export {
 } from './crud/mongo-crud.js'
 export type { MongoCrudOptions } from './crud/mongo-crud.js'
 export { createCrud } from './crud/create-crud.js'
-export type { Crud } from './crud/create-crud.js'
 export type {
-  CrudOptions,
+  Crud,
   ListQuery,
   PageQuery,
   CursorQuery,
   Page,
   CursorPage,
   ReadOptions,
-} from './crud/model-crud.js'
+} from './crud/crud.js'
+export type { CrudOptions } from './crud/crud-options.js'
 export { FILTER_OPERATORS } from './crud/filter-types.js'
 export type {
   FilterOperator,

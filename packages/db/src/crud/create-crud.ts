@@ -1,29 +1,15 @@
 import type { AnyModel } from '../model/define-model.js'
 import type { MongoDatabase } from '../mongo/mongo-adapter.js'
 import type { SqlDatabase } from '../sql/sql-types.js'
-import { ModelCrud, type CrudOptions } from './model-crud.js'
+import type { Crud } from './crud.js'
+import type { CrudOptions } from './crud-options.js'
+import { ModelCrud } from './model-crud.js'
 import { MongoModelCrud, type MongoCrudOptions } from './mongo-crud.js'
-
-/** The CRUD surface shared by SQL {@link ModelCrud} and {@link MongoModelCrud}. */
-export type Crud<M extends AnyModel> = Pick<
-  ModelCrud<M>,
-  | 'model'
-  | 'list'
-  | 'listByCursor'
-  | 'find'
-  | 'get'
-  | 'create'
-  | 'createMany'
-  | 'update'
-  | 'remove'
-  | 'restore'
-  | 'count'
-  | 'exists'
->
 
 /**
  * CRUD for `model` on `db`: SQL CRUD on the sqlite, postgres and maria adapters, Mongo CRUD on the
- * mongo adapter (chosen by `db.dialect`); the same methods either way.
+ * mongo adapter (chosen by `db.dialect`); the same {@link Crud} contract either way. Options are
+ * validated at once (`MEGA_CONFIG_INVALID` listing every problem).
  *
  * @example
  * const users = createCrud(User, ctx.db<SqlDbAdapter>())

@@ -1,99 +1,54 @@
 import type { Expression, Kysely, SqlBool } from 'kysely'
-import { MegaError } from '@mega/observe'
 import { AUTOMATIC_COLUMNS, type AnyModel } from '../model/define-model.js'
 import type { SqlDatabase } from '../sql/sql-types.js'
-import { encodeCursor, parseCursor } from './cursor.js'
-import type { ModelFilter, SortSpec } from './filter-types.js'
+import type { Crud, CursorPage, CursorQuery, Page, PageQuery, ReadOptions } from './crud.js'
 import {
-  invalidQuery,
-  notFound,
-  parseFilter,
-  parsePaging,
-  parseSort,
-  type Condition,
-} from './query-validation.js'
+  byId,
+  checkAffected,
+  checkId,
+  checkRestorable,
+  cursorPageOf,
+  deletedById,
+  foundOr404,
+  hidesDeleted,
+  mapDbErrors,
+  pageOf,
+  parseCursorQuery,
+  parsePageQuery,
+} from './crud-checks.js'
+import { resolveCrudOptions, type CrudOptions, type ResolvedCrudOptions } from './crud-options.js'
+import type { ModelFilter } from './filter-types.js'
+import { parseFilter, type Condition } from './query-validation.js'
 import { rowFromDb, rowToDb } from './sql-values.js'
 import { insertValues, insertValuesMany, updateValues } from './crud-input.js'
 import { afterCursor, whereAll, type AnyDB, type EB } from './sql-where.js'
 
-/** Options of {@link createCrud}. */
-export interface CrudOptions {
-  /** The clock for timestamps and soft deletes. @default () => new Date() */
-  readonly clock?: () => Date
-  /** @default 20 */
-  readonly defaultPerPage?: number
-  /** @default 100 */
-  readonly maxPerPage?: number
-}
-
-/** What `list` and `listByCursor` filter and sort on. */
-export interface ListQuery<M extends AnyModel> {
-  readonly filter?: ModelFilter<M['$select']>
-  readonly sort?: SortSpec<keyof M['$select'] & string>
-  /** Include soft-deleted rows. @default false */
-  readonly withDeleted?: boolean
-}
-
-/** Page-number paging: `page` from 1, `perPage` rows. */
-export interface PageQuery<M extends AnyModel> extends ListQuery<M> {
-  readonly page?: number
-  readonly perPage?: number
-}
-
-/** Cursor paging: pass back `nextCursor` to get the following rows. */
-export interface CursorQuery<M extends AnyModel> extends ListQuery<M> {
-  readonly cursor?: string | null
-  readonly limit?: number
-}
-
-/** One page of rows with the total that matches the filter. */
-export interface Page<T> {
-  readonly items: T[]
-  readonly total: number
-  readonly page: number
-  readonly perPage: number
-  readonly pages: number
-}
-
-/** Rows after a cursor; `nextCursor` is null on the last page. */
-export interface CursorPage<T> {
-  readonly items: T[]
-  readonly nextCursor: string | null
-}
-
-/** Option of `get`, `count`, `exists`. */
-export interface ReadOptions {
-  readonly withDeleted?: boolean
-}
-
 /**
- * CRUD for one model on a SQL database: input is validated against the model before any query;
- * unknown filter or sort fields are a 422, never SQL; every value is a bound parameter. Soft-delete
- * aware when the model has `softDelete`.
+ * {@link Crud} for one model on a SQL database: input is validated against the model before any
+ * query; unknown filter or sort fields are a 422, never SQL; every value is a bound parameter.
+ * Soft-delete aware when the model has `softDelete`. Options are validated at construction
+ * (`MEGA_CONFIG_INVALID` listing every problem).
  */
-export class ModelCrud<M extends AnyModel> {
+export class ModelCrud<M extends AnyModel> implements Crud<M> {
   readonly model: M
   readonly #db: SqlDatabase
   readonly #clock: () => Date
-  readonly #paging: { perPage: number; maxPerPage: number }
+  readonly #paging: ResolvedCrudOptions
 
-  constructor(model: M, db: SqlDatabase, options: CrudOptions = {}) {
+  constructor(model: M, db: SqlDatabase, options?: CrudOptions) {
+    const o = resolveCrudOptions(options, model)
     this.model = model
     this.#db = db
-    this.#clock = options.clock ?? (() => new Date())
-    this.#paging = { perPage: options.defaultPerPage ?? 20, maxPerPage: options.maxPerPage ?? 100 }
+    this.#clock = o.clock ?? (() => new Date())
+    this.#paging = o
   }
 
   get #k(): Kysely<AnyDB> {
     return this.#db.kysely<AnyDB>()
   }
 
-  async #run<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn()
-    } catch (err) {
-      throw MegaError.is(err) ? err : this.#db.mapError(err)
-    }
+  #run<T>(fn: () => Promise<T>): Promise<T> {
+    return mapDbErrors(this.#db, fn)
   }
 
   #row(raw: Record<string, unknown>): M['$select'] {
@@ -101,22 +56,7 @@ export class ModelCrud<M extends AnyModel> {
   }
 
   #soft(withDeleted: boolean | undefined): boolean {
-    return this.model.softDelete && withDeleted !== true
-  }
-
-  #checkId(id: unknown): void {
-    const schema = this.model.schemas.fields[this.model.primaryKey]
-    if (schema?.safeParse(id).success !== true)
-      throw invalidQuery([
-        {
-          path: this.model.primaryKey,
-          message: `${JSON.stringify(id)} is not a valid ${this.model.primaryKey}`,
-        },
-      ])
-  }
-
-  #notFound(id: unknown): MegaError {
-    return notFound(this.model, id)
+    return hidesDeleted(this.model, withDeleted)
   }
 
   #select(conditions: readonly Condition[], withDeleted: boolean | undefined) {
@@ -130,9 +70,7 @@ export class ModelCrud<M extends AnyModel> {
 
   /** One page of rows, with the total matching the filter. */
   async list(query: PageQuery<M> = {}): Promise<Page<M['$select']>> {
-    const conditions = parseFilter(this.model, query.filter)
-    const sort = parseSort(this.model, query.sort)
-    const { page, perPage } = parsePaging(this.model, query.page, query.perPage, this.#paging)
+    const { conditions, sort, page, perPage } = parsePageQuery(this.model, query, this.#paging)
     return this.#run(async () => {
       let q = this.#select(conditions, query.withDeleted).selectAll()
       for (const key of sort) q = q.orderBy(key.field, key.desc ? 'desc' : 'asc')
@@ -143,54 +81,32 @@ export class ModelCrud<M extends AnyModel> {
           .execute(),
         this.#countWhere(conditions, query.withDeleted),
       ])
-      return {
-        items: rows.map((r) => this.#row(r)),
+      return pageOf(
+        rows.map((r) => this.#row(r)),
         total,
         page,
         perPage,
-        pages: Math.ceil(total / perPage),
-      }
+      )
     })
   }
 
   /** Rows after `cursor` in sort order (keyset paging: stable under inserts, no offset scans). */
   async listByCursor(query: CursorQuery<M> = {}): Promise<CursorPage<M['$select']>> {
-    const conditions = parseFilter(this.model, query.filter)
-    const sort = parseSort(this.model, query.sort)
-    const nullable = sort.find((k) => this.model.columns[k.field]?.nullable === true)
-    if (nullable !== undefined)
-      throw invalidQuery([
-        { path: 'sort', message: `cursor paging cannot sort by nullable "${nullable.field}"` },
-      ])
-    const { perPage: limit } = parsePaging(this.model, 1, query.limit, this.#paging)
-    const after =
-      query.cursor == null
-        ? undefined
-        : parseCursor(
-            this.model,
-            sort.map((k) => k.field),
-            query.cursor,
-          )
+    const { conditions, sort, limit, after } = parseCursorQuery(this.model, query, this.#paging)
     return this.#run(async () => {
       let q = this.#select(conditions, query.withDeleted).selectAll()
       if (after !== undefined)
         q = q.where((eb) => afterCursor(eb, sort, after, this.model.columns, this.#db.dialect))
       for (const key of sort) q = q.orderBy(key.field, key.desc ? 'desc' : 'asc')
       const rows = (await q.limit(limit + 1).execute()).map((r) => this.#row(r))
-      const items = rows.slice(0, limit)
-      const last = items.at(-1)
-      const nextCursor =
-        rows.length > limit && last !== undefined
-          ? encodeCursor(sort.map((k) => last[k.field]))
-          : null
-      return { items, nextCursor }
+      return cursorPageOf(rows, limit, sort)
     })
   }
 
   /** The row with this id, or `undefined`. */
   async find(id: M['$idType'], options: ReadOptions = {}): Promise<M['$select'] | undefined> {
-    this.#checkId(id)
-    const conditions: Condition[] = [{ field: this.model.primaryKey, op: 'eq', value: id }]
+    checkId(this.model, id)
+    const conditions: Condition[] = [byId(this.model, id)]
     const row = await this.#run(() =>
       this.#select(conditions, options.withDeleted).selectAll().executeTakeFirst(),
     )
@@ -199,9 +115,7 @@ export class ModelCrud<M extends AnyModel> {
 
   /** The row with this id; `MEGA_CRUD_NOT_FOUND` (404) when there is none. */
   async get(id: M['$idType'], options: ReadOptions = {}): Promise<M['$select']> {
-    const row = await this.find(id, options)
-    if (row === undefined) throw this.#notFound(id)
-    return row
+    return foundOr404(this.model, id, await this.find(id, options))
   }
 
   #prepareInsert(input: unknown, now: Date): Record<string, unknown> {
@@ -256,9 +170,9 @@ export class ModelCrud<M extends AnyModel> {
 
   /** Validates and applies a partial update; resolves the updated row (404 when missing). */
   async update(id: M['$idType'], input: M['$update']): Promise<M['$select']> {
-    this.#checkId(id)
+    checkId(this.model, id)
     const values = updateValues(this.model, input, this.#clock())
-    const conditions: Condition[] = [{ field: this.model.primaryKey, op: 'eq', value: id }]
+    const conditions: Condition[] = [byId(this.model, id)]
     const result = await this.#run(() =>
       this.#k
         .updateTable(this.model.table)
@@ -268,15 +182,15 @@ export class ModelCrud<M extends AnyModel> {
         )
         .executeTakeFirst(),
     )
-    if (result.numUpdatedRows === 0n) throw this.#notFound(id)
+    checkAffected(this.model, id, result.numUpdatedRows)
     return this.get(id)
   }
 
   /** Deletes a row, or marks it deleted when the model has `softDelete` (404 when missing). */
   async remove(id: M['$idType']): Promise<void> {
-    this.#checkId(id)
-    const { table, columns, softDelete, primaryKey } = this.model
-    const conditions: Condition[] = [{ field: primaryKey, op: 'eq', value: id }]
+    checkId(this.model, id)
+    const { table, columns, softDelete } = this.model
+    const conditions: Condition[] = [byId(this.model, id)]
     const where = whereAllFor(conditions, columns, this.#db.dialect, softDelete)
     const affected = await this.#run(async () => {
       if (softDelete) {
@@ -290,20 +204,14 @@ export class ModelCrud<M extends AnyModel> {
       }
       return (await this.#k.deleteFrom(table).where(where).executeTakeFirst()).numDeletedRows
     })
-    if (affected === 0n) throw this.#notFound(id)
+    checkAffected(this.model, id, affected)
   }
 
   /** Brings back a soft-deleted row (404 when there is no deleted row with this id). */
   async restore(id: M['$idType']): Promise<M['$select']> {
-    this.#checkId(id)
-    if (!this.model.softDelete)
-      throw invalidQuery([
-        { path: 'restore', message: `${this.model.table} has no softDelete: nothing to restore` },
-      ])
-    const conditions: Condition[] = [
-      { field: this.model.primaryKey, op: 'eq', value: id },
-      { field: AUTOMATIC_COLUMNS.deletedAt, op: 'isNull', value: false },
-    ]
+    checkId(this.model, id)
+    checkRestorable(this.model)
+    const conditions = deletedById(this.model, id)
     const result = await this.#run(() =>
       this.#k
         .updateTable(this.model.table)
@@ -311,7 +219,7 @@ export class ModelCrud<M extends AnyModel> {
         .where(whereAllFor(conditions, this.model.columns, this.#db.dialect, false))
         .executeTakeFirst(),
     )
-    if (result.numUpdatedRows === 0n) throw this.#notFound(id)
+    checkAffected(this.model, id, result.numUpdatedRows)
     return this.get(id)
   }
 

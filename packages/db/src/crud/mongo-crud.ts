@@ -1,30 +1,33 @@
 import type { Collection, Document } from 'mongodb'
 import { z } from 'zod'
-import { MegaError } from '@mega/observe'
-import { parseOptions } from '@mega/observe/internal'
 import { dbError } from '../errors.js'
 import type { ColumnSpec } from '../model/column.js'
 import { AUTOMATIC_COLUMNS, type AnyModel } from '../model/define-model.js'
 import type { MongoDatabase } from '../mongo/mongo-adapter.js'
-import { encodeCursor } from './cursor.js'
-import type { ModelFilter } from './filter-types.js'
-import type { Crud } from './create-crud.js'
+import type { Crud, CursorPage, CursorQuery, Page, PageQuery, ReadOptions } from './crud.js'
 import {
+  byId,
+  checkAffected,
+  checkId,
+  checkRestorable,
+  cursorPageOf,
+  deletedById,
+  foundOr404,
+  hidesDeleted,
+  mapDbErrors,
+  pageOf,
+  parseCursorQuery,
+  parsePageQuery,
+} from './crud-checks.js'
+import {
+  crudOptionsShape,
+  parseCrudOptions,
+  withPagingCheck,
   type CrudOptions,
-  type CursorPage,
-  type CursorQuery,
-  type Page,
-  type PageQuery,
-  type ReadOptions,
-} from './model-crud.js'
-import {
-  invalidQuery,
-  notFound,
-  parseFilter,
-  parsePaging,
-  parseSort,
-  type Condition,
-} from './query-validation.js'
+  type OptionsShape,
+} from './crud-options.js'
+import type { ModelFilter } from './filter-types.js'
+import { parseFilter, type Condition } from './query-validation.js'
 import { rowFromDoc, rowToDoc } from './mongo-values.js'
 import { insertValues, insertValuesMany, updateValues } from './crud-input.js'
 import { mongoAfterCursor, mongoSort, mongoWhere } from './mongo-where.js'
@@ -43,12 +46,15 @@ export interface MongoCrudOptions extends CrudOptions {
   readonly countersCollection?: string
 }
 
-const optionsSchema = z.strictObject({
-  clock: z.custom<() => Date>((v) => typeof v === 'function', 'must be a function').optional(),
-  defaultPerPage: z.number().int().min(1).default(20),
-  maxPerPage: z.number().int().min(1).default(100),
-  countersCollection: z.string().min(1).default(DEFAULT_MONGO_COUNTERS_COLLECTION),
-})
+const optionsSchema = withPagingCheck(
+  z.strictObject({
+    ...crudOptionsShape,
+    countersCollection: z
+      .string()
+      .min(1, 'must be a collection name')
+      .default(DEFAULT_MONGO_COUNTERS_COLLECTION),
+  } satisfies OptionsShape<MongoCrudOptions>),
+)
 
 /**
  * CRUD for one model on MongoDB, with the surface and rules of SQL {@link ModelCrud}: the primary
@@ -60,15 +66,15 @@ export class MongoModelCrud<M extends AnyModel> implements Crud<M> {
   readonly model: M
   readonly #db: MongoDatabase
   readonly #clock: () => Date
-  readonly #paging: { perPage: number; maxPerPage: number }
+  readonly #paging: { defaultPerPage: number; maxPerPage: number }
   readonly #counters: string
 
   constructor(model: M, db: MongoDatabase, options: MongoCrudOptions = {}) {
-    const o = parseOptions(optionsSchema, options, `crud.${model.table}`)
+    const o = parseCrudOptions(optionsSchema, options, model)
     this.model = model
     this.#db = db
     this.#clock = o.clock ?? (() => new Date())
-    this.#paging = { perPage: o.defaultPerPage, maxPerPage: o.maxPerPage }
+    this.#paging = o
     this.#counters = o.countersCollection
   }
 
@@ -80,12 +86,8 @@ export class MongoModelCrud<M extends AnyModel> implements Crud<M> {
     return { session: this.#db.currentSession() }
   }
 
-  async #run<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn()
-    } catch (err) {
-      throw MegaError.is(err) ? err : this.#db.mapError(err)
-    }
+  #run<T>(fn: () => Promise<T>): Promise<T> {
+    return mapDbErrors(this.#db, fn)
   }
 
   #spec(field: string): ColumnSpec {
@@ -97,33 +99,18 @@ export class MongoModelCrud<M extends AnyModel> implements Crud<M> {
   }
 
   #where(conditions: readonly Condition[], withDeleted?: boolean, extra?: Document): Document {
-    return mongoWhere(this.model, conditions, this.model.softDelete && withDeleted !== true, extra)
+    return mongoWhere(this.model, conditions, hidesDeleted(this.model, withDeleted), extra)
   }
 
   #byId(id: unknown, withDeleted?: boolean): Document {
-    return this.#where([{ field: this.model.primaryKey, op: 'eq', value: id }], withDeleted)
-  }
-
-  #checkId(id: unknown): void {
-    const schema = this.model.schemas.fields[this.model.primaryKey]
-    if (schema?.safeParse(id).success !== true)
-      throw invalidQuery([
-        {
-          path: this.model.primaryKey,
-          message: `${JSON.stringify(id)} is not a valid ${this.model.primaryKey}`,
-        },
-      ])
-  }
-
-  #notFound(id: unknown): MegaError {
-    return notFound(this.model, id)
+    return this.#where([byId(this.model, id)], withDeleted)
   }
 
   /** One page of rows, with the total matching the filter. */
   async list(query: PageQuery<M> = {}): Promise<Page<M['$select']>> {
-    const filter = this.#where(parseFilter(this.model, query.filter), query.withDeleted)
-    const order = mongoSort(this.model, parseSort(this.model, query.sort))
-    const { page, perPage } = parsePaging(this.model, query.page, query.perPage, this.#paging)
+    const { conditions, sort, page, perPage } = parsePageQuery(this.model, query, this.#paging)
+    const filter = this.#where(conditions, query.withDeleted)
+    const order = mongoSort(this.model, sort)
     return this.#run(async () => {
       const docs = await this.#coll
         .find(filter, this.#opts())
@@ -132,41 +119,38 @@ export class MongoModelCrud<M extends AnyModel> implements Crud<M> {
         .limit(perPage)
         .toArray()
       const total = await this.#coll.countDocuments(filter, this.#opts())
-      const items = docs.map((d) => this.#row(d))
-      return { items, total, page, perPage, pages: Math.ceil(total / perPage) }
+      return pageOf(
+        docs.map((d) => this.#row(d)),
+        total,
+        page,
+        perPage,
+      )
     })
   }
 
   /** Rows after `cursor` in sort order (keyset paging: stable under inserts, no offset scans). */
   async listByCursor(query: CursorQuery<M> = {}): Promise<CursorPage<M['$select']>> {
-    const conditions = parseFilter(this.model, query.filter)
-    const sort = parseSort(this.model, query.sort)
-    const nullable = sort.find((k) => this.#spec(k.field).nullable)
-    if (nullable !== undefined)
-      throw invalidQuery([
-        { path: 'sort', message: `cursor paging cannot sort by nullable "${nullable.field}"` },
-      ])
+    const { conditions, sort, limit, after } = parseCursorQuery(this.model, query, this.#paging)
     const order = mongoSort(this.model, sort)
-    const { perPage: limit } = parsePaging(this.model, 1, query.limit, this.#paging)
-    const after =
-      query.cursor == null ? undefined : mongoAfterCursor(this.model, sort, query.cursor)
-    const filter = this.#where(conditions, query.withDeleted, after)
+    const extra = after === undefined ? undefined : mongoAfterCursor(this.model, sort, after)
+    const filter = this.#where(conditions, query.withDeleted, extra)
     return this.#run(async () => {
       const docs = await this.#coll
         .find(filter, this.#opts())
         .sort(order)
         .limit(limit + 1)
         .toArray()
-      const items = docs.slice(0, limit).map((d) => this.#row(d))
-      const last = items.at(-1)
-      const more = docs.length > limit && last !== undefined
-      return { items, nextCursor: more ? encodeCursor(sort.map((k) => last[k.field])) : null }
+      return cursorPageOf(
+        docs.map((d) => this.#row(d)),
+        limit,
+        sort,
+      )
     })
   }
 
   /** The row with this id, or `undefined`. */
   async find(id: M['$idType'], options: ReadOptions = {}): Promise<M['$select'] | undefined> {
-    this.#checkId(id)
+    checkId(this.model, id)
     const doc = await this.#run(() =>
       this.#coll.findOne(this.#byId(id, options.withDeleted), this.#opts()),
     )
@@ -175,9 +159,7 @@ export class MongoModelCrud<M extends AnyModel> implements Crud<M> {
 
   /** The row with this id; `MEGA_CRUD_NOT_FOUND` (404) when there is none. */
   async get(id: M['$idType'], options: ReadOptions = {}): Promise<M['$select']> {
-    const row = await this.find(id, options)
-    if (row === undefined) throw this.#notFound(id)
-    return row
+    return foundOr404(this.model, id, await this.find(id, options))
   }
 
   /** Allocates `count` increment ids in one counter update; resolves the first. */
@@ -258,21 +240,21 @@ export class MongoModelCrud<M extends AnyModel> implements Crud<M> {
 
   /** Validates and applies a partial update; resolves the updated row (404 when missing). */
   async update(id: M['$idType'], input: M['$update']): Promise<M['$select']> {
-    this.#checkId(id)
+    checkId(this.model, id)
     const values = updateValues(this.model, input, this.#clock())
     const set = rowToDoc(this.model, values)
     if (Object.keys(set).length === 0) return this.get(id)
     await this.#run(async () => {
       await this.#checkReferences([values])
       const result = await this.#coll.updateOne(this.#byId(id), { $set: set }, this.#opts())
-      if (result.matchedCount === 0) throw this.#notFound(id)
+      checkAffected(this.model, id, result.matchedCount)
     })
     return this.get(id)
   }
 
   /** Deletes a row, or marks it deleted when the model has `softDelete` (404 when missing). */
   async remove(id: M['$idType']): Promise<void> {
-    this.#checkId(id)
+    checkId(this.model, id)
     const filter = this.#byId(id)
     const affected = await this.#run(async () => {
       if (!this.model.softDelete)
@@ -280,26 +262,17 @@ export class MongoModelCrud<M extends AnyModel> implements Crud<M> {
       const set = { [AUTOMATIC_COLUMNS.deletedAt]: this.#clock() }
       return (await this.#coll.updateOne(filter, { $set: set }, this.#opts())).matchedCount
     })
-    if (affected === 0) throw this.#notFound(id)
+    checkAffected(this.model, id, affected)
   }
 
   /** Brings back a soft-deleted row (404 when there is no deleted row with this id). */
   async restore(id: M['$idType']): Promise<M['$select']> {
-    this.#checkId(id)
-    if (!this.model.softDelete)
-      throw invalidQuery([
-        { path: 'restore', message: `${this.model.table} has no softDelete: nothing to restore` },
-      ])
-    const filter = this.#where(
-      [
-        { field: this.model.primaryKey, op: 'eq', value: id },
-        { field: AUTOMATIC_COLUMNS.deletedAt, op: 'isNull', value: false },
-      ],
-      true,
-    )
+    checkId(this.model, id)
+    checkRestorable(this.model)
+    const filter = this.#where(deletedById(this.model, id), true)
     const set = { [AUTOMATIC_COLUMNS.deletedAt]: null }
     const result = await this.#run(() => this.#coll.updateOne(filter, { $set: set }, this.#opts()))
-    if (result.matchedCount === 0) throw this.#notFound(id)
+    checkAffected(this.model, id, result.matchedCount)
     return this.get(id)
   }
 

@@ -3,7 +3,6 @@ import type { ColumnSpec } from '../model/column.js'
 import { AUTOMATIC_COLUMNS, type AnyModel } from '../model/define-model.js'
 import { toMongoFilter, toMongoSort } from '../mongo/mongo-filter.js'
 import { ownProperty } from '../model/own-property.js'
-import { parseCursor } from './cursor.js'
 import { invalidQuery, type Condition, type SortKey } from './query-validation.js'
 import { docKey, toStored } from './mongo-values.js'
 
@@ -66,16 +65,13 @@ export function mongoSort(model: AnyModel, sort: readonly SortKey[]): Map<string
   return toMongoSort(sort.map((k) => `${k.desc ? '-' : ''}${docKey(model, k.field)}`))
 }
 
-/** Keyset condition "after this cursor": (a > x) or (a = x and b > y) ...; a bad cursor is a 422. */
+/** Keyset condition "after these cursor values" (decoded and checked): (a > x) or (a = x and b > y) ... */
 export function mongoAfterCursor(
   model: AnyModel,
   sort: readonly SortKey[],
-  cursor: string,
+  after: readonly unknown[],
 ): Document {
-  const fields = sort.map((k) => k.field)
-  const values = parseCursor(model, fields, cursor).map((v, i) =>
-    toStored(specOf(model, fields[i] as string), v),
-  )
+  const values = after.map((v, i) => toStored(specOf(model, (sort[i] as SortKey).field), v))
   const branches = sort.map((key, i) => {
     const branch = emptyFilter()
     sort.slice(0, i).forEach((k, j) => (branch[docKey(model, k.field)] = { eq: values[j] }))

@@ -148,22 +148,31 @@ export function parseSort(model: AnyModel, sort: unknown): SortKey[] {
   return keys
 }
 
-/** Validates page/perPage: integers, page ≥ 1, 1 ≤ perPage ≤ maxPerPage. */
+/** The paging limits of one CRUD instance (from its options). */
+export interface PagingLimits {
+  readonly defaultPerPage: number
+  readonly maxPerPage: number
+}
+
+/**
+ * Validates a page and a page size: integers, page ≥ 1, 1 ≤ size ≤ maxPerPage. The size is
+ * `perPage` for `list` and `limit` for `listByCursor` (`sizeName`, the path its issue names).
+ */
 export function parsePaging(
-  model: AnyModel,
   page: unknown,
-  perPage: unknown,
-  defaults: { perPage: number; maxPerPage: number },
+  size: unknown,
+  limits: PagingLimits,
+  sizeName: 'perPage' | 'limit' = 'perPage',
 ): { page: number; perPage: number } {
   const p = page ?? 1
-  const pp = perPage ?? defaults.perPage
+  const pp = size ?? limits.defaultPerPage
   const issues: MegaIssue[] = []
   if (!Number.isInteger(p) || (p as number) < 1)
     issues.push({ path: 'page', message: 'page is an integer from 1' })
-  if (!Number.isInteger(pp) || (pp as number) < 1 || (pp as number) > defaults.maxPerPage)
+  if (!Number.isInteger(pp) || (pp as number) < 1 || (pp as number) > limits.maxPerPage)
     issues.push({
-      path: 'perPage',
-      message: `perPage is an integer from 1 to ${defaults.maxPerPage}`,
+      path: sizeName,
+      message: `${sizeName} is an integer from 1 to ${limits.maxPerPage}`,
     })
   if (issues.length > 0) throw invalid(issues)
   return { page: p as number, perPage: pp as number }
