@@ -30,6 +30,7 @@ import {
   wsProtocolName,
 } from './protocol/ws-message.js'
 import { PresenceRegistry } from './presence/presence-registry.js'
+import { wsMetrics, type WsMetrics } from './ws-metrics.js'
 import {
   DEFAULT_CLUSTER_HEARTBEAT_MS,
   DEFAULT_ROSTER_TTL_MS,
@@ -254,6 +255,7 @@ export function ws(options: WsOptions = {}): MegaPlugin {
           heartbeatMs,
           maxBufferedBytes,
           exposeErrors,
+          ...(metrics === undefined ? {} : { metrics }),
         })
         return undefined
       },
@@ -263,12 +265,14 @@ export function ws(options: WsOptions = {}): MegaPlugin {
   const clusterConfig: WsClusterConfig | undefined =
     o.cluster === true ? {} : o.cluster === false ? undefined : o.cluster
   let cluster: WsCluster | undefined
+  let metrics: WsMetrics | undefined
 
   return definePlugin({
     name: 'ws',
     routeDrivers: { ws: mount },
     async setup(api) {
-      const registry = new PresenceRegistry()
+      metrics = wsMetrics()
+      const registry = new PresenceRegistry(metrics)
       ;(api.fastify as WithRegistry)[REGISTRY] = registry
       presenceFeature.provide(api.fastify, () => registry)
       if (clusterConfig !== undefined) {

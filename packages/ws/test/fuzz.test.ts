@@ -57,7 +57,8 @@ function value(depth: number): unknown {
   if (depth > 4 || r < 5) return pick(ATOMS)
   if (r < 7) return Array.from({ length: int(4) }, () => value(depth + 1))
   const out: Record<string, unknown> = {}
-  for (let i = 0; i < int(4); i++) out[String(pick(ATOMS))] = value(depth + 1)
+  for (let i = 0; i < int(4); i++)
+    out[JSON.stringify(pick(ATOMS)) ?? 'undefined'] = value(depth + 1)
   return out
 }
 

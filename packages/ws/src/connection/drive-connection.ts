@@ -17,6 +17,7 @@ import {
 import type { PresenceRegistry } from '../presence/presence-registry.js'
 import { startHeartbeat } from './heartbeat.js'
 import { jsonCodec, MegaWsConnection, type WsFrameCodec } from './ws-connection.js'
+import type { WsMetrics } from '../ws-metrics.js'
 
 /** Everything one connection needs, prepared at the upgrade. */
 export interface DriveOptions {
@@ -38,6 +39,7 @@ export interface DriveOptions {
   /** Whether a handler's unexpected error message reaches the client (not in production). */
   readonly exposeErrors: boolean
   readonly codec?: WsFrameCodec
+  readonly metrics?: WsMetrics
 }
 
 function asText(data: RawData): string {
@@ -82,7 +84,11 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
     ns: options.ns,
     path: options.path,
     maxBufferedBytes: options.maxBufferedBytes,
+    ...(options.metrics === undefined
+      ? {}
+      : { onSent: (type: string) => options.metrics?.sent(type) }),
   })
+  const metrics = options.metrics
   conn.protocolVersion = options.protocolVersion
   const log = baseLog.child({ connId: conn.id, ns: options.ns })
   const channel = new options.Channel()
@@ -103,6 +109,7 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
   }
   log.debug({ path: options.path }, 'ws.connect enter')
   registry.track(conn)
+  metrics?.opened()
 
   const sendError = (body: WsErrorBody, replyTo: string | undefined): void => {
     conn.send({ type: WS_ERROR_TYPE, error: body, ...(replyTo === undefined ? {} : { replyTo }) })
@@ -115,6 +122,7 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
         version: conn.protocolVersion,
       })
     } catch (err) {
+      metrics?.received('invalid')
       log.warn({ err: (err as Error).message }, 'ws invalid envelope')
       sendError(errorBody(err, false), undefined)
       return
@@ -122,6 +130,7 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
     const replyTo = message.id
     try {
       const schema = options.schemas.get(message.type)
+      metrics?.received(schema === undefined ? 'unknown' : message.type)
       if (schema === undefined)
         throw new MegaError(
           'MEGA_WS_UNKNOWN_TYPE',
@@ -158,6 +167,7 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
   let pending: string[] | undefined = []
   raw.on('message', (data: RawData, isBinary: boolean) => {
     if (isBinary) {
+      metrics?.received('invalid')
       sendError(
         {
           code: 'MEGA_WS_BINARY_UNSUPPORTED',
@@ -185,6 +195,7 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
     stopHeartbeat()
     pending = undefined
     registry.untrack(conn)
+    metrics?.closed(code)
     const close = { code, reason: reason.toString('utf8') }
     Promise.resolve()
       .then(() => channel.onDisconnect(ctx, close))

@@ -29,6 +29,8 @@ export interface WsConnectionMeta {
   readonly path: string
   /** @default {@link DEFAULT_MAX_BUFFERED_BYTES} */
   readonly maxBufferedBytes?: number
+  /** Counts what {@link MegaWsConnection.send} sends, by type. */
+  readonly onSent?: (type: string) => void
 }
 
 /**
@@ -50,6 +52,7 @@ export class MegaWsConnection {
   readonly #raw: WebSocket
   readonly #codec: WsFrameCodec
   readonly #maxBuffered: number
+  readonly #onSent: ((type: string) => void) | undefined
 
   constructor(raw: WebSocket, codec: WsFrameCodec, meta: WsConnectionMeta) {
     this.#raw = raw
@@ -57,6 +60,7 @@ export class MegaWsConnection {
     this.id = meta.id ?? generateMessageId()
     this.ns = meta.ns
     this.path = meta.path
+    this.#onSent = meta.onSent
     const cap = meta.maxBufferedBytes
     this.#maxBuffered =
       cap !== undefined && Number.isFinite(cap) && cap > 0 ? cap : DEFAULT_MAX_BUFFERED_BYTES
@@ -86,6 +90,7 @@ export class MegaWsConnection {
       fields.ns === undefined && this.ns !== undefined ? { ...fields, ns: this.ns } : fields,
     )
     this.#raw.send(this.#codec.encode(message))
+    this.#onSent?.(message.type)
     return true
   }
 

@@ -3,6 +3,7 @@ import type { MegaWsConnection } from '../connection/ws-connection.js'
 import { CLOSE_CODE_KICKED, CLOSE_CODE_REQUEUE } from '../protocol/close-codes.js'
 import { createWsMessage } from '../protocol/ws-message.js'
 import type { ClusterPeer, WsCluster } from './ws-cluster.js'
+import type { WsMetrics } from '../ws-metrics.js'
 import type {
   BroadcastOptions,
   ChannelPresence,
@@ -50,6 +51,11 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
   readonly #members = new Map<string, Map<string, PresenceMember>>()
   readonly #all = new Map<string, MegaWsConnection>()
   #cluster: WsCluster | undefined
+  readonly #metrics: WsMetrics | undefined
+
+  constructor(metrics?: WsMetrics) {
+    this.#metrics = metrics
+  }
 
   /** Links the registry to the other processes (before the first connection). */
   attach(cluster: WsCluster | undefined): void {
@@ -150,7 +156,7 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
   }
 
   deliverNs(ns: string, type: string, data: unknown, id: string, except: string | undefined): void {
-    this.#deliver(ns, JSON.stringify(createWsMessage({ type, id, ns, data })), except)
+    this.#deliver(ns, type, JSON.stringify(createWsMessage({ type, id, ns, data })), except)
   }
 
   deliverUser(ns: string, userId: string, type: string, data: unknown): void {
@@ -158,10 +164,11 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
       if (conn.userId === userId) conn.send({ type, data })
   }
 
-  #deliver(ns: string, frame: string, except: string | undefined): number {
+  #deliver(ns: string, type: string, frame: string, except: string | undefined): number {
     let sent = 0
     for (const conn of this.#byNs.get(ns) ?? [])
       if (conn.id !== except && conn.sendFrame(frame)) sent++
+    this.#metrics?.sent(type, sent)
     return sent
   }
 
@@ -174,7 +181,9 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
   ): Promise<number> {
     // Encoded once for every receiver (the same id and ns in each copy, in every process).
     const message = createWsMessage({ type, ns, data })
-    const sent = this.#byNs.has(ns) ? this.#deliver(ns, JSON.stringify(message), options.except) : 0
+    const sent = this.#byNs.has(ns)
+      ? this.#deliver(ns, type, JSON.stringify(message), options.except)
+      : 0
     await this.#cluster?.publishNs(ns, type, data, message.id!, options.except)
     return sent
   }

@@ -1,0 +1,53 @@
+import { getMetrics, METRIC_NAMES, MegaError } from '@mega/observe'
+
+/** What the ws package records: connections, messages in and out by type, closes by code. */
+export interface WsMetrics {
+  opened(): void
+  closed(code: number): void
+  /** A message in: its type when the channel declares it, `invalid` or `unknown` otherwise. */
+  received(type: string): void
+  sent(type: string, count?: number): void
+}
+
+const none: WsMetrics = Object.freeze({
+  opened: () => undefined,
+  closed: () => undefined,
+  received: () => undefined,
+  sent: () => undefined,
+})
+
+/**
+ * The process metrics' ws instruments (`mega_ws_connections`, `mega_ws_messages_total`,
+ * `mega_ws_closes_total`), or nothing when the app did not turn metrics on.
+ */
+export function wsMetrics(): WsMetrics {
+  let metrics
+  try {
+    metrics = getMetrics()
+  } catch (err) {
+    if (MegaError.is(err, 'MEGA_METRICS_NOT_INITIALIZED')) return none
+    throw err
+  }
+  const connections = metrics.upDownCounter(METRIC_NAMES.wsConnections, {
+    description: 'Open WebSocket connections',
+  })
+  const messages = metrics.counter(METRIC_NAMES.wsMessages, {
+    description: 'WebSocket messages by direction and type',
+    labels: ['direction', 'type'],
+  })
+  const closes = metrics.counter(METRIC_NAMES.wsCloses, {
+    description: 'WebSocket connections closed, by close code',
+    labels: ['code'],
+  })
+  return {
+    opened: () => connections.add(1),
+    closed: (code) => {
+      connections.add(-1)
+      closes.add(1, { code: String(code) })
+    },
+    received: (type) => messages.add(1, { direction: 'in', type }),
+    sent: (type, count = 1) => {
+      if (count > 0) messages.add(count, { direction: 'out', type })
+    },
+  }
+}
