@@ -11,7 +11,7 @@ import { connect, serve } from './helpers/ws-harness.js'
 // @mega/ws test/fuzz.test.ts` (seed: MEGA_WS_FUZZ_SEED).
 const FRAMES = Number(process.env.MEGA_WS_FUZZ_FRAMES ?? 20_000)
 const SEED = Number(process.env.MEGA_WS_FUZZ_SEED ?? 20261206)
-const BATCH = 500
+const BATCH = 1000
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed. */
 function random(seed: number): () => number {
@@ -102,7 +102,7 @@ afterAll(() => void process.off('unhandledRejection', onUnhandled))
 describe(`fuzz: ${FRAMES} seeded frames (seed ${SEED})`, () => {
   it(
     'answers every frame or handles it, never closes, never rejects unhandled, keeps memory bounded',
-    { timeout: 600_000 },
+    { timeout: Math.max(120_000, FRAMES * 3) },
     async () => {
       let handledWithoutId = 0
       const Channel = defineChannel({
