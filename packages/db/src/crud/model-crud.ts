@@ -1,6 +1,7 @@
 import type { Expression, Kysely, SqlBool } from 'kysely'
 import { MegaError } from '@mega/observe'
 import { AUTOMATIC_COLUMNS, type AnyModel } from '../model/define-model.js'
+import { sqlDialectOf } from '../sql/sql-dialects.js'
 import type { SqlDatabase } from '../sql/sql-types.js'
 import { encodeCursor, parseCursor } from './cursor.js'
 import type { ModelFilter, SortSpec } from './filter-types.js'
@@ -209,7 +210,7 @@ export class ModelCrud<M extends AnyModel> {
   }
 
   async #insert(rows: Record<string, unknown>[]): Promise<M['$select'][]> {
-    if (this.#db.dialect !== 'maria') {
+    if (sqlDialectOf(this.#db.dialect).supportsReturning) {
       const inserted = await this.#k
         .insertInto(this.model.table)
         .values(rows)

@@ -5,8 +5,12 @@ import type {
   MigrationDialect,
   MigrationOperation,
   TableSchema,
-} from '../migration-types.js'
-import { assertKnownOperation, requireColumn, requireTable } from '../schema-builder.js'
+} from '../../migrations/migration-types.js'
+import {
+  assertKnownOperation,
+  requireColumn,
+  requireTable,
+} from '../../migrations/schema-builder.js'
 import {
   columnChanges,
   createIndexSql,
@@ -15,30 +19,29 @@ import {
   enumCheckName,
   foreignKeyClause,
   quoteBacktick as q,
+  quoteStringPlain,
   rawStatements,
-} from './sql-ddl.js'
+  sqlColumnType,
+  type SqlDdlQuirks,
+} from '../sql-ddl.js'
 
 type Op<K extends MigrationOperation['op']> = Extract<MigrationOperation, { op: K }>
 
-const MARIA_TYPES: Readonly<Record<ColumnSchema['type'], (c: ColumnSchema) => string>> = {
-  id: (c) =>
-    c.idStrategy === 'uuid' ? 'varchar(36)' : c.idStrategy === 'ulid' ? 'char(26)' : 'int',
-  string: (c) => `varchar(${c.length ?? 255})`,
-  text: () => 'text',
-  integer: () => 'int',
-  bigint: () => 'bigint',
-  decimal: (c) => `decimal(${c.precision ?? 10}, ${c.scale ?? 0})`,
-  boolean: () => 'boolean',
-  date: () => 'date',
-  timestamp: () => 'datetime(3)',
-  json: () => 'longtext',
-  enum: () => 'varchar(64)',
-}
+/** How MariaDB writes literals (backslashes escaped, its default SQL mode) and defaults. */
+export const mariaDdl: SqlDdlQuirks = Object.freeze({
+  quoteString: (value: string) => quoteStringPlain(value.replaceAll('\\', '\\\\')),
+  booleanLiteral: (value: boolean) => (value ? '1' : '0'),
+  timestampText: (iso: string) => iso.replace('T', ' ').replace('Z', ''),
+  nowDefault: (date: boolean) => (date ? '(curdate())' : 'CURRENT_TIMESTAMP(3)'),
+  uuidDefault: () => '(uuid())',
+})
 
 /** The MariaDB type of a column. */
-export function mariaColumnType(column: ColumnSchema): string {
-  return MARIA_TYPES[column.type](column)
-}
+export const mariaColumnType = sqlColumnType({
+  integer: 'int',
+  timestamp: 'datetime(3)',
+  json: 'longtext',
+})
 
 const isIncrement = (column: ColumnSchema): boolean =>
   column.type === 'id' && (column.idStrategy ?? 'increment') === 'increment'
@@ -48,11 +51,11 @@ function columnDef(column: ColumnSchema, isKey: boolean, op: MigrationOperation)
   let sql = `${q(column.name)} ${mariaColumnType(column)}`
   if (!column.nullable || isKey) sql += ' NOT NULL'
   if (isKey && isIncrement(column)) sql += ' AUTO_INCREMENT'
-  return sql + defaultClause(column, 'maria', op)
+  return sql + defaultClause(column, mariaDdl, op)
 }
 
 function checkClause(column: ColumnSchema): string {
-  return `CONSTRAINT ${q(enumCheckName(column.name))} ${enumCheck(column, q, 'maria')}`
+  return `CONSTRAINT ${q(enumCheckName(column.name))} ${enumCheck(column, q, mariaDdl)}`
 }
 
 function createTable(op: Op<'createTable'>): string[] {
