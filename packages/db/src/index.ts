@@ -15,12 +15,12 @@ export type {
 export { postgresDriver, mariaDriver, sqliteDriver } from './sql/sql-drivers.js'
 export { PostgresAdapter } from './sql/postgres/postgres-adapter.js'
 export type { PostgresAdapterSeams } from './sql/postgres/postgres-adapter.js'
+export { postgresOptionsSchema } from './sql/postgres/postgres-options.js'
 export {
-  postgresOptionsSchema,
   DEFAULT_SQL_POOL_MAX,
   DEFAULT_SQL_CONNECTION_TIMEOUT_MS,
   DEFAULT_SQL_IDLE_TIMEOUT_MS,
-} from './sql/postgres/postgres-options.js'
+} from './sql/sql-server-options.js'
 export type { PostgresOptions, ResolvedPostgresOptions } from './sql/postgres/postgres-options.js'
 export { mapPostgresError } from './sql/postgres/postgres-error-mapper.js'
 export { MariaAdapter } from './sql/maria/maria-adapter.js'

@@ -18,8 +18,8 @@ const dialects = new Map<string, MigrationDialect>(
  * const statements = dialect.compile(operation, schemaBefore)
  */
 export function getMigrationDialect(name: string): MigrationDialect {
-  const dialect = dialects.get(name)
-  if (dialect !== undefined) return dialect
+  const found = dialects.get(name)
+  if (found !== undefined) return found
   throw dbError(
     'MEGA_DB_MIGRATION_INVALID',
     `No migration dialect is registered for "${name}": use one of ${[...dialects.keys()].join(', ')}, or call registerMigrationDialect() first.`,

@@ -41,6 +41,14 @@ export async function rows<T>(db: Kysely<unknown>, query: RawBuilder<T>): Promis
   return (await query.execute(db)).rows
 }
 
+/** The `name` column of a raw query: the table names a catalog lists. */
+export async function names(
+  db: Kysely<unknown>,
+  query: RawBuilder<{ name: string }>,
+): Promise<string[]> {
+  return (await rows(db, query)).map((r) => r.name)
+}
+
 /** `CASCADE`, `RESTRICT` and `SET NULL` as MariaDB and SQLite print them; `NO ACTION` reads as absent. */
 export const SQL_REFERENTIAL_ACTIONS: Readonly<Record<string, ReferentialAction>> = {
   CASCADE: 'cascade',

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely'
 import type { ForeignKeySchema, IndexSchema } from '../../migrations/migration-types.js'
 import {
   foreignKeyMap,
+  names,
   rows,
   SQL_REFERENTIAL_ACTIONS,
   type ForeignKeyRow,
@@ -123,15 +124,13 @@ async function checks(db: Kysely<unknown>, table: string): Promise<Map<string, s
 
 /** The MariaDB reader of introspectSchema. */
 export const mariaIntrospector: TableReader = (db) => ({
-  async tables() {
-    const list = await rows(
+  tables: () =>
+    names(
       db,
       sql<{ name: string }>`
       select TABLE_NAME as name from information_schema.TABLES
       where TABLE_SCHEMA = database() and TABLE_TYPE = 'BASE TABLE'`,
-    )
-    return list.map((r) => r.name)
-  },
+    ),
   async table(name): Promise<RawTable> {
     const cols = await columns(db, name)
     const list = await keys(db, name)

@@ -6,11 +6,7 @@ import type {
   MigrationOperation,
   TableSchema,
 } from '../../migrations/migration-types.js'
-import {
-  assertKnownOperation,
-  requireColumn,
-  requireTable,
-} from '../../migrations/schema-builder.js'
+import { requireColumn } from '../../migrations/schema-builder.js'
 import {
   columnChanges,
   createIndexSql,
@@ -20,10 +16,10 @@ import {
   foreignKeyClause,
   quoteBacktick as q,
   quoteStringPlain,
-  rawStatements,
   sqlColumnType,
   type SqlDdlQuirks,
 } from '../sql-ddl.js'
+import { sqlMigrationDialect } from '../sql-migration-dialect.js'
 
 type Op<K extends MigrationOperation['op']> = Extract<MigrationOperation, { op: K }>
 
@@ -139,36 +135,17 @@ function alterColumn(op: Op<'alterColumn'>, table: TableSchema): string[] {
  * mariaMigrationDialect.compile({ op: 'renameTable', from: 'a', to: 'b' }, schema)
  * // ['RENAME TABLE `a` TO `b`']
  */
-export const mariaMigrationDialect: MigrationDialect = Object.freeze({
-  name: 'maria' as const,
+export const mariaMigrationDialect: MigrationDialect = sqlMigrationDialect({
+  name: 'maria',
   transactionalDdl: false,
-  compile(op: MigrationOperation, schema: Parameters<MigrationDialect['compile']>[1]): string[] {
-    assertKnownOperation(op)
-    switch (op.op) {
-      case 'createTable':
-        return createTable(op)
-      case 'dropTable':
-        return [`DROP TABLE ${q(op.table)}`]
-      case 'renameTable':
-        return [`RENAME TABLE ${q(op.from)} TO ${q(op.to)}`]
-      case 'addColumn':
-        return addColumn(op)
-      case 'dropColumn':
-        return dropColumn(op)
-      case 'renameColumn':
-        return renameColumn(op, schema)
-      case 'alterColumn':
-        return alterColumn(op, requireColumn(schema, op.table, op.from.name, op))
-      case 'createIndex':
-        return [createIndexSql(op.table, op.index, q)]
-      case 'dropIndex':
-        return [`DROP INDEX ${q(op.index.name)} ON ${q(op.table)}`]
-      case 'rebuildTable':
-        // Identity / AUTO_INCREMENT ids are never handed out twice: nothing to rebuild.
-        requireTable(schema, op.table, op)
-        return []
-      case 'raw':
-        return rawStatements(op, 'maria')
-    }
+  quote: q,
+  compilers: {
+    createTable,
+    renameTable: (op) => [`RENAME TABLE ${q(op.from)} TO ${q(op.to)}`],
+    addColumn,
+    dropColumn,
+    renameColumn,
+    alterColumn: (op, schema) => alterColumn(op, requireColumn(schema, op.table, op.from.name, op)),
+    dropIndex: (op) => [`DROP INDEX ${q(op.index.name)} ON ${q(op.table)}`],
   },
 })

@@ -4,6 +4,7 @@ import type { ReferentialAction } from '../../model/column.js'
 import type { IndexSchema, ForeignKeySchema } from '../../migrations/migration-types.js'
 import {
   foreignKeyMap,
+  names,
   rows,
   type ForeignKeyRow,
   type RawColumn,
@@ -125,15 +126,13 @@ async function checks(db: Kysely<unknown>, table: string): Promise<Map<string, s
 
 /** The PostgreSQL reader of introspectSchema. */
 export const postgresIntrospector: TableReader = (db) => ({
-  async tables() {
-    const list = await rows(
+  tables: () =>
+    names(
       db,
       sql<{ name: string }>`
       select table_name as name from information_schema.tables
       where table_schema = current_schema() and table_type = 'BASE TABLE'`,
-    )
-    return list.map((r) => r.name)
-  },
+    ),
   async table(name): Promise<RawTable> {
     return {
       name,

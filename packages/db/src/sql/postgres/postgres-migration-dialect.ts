@@ -5,11 +5,7 @@ import type {
   MigrationOperation,
   TableSchema,
 } from '../../migrations/migration-types.js'
-import {
-  assertKnownOperation,
-  requireColumn,
-  requireTable,
-} from '../../migrations/schema-builder.js'
+import { requireColumn } from '../../migrations/schema-builder.js'
 import {
   columnChanges,
   createIndexSql,
@@ -21,10 +17,10 @@ import {
   isoTimestampText,
   quoteDouble as q,
   quoteStringPlain,
-  rawStatements,
   sqlColumnType,
   type SqlDdlQuirks,
 } from '../sql-ddl.js'
+import { sqlMigrationDialect } from '../sql-migration-dialect.js'
 
 type Op<K extends MigrationOperation['op']> = Extract<MigrationOperation, { op: K }>
 
@@ -128,36 +124,9 @@ function alterColumn(op: Op<'alterColumn'>): string[] {
  * postgresMigrationDialect.compile({ op: 'renameTable', from: 'a', to: 'b' }, schema)
  * // ['ALTER TABLE "a" RENAME TO "b"']
  */
-export const postgresMigrationDialect: MigrationDialect = Object.freeze({
-  name: 'postgres' as const,
+export const postgresMigrationDialect: MigrationDialect = sqlMigrationDialect({
+  name: 'postgres',
   transactionalDdl: true,
-  compile(op: MigrationOperation, schema: Parameters<MigrationDialect['compile']>[1]): string[] {
-    assertKnownOperation(op)
-    switch (op.op) {
-      case 'createTable':
-        return createTable(op)
-      case 'dropTable':
-        return [`DROP TABLE ${q(op.table)}`]
-      case 'renameTable':
-        return [`ALTER TABLE ${q(op.from)} RENAME TO ${q(op.to)}`]
-      case 'addColumn':
-        return addColumn(op)
-      case 'dropColumn':
-        return [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column)}`]
-      case 'renameColumn':
-        return renameColumn(op, schema)
-      case 'alterColumn':
-        return alterColumn(op)
-      case 'createIndex':
-        return [createIndexSql(op.table, op.index, q)]
-      case 'dropIndex':
-        return [`DROP INDEX ${q(op.index.name)}`]
-      case 'rebuildTable':
-        // Identity / AUTO_INCREMENT ids are never handed out twice: nothing to rebuild.
-        requireTable(schema, op.table, op)
-        return []
-      case 'raw':
-        return rawStatements(op, 'postgres')
-    }
-  },
+  quote: q,
+  compilers: { createTable, addColumn, renameColumn, alterColumn },
 })

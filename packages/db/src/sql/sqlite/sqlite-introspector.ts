@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely'
 import type { ForeignKeySchema, IndexSchema } from '../../migrations/migration-types.js'
 import {
   foreignKeyMap,
+  names,
   rows,
   SQL_REFERENTIAL_ACTIONS,
   type ForeignKeyRow,
@@ -94,14 +95,12 @@ function checks(createSql: string, columns: readonly RawColumn[]): Map<string, s
 
 /** The SQLite reader of introspectSchema. */
 export const sqliteIntrospector: TableReader = (db) => ({
-  async tables() {
-    const list = await rows(
+  tables: () =>
+    names(
       db,
       sql<{ name: string }>`
       select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`,
-    )
-    return list.map((r) => r.name)
-  },
+    ),
   async table(name): Promise<RawTable> {
     const [master] = await rows(
       db,

@@ -8,12 +8,7 @@ import type {
   MigrationOperation,
   TableSchema,
 } from '../../migrations/migration-types.js'
-import {
-  applyOperation,
-  assertKnownOperation,
-  requireColumn,
-  requireTable,
-} from '../../migrations/schema-builder.js'
+import { applyOperation, requireColumn, requireTable } from '../../migrations/schema-builder.js'
 import {
   createIndexSql,
   columnChanges,
@@ -24,10 +19,10 @@ import {
   isoTimestampText,
   quoteDouble as q,
   quoteStringPlain,
-  rawStatements,
   sqlColumnType,
   type SqlDdlQuirks,
 } from '../sql-ddl.js'
+import { sqlMigrationDialect } from '../sql-migration-dialect.js'
 
 type Op<K extends MigrationOperation['op']> = Extract<MigrationOperation, { op: K }>
 
@@ -250,35 +245,18 @@ export interface SqliteMigrationDialect extends MigrationDialect {
 
 /** The SQLite migration dialect (see {@link SqliteMigrationDialect}). */
 export const sqliteMigrationDialect: SqliteMigrationDialect = Object.freeze({
-  name: 'sqlite' as const,
-  transactionalDdl: true,
+  ...sqlMigrationDialect({
+    name: 'sqlite',
+    transactionalDdl: true,
+    quote: q,
+    compilers: {
+      createTable,
+      addColumn,
+      dropColumn,
+      alterColumn,
+      rebuildTable: (op, schema) => rebuildFor(op, schema),
+    },
+  }),
   beforeTransaction: ['PRAGMA foreign_keys = OFF'],
   afterTransaction: ['PRAGMA foreign_keys = ON'],
-  compile(op: MigrationOperation, schema: DatabaseSchema): string[] {
-    assertKnownOperation(op)
-    switch (op.op) {
-      case 'createTable':
-        return createTable(op)
-      case 'dropTable':
-        return [`DROP TABLE ${q(op.table)}`]
-      case 'renameTable':
-        return [`ALTER TABLE ${q(op.from)} RENAME TO ${q(op.to)}`]
-      case 'addColumn':
-        return addColumn(op, schema)
-      case 'dropColumn':
-        return dropColumn(op, schema)
-      case 'renameColumn':
-        return [`ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`]
-      case 'alterColumn':
-        return alterColumn(op, schema)
-      case 'createIndex':
-        return [createIndexSql(op.table, op.index, q)]
-      case 'dropIndex':
-        return [`DROP INDEX ${q(op.index.name)}`]
-      case 'rebuildTable':
-        return rebuildFor(op, schema)
-      case 'raw':
-        return rawStatements(op, 'sqlite')
-    }
-  },
 })
