@@ -15,12 +15,12 @@ export type {
 export { postgresDriver, mariaDriver, sqliteDriver } from './sql/sql-drivers.js'
 export { PostgresAdapter } from './sql/postgres/postgres-adapter.js'
 export type { PostgresAdapterSeams } from './sql/postgres/postgres-adapter.js'
+export { postgresOptionsSchema } from './sql/postgres/postgres-options.js'
 export {
-  postgresOptionsSchema,
   DEFAULT_SQL_POOL_MAX,
   DEFAULT_SQL_CONNECTION_TIMEOUT_MS,
   DEFAULT_SQL_IDLE_TIMEOUT_MS,
-} from './sql/postgres/postgres-options.js'
+} from './sql/sql-server-options.js'
 export type { PostgresOptions, ResolvedPostgresOptions } from './sql/postgres/postgres-options.js'
 export { mapPostgresError } from './sql/postgres/postgres-error-mapper.js'
 export { MariaAdapter } from './sql/maria/maria-adapter.js'
@@ -150,18 +150,15 @@ export type {
 export { createMigrationSchema, applyOperation, EMPTY_SCHEMA } from './migrations/schema-builder.js'
 export type { RecordingMigrationSchema } from './migrations/schema-builder.js'
 export { getMigrationDialect, registerMigrationDialect } from './migrations/dialect-registry.js'
-export { postgresMigrationDialect } from './migrations/dialects/postgres-migration-dialect.js'
-export { mariaMigrationDialect } from './migrations/dialects/maria-migration-dialect.js'
-export { sqliteMigrationDialect } from './migrations/dialects/sqlite-migration-dialect.js'
-export type { SqliteMigrationDialect } from './migrations/dialects/sqlite-migration-dialect.js'
-export {
-  mongoMigrationDialect,
-  mongoValidator,
-} from './migrations/dialects/mongo-migration-dialect.js'
+export { postgresMigrationDialect } from './sql/postgres/postgres-migration-dialect.js'
+export { mariaMigrationDialect } from './sql/maria/maria-migration-dialect.js'
+export { sqliteMigrationDialect } from './sql/sqlite/sqlite-migration-dialect.js'
+export type { SqliteMigrationDialect } from './sql/sqlite/sqlite-migration-dialect.js'
+export { mongoMigrationDialect, mongoValidator } from './mongo/mongo-migration-dialect.js'
 export type {
   MongoMigrationCommand,
   MongoMigrationDialect,
-} from './migrations/dialects/mongo-migration-dialect.js'
+} from './mongo/mongo-migration-dialect.js'
 export { introspectSchema, canonicalSchema } from './migrations/introspect.js'
 export type { IntrospectOptions } from './migrations/introspect.js'
 // Migrations: generating
@@ -186,8 +183,8 @@ export type {
   MigratableMongoDatabase,
   MongoMigrationDocument,
 } from './migrations/mongo-runner.js'
-export { acquireMongoMigrationLock } from './migrations/mongo-lock.js'
-export type { MongoMigrationLockConfig, MongoLockDocument } from './migrations/mongo-lock.js'
+export { acquireMongoMigrationLock } from './mongo/mongo-migration-lock.js'
+export type { MongoMigrationLockConfig, MongoLockDocument } from './mongo/mongo-migration-lock.js'
 export { DEFAULT_MIGRATIONS_TABLE } from './migrations/migrator-config.js'
 export type {
   MigratorConfig,

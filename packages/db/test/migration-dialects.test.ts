@@ -4,7 +4,7 @@ import {
   getMigrationDialect,
   registerMigrationDialect,
 } from '../src/migrations/dialect-registry.js'
-import { mongoMigrationDialect } from '../src/migrations/dialects/mongo-migration-dialect.js'
+import { mongoMigrationDialect } from '../src/mongo/mongo-migration-dialect.js'
 import type {
   ColumnSchema,
   DatabaseSchema,

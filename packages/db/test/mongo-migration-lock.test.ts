@@ -4,7 +4,7 @@ import { tempDir } from '@mega/test-utils'
 import {
   acquireMongoMigrationLock,
   type MongoMigrationLockConfig,
-} from '../src/migrations/mongo-lock.js'
+} from '../src/mongo/mongo-migration-lock.js'
 import { createMongoMigrator } from '../src/migrations/mongo-runner.js'
 import { createTableMigration, writeMigrations } from './helpers/migration-runner-helpers.js'
 import { FakeMigrationMongo } from './helpers/mongo-migration-fake.js'

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { MegaError } from '@mega/observe'
 import { requireService, tempDir, uniqueName } from '@mega/test-utils'
-import { acquireMongoMigrationLock } from '../src/migrations/mongo-lock.js'
+import { acquireMongoMigrationLock } from '../src/mongo/mongo-migration-lock.js'
 import { createMongoMigrator, type MongoMigratorConfig } from '../src/migrations/mongo-runner.js'
 import { MegaMongoAdapter } from '../src/mongo/mongo-adapter.js'
 import {

@@ -1,5 +1,5 @@
 import type { AnyModel } from '../model/define-model.js'
-import type { MongoDatabase } from '../mongo/mongo-adapter.js'
+import { isMongoDatabase, type MongoDatabase } from '../mongo/mongo-adapter.js'
 import type { SqlDatabase } from '../sql/sql-types.js'
 import type { Crud } from './crud.js'
 import type { CrudOptions } from './crud-options.js'
@@ -35,7 +35,7 @@ export function createCrud<M extends AnyModel>(
   db: SqlDatabase | MongoDatabase,
   options: MongoCrudOptions = {},
 ): Crud<M> {
-  if (db.dialect === 'mongo') return new MongoModelCrud(model, db, options)
+  if (isMongoDatabase(db)) return new MongoModelCrud(model, db, options)
   const { countersCollection: _unused, ...sqlOptions } = options
   return new ModelCrud(model, db, sqlOptions)
 }

@@ -1,5 +1,6 @@
 import type { Expression, Kysely, SqlBool } from 'kysely'
 import { AUTOMATIC_COLUMNS, type AnyModel } from '../model/define-model.js'
+import { sqlDialectOf } from '../sql/sql-dialects.js'
 import type { SqlDatabase } from '../sql/sql-types.js'
 import type { Crud, CursorPage, CursorQuery, Page, PageQuery, ReadOptions } from './crud.js'
 import {
@@ -123,7 +124,7 @@ export class ModelCrud<M extends AnyModel> implements Crud<M> {
   }
 
   async #insert(rows: Record<string, unknown>[]): Promise<M['$select'][]> {
-    if (this.#db.dialect !== 'maria') {
+    if (sqlDialectOf(this.#db.dialect).supportsReturning) {
       const inserted = await this.#k
         .insertInto(this.model.table)
         .values(rows)

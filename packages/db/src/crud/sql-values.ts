@@ -1,5 +1,6 @@
 import type { ColumnSpec } from '../model/column.js'
 import { ownProperty } from '../model/own-property.js'
+import { sqlDialectOf } from '../sql/sql-dialects.js'
 import type { SqlDialect } from '../sql/sql-types.js'
 
 function pad(n: number, width = 2): string {
@@ -58,15 +59,17 @@ export function fromDb(spec: ColumnSpec, value: unknown, _dialect: SqlDialect): 
 /** One value in the model's type as `dialect` stores it (bound as a parameter, never inlined). */
 export function toDb(spec: ColumnSpec, value: unknown, dialect: SqlDialect): unknown {
   if (value === null || value === undefined) return null
+  return sqlDialectOf(dialect).encodeValue(spec.type, toDbValue(spec, value))
+}
+
+/** The generic database form: JSON as text, timestamps as `Date`s, the rest as it is. */
+function toDbValue(spec: ColumnSpec, value: unknown): unknown {
   switch (spec.type) {
-    case 'boolean':
-      return dialect === 'sqlite' ? (value === true ? 1 : 0) : value
     case 'json':
       return JSON.stringify(value)
-    case 'timestamp': {
-      const date = asDate(value)
-      return dialect === 'sqlite' ? date.toISOString() : date
-    }
+    case 'timestamp':
+      return asDate(value)
+    case 'boolean':
     case 'id':
     case 'reference':
     case 'string':

@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
 import type { ColumnSpec } from '../model/column.js'
+import { sqlDialectOf } from '../sql/sql-dialects.js'
 import type { SqlDialect } from '../sql/sql-types.js'
 import type { Condition, SortKey } from './query-validation.js'
 import { toDb } from './sql-values.js'
@@ -11,23 +12,6 @@ export type EB = ExpressionBuilder<AnyDB, string>
 
 const COMPARE = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const
 
-// SQLite's LIKE ignores case; GLOB does not. Translate the LIKE pattern (with \ escapes) to GLOB.
-function likeToGlob(pattern: string): string {
-  let out = ''
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i] ?? ''
-    if (ch === '\\' && i + 1 < pattern.length) out += globLiteral(pattern[++i] ?? '')
-    else if (ch === '%') out += '*'
-    else if (ch === '_') out += '?'
-    else out += globLiteral(ch)
-  }
-  return out
-}
-
-function globLiteral(ch: string): string {
-  return ch === '*' || ch === '?' || ch === '[' || ch === ']' ? `[${ch}]` : ch
-}
-
 /** Case-sensitive LIKE on every dialect, the pattern always a bound parameter. */
 function likeExpression(
   eb: EB,
@@ -35,10 +19,7 @@ function likeExpression(
   pattern: string,
   dialect: SqlDialect,
 ): Expression<SqlBool> {
-  const ref = eb.ref(field)
-  if (dialect === 'sqlite') return sql<SqlBool>`${ref} GLOB ${likeToGlob(pattern)}`
-  if (dialect === 'maria') return sql<SqlBool>`${ref} LIKE BINARY ${pattern}`
-  return sql<SqlBool>`${ref} LIKE ${pattern}`
+  return sqlDialectOf(dialect).caseSensitiveLike(eb.ref(field), pattern)
 }
 
 function conditionExpression(

@@ -114,6 +114,6 @@ export function describeOperation(op: MigrationOperation): string {
     case 'rebuildTable':
       return `rebuild table ${op.table}`
     case 'raw':
-      return `raw SQL${op.dialect === undefined ? '' : ` (${op.dialect})`}`
+      return `raw SQL${op.dialect ? ` (${op.dialect})` : ''}`
   }
 }

@@ -1,6 +1,6 @@
 // One entry point for every database: a SQL adapter gets the SQL runner, a Mongo adapter the Mongo
 // runner. Both return the same Migrator.
-import type { MongoDatabase } from '../mongo/mongo-adapter.js'
+import { isMongoDatabase } from '../mongo/mongo-adapter.js'
 import { createMongoMigrator, type MongoMigratorConfig } from './mongo-runner.js'
 import type { Migrator, MigratorConfig } from './migrator-config.js'
 import { createMigrator } from './runner.js'
@@ -9,7 +9,7 @@ import { createMigrator } from './runner.js'
 export type AnyMigratorConfig = MigratorConfig | MongoMigratorConfig
 
 function isMongoConfig(config: AnyMigratorConfig): config is MongoMigratorConfig {
-  return (config.db as Partial<MongoDatabase> | null | undefined)?.dialect === 'mongo'
+  return isMongoDatabase(config.db)
 }
 
 /**

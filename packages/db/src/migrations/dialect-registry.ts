@@ -1,16 +1,13 @@
-// Maps a dialect name to its migration dialect. The three SQL dialects are registered up front; a
-// package can add one (or replace one, e.g. in a test) with registerMigrationDialect.
+// Maps a dialect name to its migration dialect. The three SQL dialects (each in its folder under
+// ../sql/) are registered up front; a package can add one (or replace one, e.g. in a test) with
+// registerMigrationDialect.
 import { dbError } from '../errors.js'
-import { mariaMigrationDialect } from './dialects/maria-migration-dialect.js'
-import { postgresMigrationDialect } from './dialects/postgres-migration-dialect.js'
-import { sqliteMigrationDialect } from './dialects/sqlite-migration-dialect.js'
+import { SQL_DIALECT_ADAPTERS } from '../sql/sql-dialects.js'
 import type { MigrationDialect } from './migration-types.js'
 
-const dialects = new Map<string, MigrationDialect>([
-  ['postgres', postgresMigrationDialect],
-  ['maria', mariaMigrationDialect],
-  ['sqlite', sqliteMigrationDialect],
-])
+const dialects = new Map<string, MigrationDialect>(
+  SQL_DIALECT_ADAPTERS.map((d) => [d.name, d.migrationDialect]),
+)
 
 /**
  * The migration dialect for a SQL dialect name (`db.dialect`). Throws MEGA_DB_MIGRATION_INVALID for a
@@ -21,8 +18,8 @@ const dialects = new Map<string, MigrationDialect>([
  * const statements = dialect.compile(operation, schemaBefore)
  */
 export function getMigrationDialect(name: string): MigrationDialect {
-  const dialect = dialects.get(name)
-  if (dialect !== undefined) return dialect
+  const found = dialects.get(name)
+  if (found !== undefined) return found
   throw dbError(
     'MEGA_DB_MIGRATION_INVALID',
     `No migration dialect is registered for "${name}": use one of ${[...dialects.keys()].join(', ')}, or call registerMigrationDialect() first.`,

@@ -217,7 +217,7 @@ function callArguments(op: MigrationOperation): unknown[] {
     case 'rebuildTable':
       return [op.table]
     case 'raw':
-      return op.dialect === undefined ? [op.sql] : [op.sql, op.dialect]
+      return op.dialect ? [op.sql, op.dialect] : [op.sql]
   }
 }
 

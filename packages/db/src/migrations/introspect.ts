@@ -1,56 +1,20 @@
 // Reads a live SQL database back into a DatabaseSchema, limited to what Mega's dialects create (the
 // types of migration-types.ts, single-column foreign keys, enum CHECKs, plain indexes). The round-trip
 // tests compare it with the schema the models describe.
-import type { Kysely } from 'kysely'
+import { sqlDialectOf } from '../sql/sql-dialects.js'
+import type { RawColumn, RawTable } from '../sql/sql-introspection.js'
 import type { SqlDatabase } from '../sql/sql-types.js'
 import {
   SCHEMA_FORMAT_VERSION,
   type ColumnSchema,
   type DatabaseSchema,
-  type ForeignKeySchema,
-  type IndexSchema,
   type TableSchema,
 } from './migration-types.js'
-import { mariaIntrospector } from './dialects/maria-introspector.js'
-import { postgresIntrospector } from './dialects/postgres-introspector.js'
-import { sqliteIntrospector } from './dialects/sqlite-introspector.js'
 
 /** Options of {@link introspectSchema}. */
 export interface IntrospectOptions {
   /** Only these tables. @default every table except `mega_migrations*` and `__mega*` */
   readonly tables?: readonly string[]
-}
-
-/** A column as a dialect reads it, before it becomes a {@link ColumnSchema}. */
-export interface RawColumn {
-  readonly name: string
-  /** integer, bigint, varchar, char, text, decimal, boolean, date, timestamp or json. */
-  readonly base: string
-  readonly length?: number | undefined
-  readonly precision?: number | undefined
-  readonly scale?: number | undefined
-  readonly nullable: boolean
-  /** The default as the catalog prints it, `null` for none. */
-  readonly default: string | null
-  /** An identity / auto-increment / rowid key. */
-  readonly increment: boolean
-}
-
-/** A table as a dialect reads it. */
-export interface RawTable {
-  readonly name: string
-  readonly columns: readonly RawColumn[]
-  readonly primaryKey: string
-  readonly indexes: readonly IndexSchema[]
-  readonly foreignKeys: ReadonlyMap<string, ForeignKeySchema>
-  /** Enum values by column, read from `CHECK (<col> IN (...))`. */
-  readonly checks: ReadonlyMap<string, readonly string[]>
-}
-
-/** What each dialect's reader provides. */
-export type TableReader = (db: Kysely<unknown>) => {
-  tables(): Promise<string[]>
-  table(name: string): Promise<RawTable>
 }
 
 const UUID_DEFAULT = /uuid|randomblob/i
@@ -140,12 +104,6 @@ function toTable(raw: RawTable): TableSchema {
   }
 }
 
-const READERS: Readonly<Record<SqlDatabase['dialect'], TableReader>> = {
-  postgres: postgresIntrospector,
-  maria: mariaIntrospector,
-  sqlite: sqliteIntrospector,
-}
-
 const isInternal = (name: string): boolean =>
   name.startsWith('mega_migrations') || name.startsWith('__mega')
 
@@ -162,7 +120,7 @@ export async function introspectSchema(
   db: SqlDatabase,
   options: IntrospectOptions = {},
 ): Promise<DatabaseSchema> {
-  const reader = READERS[db.dialect](db.kysely())
+  const reader = sqlDialectOf(db.dialect).introspector(db.kysely())
   const names = options.tables ?? (await reader.tables()).filter((n) => !isInternal(n))
   const existing = new Set(await reader.tables())
   const tables: Record<string, TableSchema> = {}

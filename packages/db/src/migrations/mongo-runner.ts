@@ -4,15 +4,18 @@
 // collection of `{ _id: name, checksum, appliedAt, batch }` and the lock a lease document.
 import { z } from 'zod'
 import { parseOptions } from '@mega/observe/internal'
-import type { MongoDatabase } from '../mongo/mongo-adapter.js'
+import { isMongoDatabase, type MongoDatabase } from '../mongo/mongo-adapter.js'
 import {
   mongoMigrationDialect,
   type MongoMigrationCommand,
   type MongoMigrationDialect,
-} from './dialects/mongo-migration-dialect.js'
+} from '../mongo/mongo-migration-dialect.js'
 import { migrationLockHolder } from './lock.js'
 import type { AppliedMigration } from './migration-bookkeeping.js'
-import { acquireMongoMigrationLock, type MongoMigrationLockConfig } from './mongo-lock.js'
+import {
+  acquireMongoMigrationLock,
+  type MongoMigrationLockConfig,
+} from '../mongo/mongo-migration-lock.js'
 import { migratorConfigSchema, type Migrator } from './migrator-config.js'
 import { createStepMigrator, migrationLoader, sleepFor, type MigrationTarget } from './run-steps.js'
 import { createMigrationSchema } from './schema-builder.js'
@@ -46,9 +49,7 @@ export const mongoMigratorConfigSchema = migratorConfigSchema
   .extend({
     /** The database to migrate (a Mongo adapter, connected). */
     db: z.custom<MigratableMongoDatabase>(
-      (v) =>
-        (v as Partial<MongoDatabase> | null)?.dialect === 'mongo' &&
-        typeof (v as Partial<MongoDatabase>).collection === 'function',
+      (v) => isMongoDatabase(v) && typeof v.collection === 'function',
       'must be a Mongo database adapter',
     ),
     /** Compiles operations to commands. @default mongoMigrationDialect */

@@ -51,8 +51,21 @@ export function createMigrationSchema(): RecordingMigrationSchema {
     dropIndex: (table, index) => record({ op: 'dropIndex', table, index }),
     rebuildTable: (table) => record({ op: 'rebuildTable', table }),
     raw: (sql: string, dialect?: SqlDialect | 'mongo') =>
-      record(dialect === undefined ? { op: 'raw', sql } : { op: 'raw', sql, dialect }),
+      record({ op: 'raw', sql, ...(dialect && { dialect }) }),
   }
+}
+
+/**
+ * `true` when a `raw` operation runs on the dialect `name`: it names no dialect, or that one.
+ *
+ * @example
+ * rawOperationRunsOn({ op: 'raw', sql: 'VACUUM', dialect: 'sqlite' }, 'postgres') // false
+ */
+export function rawOperationRunsOn(
+  op: Extract<MigrationOperation, { op: 'raw' }>,
+  name: SqlDialect | 'mongo',
+): boolean {
+  return (op.dialect ?? name) === name
 }
 
 /** MEGA_DB_MIGRATION_INVALID naming the operation, with the operation in `details`. */

@@ -44,6 +44,17 @@ export interface MongoDatabase {
   mapError(err: unknown): MegaError
 }
 
+/**
+ * `true` when `db` is a Mongo database (its `dialect` is `mongo`): how code that takes any database
+ * (CRUD, migrators) picks the Mongo side.
+ *
+ * @example
+ * if (isMongoDatabase(db)) return new MongoModelCrud(model, db)
+ */
+export function isMongoDatabase(db: unknown): db is MongoDatabase {
+  return (db as Partial<MongoDatabase> | null | undefined)?.dialect === 'mongo'
+}
+
 /** A Mongo database adapter: the adapter contract of `@mega/core` plus {@link MongoDatabase}. */
 export interface MongoDbAdapter extends MegaAdapter, MongoDatabase {
   readonly kind: 'db'

@@ -1,4 +1,5 @@
 import type { DriverContext, DriverDefinition, MegaAdapter } from '@mega/core'
+import type { z } from 'zod'
 import { MariaAdapter } from './maria/maria-adapter.js'
 import { mariaOptionsSchema, type MariaOptions } from './maria/maria-options.js'
 import { PostgresAdapter } from './postgres/postgres-adapter.js'
@@ -6,19 +7,31 @@ import { postgresOptionsSchema, type PostgresOptions } from './postgres/postgres
 import { SqliteAdapter } from './sqlite/sqlite-adapter.js'
 import { sqliteOptionsSchema, type SqliteOptions } from './sqlite/sqlite-options.js'
 
+/** A `db` driver whose options `schema` validates (core parses them before `create`). */
+function sqlDriver<O>(
+  name: string,
+  schema: z.ZodType,
+  create: (alias: string, options: O) => MegaAdapter,
+): DriverDefinition {
+  return Object.freeze({
+    name,
+    kinds: ['db'] as const,
+    options: schema,
+    create: ({ alias, options }: DriverContext): MegaAdapter => create(alias, options as O),
+  })
+}
+
 /**
  * The `postgres` driver: `{ driver: 'postgres', url: 'postgres://...' }` under `adapters.db`.
  *
  * @example
  * new DriverRegistry([postgresDriver])
  */
-export const postgresDriver: DriverDefinition = Object.freeze({
-  name: 'postgres',
-  kinds: ['db'] as const,
-  options: postgresOptionsSchema,
-  create: ({ alias, options }: DriverContext): MegaAdapter =>
-    new PostgresAdapter(alias, options as PostgresOptions),
-})
+export const postgresDriver: DriverDefinition = sqlDriver(
+  'postgres',
+  postgresOptionsSchema,
+  (alias, options: PostgresOptions) => new PostgresAdapter(alias, options),
+)
 
 /**
  * The `maria` driver (MariaDB, MySQL): `{ driver: 'maria', url: 'mysql://...' }`.
@@ -26,13 +39,11 @@ export const postgresDriver: DriverDefinition = Object.freeze({
  * @example
  * new DriverRegistry([mariaDriver])
  */
-export const mariaDriver: DriverDefinition = Object.freeze({
-  name: 'maria',
-  kinds: ['db'] as const,
-  options: mariaOptionsSchema,
-  create: ({ alias, options }: DriverContext): MegaAdapter =>
-    new MariaAdapter(alias, options as MariaOptions),
-})
+export const mariaDriver: DriverDefinition = sqlDriver(
+  'maria',
+  mariaOptionsSchema,
+  (alias, options: MariaOptions) => new MariaAdapter(alias, options),
+)
 
 /**
  * The `sqlite` driver, the default of a new app: `{ driver: 'sqlite', filename: './data/app.sqlite' }`.
@@ -40,10 +51,8 @@ export const mariaDriver: DriverDefinition = Object.freeze({
  * @example
  * new DriverRegistry([sqliteDriver])
  */
-export const sqliteDriver: DriverDefinition = Object.freeze({
-  name: 'sqlite',
-  kinds: ['db'] as const,
-  options: sqliteOptionsSchema,
-  create: ({ alias, options }: DriverContext): MegaAdapter =>
-    new SqliteAdapter(alias, options as SqliteOptions),
-})
+export const sqliteDriver: DriverDefinition = sqlDriver(
+  'sqlite',
+  sqliteOptionsSchema,
+  (alias, options: SqliteOptions) => new SqliteAdapter(alias, options),
+)

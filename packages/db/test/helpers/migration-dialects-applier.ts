@@ -1,7 +1,7 @@
 // Test helper of the migration dialect suites: applies operations the way the runner does.
 import { sql } from 'kysely'
 import { getMigrationDialect } from '../../src/migrations/dialect-registry.js'
-import type { SqliteMigrationDialect } from '../../src/migrations/dialects/sqlite-migration-dialect.js'
+import type { SqliteMigrationDialect } from '../../src/sql/sqlite/sqlite-migration-dialect.js'
 import { canonicalSchema, introspectSchema } from '../../src/migrations/introspect.js'
 import type {
   ColumnSchema,

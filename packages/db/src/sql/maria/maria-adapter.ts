@@ -7,6 +7,7 @@ import {
   type SqlAdapterSeams,
   type SqlErrorFacts,
 } from '../sql-adapter.js'
+import { serverFields } from '../sql-server-options.js'
 import { classifyMariaError } from './maria-error-mapper.js'
 import {
   mariaOptionsSchema,
@@ -23,15 +24,7 @@ export interface MariaAdapterSeams extends SqlAdapterSeams {
 /** The `mysql2` pool options for resolved options. */
 export function mariaPoolConfig(options: ResolvedMariaOptions): PoolOptions {
   const server: PoolOptions =
-    options.url === undefined
-      ? {
-          host: options.host,
-          port: options.port,
-          user: options.user,
-          password: options.password,
-          database: options.database,
-        }
-      : { uri: options.url }
+    options.url === undefined ? serverFields(options) : { uri: options.url }
   const ssl = options.ssl === true ? {} : options.ssl === false ? undefined : options.ssl
   return {
     ...server,

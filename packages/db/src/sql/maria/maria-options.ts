@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { checkUrlOrFields, sqlServerShape } from '../postgres/postgres-options.js'
+import { checkUrlOrFields, sqlServerShape } from '../sql-server-options.js'
 
 /**
  * Options of the `maria` driver (a `mysql2` pool): the same fields as the `postgres` driver: `url`

@@ -7,6 +7,7 @@ import {
   type SqlAdapterSeams,
   type SqlErrorFacts,
 } from '../sql-adapter.js'
+import { serverFields } from '../sql-server-options.js'
 import { classifyPostgresError } from './postgres-error-mapper.js'
 import {
   postgresOptionsSchema,
@@ -23,15 +24,7 @@ export interface PostgresAdapterSeams extends SqlAdapterSeams {
 /** The `pg` pool config for resolved options. */
 export function postgresPoolConfig(options: ResolvedPostgresOptions): PoolConfig {
   const server: PoolConfig =
-    options.url === undefined
-      ? {
-          host: options.host,
-          port: options.port,
-          user: options.user,
-          password: options.password,
-          database: options.database,
-        }
-      : { connectionString: options.url }
+    options.url === undefined ? serverFields(options) : { connectionString: options.url }
   return {
     ...server,
     ...(options.ssl === undefined ? {} : { ssl: options.ssl }),

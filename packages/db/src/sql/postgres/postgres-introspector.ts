@@ -1,9 +1,17 @@
 // Reads PostgreSQL's catalog (the current schema) for introspectSchema.
 import { sql, type Kysely } from 'kysely'
 import type { ReferentialAction } from '../../model/column.js'
-import type { IndexSchema, ForeignKeySchema } from '../migration-types.js'
-import type { RawColumn, RawTable, TableReader } from '../introspect.js'
-import { checkValues } from './sql-ddl.js'
+import type { IndexSchema, ForeignKeySchema } from '../../migrations/migration-types.js'
+import {
+  foreignKeyMap,
+  names,
+  rows,
+  type ForeignKeyRow,
+  type RawColumn,
+  type RawTable,
+  type TableReader,
+} from '../sql-introspection.js'
+import { checkValues } from '../sql-ddl.js'
 
 const BASES: Readonly<Record<string, string>> = {
   'character varying': 'varchar',
@@ -28,10 +36,6 @@ interface ColumnRow {
   is_nullable: string
   column_default: string | null
   is_identity: string
-}
-
-async function rows<T>(db: Kysely<unknown>, query: ReturnType<typeof sql<T>>): Promise<T[]> {
-  return (await query.execute(db)).rows
 }
 
 function toRaw(r: ColumnRow): RawColumn {
@@ -88,24 +92,15 @@ async function indexes(db: Kysely<unknown>, table: string): Promise<IndexSchema[
   return list.map((r) => ({ name: r.name, columns: r.columns, unique: r.unique }))
 }
 
-interface FkRow {
-  name: string
-  column: string
-  ftable: string
-  fcolumn: string
-  del: string
-  upd: string
-}
-
 async function foreignKeys(
   db: Kysely<unknown>,
   table: string,
 ): Promise<Map<string, ForeignKeySchema>> {
   const list = await rows(
     db,
-    sql<FkRow>`
-    select c.conname as name, a.attname as column, ft.relname as ftable, fa.attname as fcolumn,
-      c.confdeltype as del, c.confupdtype as upd
+    sql<ForeignKeyRow>`
+    select c.conname as name, a.attname as col, ft.relname as ref_table, fa.attname as ref_col,
+      c.confdeltype as on_delete, c.confupdtype as on_update
     from pg_constraint c
     join pg_class t on t.oid = c.conrelid join pg_namespace n on n.oid = t.relnamespace
     join pg_class ft on ft.oid = c.confrelid
@@ -113,19 +108,7 @@ async function foreignKeys(
     join pg_attribute fa on fa.attrelid = c.confrelid and fa.attnum = c.confkey[1]
     where c.contype = 'f' and n.nspname = current_schema() and t.relname = ${table}`,
   )
-  const out = new Map<string, ForeignKeySchema>()
-  for (const r of list) {
-    const onDelete = ACTIONS[r.del]
-    const onUpdate = ACTIONS[r.upd]
-    out.set(r.column, {
-      name: r.name,
-      table: r.ftable,
-      column: r.fcolumn,
-      ...(onDelete === undefined ? {} : { onDelete }),
-      ...(onUpdate === undefined ? {} : { onUpdate }),
-    })
-  }
-  return out
+  return foreignKeyMap(list, ACTIONS)
 }
 
 async function checks(db: Kysely<unknown>, table: string): Promise<Map<string, string[]>> {
@@ -143,15 +126,13 @@ async function checks(db: Kysely<unknown>, table: string): Promise<Map<string, s
 
 /** The PostgreSQL reader of introspectSchema. */
 export const postgresIntrospector: TableReader = (db) => ({
-  async tables() {
-    const list = await rows(
+  tables: () =>
+    names(
       db,
       sql<{ name: string }>`
       select table_name as name from information_schema.tables
       where table_schema = current_schema() and table_type = 'BASE TABLE'`,
-    )
-    return list.map((r) => r.name)
-  },
+    ),
   async table(name): Promise<RawTable> {
     return {
       name,

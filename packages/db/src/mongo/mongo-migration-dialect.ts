@@ -5,13 +5,13 @@ import type {
   DatabaseSchema,
   MigrationOperation,
   TableSchema,
-} from '../migration-types.js'
+} from '../migrations/migration-types.js'
 import {
   applyOperation,
   assertKnownOperation,
   invalidOperation,
   requireTable,
-} from '../schema-builder.js'
+} from '../migrations/schema-builder.js'
 
 /** A `$jsonSchema` document. */
 export type JsonSchema = Readonly<Record<string, unknown>>

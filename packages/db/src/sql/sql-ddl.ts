@@ -1,13 +1,13 @@
 // What the three SQL migration dialects share: identifier quoting, literals, defaults, enum checks,
 // foreign key clauses and the rules for `alterColumn`. Each dialect supplies its own type mapping.
-import type { SqlDialect } from '../../sql/sql-types.js'
+import type { SqlDialect } from './sql-types.js'
 import type {
   ColumnSchema,
   ForeignKeySchema,
   IndexSchema,
   MigrationOperation,
-} from '../migration-types.js'
-import { invalidOperation } from '../schema-builder.js'
+} from '../migrations/migration-types.js'
+import { invalidOperation, rawOperationRunsOn } from '../migrations/schema-builder.js'
 
 /** `"name"` with embedded quotes doubled (PostgreSQL, SQLite). */
 export function quoteDouble(name: string): string {
@@ -19,11 +19,31 @@ export function quoteBacktick(name: string): string {
   return `\`${name.replaceAll('`', '``')}\``
 }
 
-/** A string literal: quotes doubled; MariaDB also escapes backslashes (its default SQL mode). */
-export function quoteString(value: string, dialect: SqlDialect): string {
-  const escaped = dialect === 'maria' ? value.replaceAll('\\', '\\\\') : value
-  return `'${escaped.replaceAll("'", "''")}'`
+/**
+ * What a SQL dialect writes its own way in DDL: string literals, booleans, timestamps and the `now` and
+ * `uuid` defaults. Each dialect folder holds one; the shared helpers below take it instead of asking
+ * which dialect they run for.
+ */
+export interface SqlDdlQuirks {
+  /** A string literal, quotes doubled (MariaDB also escapes backslashes). */
+  quoteString(value: string): string
+  /** A boolean literal: `TRUE`/`FALSE` or `1`/`0`. */
+  booleanLiteral(value: boolean): string
+  /** The text a timestamp literal holds, from its ISO form (MariaDB: no `T`, no `Z`). */
+  timestampText(iso: string): string
+  /** The `{ sql: 'now' }` default of a `date` (`date: true`) or `timestamp` column. */
+  nowDefault(date: boolean): string
+  /** The `{ sql: 'uuid' }` default. */
+  uuidDefault(): string
 }
+
+/** A string literal with embedded quotes doubled (PostgreSQL, SQLite). */
+export function quoteStringPlain(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`
+}
+
+/** The timestamp text as it is: ISO 8601 with `T` and `Z`. */
+export const isoTimestampText = (iso: string): string => iso
 
 const NUMERIC = /^-?\d+(\.\d+)?$/
 
@@ -31,50 +51,28 @@ function isSqlDefault(value: unknown): value is { readonly sql: string } {
   return typeof value === 'object' && value !== null && 'sql' in value
 }
 
-function nowDefault(column: ColumnSchema, dialect: SqlDialect): string {
-  const date = column.type === 'date'
-  if (dialect === 'postgres') return date ? 'CURRENT_DATE' : 'CURRENT_TIMESTAMP'
-  if (dialect === 'maria') return date ? '(curdate())' : 'CURRENT_TIMESTAMP(3)'
-  return date ? "(date('now'))" : "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
-}
-
-/** SQLite has no uuid function: a version 4 uuid from `randomblob`. */
-const SQLITE_UUID =
-  "(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || " +
-  "substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', abs(random()) % 4 + 1, 1) || " +
-  "substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))"
-
-function uuidDefault(dialect: SqlDialect): string {
-  if (dialect === 'postgres') return '(gen_random_uuid())::text'
-  return dialect === 'maria' ? '(uuid())' : SQLITE_UUID
-}
-
-function timestampLiteral(value: string, dialect: SqlDialect): string {
+function timestampLiteral(value: string, ddl: SqlDdlQuirks): string {
   const date = new Date(value)
-  if (Number.isNaN(date.getTime())) return quoteString(value, dialect)
-  const iso = date.toISOString()
-  return quoteString(dialect === 'maria' ? iso.replace('T', ' ').replace('Z', '') : iso, dialect)
+  if (Number.isNaN(date.getTime())) return ddl.quoteString(value)
+  return ddl.quoteString(ddl.timestampText(date.toISOString()))
 }
 
 /** The SQL for a literal value of `column`, or MEGA_DB_MIGRATION_INVALID when it has none. */
 export function sqlLiteral(
   value: unknown,
   column: ColumnSchema,
-  dialect: SqlDialect,
+  ddl: SqlDdlQuirks,
   op: MigrationOperation,
 ): string {
   if (value === null) return 'NULL'
-  if (column.type === 'json') return quoteString(JSON.stringify(value), dialect)
-  if (typeof value === 'boolean') {
-    if (dialect === 'postgres') return value ? 'TRUE' : 'FALSE'
-    return value ? '1' : '0'
-  }
+  if (column.type === 'json') return ddl.quoteString(JSON.stringify(value))
+  if (typeof value === 'boolean') return ddl.booleanLiteral(value)
   if (typeof value === 'number' && Number.isFinite(value)) return String(value)
   if (typeof value === 'bigint') return value.toString()
   if (typeof value === 'string') {
     if ((column.type === 'decimal' || column.type === 'bigint') && NUMERIC.test(value)) return value
-    if (column.type === 'timestamp') return timestampLiteral(value, dialect)
-    return quoteString(value, dialect)
+    if (column.type === 'timestamp') return timestampLiteral(value, ddl)
+    return ddl.quoteString(value)
   }
   throw invalidOperation(
     op,
@@ -85,24 +83,24 @@ export function sqlLiteral(
 /** ` DEFAULT ...` for the column's default, or `''`. */
 export function defaultClause(
   column: ColumnSchema,
-  dialect: SqlDialect,
+  ddl: SqlDdlQuirks,
   op: MigrationOperation,
 ): string {
   const value = column.default
   if (value === undefined) return ''
-  return ` DEFAULT ${defaultSql(value, column, dialect, op)}`
+  return ` DEFAULT ${defaultSql(value, column, ddl, op)}`
 }
 
 /** The SQL of a default value: a literal, or the dialect's `now` / `uuid` expression. */
 export function defaultSql(
   value: unknown,
   column: ColumnSchema,
-  dialect: SqlDialect,
+  ddl: SqlDdlQuirks,
   op: MigrationOperation,
 ): string {
-  if (!isSqlDefault(value)) return sqlLiteral(value, column, dialect, op)
-  if (value.sql === 'now') return nowDefault(column, dialect)
-  if (value.sql === 'uuid') return uuidDefault(dialect)
+  if (!isSqlDefault(value)) return sqlLiteral(value, column, ddl, op)
+  if (value.sql === 'now') return ddl.nowDefault(column.type === 'date')
+  if (value.sql === 'uuid') return ddl.uuidDefault()
   throw invalidOperation(op, `unknown SQL default { sql: '${value.sql}' } on "${column.name}".`)
 }
 
@@ -115,9 +113,9 @@ export function enumCheckName(column: string): string {
 export function enumCheck(
   column: ColumnSchema,
   quote: (name: string) => string,
-  dialect: SqlDialect,
+  ddl: SqlDdlQuirks,
 ): string {
-  const values = (column.values ?? []).map((v) => quoteString(v, dialect)).join(', ')
+  const values = (column.values ?? []).map((v) => ddl.quoteString(v)).join(', ')
   return `CHECK (${quote(column.name)} IN (${values}))`
 }
 
@@ -146,6 +144,43 @@ export function createIndexSql(
 ): string {
   const columns = index.columns.map(quote).join(', ')
   return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quote(index.name)} ON ${quote(table)} (${columns})`
+}
+
+/** The names a dialect gives the types the three SQL dialects do not agree on. */
+export interface SqlTypeNames {
+  /** `integer` (also the type of an increment id). */
+  readonly integer: string
+  readonly timestamp: string
+  readonly json: string
+}
+
+/**
+ * The SQL type of a column for a dialect: `varchar(n)`, `text`, `decimal(p, s)`, `boolean`, `date`,
+ * `varchar(64)` for enums, `varchar(36)`/`char(26)` for uuid/ulid ids everywhere; `names` for the rest.
+ *
+ * @example
+ * const mariaColumnType = sqlColumnType({ integer: 'int', timestamp: 'datetime(3)', json: 'longtext' })
+ */
+export function sqlColumnType(names: SqlTypeNames): (column: ColumnSchema) => string {
+  const types: Readonly<Record<ColumnSchema['type'], (c: ColumnSchema) => string>> = {
+    id: (c) =>
+      c.idStrategy === 'uuid'
+        ? 'varchar(36)'
+        : c.idStrategy === 'ulid'
+          ? 'char(26)'
+          : names.integer,
+    string: (c) => `varchar(${c.length ?? 255})`,
+    text: () => 'text',
+    integer: () => names.integer,
+    bigint: () => 'bigint',
+    decimal: (c) => `decimal(${c.precision ?? 10}, ${c.scale ?? 0})`,
+    boolean: () => 'boolean',
+    date: () => 'date',
+    timestamp: () => names.timestamp,
+    json: () => names.json,
+    enum: () => 'varchar(64)',
+  }
+  return (column) => types[column.type](column)
 }
 
 /** What an `alterColumn` changes; each flag is a kind of statement a dialect may need. */
@@ -200,7 +235,7 @@ export function rawStatements(
   op: Extract<MigrationOperation, { op: 'raw' }>,
   dialect: SqlDialect,
 ): string[] {
-  return op.dialect === undefined || op.dialect === dialect ? [op.sql] : []
+  return rawOperationRunsOn(op, dialect) ? [op.sql] : []
 }
 
 /** The quoted strings of a CHECK definition, unescaped (MariaDB also escapes backslashes). */

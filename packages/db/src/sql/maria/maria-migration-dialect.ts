@@ -5,8 +5,8 @@ import type {
   MigrationDialect,
   MigrationOperation,
   TableSchema,
-} from '../migration-types.js'
-import { assertKnownOperation, requireColumn, requireTable } from '../schema-builder.js'
+} from '../../migrations/migration-types.js'
+import { requireColumn } from '../../migrations/schema-builder.js'
 import {
   columnChanges,
   createIndexSql,
@@ -15,30 +15,29 @@ import {
   enumCheckName,
   foreignKeyClause,
   quoteBacktick as q,
-  rawStatements,
-} from './sql-ddl.js'
+  quoteStringPlain,
+  sqlColumnType,
+  type SqlDdlQuirks,
+} from '../sql-ddl.js'
+import { sqlMigrationDialect } from '../sql-migration-dialect.js'
 
 type Op<K extends MigrationOperation['op']> = Extract<MigrationOperation, { op: K }>
 
-const MARIA_TYPES: Readonly<Record<ColumnSchema['type'], (c: ColumnSchema) => string>> = {
-  id: (c) =>
-    c.idStrategy === 'uuid' ? 'varchar(36)' : c.idStrategy === 'ulid' ? 'char(26)' : 'int',
-  string: (c) => `varchar(${c.length ?? 255})`,
-  text: () => 'text',
-  integer: () => 'int',
-  bigint: () => 'bigint',
-  decimal: (c) => `decimal(${c.precision ?? 10}, ${c.scale ?? 0})`,
-  boolean: () => 'boolean',
-  date: () => 'date',
-  timestamp: () => 'datetime(3)',
-  json: () => 'longtext',
-  enum: () => 'varchar(64)',
-}
+/** How MariaDB writes literals (backslashes escaped, its default SQL mode) and defaults. */
+export const mariaDdl: SqlDdlQuirks = Object.freeze({
+  quoteString: (value: string) => quoteStringPlain(value.replaceAll('\\', '\\\\')),
+  booleanLiteral: (value: boolean) => (value ? '1' : '0'),
+  timestampText: (iso: string) => iso.replace('T', ' ').replace('Z', ''),
+  nowDefault: (date: boolean) => (date ? '(curdate())' : 'CURRENT_TIMESTAMP(3)'),
+  uuidDefault: () => '(uuid())',
+})
 
 /** The MariaDB type of a column. */
-export function mariaColumnType(column: ColumnSchema): string {
-  return MARIA_TYPES[column.type](column)
-}
+export const mariaColumnType = sqlColumnType({
+  integer: 'int',
+  timestamp: 'datetime(3)',
+  json: 'longtext',
+})
 
 const isIncrement = (column: ColumnSchema): boolean =>
   column.type === 'id' && (column.idStrategy ?? 'increment') === 'increment'
@@ -48,11 +47,11 @@ function columnDef(column: ColumnSchema, isKey: boolean, op: MigrationOperation)
   let sql = `${q(column.name)} ${mariaColumnType(column)}`
   if (!column.nullable || isKey) sql += ' NOT NULL'
   if (isKey && isIncrement(column)) sql += ' AUTO_INCREMENT'
-  return sql + defaultClause(column, 'maria', op)
+  return sql + defaultClause(column, mariaDdl, op)
 }
 
 function checkClause(column: ColumnSchema): string {
-  return `CONSTRAINT ${q(enumCheckName(column.name))} ${enumCheck(column, q, 'maria')}`
+  return `CONSTRAINT ${q(enumCheckName(column.name))} ${enumCheck(column, q, mariaDdl)}`
 }
 
 function createTable(op: Op<'createTable'>): string[] {
@@ -136,36 +135,17 @@ function alterColumn(op: Op<'alterColumn'>, table: TableSchema): string[] {
  * mariaMigrationDialect.compile({ op: 'renameTable', from: 'a', to: 'b' }, schema)
  * // ['RENAME TABLE `a` TO `b`']
  */
-export const mariaMigrationDialect: MigrationDialect = Object.freeze({
-  name: 'maria' as const,
+export const mariaMigrationDialect: MigrationDialect = sqlMigrationDialect({
+  name: 'maria',
   transactionalDdl: false,
-  compile(op: MigrationOperation, schema: Parameters<MigrationDialect['compile']>[1]): string[] {
-    assertKnownOperation(op)
-    switch (op.op) {
-      case 'createTable':
-        return createTable(op)
-      case 'dropTable':
-        return [`DROP TABLE ${q(op.table)}`]
-      case 'renameTable':
-        return [`RENAME TABLE ${q(op.from)} TO ${q(op.to)}`]
-      case 'addColumn':
-        return addColumn(op)
-      case 'dropColumn':
-        return dropColumn(op)
-      case 'renameColumn':
-        return renameColumn(op, schema)
-      case 'alterColumn':
-        return alterColumn(op, requireColumn(schema, op.table, op.from.name, op))
-      case 'createIndex':
-        return [createIndexSql(op.table, op.index, q)]
-      case 'dropIndex':
-        return [`DROP INDEX ${q(op.index.name)} ON ${q(op.table)}`]
-      case 'rebuildTable':
-        // Identity / AUTO_INCREMENT ids are never handed out twice: nothing to rebuild.
-        requireTable(schema, op.table, op)
-        return []
-      case 'raw':
-        return rawStatements(op, 'maria')
-    }
+  quote: q,
+  compilers: {
+    createTable,
+    renameTable: (op) => [`RENAME TABLE ${q(op.from)} TO ${q(op.to)}`],
+    addColumn,
+    dropColumn,
+    renameColumn,
+    alterColumn: (op, schema) => alterColumn(op, requireColumn(schema, op.table, op.from.name, op)),
+    dropIndex: (op) => [`DROP INDEX ${q(op.index.name)} ON ${q(op.table)}`],
   },
 })

@@ -1,20 +1,18 @@
 // Reads SQLite's pragmas (and, for constraint names and enum CHECKs, the CREATE TABLE text Mega's
 // dialect wrote) for introspectSchema.
 import { sql, type Kysely } from 'kysely'
-import type { ReferentialAction } from '../../model/column.js'
-import type { ForeignKeySchema, IndexSchema } from '../migration-types.js'
-import type { RawColumn, RawTable, TableReader } from '../introspect.js'
-import { checkValues, quoteDouble } from './sql-ddl.js'
-
-const ACTIONS: Readonly<Record<string, ReferentialAction>> = {
-  CASCADE: 'cascade',
-  RESTRICT: 'restrict',
-  'SET NULL': 'set null',
-}
-
-async function rows<T>(db: Kysely<unknown>, query: ReturnType<typeof sql<T>>): Promise<T[]> {
-  return (await query.execute(db)).rows
-}
+import type { ForeignKeySchema, IndexSchema } from '../../migrations/migration-types.js'
+import {
+  foreignKeyMap,
+  names,
+  rows,
+  SQL_REFERENTIAL_ACTIONS,
+  type ForeignKeyRow,
+  type RawColumn,
+  type RawTable,
+  type TableReader,
+} from '../sql-introspection.js'
+import { checkValues, quoteDouble } from '../sql-ddl.js'
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
@@ -59,14 +57,6 @@ async function indexes(db: Kysely<unknown>, table: string): Promise<IndexSchema[
   return out
 }
 
-interface FkRow {
-  from: string
-  table: string
-  to: string
-  on_update: string
-  on_delete: string
-}
-
 function fkName(createSql: string, column: string, table: string): string {
   const pattern = new RegExp(
     `CONSTRAINT\\s+"((?:[^"]|"")+)"\\s+FOREIGN KEY\\s*\\(\\s*${escapeRegExp(quoteDouble(column))}\\s*\\)`,
@@ -82,22 +72,12 @@ async function foreignKeys(
 ): Promise<Map<string, ForeignKeySchema>> {
   const list = await rows(
     db,
-    sql<FkRow>`
-    select "from", "table", "to", on_update, on_delete from pragma_foreign_key_list(${table})`,
+    sql<Omit<ForeignKeyRow, 'name'>>`
+    select "from" as col, "table" as ref_table, "to" as ref_col, on_update, on_delete
+    from pragma_foreign_key_list(${table})`,
   )
-  const out = new Map<string, ForeignKeySchema>()
-  for (const r of list) {
-    const onDelete = ACTIONS[r.on_delete]
-    const onUpdate = ACTIONS[r.on_update]
-    out.set(r.from, {
-      name: fkName(createSql, r.from, table),
-      table: r.table,
-      column: r.to,
-      ...(onDelete === undefined ? {} : { onDelete }),
-      ...(onUpdate === undefined ? {} : { onUpdate }),
-    })
-  }
-  return out
+  const named = list.map((r) => ({ ...r, name: fkName(createSql, r.col, table) }))
+  return foreignKeyMap(named, SQL_REFERENTIAL_ACTIONS)
 }
 
 function checks(createSql: string, columns: readonly RawColumn[]): Map<string, string[]> {
@@ -115,14 +95,12 @@ function checks(createSql: string, columns: readonly RawColumn[]): Map<string, s
 
 /** The SQLite reader of introspectSchema. */
 export const sqliteIntrospector: TableReader = (db) => ({
-  async tables() {
-    const list = await rows(
+  tables: () =>
+    names(
       db,
       sql<{ name: string }>`
       select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`,
-    )
-    return list.map((r) => r.name)
-  },
+    ),
   async table(name): Promise<RawTable> {
     const [master] = await rows(
       db,

@@ -4,9 +4,14 @@
 // while the run lasts, and deleted on release. A crashed run's lease expires after `ttlMs`.
 import { randomUUID } from 'node:crypto'
 import type { MegaError } from '@mega/observe'
-import { dbError } from '../errors.js'
-import type { MongoDatabase } from '../mongo/mongo-adapter.js'
-import type { HeldMigrationLock } from './lock.js'
+import {
+  everyInterval,
+  lockedError,
+  waitForLock,
+  type HeldMigrationLock,
+  type LockWaitConfig,
+} from '../migrations/lock-parts.js'
+import type { MongoDatabase } from './mongo-adapter.js'
 
 /** The lease document. */
 export interface MongoLockDocument {
@@ -21,38 +26,19 @@ export interface MongoLockDocument {
 }
 
 /** What the Mongo lock needs; the Mongo migrator fills it from its own options. */
-export interface MongoMigrationLockConfig {
+export interface MongoMigrationLockConfig extends LockWaitConfig {
   readonly db: MongoDatabase
   /** The bookkeeping collection: the lease is document `<name>_lock` of collection `<name>_lock`. */
   readonly name: string
-  /** How long to wait for another run's lease, in ms. */
-  readonly timeoutMs: number
-  /** How long a lease stays valid without a heartbeat, in ms. */
-  readonly ttlMs: number
-  /** How often a waiting run retries, in ms. */
-  readonly pollMs: number
-  /** Who takes the lock, as other runs will see it. */
-  readonly holder: string
   /** Wall clock (leases compare the clocks of the runs: keep the hosts' clocks in sync). */
   readonly clock: () => Date
-  /** Waits `ms` between attempts. */
-  readonly sleep: (ms: number) => Promise<void>
   /** Calls `fn` every `ms` until the returned stop is called. @default an unref'd setInterval */
   readonly every?: (ms: number, fn: () => void) => () => void
 }
 
-function everyInterval(ms: number, fn: () => void): () => void {
-  const timer = setInterval(fn, ms)
-  timer.unref()
-  return () => clearInterval(timer)
-}
-
-function lockedError(config: MongoMigrationLockConfig, holder: string): MegaError {
-  return dbError(
-    'MEGA_DB_MIGRATION_LOCKED',
-    `Another migration run holds the lock of ${config.name} (held by ${holder}) and did not release it within ${config.timeoutMs} ms: wait for that run to finish and retry, or stop it if it hangs (its lease expires ${config.ttlMs} ms after its last heartbeat).`,
-    { details: { lock: config.name, holder, timeoutMs: config.timeoutMs } },
-  )
+function lockedMongoError(config: MongoMigrationLockConfig, holder: string): MegaError {
+  const extra = ` (its lease expires ${config.ttlMs} ms after its last heartbeat)`
+  return lockedError(config, holder, extra)
 }
 
 function isDuplicateKey(err: unknown): boolean {
@@ -103,13 +89,11 @@ export async function acquireMongoMigrationLock(
 ): Promise<HeldMigrationLock> {
   const token = randomUUID()
   const id = `${config.name}_lock`
-  const deadline = config.clock().getTime() + config.timeoutMs
-  for (;;) {
-    const busy = await attempt(config, token)
-    if (busy === undefined) break
-    if (config.clock().getTime() >= deadline) throw lockedError(config, busy)
-    await config.sleep(config.pollMs)
-  }
+  await waitForLock(
+    config,
+    () => attempt(config, token),
+    (holder) => lockedMongoError(config, holder),
+  )
   const renew = (): void => {
     const expiresAt = new Date(config.clock().getTime() + config.ttlMs)
     leases(config)

@@ -7,13 +7,8 @@ import type {
   MigrationDialect,
   MigrationOperation,
   TableSchema,
-} from '../migration-types.js'
-import {
-  applyOperation,
-  assertKnownOperation,
-  requireColumn,
-  requireTable,
-} from '../schema-builder.js'
+} from '../../migrations/migration-types.js'
+import { applyOperation, requireColumn, requireTable } from '../../migrations/schema-builder.js'
 import {
   createIndexSql,
   columnChanges,
@@ -21,38 +16,44 @@ import {
   enumCheck,
   enumCheckName,
   foreignKeyClause,
+  isoTimestampText,
   quoteDouble as q,
-  quoteString,
-  rawStatements,
-} from './sql-ddl.js'
+  quoteStringPlain,
+  sqlColumnType,
+  type SqlDdlQuirks,
+} from '../sql-ddl.js'
+import { sqlMigrationDialect } from '../sql-migration-dialect.js'
 
 type Op<K extends MigrationOperation['op']> = Extract<MigrationOperation, { op: K }>
 
 /** The prefix of the table a rebuild creates before renaming it into place. */
 export const SQLITE_REBUILD_PREFIX = '__mega_rebuild_'
 
-const SQLITE_TYPES: Readonly<Record<ColumnSchema['type'], (c: ColumnSchema) => string>> = {
-  id: (c) =>
-    c.idStrategy === 'uuid' ? 'varchar(36)' : c.idStrategy === 'ulid' ? 'char(26)' : 'integer',
-  string: (c) => `varchar(${c.length ?? 255})`,
-  text: () => 'text',
-  integer: () => 'integer',
-  bigint: () => 'bigint',
-  decimal: (c) => `decimal(${c.precision ?? 10}, ${c.scale ?? 0})`,
-  boolean: () => 'boolean',
-  date: () => 'date',
-  timestamp: () => 'timestamp',
-  json: () => 'json',
-  enum: () => 'varchar(64)',
-}
+/** SQLite has no uuid function: a version 4 uuid from `randomblob`. */
+const SQLITE_UUID =
+  "(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || " +
+  "substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', abs(random()) % 4 + 1, 1) || " +
+  "substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))"
+
+/** How SQLite writes literals (booleans 0/1, timestamps as ISO text) and defaults. */
+export const sqliteDdl: SqlDdlQuirks = Object.freeze({
+  quoteString: quoteStringPlain,
+  booleanLiteral: (value: boolean) => (value ? '1' : '0'),
+  timestampText: isoTimestampText,
+  nowDefault: (date: boolean) =>
+    date ? "(date('now'))" : "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+  uuidDefault: () => SQLITE_UUID,
+})
 
 /**
  * The SQLite type of a column. Declared names are kept distinct (`boolean`, `date`, `timestamp`,
  * `json`) so introspection reads the model type back; SQLite stores them as integers and text.
  */
-export function sqliteColumnType(column: ColumnSchema): string {
-  return SQLITE_TYPES[column.type](column)
-}
+export const sqliteColumnType = sqlColumnType({
+  integer: 'integer',
+  timestamp: 'timestamp',
+  json: 'json',
+})
 
 /**
  * An `increment` id: the table's rowid, declared `AUTOINCREMENT` so SQLite never gives a deleted row's
@@ -74,9 +75,9 @@ function columnSql(table: TableSchema, column: ColumnSchema, op: MigrationOperat
   if (isAutoincrement(table, column)) sql += ' AUTOINCREMENT'
   const rowid = isKey && sqliteColumnType(column) === 'integer'
   if (!column.nullable && !rowid) sql += ' NOT NULL'
-  sql += defaultClause(column, 'sqlite', op)
+  sql += defaultClause(column, sqliteDdl, op)
   if (column.type === 'enum')
-    sql += ` CONSTRAINT ${q(enumCheckName(column.name))} ${enumCheck(column, q, 'sqlite')}`
+    sql += ` CONSTRAINT ${q(enumCheckName(column.name))} ${enumCheck(column, q, sqliteDdl)}`
   return sql
 }
 
@@ -119,8 +120,8 @@ function failWhen(select: string, message: string): string[] {
  */
 function keepSequence(before: TableSchema, after: TableSchema, temp: string): string[] {
   if (!after.columns.some((c) => isAutoincrement(after, c))) return []
-  const name = quoteString(temp, 'sqlite')
-  const old = quoteString(before.name, 'sqlite')
+  const name = quoteStringPlain(temp)
+  const old = quoteStringPlain(before.name)
   return [
     `INSERT INTO sqlite_sequence (name, seq) SELECT ${name}, 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ${name})`,
     `UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT max(seq) FROM sqlite_sequence WHERE name = ${old}), 0)) WHERE name = ${name}`,
@@ -164,7 +165,7 @@ function rebuild(
   )
   const checked = [...new Set([after.name, ...children])]
   const checks = checked.map(
-    (t) => `SELECT 1 FROM pragma_foreign_key_check(${quoteString(t, 'sqlite')})`,
+    (t) => `SELECT 1 FROM pragma_foreign_key_check(${quoteStringPlain(t)})`,
   )
   const select = `SELECT count(*) FROM (${checks.join(' UNION ALL ')})`
   return [
@@ -244,35 +245,18 @@ export interface SqliteMigrationDialect extends MigrationDialect {
 
 /** The SQLite migration dialect (see {@link SqliteMigrationDialect}). */
 export const sqliteMigrationDialect: SqliteMigrationDialect = Object.freeze({
-  name: 'sqlite' as const,
-  transactionalDdl: true,
+  ...sqlMigrationDialect({
+    name: 'sqlite',
+    transactionalDdl: true,
+    quote: q,
+    compilers: {
+      createTable,
+      addColumn,
+      dropColumn,
+      alterColumn,
+      rebuildTable: (op, schema) => rebuildFor(op, schema),
+    },
+  }),
   beforeTransaction: ['PRAGMA foreign_keys = OFF'],
   afterTransaction: ['PRAGMA foreign_keys = ON'],
-  compile(op: MigrationOperation, schema: DatabaseSchema): string[] {
-    assertKnownOperation(op)
-    switch (op.op) {
-      case 'createTable':
-        return createTable(op)
-      case 'dropTable':
-        return [`DROP TABLE ${q(op.table)}`]
-      case 'renameTable':
-        return [`ALTER TABLE ${q(op.from)} RENAME TO ${q(op.to)}`]
-      case 'addColumn':
-        return addColumn(op, schema)
-      case 'dropColumn':
-        return dropColumn(op, schema)
-      case 'renameColumn':
-        return [`ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`]
-      case 'alterColumn':
-        return alterColumn(op, schema)
-      case 'createIndex':
-        return [createIndexSql(op.table, op.index, q)]
-      case 'dropIndex':
-        return [`DROP INDEX ${q(op.index.name)}`]
-      case 'rebuildTable':
-        return rebuildFor(op, schema)
-      case 'raw':
-        return rawStatements(op, 'sqlite')
-    }
-  },
 })

@@ -1,25 +1,23 @@
 // Reads MariaDB's information_schema (the current database) for introspectSchema.
 import { sql, type Kysely } from 'kysely'
-import type { ReferentialAction } from '../../model/column.js'
-import type { ForeignKeySchema, IndexSchema } from '../migration-types.js'
-import type { RawColumn, RawTable, TableReader } from '../introspect.js'
-import { checkValues } from './sql-ddl.js'
+import type { ForeignKeySchema, IndexSchema } from '../../migrations/migration-types.js'
+import {
+  foreignKeyMap,
+  names,
+  rows,
+  SQL_REFERENTIAL_ACTIONS,
+  type ForeignKeyRow,
+  type RawColumn,
+  type RawTable,
+  type TableReader,
+} from '../sql-introspection.js'
+import { checkValues } from '../sql-ddl.js'
 
 const BASES: Readonly<Record<string, string>> = {
   int: 'integer',
   longtext: 'json',
   tinyint: 'boolean',
   datetime: 'timestamp',
-}
-
-const ACTIONS: Readonly<Record<string, ReferentialAction>> = {
-  CASCADE: 'cascade',
-  RESTRICT: 'restrict',
-  'SET NULL': 'set null',
-}
-
-async function rows<T>(db: Kysely<unknown>, query: ReturnType<typeof sql<T>>): Promise<T[]> {
-  return (await query.execute(db)).rows
 }
 
 const num = (v: unknown): number | undefined =>
@@ -90,24 +88,15 @@ function indexes(
   return [...byName].map(([name, e]) => ({ name, columns: e.columns, unique: e.unique }))
 }
 
-interface FkRow {
-  name: string
-  col: string
-  ftable: string
-  fcol: string
-  del: string
-  upd: string
-}
-
 async function foreignKeys(
   db: Kysely<unknown>,
   table: string,
 ): Promise<Map<string, ForeignKeySchema>> {
   const list = await rows(
     db,
-    sql<FkRow>`
-    select k.CONSTRAINT_NAME as name, k.COLUMN_NAME as col, k.REFERENCED_TABLE_NAME as ftable,
-      k.REFERENCED_COLUMN_NAME as fcol, r.DELETE_RULE as del, r.UPDATE_RULE as upd
+    sql<ForeignKeyRow>`
+    select k.CONSTRAINT_NAME as name, k.COLUMN_NAME as col, k.REFERENCED_TABLE_NAME as ref_table,
+      k.REFERENCED_COLUMN_NAME as ref_col, r.DELETE_RULE as on_delete, r.UPDATE_RULE as on_update
     from information_schema.KEY_COLUMN_USAGE k
     join information_schema.REFERENTIAL_CONSTRAINTS r
       on r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA and r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
@@ -115,19 +104,7 @@ async function foreignKeys(
     where k.TABLE_SCHEMA = database() and k.TABLE_NAME = ${table}
       and k.REFERENCED_TABLE_NAME is not null`,
   )
-  const out = new Map<string, ForeignKeySchema>()
-  for (const r of list) {
-    const onDelete = ACTIONS[r.del]
-    const onUpdate = ACTIONS[r.upd]
-    out.set(r.col, {
-      name: r.name,
-      table: r.ftable,
-      column: r.fcol,
-      ...(onDelete === undefined ? {} : { onDelete }),
-      ...(onUpdate === undefined ? {} : { onUpdate }),
-    })
-  }
-  return out
+  return foreignKeyMap(list, SQL_REFERENTIAL_ACTIONS)
 }
 
 async function checks(db: Kysely<unknown>, table: string): Promise<Map<string, string[]>> {
@@ -147,15 +124,13 @@ async function checks(db: Kysely<unknown>, table: string): Promise<Map<string, s
 
 /** The MariaDB reader of introspectSchema. */
 export const mariaIntrospector: TableReader = (db) => ({
-  async tables() {
-    const list = await rows(
+  tables: () =>
+    names(
       db,
       sql<{ name: string }>`
       select TABLE_NAME as name from information_schema.TABLES
       where TABLE_SCHEMA = database() and TABLE_TYPE = 'BASE TABLE'`,
-    )
-    return list.map((r) => r.name)
-  },
+    ),
   async table(name): Promise<RawTable> {
     const cols = await columns(db, name)
     const list = await keys(db, name)
