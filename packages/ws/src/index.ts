@@ -14,7 +14,9 @@ export type {
   WsHandlers,
   WsMessageSchemas,
 } from './channel/define-channel.js'
-export type { WsCloseInfo, WsContext, WsMessageContext } from './channel/ws-context.js'
+export type { WsCloseInfo, WsContext, WsGapInfo, WsMessageContext } from './channel/ws-context.js'
+export { DEFAULT_HISTORY_SIZE, DEFAULT_HISTORY_TTL_MS } from './presence/ns-history.js'
+export type { HistoryOptions } from './presence/ns-history.js'
 export { MegaWsConnection, jsonCodec } from './connection/ws-connection.js'
 export type { WsConnectionMeta, WsFrameCodec } from './connection/ws-connection.js'
 export { driveWsConnection } from './connection/drive-connection.js'
@@ -34,6 +36,9 @@ export {
 export {
   SUPPORTED_WS_PROTOCOL_VERSIONS,
   WS_ERROR_TYPE,
+  WS_GAP_TYPE,
+  WS_POSITION_TYPE,
+  WS_RESUME_TYPE,
   WS_PROTOCOL_VERSION,
   WS_REPLY_TYPE,
   WS_TYPE_PATTERN,

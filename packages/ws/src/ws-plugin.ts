@@ -30,6 +30,7 @@ import {
   wsProtocolName,
 } from './protocol/ws-message.js'
 import { PresenceRegistry } from './presence/presence-registry.js'
+import type { HistoryOptions } from './presence/ns-history.js'
 import { wsMetrics, type WsMetrics } from './ws-metrics.js'
 import {
   DEFAULT_CLUSTER_HEARTBEAT_MS,
@@ -127,6 +128,31 @@ export interface WsRouteOptions {
   readonly ns?: string | ((ctx: RequestContext) => string)
   /** This route's ping period (see {@link WsOptions.heartbeatMs}); an invalid value is a warning and 30 s. */
   readonly heartbeatMs?: number
+  /**
+   * Keep the namespace's recent broadcasts, so a client that reconnects with `mega.resume` gets what
+   * it missed (or `mega.gap`). `true` = 100 messages, 2 minutes. @default false
+   */
+  readonly history?: boolean | HistoryOptions
+}
+
+const historySchema = z.union([
+  z.boolean(),
+  z
+    .object({
+      size: z.number().int().min(1).max(100_000).optional(),
+      ttlMs: z.number().int().min(1).optional(),
+    })
+    .strict(),
+]) satisfies z.ZodType<boolean | HistoryOptions>
+
+function historyOptionsOf(route: WsRouteDefinition): HistoryOptions | undefined {
+  const parsed = historySchema.optional().safeParse((route.options as WsRouteOptions).history)
+  if (!parsed.success)
+    throw new MegaError(
+      'MEGA_WS_OPTIONS_INVALID',
+      `The WebSocket route ${route.path}: history is true or { size, ttlMs } (${parsed.error.issues[0]?.message ?? 'invalid'}).`,
+    )
+  return parsed.data === true ? {} : parsed.data === false ? undefined : parsed.data
 }
 
 function invalidOptions(error: z.ZodError): MegaError {
@@ -197,6 +223,7 @@ export function ws(options: WsOptions = {}): MegaPlugin {
     app: AppScope,
   ): void => {
     const Channel = checkChannelClass(route.channel, route.path)
+    const history = historyOptionsOf(route)
     const schemas = new Map(Object.entries(Channel.messages))
     const registry = (fastify as WithRegistry)[REGISTRY]
     if (registry === undefined)
@@ -240,11 +267,13 @@ export function ws(options: WsOptions = {}): MegaPlugin {
       wsHandler: (socket: WebSocket, request: FastifyRequest) => {
         const ctx = contexts.get(request)
         if (ctx === undefined) return socket.terminate()
+        const ns = nsOf(route, ctx)
+        if (history !== undefined) registry.keepHistory(ns, history)
         driveWsConnection({
           raw: socket,
           request,
           path: route.path,
-          ns: nsOf(route, ctx),
+          ns,
           Channel,
           schemas,
           registry,

@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import { MegaError } from '@mega/observe'
 import { WS_TYPE_PATTERN } from '../protocol/ws-message.js'
-import type { WsCloseInfo, WsContext, WsMessageContext } from './ws-context.js'
+import type { WsCloseInfo, WsContext, WsGapInfo, WsMessageContext } from './ws-context.js'
 
 /** Payload schemas by message type. */
 export type WsMessageSchemas = Readonly<Record<string, z.ZodType>>
@@ -37,6 +37,14 @@ export class MegaChannel {
   onDisconnect(_ctx: WsContext, _close: WsCloseInfo): unknown {
     return undefined
   }
+
+  /**
+   * Runs when a reconnecting client asked to resume from a position the namespace's history no
+   * longer covers (it was sent `mega.gap`): send it what it needs to start over (a snapshot).
+   */
+  onGap(_ctx: WsContext, _gap: WsGapInfo): unknown {
+    return undefined
+  }
 }
 
 /** A channel class, as `r.ws(path, Channel)` takes it. */
@@ -52,6 +60,8 @@ export interface ChannelDefinition<M extends WsMessageSchemas> {
   readonly onConnect?: (ctx: WsContext) => unknown
   /** See {@link MegaChannel.onDisconnect}. */
   readonly onDisconnect?: (ctx: WsContext, close: WsCloseInfo) => unknown
+  /** See {@link MegaChannel.onGap}. */
+  readonly onGap?: (ctx: WsContext, gap: WsGapInfo) => unknown
 }
 
 function invalid(message: string): MegaError {
@@ -113,13 +123,13 @@ export function defineChannel<M extends WsMessageSchemas>(
   for (const type of Object.keys(handlers))
     if (!Object.hasOwn(messages, type))
       throw invalid(`defineChannel: the handler "${type}" has no schema: add messages["${type}"].`)
-  for (const hook of ['onConnect', 'onDisconnect'] as const)
+  for (const hook of ['onConnect', 'onDisconnect', 'onGap'] as const)
     if (definition[hook] !== undefined && typeof definition[hook] !== 'function')
       throw invalid(`defineChannel: ${hook} must be a function.`)
   const table = handlers as Readonly<
     Record<string, (payload: unknown, ctx: WsMessageContext) => unknown>
   >
-  const { onConnect, onDisconnect } = definition
+  const { onConnect, onDisconnect, onGap } = definition
   return class DefinedChannel extends MegaChannel {
     static override readonly messages: WsMessageSchemas = messages
     override onConnect(ctx: WsContext): unknown {
@@ -130,6 +140,9 @@ export function defineChannel<M extends WsMessageSchemas>(
     }
     override onDisconnect(ctx: WsContext, close: WsCloseInfo): unknown {
       return onDisconnect?.(ctx, close)
+    }
+    override onGap(ctx: WsContext, gap: WsGapInfo): unknown {
+      return onGap?.(ctx, gap)
     }
   }
 }

@@ -51,3 +51,12 @@ export interface WsCloseInfo {
   readonly code: number
   readonly reason: string
 }
+
+/** What {@link MegaChannel.onGap} learns: where the client was, and where the history is now. */
+export interface WsGapInfo {
+  /** The client's last position (`undefined` fields when it sent none or an invalid one). */
+  readonly from: { readonly epoch: string | undefined; readonly offset: number | undefined }
+  /** The namespace history's current epoch and latest offset. */
+  readonly epoch: string
+  readonly offset: number
+}

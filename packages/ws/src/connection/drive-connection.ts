@@ -10,7 +10,10 @@ import { MAX_PENDING_FRAMES_BEFORE_CONNECT } from '../protocol/close-codes.js'
 import {
   parseWsMessage,
   WS_ERROR_TYPE,
+  WS_GAP_TYPE,
+  WS_POSITION_TYPE,
   WS_REPLY_TYPE,
+  WS_RESUME_TYPE,
   type WsErrorBody,
   type WsMessage,
 } from '../protocol/ws-message.js'
@@ -128,6 +131,7 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
       return
     }
     const replyTo = message.id
+    if (message.type === WS_RESUME_TYPE) return resume(message)
     try {
       const schema = options.schemas.get(message.type)
       metrics?.received(schema === undefined ? 'unknown' : message.type)
@@ -157,6 +161,48 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
         log.error({ err, type: message.type }, 'ws handler failed')
       sendError(body, replyTo)
     }
+  }
+
+  // A reconnecting client's `mega.resume { epoch, offset }`: the broadcasts it missed, in order, then
+  // the reply; or `mega.gap` and the channel's onGap when the history no longer covers it.
+  const resume = async (message: WsMessage): Promise<void> => {
+    const history = registry.historyOf(options.ns)
+    metrics?.received(WS_RESUME_TYPE)
+    if (history === undefined) {
+      sendError(
+        {
+          code: 'MEGA_WS_NO_HISTORY',
+          message: `${options.path} keeps no history to resume from: declare { history } on the route.`,
+        },
+        message.id,
+      )
+      return
+    }
+    const data = (message.data ?? {}) as { epoch?: unknown; offset?: unknown }
+    const epoch = typeof data.epoch === 'string' ? data.epoch : undefined
+    const offset = typeof data.offset === 'number' ? data.offset : undefined
+    const replay = history.since(epoch ?? '', offset ?? -1)
+    const reply = (body: unknown): void => {
+      if (message.id !== undefined)
+        conn.send({ type: WS_REPLY_TYPE, replyTo: message.id, data: body })
+    }
+    if (replay.ok) {
+      for (const frame of replay.frames) conn.sendFrame(frame)
+      reply({
+        resumed: true,
+        epoch: history.epoch,
+        offset: replay.offset,
+        replayed: replay.frames.length,
+      })
+      return
+    }
+    conn.send({ type: WS_GAP_TYPE, data: { epoch: replay.epoch, offset: replay.offset } })
+    reply({ resumed: false, epoch: replay.epoch, offset: replay.offset })
+    await channel.onGap(ctx, {
+      from: { epoch, offset },
+      epoch: replay.epoch,
+      offset: replay.offset,
+    })
   }
 
   const run = (frame: string): void => {
@@ -210,6 +256,12 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
         pending = undefined
         settled = true
         if (!conn.isOpen) return
+        const history = registry.historyOf(options.ns)
+        if (history !== undefined)
+          conn.send({
+            type: WS_POSITION_TYPE,
+            data: { epoch: history.epoch, offset: history.offset },
+          })
         for (const frame of queued ?? []) run(frame)
       },
       (err: unknown) => {

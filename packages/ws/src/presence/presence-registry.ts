@@ -2,8 +2,20 @@ import { MegaError } from '@mega/observe'
 import type { MegaWsConnection } from '../connection/ws-connection.js'
 import { CLOSE_CODE_KICKED, CLOSE_CODE_REQUEUE } from '../protocol/close-codes.js'
 import { createWsMessage } from '../protocol/ws-message.js'
+import { generateMessageId } from '../protocol/ulid.js'
 import type { ClusterPeer, WsCluster } from './ws-cluster.js'
 import type { WsMetrics } from '../ws-metrics.js'
+import { NsHistory, type HistoryOptions } from './ns-history.js'
+
+interface HistorySlot {
+  readonly history: NsHistory
+  readonly ttlMs: number
+  /** When the namespace's last local connection left (the history is dropped a TTL later). */
+  emptySince: number | undefined
+}
+
+/** How often at most the histories of empty namespaces are swept. */
+const HISTORY_SWEEP_MS = 1000
 import type {
   BroadcastOptions,
   ChannelPresence,
@@ -52,6 +64,8 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
   readonly #all = new Map<string, MegaWsConnection>()
   #cluster: WsCluster | undefined
   readonly #metrics: WsMetrics | undefined
+  readonly #histories = new Map<string, HistorySlot>()
+  #lastSweep = 0
 
   constructor(metrics?: WsMetrics) {
     this.#metrics = metrics
@@ -71,10 +85,35 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
     return this.#all.values()
   }
 
+  /** Keeps a history of the namespace's broadcasts (once per namespace; the first options win). */
+  keepHistory(ns: string, options: HistoryOptions): NsHistory {
+    const slot = this.#histories.get(ns)
+    if (slot !== undefined) return slot.history
+    const history = new NsHistory(options)
+    this.#histories.set(ns, { history, ttlMs: history.ttlMs, emptySince: undefined })
+    return history
+  }
+
+  /** The namespace's history, when it keeps one. */
+  historyOf(ns: string): NsHistory | undefined {
+    return this.#histories.get(ns)?.history
+  }
+
+  #sweepHistories(now: number): void {
+    if (now - this.#lastSweep < HISTORY_SWEEP_MS) return
+    this.#lastSweep = now
+    for (const [ns, slot] of this.#histories)
+      if (slot.emptySince !== undefined && now - slot.emptySince > slot.ttlMs)
+        this.#histories.delete(ns)
+  }
+
   /** Adds a connection to its namespace. */
   track(conn: MegaWsConnection): void {
     this.#all.set(conn.id, conn)
     const ns = conn.ns ?? ''
+    this.#sweepHistories(Date.now())
+    const slot = this.#histories.get(ns)
+    if (slot !== undefined) slot.emptySince = undefined
     let set = this.#byNs.get(ns)
     if (set === undefined) {
       this.#byNs.set(ns, (set = new Set()))
@@ -93,6 +132,8 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
     if (set?.size === 0) {
       this.#byNs.delete(ns)
       this.#cluster?.unwatchNs(ns)
+      const slot = this.#histories.get(ns)
+      if (slot !== undefined) slot.emptySince = Date.now()
     }
   }
 
@@ -156,7 +197,19 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
   }
 
   deliverNs(ns: string, type: string, data: unknown, id: string, except: string | undefined): void {
-    this.#deliver(ns, type, JSON.stringify(createWsMessage({ type, id, ns, data })), except)
+    this.#deliver(ns, type, this.#frame(ns, type, data, id), except)
+  }
+
+  /** A broadcast's frame: with the next offset of the namespace's history, which keeps it. */
+  #frame(ns: string, type: string, data: unknown, id?: string): string {
+    const history = this.#histories.get(ns)?.history
+    if (history === undefined) return JSON.stringify(createWsMessage({ type, ns, data, id }))
+    const offset = history.next()
+    const frame = JSON.stringify(
+      createWsMessage({ type, ns, data, id, offset, epoch: history.epoch }),
+    )
+    history.keep(offset, frame)
+    return frame
   }
 
   deliverUser(ns: string, userId: string, type: string, data: unknown): void {
@@ -180,11 +233,10 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
     options: BroadcastOptions = {},
   ): Promise<number> {
     // Encoded once for every receiver (the same id and ns in each copy, in every process).
-    const message = createWsMessage({ type, ns, data })
-    const sent = this.#byNs.has(ns)
-      ? this.#deliver(ns, type, JSON.stringify(message), options.except)
-      : 0
-    await this.#cluster?.publishNs(ns, type, data, message.id!, options.except)
+    const id = generateMessageId()
+    const kept = this.#byNs.has(ns) || this.#histories.has(ns)
+    const sent = kept ? this.#deliver(ns, type, this.#frame(ns, type, data, id), options.except) : 0
+    await this.#cluster?.publishNs(ns, type, data, id, options.except)
     return sent
   }
 

@@ -41,6 +41,10 @@ export interface WsMessage<T = unknown> {
   readonly replyTo?: string
   /** On an error envelope (`type: 'mega.error'`). */
   readonly error?: WsErrorBody
+  /** On a broadcast to a namespace that keeps history: its position, for a resume after a reconnect. */
+  readonly offset?: number
+  /** With `offset`: which history the offset counts in (it changes when the history starts over). */
+  readonly epoch?: string
 }
 
 /** What {@link createWsMessage} takes: `id` is made when not given. */
@@ -50,6 +54,12 @@ export type WsMessageFields<T = unknown> = Omit<WsMessage<T>, 'id'> & { readonly
 export const WS_REPLY_TYPE = 'mega.reply'
 /** The type of an error envelope. */
 export const WS_ERROR_TYPE = 'mega.error'
+/** Client → server: `{ epoch, offset }` of the last broadcast seen; the server replays what was missed. */
+export const WS_RESUME_TYPE = 'mega.resume'
+/** Server → client: the history no longer covers the client's offset; resynchronise from scratch. */
+export const WS_GAP_TYPE = 'mega.gap'
+/** Server → client, after `onConnect` on a route that keeps history: the current `{ epoch, offset }`. */
+export const WS_POSITION_TYPE = 'mega.position'
 
 function invalid(message: string): MegaError {
   return new MegaError('MEGA_WS_INVALID_ENVELOPE', message, { statusCode: 400 })
@@ -85,10 +95,12 @@ export function createWsMessage<T>(fields: WsMessageFields<T>): WsMessage<T> {
   if (fields.data !== undefined) message.data = fields.data
   if (fields.replyTo !== undefined) message.replyTo = fields.replyTo
   if (fields.error !== undefined) message.error = fields.error
+  if (fields.offset !== undefined) message.offset = fields.offset
+  if (fields.epoch !== undefined) message.epoch = fields.epoch
   return message
 }
 
-const V1_FIELDS = new Set(['type', 'id', 'ns', 'data', 'replyTo', 'error'])
+const V1_FIELDS = new Set(['type', 'id', 'ns', 'data', 'replyTo', 'error', 'offset', 'epoch'])
 
 function checkError(error: unknown): void {
   if (error === undefined) return
@@ -134,6 +146,12 @@ export function parseWsMessage(
   checkId('ns', record.ns)
   checkId('replyTo', record.replyTo)
   checkError(record.error)
+  checkId('epoch', record.epoch)
+  if (
+    record.offset !== undefined &&
+    (typeof record.offset !== 'number' || !Number.isSafeInteger(record.offset) || record.offset < 0)
+  )
+    throw invalid('"offset" must be a whole number of 0 or more.')
   return record as unknown as WsMessage
 }
 
