@@ -115,6 +115,9 @@ describe.runIf(nats.available)('NatsBusAdapter on a real NATS server', () => {
     for (const pattern of ['a.>.b', 'a.b*', '', '.a'])
       await expectCode(() => bus.subscribe(pattern, () => undefined), 'MEGA_ADAPTER_INVALID_INPUT')
     await expectCode(() => bus.publish('ok', 1n), 'MEGA_ADAPTER_INVALID_INPUT')
+    const big = 'x'.repeat(bus.connection.info?.max_payload ?? 1_048_576)
+    const err = await expectCode(() => bus.publish('ok', big), 'MEGA_ADAPTER_INVALID_INPUT')
+    expect(err.message).toContain("over the server's max_payload")
   })
 
   it('reports a throwing or rejecting handler through onError; the publisher and others go on', async () => {

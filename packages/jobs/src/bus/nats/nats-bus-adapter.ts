@@ -1,8 +1,10 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node'
 import { BaseAdapter, type AdapterHealth, type BusAdapter, type BusMessage } from '@mega/core'
+import { MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import { jobsError } from '../../errors.js'
 import { checkPattern, checkSubject, decodeData, encodeData } from '../../internal/bus-input.js'
+import { deadline } from '../../internal/deadline.js'
 import {
   clientOptions,
   defaultNatsConnect,
@@ -31,12 +33,7 @@ function describe(err: unknown): string {
 
 /** Drains (flushing what was published); closes outright when the server does not answer in time. */
 async function drainOrClose(nc: NatsConnection, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs)
-  })
-  await Promise.race([nc.drain().catch(() => undefined), late])
-  clearTimeout(timer)
+  await deadline(nc.drain(), timeoutMs, 'drain timed out').catch(() => undefined)
   if (!nc.isClosed()) await nc.close().catch(() => undefined)
 }
 
@@ -86,12 +83,17 @@ export class NatsBusAdapter extends BaseAdapter implements BusAdapter {
   async publish(subject: string, data: unknown): Promise<void> {
     const payload = encodeData(data, checkSubject(subject))
     const nc = this.#connected(`publish on "${subject}"`)
+    if (payload.length > (nc.info?.max_payload ?? Infinity))
+      throw new MegaError(
+        'MEGA_ADAPTER_INVALID_INPUT',
+        `The data published on "${subject}" is ${payload.length} bytes of JSON, over the server's max_payload of ${nc.info?.max_payload} bytes: publish less, or raise max_payload on nats-server.`,
+      )
     try {
       nc.publish(subject, payload)
     } catch (err) {
       throw jobsError(
         'MEGA_BUS_UNAVAILABLE',
-        `Publishing on "${subject}" failed (${describe(err)}): check the NATS server and its max_payload.`,
+        `Publishing on "${subject}" failed (${describe(err)}): check that the NATS server runs.`,
         { cause: err },
       )
     }
@@ -102,7 +104,8 @@ export class NatsBusAdapter extends BaseAdapter implements BusAdapter {
     subject: string,
     handler: (message: BusMessage<T>) => unknown,
   ): Promise<() => void> {
-    const nc = this.#connected(`subscribe to "${checkPattern(subject)}"`)
+    checkPattern(subject)
+    const nc = this.#connected(`subscribe to "${subject}"`)
     let active = true
     const sub: Subscription = nc.subscribe(subject, {
       callback: (err, msg) => {
@@ -111,7 +114,10 @@ export class NatsBusAdapter extends BaseAdapter implements BusAdapter {
         else this.#deliver(msg.subject, msg.data, handler as (m: BusMessage) => unknown)
       },
     })
-    await nc.flush().catch(() => undefined) // while reconnecting, the client resends it
+    // Wait for the server's answer so the subscription is in place. While reconnecting there is
+    // nothing to wait for: the client registers its subscriptions again when it is back.
+    if (this.#up)
+      await deadline(nc.flush(), this.options.connectTimeoutMs, 'flush').catch(() => undefined)
     return () => {
       if (!active) return
       active = false
@@ -157,12 +163,10 @@ export class NatsBusAdapter extends BaseAdapter implements BusAdapter {
     if (nc === undefined || nc.isClosed())
       return { ok: false, error: `${this.alias} (nats): the connection is closed` }
     if (!this.#up) return { ok: false, error: `${this.alias} (nats): disconnected, reconnecting` }
+    const timeoutMs = this.options.connectTimeoutMs
     try {
-      return {
-        ok: true,
-        latencyMs: Math.round((await nc.rtt()) * 100) / 100,
-        server: nc.getServer(),
-      }
+      const rtt = await deadline(nc.rtt(), timeoutMs, `no answer within ${timeoutMs} ms`)
+      return { ok: true, latencyMs: Math.round(rtt * 100) / 100, server: nc.getServer() }
     } catch (err) {
       return { ok: false, error: describe(err) }
     }
