@@ -13,7 +13,7 @@ function issuesOf(options: unknown): unknown {
 }
 
 describe('nats driver options', () => {
-  it('applies defaults and resolves nothing from the environment', () => {
+  it('applies defaults and freezes the options', () => {
     const bus = new NatsBusAdapter('bus')
     expect(bus.options).toEqual({
       connectTimeoutMs: 5000,
