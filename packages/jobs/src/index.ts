@@ -1,2 +1,9 @@
-// @mega/jobs: not yet implemented. The public API will be named here explicitly.
-export {}
+// @mega/jobs: the public API, named explicitly. Jobs, workers and schedules are not built yet.
+export { megaDrivers } from './drivers.js'
+export { natsDriver } from './bus/nats/nats-driver.js'
+export { NatsBusAdapter } from './bus/nats/nats-bus-adapter.js'
+export type { NatsBusScope } from './bus/nats/nats-bus-adapter.js'
+export type { NatsConnect } from './bus/nats/nats-connection.js'
+export type { NatsBusOptions } from './bus/nats/nats-options.js'
+export { JOBS_ERROR_CODES } from './errors.js'
+export type { JobsErrorCode } from './errors.js'
