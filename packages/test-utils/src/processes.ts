@@ -69,6 +69,8 @@ export interface ServerProcess {
   output(): string
   /** Sends SIGTERM and resolves the exit code. */
   stop(): Promise<number | null>
+  /** Sends a signal (SIGKILL: a crash) and resolves the exit code. */
+  kill(signal: NodeJS.Signals): Promise<number | null>
 }
 
 /**
@@ -92,7 +94,12 @@ export function startServer(
       output += chunk.toString()
       const url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1]
       if (url !== undefined)
-        resolve({ url, output: () => output, stop: () => (child.kill('SIGTERM'), exited) })
+        resolve({
+          url,
+          output: () => output,
+          stop: () => (child.kill('SIGTERM'), exited),
+          kill: (signal) => (child.kill(signal), exited),
+        })
     }
     child.stdout.on('data', onData)
     child.stderr.on('data', onData)

@@ -36,6 +36,7 @@ import {
   DEFAULT_CLUSTER_HEARTBEAT_MS,
   DEFAULT_ROSTER_TTL_MS,
   WsCluster,
+  clusterPrefix,
 } from './presence/ws-cluster.js'
 import type { WsPresence } from './presence/presence-types.js'
 
@@ -310,6 +311,7 @@ export function ws(options: WsOptions = {}): MegaPlugin {
           api.adapter<CacheAdapter>(clusterConfig.roster ?? 'cache'),
           registry,
           {
+            prefix: clusterPrefix(api.appNames),
             heartbeatMs: clusterConfig.heartbeatMs ?? DEFAULT_CLUSTER_HEARTBEAT_MS,
             rosterTtlMs: clusterConfig.rosterTtlMs ?? DEFAULT_ROSTER_TTL_MS,
           },

@@ -179,6 +179,7 @@ export class MegaServer {
     this.#ready ??= (async () => {
       await this.#plugins.setupAll((plugin) => ({
         name: plugin.name,
+        appNames: this.apps.map((app) => app.name),
         hook: (phase, hook) => this.#pipeline.add(phase, hook),
         fastify: this.fastify,
         log: this.fastify.log.child({ plugin: plugin.name }),

@@ -9,6 +9,8 @@ import type { AppScope } from '../app/app-scope.js'
 export interface PluginApi {
   /** The plugin's own name. */
   readonly name: string
+  /** The names of the server's apps (one for `createApp`), e.g. to keep a plugin's shared keys apart. */
+  readonly appNames: readonly string[]
   /** Adds a hook to a request phase (`onRequest`, `authenticate`, `validate`, `onResponse`, `onError`). */
   hook<P extends HookPhase>(phase: P, hook: PhaseHookMap[P]): void
   /** The Fastify instance, to register Fastify plugins (`@fastify/cors`...) before the server starts. */

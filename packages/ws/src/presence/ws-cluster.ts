@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { generateMessageId } from '../protocol/ulid.js'
 import type { KickOptions, KickTarget, PresenceMember } from './presence-types.js'
 
-/** The bus subjects of the WebSocket cluster (`<prefix>.ns.<ns>`, `.user.<id>`, `.hb`, `.bye`, `.kick`). */
+/** The first token of the WebSocket cluster's subjects (`mega.ws.<app>.ns.<ns>`, `.user.<id>`, `.hb`, `.bye`, `.kick`). */
 export const WS_CLUSTER_SUBJECT_PREFIX = 'mega.ws'
 /** How often a process says it is alive and renews its roster entry. */
 export const DEFAULT_CLUSTER_HEARTBEAT_MS = 5_000
@@ -22,8 +22,15 @@ export interface ClusterPeer {
 
 /** Options of the cluster link. */
 export interface WsClusterOptions {
+  /** The first subject tokens (`mega.ws.<app>`), so apps sharing a bus stay apart. */
+  readonly prefix: string
   readonly heartbeatMs: number
   readonly rosterTtlMs: number
+}
+
+/** The default subject prefix of an app's cluster: `mega.ws.` and the app names as one token. */
+export function clusterPrefix(appNames: readonly string[]): string {
+  return `${WS_CLUSTER_SUBJECT_PREFIX}.${token(appNames.join(','))}`
 }
 
 interface NsPayload {
@@ -88,27 +95,30 @@ export class WsCluster {
   }
 
   #key(procId: string): string {
-    return `${WS_CLUSTER_SUBJECT_PREFIX}:roster:${procId}`
+    return `${this.#options.prefix}:roster:${procId}`
+  }
+
+  #subject(...tokens: string[]): string {
+    return [this.#options.prefix, ...tokens].join('.')
   }
 
   /** Subscribes to heartbeats, goodbyes and kicks, writes the roster entry, says hello. */
   async start(): Promise<void> {
     if (this.#started) return
     this.#started = true
-    const p = WS_CLUSTER_SUBJECT_PREFIX
     this.#fixed.push(
-      this.#bus.subscribe<{ procId: string; hello?: boolean }>(`${p}.hb`, ({ data }) => {
+      this.#bus.subscribe<{ procId: string; hello?: boolean }>(this.#subject('hb'), ({ data }) => {
         if (data.procId === this.procId) return
         const known = this.#procs.has(data.procId)
         this.#procs.set(data.procId, Date.now())
         // A newcomer learns of everyone at once instead of within a heartbeat period.
         if (data.hello === true && !known) void this.#beat(false)
       }),
-      this.#bus.subscribe<{ procId: string }>(`${p}.bye`, ({ data }) => {
+      this.#bus.subscribe<{ procId: string }>(this.#subject('bye'), ({ data }) => {
         this.#procs.delete(data.procId)
       }),
       this.#bus.subscribe<{ origin: string; target: KickTarget; options: KickOptions }>(
-        `${p}.kick`,
+        this.#subject('kick'),
         ({ data }) => {
           if (data.origin !== this.procId) this.#peer.kickLocal(data.target, data.options)
         },
@@ -131,7 +141,7 @@ export class WsCluster {
 
   async #beat(hello: boolean): Promise<void> {
     await this.#quietly('heartbeat', () =>
-      this.#bus.publish(`${WS_CLUSTER_SUBJECT_PREFIX}.hb`, { procId: this.procId, hello }),
+      this.#bus.publish(this.#subject('hb'), { procId: this.procId, hello }),
     )
   }
 
@@ -178,26 +188,26 @@ export class WsCluster {
 
   /** A local connection is in `ns` (counted): receive the namespace's messages. */
   watchNs(ns: string): void {
-    this.#watch(`${WS_CLUSTER_SUBJECT_PREFIX}.ns.${token(ns)}`, ({ data }) => {
+    this.#watch(this.#subject('ns', token(ns)), ({ data }) => {
       const m = data as NsPayload
       if (m.origin !== this.procId) this.#peer.deliverNs(ns, m.type, m.data, m.id, m.except)
     })
   }
 
   unwatchNs(ns: string): void {
-    this.#unwatch(`${WS_CLUSTER_SUBJECT_PREFIX}.ns.${token(ns)}`)
+    this.#unwatch(this.#subject('ns', token(ns)))
   }
 
   /** A local connection joined as `userId` (counted): receive messages for that user. */
   watchUser(userId: string): void {
-    this.#watch(`${WS_CLUSTER_SUBJECT_PREFIX}.user.${token(userId)}`, ({ data }) => {
+    this.#watch(this.#subject('user', token(userId)), ({ data }) => {
       const m = data as UserPayload
       if (m.origin !== this.procId) this.#peer.deliverUser(m.ns, userId, m.type, m.data)
     })
   }
 
   unwatchUser(userId: string): void {
-    this.#unwatch(`${WS_CLUSTER_SUBJECT_PREFIX}.user.${token(userId)}`)
+    this.#unwatch(this.#subject('user', token(userId)))
   }
 
   /** Sends a namespace message to the other processes. */
@@ -210,20 +220,20 @@ export class WsCluster {
       ...(except === undefined ? {} : { except }),
     }
     return this.#quietly('publish', () =>
-      this.#bus.publish(`${WS_CLUSTER_SUBJECT_PREFIX}.ns.${token(ns)}`, payload),
+      this.#bus.publish(this.#subject('ns', token(ns)), payload),
     )
   }
 
   publishUser(ns: string, userId: string, type: string, data: unknown): Promise<void> {
     const payload: UserPayload = { origin: this.procId, ns, type, data }
     return this.#quietly('publish', () =>
-      this.#bus.publish(`${WS_CLUSTER_SUBJECT_PREFIX}.user.${token(userId)}`, payload),
+      this.#bus.publish(this.#subject('user', token(userId)), payload),
     )
   }
 
   publishKick(target: KickTarget, options: KickOptions): Promise<void> {
     return this.#quietly('kick', () =>
-      this.#bus.publish(`${WS_CLUSTER_SUBJECT_PREFIX}.kick`, {
+      this.#bus.publish(this.#subject('kick'), {
         origin: this.procId,
         target,
         options,
@@ -251,7 +261,7 @@ export class WsCluster {
     clearInterval(this.#timer)
     await this.#quietly('roster delete', () => this.#cache.del(this.#key(this.procId)))
     await this.#quietly('goodbye', () =>
-      this.#bus.publish(`${WS_CLUSTER_SUBJECT_PREFIX}.bye`, { procId: this.procId }),
+      this.#bus.publish(this.#subject('bye'), { procId: this.procId }),
     )
     const offs = [...this.#fixed.splice(0), ...[...this.#subs.values()].map((s) => s.off)]
     this.#subs.clear()

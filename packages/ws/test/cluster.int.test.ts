@@ -1,0 +1,81 @@
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  requireService,
+  startServer,
+  uniqueName,
+  userShellEnv,
+  type ServerProcess,
+} from '@mega/test-utils'
+import { connect, type TestClient } from './helpers/ws-harness.js'
+
+const redis = await requireService('redis')
+const nats = await requireService('nats')
+const fixture = fileURLToPath(new URL('./fixtures/cluster-node.mjs', import.meta.url))
+const cwd = fileURLToPath(new URL('..', import.meta.url))
+
+const started: ServerProcess[] = []
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((p) => p.stop()))
+})
+
+function node(app: string): Promise<ServerProcess> {
+  const env = userShellEnv({
+    CLUSTER_APP: app,
+    REDIS_URL: redis.url ?? 'redis://127.0.0.1:6379',
+    NATS_URL: nats.url ?? 'nats://127.0.0.1:4222',
+  })
+  return startServer(process.execPath, [fixture], { cwd, env }).then((p) => (started.push(p), p))
+}
+
+async function joined(url: string, user: string): Promise<TestClient> {
+  const client = await connect(`${url.replace(/^http/, 'ws')}/board?u=${user}`)
+  client.send({ type: 'who', id: 'ready' })
+  for (;;) if ((await client.next()).replyTo === 'ready') return client
+}
+
+async function who(client: TestClient): Promise<unknown> {
+  const id = `w${Math.random()}`
+  client.send({ type: 'who', id })
+  for (;;) {
+    const m = await client.next()
+    if (m.replyTo === id) return m.data
+  }
+}
+
+// Two real processes (the built packages) sharing the Redis and NATS servers.
+describe.runIf(redis.available && nats.available)('two processes over Redis and NATS', () => {
+  it('lists members of both, reaches a user on the other process, and forgets a SIGKILLed one within the roster TTL', async () => {
+    const app = uniqueName('wscluster')
+    const [a, b, c] = await Promise.all([node(app), node(app), node(app)])
+    const ann = await joined(a.url, 'ann')
+    const bob = await joined(b.url, 'bob')
+    const cid = await joined(c.url, 'cid')
+    await vi.waitFor(async () => expect(await who(ann)).toEqual(['ann', 'bob', 'cid']), {
+      timeout: 5000,
+    })
+
+    ann.send({ type: 'dm', id: 'd', data: { to: 'bob', text: 'hi' } })
+    for (;;) {
+      const m = await bob.next()
+      if (m.type !== 'dm') continue
+      expect(m).toMatchObject({ data: { from: 'ann', text: 'hi' } })
+      break
+    }
+
+    // SIGKILL: no goodbye, no roster delete; its entry expires (rosterTtlMs 1500)
+    const killedAt = Date.now()
+    await c.kill('SIGKILL')
+    await cid.closed
+    await vi.waitFor(async () => expect(await who(ann)).toEqual(['ann', 'bob']), {
+      timeout: 5000,
+      interval: 100,
+    })
+    expect(Date.now() - killedAt).toBeLessThan(1500 + 1500) // the TTL, plus one listing round trip
+
+    // a clean stop: gone from every listing at once
+    await b.stop()
+    expect((await bob.closed).code).toBe(4503)
+    expect(await who(ann)).toEqual(['ann'])
+  })
+})
