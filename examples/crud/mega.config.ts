@@ -12,6 +12,7 @@ import {
   views,
 } from '@mega/core'
 import type { SqlDbAdapter } from '@mega/db'
+import { ws } from '@mega/ws'
 
 // SQLite by default (./data/app.sqlite, created with its folder on first start). PostgreSQL is the one
 // line below: set DATABASE_URL (in .env or the environment) and the postgres driver is used instead.
@@ -71,6 +72,11 @@ export default defineConfig({
       layout: 'layout.ejs',
     }),
     staticFiles({ root: new URL('./apps/main/public', import.meta.url), prefix: '/assets' }),
+    // WebSockets: the live board (`r.ws('/boards/:id/live', BoardChannel)` in routes/live.ts) and
+    // `ctx.presence` in handlers, which tell a board's viewers about note changes. Same-origin pages
+    // only (a page elsewhere cannot ride the session cookie); one process (ws({ cluster: true }) with
+    // a NATS bus and a Redis cache shares presence between processes).
+    ws(),
   ],
 })
 

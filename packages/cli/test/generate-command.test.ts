@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { tempDir } from '@mega/test-utils'
 import { describe, expect, it, vi } from 'vitest'
@@ -90,9 +90,37 @@ describe('mega generate', () => {
       generate({ root, kind: 'job', name: 'x', importPackage: async () => ({}) }),
     ).rejects.toThrow('needs @mega/jobs with defineJob(), which this version does not provide')
     const m = memoryIo(root)
-    expect(await run(['generate', 'channel', 'chat'], m.io)).toBe(1) // whatever @mega/ws is today
-    expect(m.stderr).toContain('MEGA_CLI_PACKAGE_MISSING')
+    // Whatever @mega/jobs is today (missing, or without a job template yet): exit 1, no files.
+    expect(await run(['generate', 'job', 'mail'], m.io)).toBe(1)
+    expect(m.stderr).toMatch(/MEGA_CLI_PACKAGE_MISSING|MEGA_CLI_NOT_AVAILABLE/)
     expect(await files(root)).toEqual(['mega.config.ts'])
+  })
+
+  it('writes a channel and its test when @mega/ws is installed, and prints the route to add', async () => {
+    const root = await project()
+    // A stand-in @mega/ws in the project's node_modules: the generator only checks defineChannel.
+    const ws = join(root, 'node_modules/@mega/ws')
+    await mkdir(ws, { recursive: true })
+    await writeFile(
+      join(ws, 'package.json'),
+      '{"name":"@mega/ws","type":"module","main":"index.js"}',
+    )
+    await writeFile(join(ws, 'index.js'), 'export function defineChannel() {}\n')
+    const m = memoryIo(root)
+    expect(await run(['generate', 'channel', 'ChatRoom', '--app', 'admin'], m.io)).toBe(0)
+    expect(m.stdout).toMatchInlineSnapshot(`
+      "created apps/admin/channels/chat-room-channel.ts
+      created test/channels/chat-room-channel.test.ts
+      add its route to a file in apps/admin/routes/ (and ws() from @mega/ws to plugins in mega.config.ts):
+        import { ChatRoomChannel } from '../channels/chat-room-channel.js'
+        r.ws('/chat-room', ChatRoomChannel)
+      "
+    `)
+    const code = await readFile(join(root, 'apps/admin/channels/chat-room-channel.ts'), 'utf8')
+    expect(code).toContain('export const ChatRoomChannel = defineChannel({')
+    expect(code).toContain("'chat-room.say': z.object({ text: z.string().min(1).max(1000) }),")
+    const test = await readFile(join(root, 'test/channels/chat-room-channel.test.ts'), 'utf8')
+    expect(test).toContain("from '../../apps/admin/channels/chat-room-channel.js'")
   })
 
   it('calls @mega/db generateMigration with the models, or says it is not there yet', async () => {

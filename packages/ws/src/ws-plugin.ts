@@ -237,6 +237,9 @@ export function ws(options: WsOptions = {}): MegaPlugin {
     fastify.route({
       method: 'GET',
       url: route.path,
+      // The route's app, for a context that a global hook (sessions, csrf, an onRequest hook)
+      // creates before the route's own hooks: its `ctx.services` are the app's, as on HTTP routes.
+      config: { megaRouteName: route.name, megaScope: app },
       onRequest: async (request: FastifyRequest) => {
         const offered = request.headers['sec-websocket-protocol']
         if (offered !== undefined && negotiateWsProtocol(offered.split(',')) === undefined)

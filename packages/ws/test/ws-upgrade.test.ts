@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { UnauthorizedError, defineRoutes, type BeforeHook } from '@mega/core'
+import { UnauthorizedError, definePlugin, defineRoutes, type BeforeHook } from '@mega/core'
 import { defineChannel, type WsContext } from '../src/index.js'
 import { connect, serve } from './helpers/ws-harness.js'
 
@@ -32,6 +32,21 @@ describe('the upgrade goes through the route before hooks', () => {
       ns: 'boards/7/live',
       data: { text: 'hi', auth: { userId: 'u1' }, ns: 'boards/7/live' },
     })
+  })
+
+  it("gives the hooks and the channel the app's services when a global hook made the context first", async () => {
+    const touch = definePlugin({
+      name: 'touch',
+      setup: (api) => api.hook('onRequest', (ctx) => void ctx.requestId),
+    })
+    const who: BeforeHook = (ctx) => ({
+      userId: (ctx.services as { who?: { name: string } }).who?.name,
+    })
+    const routes = defineRoutes((r) => r.ws('/live', Echo, { before: [who] }))
+    const { wsUrl } = await serve({ routes, plugins: [touch], services: { who: { name: 'ann' } } })
+    const client = await connect(`${wsUrl}/live`)
+    client.send({ type: 'echo', id: 'q1', data: { text: 'hi' } })
+    expect(await client.next()).toMatchObject({ data: { auth: { userId: 'ann' } } })
   })
 
   it('refuses a browser from another origin with 403 before any hook runs', async () => {

@@ -1,6 +1,6 @@
 import type { DriverImporter } from '@mega/core'
 import { cliError } from '../errors.js'
-import { GENERATORS } from '../generators/generators.js'
+import { GENERATOR_NEXT_STEPS, GENERATORS } from '../generators/generators.js'
 import { generateMigrationFile, type DbImporter } from '../generators/migration-generator.js'
 import { createColors, type CliIo } from '../io.js'
 import { NAME_PATTERN } from '../internal/names.js'
@@ -28,6 +28,8 @@ export interface GenerateOptions {
 export interface GenerateResult {
   readonly files: readonly string[]
   readonly migration?: unknown
+  /** What is left to do by hand, line by line (a channel's route to add). @default [] */
+  readonly next?: readonly string[]
 }
 
 function checkKind(kind: string): GeneratorKind {
@@ -66,14 +68,15 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     )
     return { files: [], migration }
   }
-  const files = await GENERATORS[kind]({
+  const input = {
     root: options.root,
     app,
     name: options.name,
     ...(options.importPackage === undefined ? {} : { importPackage: options.importPackage }),
-  })
+  }
+  const files = await GENERATORS[kind](input)
   await writeNewFiles(options.root, files, 'mega generate')
-  return { files: files.map((f) => f.path) }
+  return { files: files.map((f) => f.path), next: GENERATOR_NEXT_STEPS[kind]?.(input) ?? [] }
 }
 
 /** `created <file>` for a generated migration, or a note that the models did not change. */
@@ -98,6 +101,7 @@ export async function generateCommand(parsed: ParsedArgs<'generate'>, io: CliIo)
   })
   const c = createColors(io)
   for (const file of result.files) io.stdout(`${c.green('created')} ${file}\n`)
+  for (const line of result.next ?? []) io.stdout(`${line}\n`)
   if (kind === 'migration') io.stdout(describeMigration(result.migration, c))
   return 0
 }

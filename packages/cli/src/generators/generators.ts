@@ -18,6 +18,9 @@ export interface GeneratorInput {
 /** A generator: the files it would write (nothing is written until every target is known free). */
 export type Generator = (input: GeneratorInput) => Promise<TemplateFile[]>
 
+/** What to do by hand after a generator wrote its files, line by line (a route to add...). */
+export type GeneratorNextSteps = (input: GeneratorInput) => readonly string[]
+
 function vars(input: GeneratorInput): Record<string, string> {
   return {
     name: toKebab(input.name),
@@ -66,6 +69,21 @@ const route: Generator = (input) => {
   ])
 }
 
+const channel: Generator = async (input) => {
+  await requireExport(
+    input.root,
+    '@mega/ws',
+    'defineChannel',
+    'mega generate channel',
+    input.importPackage,
+  )
+  const n = toKebab(input.name)
+  return files(input, [
+    ['channel/code.ts.tpl', `apps/${input.app}/channels/${n}-channel.ts`],
+    ['channel/test.ts.tpl', `test/channels/${n}-channel.test.ts`],
+  ])
+}
+
 function waitsFor(pkg: string, exportName: string, kind: string): Generator {
   return async (input) => {
     await requireExport(input.root, pkg, exportName, `mega generate ${kind}`, input.importPackage)
@@ -90,5 +108,17 @@ export const GENERATORS: Readonly<Record<GeneratorKind, Generator>> = {
   migration,
   job: waitsFor('@mega/jobs', 'defineJob', 'job'),
   schedule: waitsFor('@mega/jobs', 'defineSchedule', 'schedule'),
-  channel: waitsFor('@mega/ws', 'defineChannel', 'channel'),
+  channel,
+}
+
+/** The steps a generated file needs by hand, for the kinds that have some (printed after it). */
+export const GENERATOR_NEXT_STEPS: Readonly<Partial<Record<GeneratorKind, GeneratorNextSteps>>> = {
+  channel: (input) => {
+    const n = toKebab(input.name)
+    return [
+      `add its route to a file in apps/${input.app}/routes/ (and ws() from @mega/ws to plugins in mega.config.ts):`,
+      `  import { ${toPascal(input.name)}Channel } from '../channels/${n}-channel.js'`,
+      `  r.ws('/${n}', ${toPascal(input.name)}Channel)`,
+    ]
+  },
 }

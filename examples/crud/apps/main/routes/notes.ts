@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { action, defineRoutes } from '@mega/core'
+import { action, defineRoutes, type RequestContext } from '@mega/core'
+import { boardNamespace } from '../channels/board-channel.js'
 import { actorOf, requireUser } from '../http/auth-guard.js'
 import { IdParams, NoteOut, PagingQuery, Title, pageOf } from '../http/schemas.js'
 
@@ -10,6 +11,19 @@ const NoteIn = z.object({
   link: z.httpUrl().max(2048).optional(),
 })
 const BoardParams = z.object({ boardId: z.coerce.number().int().positive() })
+
+/** The note changes the live board's viewers get (routes/live.ts), whoever made them. */
+type NoteEvent = 'note.created' | 'note.updated' | 'note.deleted'
+
+/** Tells the viewers of the note's board (`boards/<id>/live`), then answers with the note. */
+async function tell<T extends { readonly board_id: number }>(
+  ctx: RequestContext,
+  type: NoteEvent,
+  note: T,
+): Promise<T> {
+  await ctx.presence.in(boardNamespace(note.board_id)).broadcast(type, note)
+  return note
+}
 
 export default defineRoutes((r) => {
   // A board's notes: listed and created under the board.
@@ -35,7 +49,12 @@ export default defineRoutes((r) => {
           status: 201,
           schema: { params: BoardParams, body: NoteIn, response: NoteOut },
         },
-        (ctx) => ctx.services.note.create(actorOf(ctx), ctx.params.boardId, ctx.body),
+        async (ctx) =>
+          tell(
+            ctx,
+            'note.created',
+            await ctx.services.note.create(actorOf(ctx), ctx.params.boardId, ctx.body),
+          ),
       )
     },
   )
@@ -48,12 +67,18 @@ export default defineRoutes((r) => {
       ),
       update: action(
         { schema: { params: IdParams, body: NoteIn.partial(), response: NoteOut } },
-        (ctx) => ctx.services.note.update(actorOf(ctx), ctx.params.id, ctx.body),
+        async (ctx) =>
+          tell(
+            ctx,
+            'note.updated',
+            await ctx.services.note.update(actorOf(ctx), ctx.params.id, ctx.body),
+          ),
       ),
       destroy: action(
         { schema: { params: IdParams, response: z.object({ deleted: z.number() }) } },
         async (ctx) => {
-          await ctx.services.note.remove(actorOf(ctx), ctx.params.id)
+          const note = await ctx.services.note.remove(actorOf(ctx), ctx.params.id)
+          await tell(ctx, 'note.deleted', { id: note.id, board_id: note.board_id })
           return { deleted: ctx.params.id }
         },
       ),

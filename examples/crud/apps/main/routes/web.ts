@@ -195,6 +195,28 @@ export default defineRoutes((r) => {
     })
 
     r.group({ before: [requireWebUser] }, (r) => {
+      r.get('/boards', { name: 'boards.index', summary: 'Boards, newest first' }, async (ctx) => {
+        const boards = await ctx.services.board.list({ perPage: 100 })
+        return page(ctx, 'boards/list', { title: 'Boards', boards })
+      })
+
+      // The live board: its notes now; /assets/board-live.js opens the board's WebSocket (same
+      // origin, the session cookie signs it in), shows who is viewing and adds notes as they come.
+      r.get('/boards/:id', { name: 'boards.show', summary: 'A live board' }, async (ctx) => {
+        try {
+          const parsed = IdParams.safeParse(ctx.params)
+          if (!parsed.success)
+            throw new MegaError('MEGA_CRUD_NOT_FOUND', 'There is no such board.', {
+              statusCode: 404,
+            })
+          const board = await ctx.services.board.get(parsed.data.id)
+          const notes = await ctx.services.note.list(board.id, { perPage: 100 })
+          return await page(ctx, 'boards/show', { title: board.title, board, notes })
+        } catch (err) {
+          return failurePage(ctx, err)
+        }
+      })
+
       r.get('/users', { name: 'users.index', summary: 'Users, a page at a time' }, async (ctx) => {
         const actor = actorOf(ctx)
         const query = PagingQuery.safeParse(ctx.query)

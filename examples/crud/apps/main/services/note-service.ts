@@ -45,14 +45,18 @@ export default class NoteService extends MegaService {
     return Object.keys(input).length === 0 ? this.get(id) : this.#notes.update(id, input)
   }
 
-  /** Deletes the note: its author, or the owner of its board (`CRUD_NOT_OWNER` otherwise). */
-  async remove(actor: Actor, id: number): Promise<void> {
+  /**
+   * Deletes the note: its author, or the owner of its board (`CRUD_NOT_OWNER` otherwise). Resolves
+   * the deleted note (its `board_id` says which board's viewers to tell).
+   */
+  async remove(actor: Actor, id: number): Promise<NoteRecord> {
     const note = await this.#notes.get(id)
     if (note.author_id !== actor.id) {
       const board = await this.services.board.get(note.board_id)
       if (board.owner_id !== actor.id) throw notOwner('note')
     }
     await this.#notes.remove(id)
+    return note
   }
 
   async #authored(actor: Actor, id: number): Promise<NoteRecord> {
