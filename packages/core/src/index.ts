@@ -26,10 +26,9 @@ export type { HttpOptions } from './http/create-fastify.js'
 export type { TrustProxy } from './http/trust-proxy.js'
 export { defineRoutes, action } from './router/define-routes.js'
 export { HTTP_METHODS } from './router/route-types.js'
+export type { RouteSchema, RouteInput } from './router/route-schema.js'
 export type {
   HttpMethod,
-  RouteSchema,
-  RouteInput,
   RouteOutput,
   RouteHandler,
   BeforeHook,
