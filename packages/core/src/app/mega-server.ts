@@ -101,7 +101,7 @@ export class MegaServer {
     if (ws.length > 0) {
       throw new MegaError(
         'MEGA_WS_NOT_INSTALLED',
-        `WebSocket route ${ws[0]?.path ?? ''} needs @mega/ws: run "pnpm add @mega/ws" and enable it.`,
+        `WebSocket route ${ws[0]?.path ?? ''} needs @mega/ws, which is not built yet: no release can serve r.ws() routes, so remove them until @mega/ws ships.`,
       )
     }
     this.apps = Object.freeze([...options.apps])
