@@ -24,8 +24,6 @@ export type {
   ParsedArgs,
   ScaffoldFieldType,
 } from './options.js'
-export { parseArgs, resolveCommand, usage } from './internal/parse-args.js'
-export { editDistance, suggest } from './internal/suggest.js'
 export { renderHelp, renderCommandHelp, renderOptionsMarkdown } from './help.js'
 export { createProcessIo, createColors } from './io.js'
 export type { CliIo, Colors, ColorName } from './io.js'
@@ -54,7 +52,6 @@ export { parseScaffoldFields } from './generators/scaffold-fields.js'
 export type { ScaffoldField } from './generators/scaffold-fields.js'
 export { formatMigrationResults } from './commands/migrate-command.js'
 export type { MigrateDeps } from './commands/migrate-command.js'
-export { connectProjectDb } from './internal/project-db.js'
 export type { ConnectDb, ProjectDatabase } from './internal/project-db.js'
 export { listRoutes, formatRouteTable, ROUTE_SCHEMA_PARTS } from './commands/routes-command.js'
 export type { RouteRow } from './commands/routes-command.js'
@@ -67,6 +64,4 @@ export type {
   ReplLike,
 } from './commands/console-command.js'
 export { startApp } from './commands/start-command.js'
-export { devCommandLine } from './commands/dev-command.js'
-export { resolveVitest } from './commands/test-command.js'
 export type { BootFn } from './internal/project.js'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { exportNames, importBuilt } from '@mega/test-utils'
+import { exportNames, importBuilt, typeExportNames } from '@mega/test-utils'
 import * as source from '../src/index.js'
+import * as internal from '../src/internal/index.js'
 
 describe('@mega/cli public exports', () => {
   it('names exactly this API (update the snapshot when the API changes on purpose)', () => {
@@ -24,14 +25,11 @@ describe('@mega/cli public exports', () => {
         "TEMPLATE_VERSIONS",
         "USAGE_ERROR_CODES",
         "cliError",
-        "connectProjectDb",
         "createColors",
         "createProcessIo",
         "createProject",
         "defaultReplFactory",
         "detectPackageManager",
-        "devCommandLine",
-        "editDistance",
         "flagName",
         "formatMigrationResults",
         "formatRouteTable",
@@ -41,23 +39,18 @@ describe('@mega/cli public exports', () => {
         "listRoutes",
         "loadModels",
         "main",
-        "parseArgs",
         "parseScaffoldFields",
         "renderCommandHelp",
         "renderHelp",
         "renderOptionsMarkdown",
         "renderTemplate",
         "renderTemplateTree",
-        "resolveCommand",
-        "resolveVitest",
         "run",
         "runStep",
         "scaffold",
         "startApp",
         "startConsole",
-        "suggest",
         "templateTarget",
-        "usage",
       ]
     `)
   })
@@ -65,5 +58,57 @@ describe('@mega/cli public exports', () => {
   it('the built package a user installs exposes the same API', async () => {
     const built = await importBuilt(new URL('..', import.meta.url).pathname)
     expect(exportNames(built)).toEqual(exportNames(source))
+  })
+
+  it('names exactly these types (update the snapshot when a type is added or removed on purpose)', () => {
+    expect(typeExportNames(new URL('../src/index.ts', import.meta.url).pathname))
+      .toMatchInlineSnapshot(`
+      [
+        "ArgumentSpec",
+        "BootFn",
+        "CliErrorCode",
+        "CliIo",
+        "ColorName",
+        "Colors",
+        "CommandName",
+        "CommandSpec",
+        "ConnectDb",
+        "ConsoleContext",
+        "ConsoleDeps",
+        "ConsoleSession",
+        "DbImporter",
+        "GenerateMigrationCall",
+        "GenerateOptions",
+        "GenerateResult",
+        "Generator",
+        "GeneratorInput",
+        "GeneratorKind",
+        "Installer",
+        "MigrateAction",
+        "MigrateDeps",
+        "NewProjectOptions",
+        "NewProjectResult",
+        "OptionSpec",
+        "OptionValues",
+        "PackageManager",
+        "ParsedArgs",
+        "ProjectDatabase",
+        "ReplFactory",
+        "ReplLike",
+        "RouteRow",
+        "ScaffoldField",
+        "ScaffoldFieldType",
+        "ScaffoldOptions",
+        "ScaffoldResult",
+        "StepClock",
+        "TemplateFile",
+      ]
+    `)
+  })
+
+  it('keeps its helpers for sibling packages in ./internal, built the same', async () => {
+    const built = await importBuilt(new URL('..', import.meta.url).pathname, './internal')
+    expect(exportNames(built)).toEqual(exportNames(internal))
+    expect(exportNames(internal).filter((name) => name in source)).toEqual([])
   })
 })

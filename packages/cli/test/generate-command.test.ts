@@ -5,6 +5,7 @@ import { tempDir } from '@mega/test-utils'
 import { describe, expect, it, vi } from 'vitest'
 import { run } from '../src/cli.js'
 import { generate } from '../src/commands/generate-command.js'
+import { requireExport } from '../src/internal/packages.js'
 import { memoryIo } from './helpers/memory-io.js'
 
 async function project(): Promise<string> {
@@ -69,26 +70,29 @@ describe('mega generate', () => {
     expect(await files(root)).toEqual(['mega.config.ts'])
   })
 
-  it('asks for @mega/jobs and @mega/ws for jobs, schedules and channels, writing nothing', async () => {
+  it('says @mega/jobs is not built yet for jobs and schedules, and to install @mega/ws for channels, writing nothing', async () => {
     const root = await project()
     const notInstalled = async () => undefined
-    for (const [kind, pkg] of [
-      ['job', '@mega/jobs'],
-      ['schedule', '@mega/jobs'],
-      ['channel', '@mega/ws'],
+    await expect(
+      generate({ root, kind: 'channel', name: 'x', importPackage: notInstalled }),
+    ).rejects.toMatchObject({
+      code: 'MEGA_CLI_PACKAGE_MISSING',
+      message: expect.stringContaining('install @mega/ws (pnpm add @mega/ws)'),
+    })
+    for (const [kind, pkg, fn] of [
+      ['job', '@mega/jobs', 'defineJob'],
+      ['schedule', '@mega/jobs', 'defineSchedule'],
     ] as const) {
       await expect(
         generate({ root, kind, name: 'x', importPackage: notInstalled }),
       ).rejects.toMatchObject({
         code: 'MEGA_CLI_PACKAGE_MISSING',
-        message: expect.stringContaining(
-          `mega generate ${kind} needs ${pkg}, which is not installed in ${root}: install ${pkg}`,
-        ),
+        message: `mega generate ${kind} needs ${fn}() from ${pkg}, which is not built yet: no release of ${pkg} provides it, so mega generate ${kind} cannot run today.`,
       })
     }
     await expect(
       generate({ root, kind: 'job', name: 'x', importPackage: async () => ({}) }),
-    ).rejects.toThrow('needs @mega/jobs with defineJob(), which this version does not provide')
+    ).rejects.toThrow('needs defineJob() from @mega/jobs, which is not built yet')
     const m = memoryIo(root)
     // Whatever @mega/jobs is today (missing, or without a job template yet): exit 1, no files.
     expect(await run(['generate', 'job', 'mail'], m.io)).toBe(1)
@@ -155,5 +159,24 @@ describe('mega generate', () => {
     expect(await run(['generate', 'model', 'x'], m.io)).toBe(1)
     expect(m.stderr).toContain('MEGA_CLI_NOT_A_PROJECT')
     expect(existsSync(join(root, 'apps'))).toBe(false)
+  })
+})
+
+describe('requireExport', () => {
+  it('asks to install a package that is missing, or a version that has the export', async () => {
+    const root = await tempDir()
+    await expect(
+      requireExport(root, 'some-pkg', 'fn', 'mega x', async () => undefined),
+    ).rejects.toMatchObject({
+      code: 'MEGA_CLI_PACKAGE_MISSING',
+      message: `mega x needs some-pkg, which is not installed in ${root}: install some-pkg (pnpm add some-pkg) and run it again.`,
+    })
+    await expect(requireExport(root, 'some-pkg', 'fn', 'mega x', async () => ({}))).rejects.toThrow(
+      'mega x needs some-pkg with fn(), which the installed version does not provide: install a version of some-pkg that has it.',
+    )
+    const fn = () => {}
+    await expect(
+      requireExport(root, 'some-pkg', 'fn', 'mega x', async () => ({ fn })),
+    ).resolves.toBe(fn)
   })
 })

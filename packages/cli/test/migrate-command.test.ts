@@ -11,7 +11,10 @@ import { memoryIo } from './helpers/memory-io.js'
 async function postProject() {
   const dir = await dbProject({})
   const root = await dbProject({ db: { driver: 'sqlite', filename: join(dir, 'app.sqlite') } })
-  const { migration } = await scaffold({ root, name: 'Post', fields: ['title:string'] })
+  // An injected clock stamps the first migration in the past, so a later `make` sorts after it
+  // without waiting for the next second.
+  const clock = () => new Date('2026-01-01T00:00:00Z')
+  const { migration } = await scaffold({ root, name: 'Post', fields: ['title:string'], clock })
   const name = migration!.replace(/^.*\//, '').replace(/\.ts$/, '')
   return { root, name }
 }
@@ -107,7 +110,6 @@ describe('mega migrate', () => {
     expect(m.stderr).toContain('mega migrate make <name>')
     expect(m.stderr).toContain('(MEGA_DB_MIGRATION_UNCOVERED)')
 
-    await new Promise((r) => setTimeout(r, 1000)) // a new stamp: migrations sort by the second
     const make = memoryIo(root)
     expect(await run(['migrate', 'make', 'add tags'], make.io)).toBe(0)
     expect(make.stdout).toMatch(/^created apps\/main\/migrations\/\d{14}-add-tags\.ts\n$/)

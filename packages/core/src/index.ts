@@ -26,10 +26,9 @@ export type { HttpOptions } from './http/create-fastify.js'
 export type { TrustProxy } from './http/trust-proxy.js'
 export { defineRoutes, action } from './router/define-routes.js'
 export { HTTP_METHODS } from './router/route-types.js'
+export type { RouteSchema, RouteInput } from './router/route-schema.js'
 export type {
   HttpMethod,
-  RouteSchema,
-  RouteInput,
   RouteOutput,
   RouteHandler,
   BeforeHook,
@@ -68,7 +67,7 @@ export { defineConfig } from './config/define-config.js'
 export { megaConfigSchema } from './config/config-schema.js'
 export type { MegaConfig, MegaConfigInput } from './config/config-schema.js'
 export { env, loadEnvFile } from './config/env.js'
-export { loadConfig, CONFIG_FILES } from './config/load-config.js'
+export { loadConfig } from './config/load-config.js'
 export type { LoadConfigOptions } from './config/load-config.js'
 export { ADAPTER_KINDS } from './adapters/adapter-types.js'
 export type {
@@ -86,11 +85,7 @@ export type {
 } from './adapters/adapter-types.js'
 export { BaseAdapter, ADAPTER_STATES } from './adapters/base-adapter.js'
 export type { AdapterState } from './adapters/base-adapter.js'
-export {
-  DriverRegistry,
-  KNOWN_DRIVER_PACKAGES,
-  importFromRoot,
-} from './adapters/driver-registry.js'
+export { DriverRegistry } from './adapters/driver-registry.js'
 export type { DriverDefinition, DriverContext, DriverImporter } from './adapters/driver-registry.js'
 export { AdapterManager } from './adapters/adapter-manager.js'
 export type { AdapterConfig, AdapterManagerOptions } from './adapters/adapter-manager.js'
@@ -98,9 +93,9 @@ export { memoryDriver } from './adapters/memory/memory-driver.js'
 export { MemoryCacheAdapter } from './adapters/memory/memory-cache.js'
 export { MemoryLockAdapter } from './adapters/memory/memory-lock.js'
 export { MemorySessionAdapter } from './adapters/memory/memory-session.js'
-export { MemoryBusAdapter, subjectMatches } from './adapters/memory/memory-bus.js'
+export { MemoryBusAdapter } from './adapters/memory/memory-bus.js'
 export type { MemoryOptions } from './adapters/memory/memory-options.js'
-export { MegaService, serviceNameFromFile } from './services/mega-service.js'
+export { MegaService } from './services/mega-service.js'
 export type { ServiceEntry } from './services/mega-service.js'
 export { boot, BOOT_STEPS, DEFAULT_DRAIN_TIMEOUT_MS } from './boot/boot.js'
 export type { BootOptions, BootStep, AppDefinition, MegaRuntime } from './boot/boot.js'
@@ -111,7 +106,7 @@ export type {
   PhaseHookMap,
   ResponseInfo,
 } from './pipeline/request-pipeline.js'
-export { definePlugin, orderPlugins } from './plugins/define-plugin.js'
+export { definePlugin } from './plugins/define-plugin.js'
 export type {
   MegaPlugin,
   PluginApi,

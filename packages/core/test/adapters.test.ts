@@ -9,11 +9,11 @@ import {
   MemoryLockAdapter,
   MemorySessionAdapter,
   memoryDriver,
-  subjectMatches,
   type AdapterHealth,
   type DriverDefinition,
   type MegaAdapter,
 } from '../src/index.js'
+import { subjectMatches } from '../src/internal/index.js'
 
 function clock(start = 1_000) {
   let now = start

@@ -339,7 +339,10 @@ describe('MegaServer: several apps', () => {
     )
     const ws = defineRoutes((r) => r.ws('/chat', class {}))
     expect(() => createApp({ routes: ws })).toThrow(
-      expect.objectContaining({ code: 'MEGA_WS_NOT_INSTALLED' }),
+      expect.objectContaining({
+        code: 'MEGA_WS_NOT_INSTALLED',
+        message: expect.stringContaining('needs the ws() plugin of @mega/ws'),
+      }),
     )
   })
 })

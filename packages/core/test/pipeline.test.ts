@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { MegaError } from '@mega/observe'
-import {
-  UnauthorizedError,
-  createApp,
-  definePlugin,
-  defineRoutes,
-  orderPlugins,
-} from '../src/index.js'
+import { UnauthorizedError, createApp, definePlugin, defineRoutes } from '../src/index.js'
+import { orderPlugins } from '../src/internal/index.js'
 import { trackServers } from './helpers/track-servers.js'
 
 const track = trackServers()

@@ -175,7 +175,7 @@ export type { CheckMigrationsOptions, CheckMigrationsResult } from './migrations
 export { loadModels, isModel } from './migrations/load-models.js'
 export type { LoadModelsOptions, ModelImporter } from './migrations/load-models.js'
 // Migrations: running and locking (createMigrator picks the SQL or the Mongo runner from db.dialect)
-export { migratorFor as createMigrator } from './migrations/create-migrator.js'
+export { createMigrator } from './migrations/create-migrator.js'
 export type { AnyMigratorConfig } from './migrations/create-migrator.js'
 export { createMongoMigrator, mongoMigratorConfigSchema } from './migrations/mongo-runner.js'
 export type {

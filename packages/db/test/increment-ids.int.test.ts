@@ -12,7 +12,7 @@ import { col, createCrud, defineModel } from '../src/index.js'
 import { sqliteMigrationDialect } from '../src/sql/sqlite/sqlite-migration-dialect.js'
 import { generateMigration } from '../src/migrations/generate.js'
 import type { MigrationDialect, TableSchema } from '../src/migrations/migration-types.js'
-import { createMigrator } from '../src/migrations/runner.js'
+import { createSqlMigrator } from '../src/migrations/runner.js'
 import { SqliteAdapter } from '../src/sql/sqlite/sqlite-adapter.js'
 import type { SqlDbAdapter } from '../src/sql/sql-types.js'
 import { sqlDialects } from './helpers/sql-dialects.js'
@@ -41,7 +41,7 @@ describe.each(dialects)('increment ids from generated migrations on $name', (d) 
 
   afterAll(async () => {
     if (!d.available) return
-    await createMigrator({ db, root, table })
+    await createSqlMigrator({ db, root, table })
       .down({ steps: 10 })
       .catch(() => undefined)
     for (const t of [users, `${table}_lock`, table])
@@ -53,7 +53,7 @@ describe.each(dialects)('increment ids from generated migrations on $name', (d) 
   it.runIf(d.available)('never gives a deleted id to the next row', async () => {
     const User = defineModel(users, v1, { timestamps: false })
     await generateMigration({ root, name: 'users', models: [User], clock })
-    expect((await createMigrator({ db, root, table }).up()).map((r) => r.status)).toEqual([
+    expect((await createSqlMigrator({ db, root, table }).up()).map((r) => r.status)).toEqual([
       'applied',
     ])
     const crud = createCrud(User, db)
@@ -74,7 +74,7 @@ describe.each(dialects)('increment ids from generated migrations on $name', (d) 
     const top = await crud.create({ email: 'top@example.com', name: 'Top' })
     await crud.remove(top.id)
     await generateMigration({ root, name: 'widen name', models: [User], clock })
-    const results = await createMigrator({ db, root, table }).up()
+    const results = await createSqlMigrator({ db, root, table }).up()
     expect(results.map((r) => r.status)).toEqual(['applied'])
     if (d.name === 'sqlite')
       expect(results[0]?.statements.join('\n')).toContain('CREATE TABLE "__mega_rebuild_')
@@ -148,7 +148,7 @@ describe('SQLite tables from before AUTOINCREMENT: rebuildTable', () => {
         '',
       ].join('\n'),
     })
-    const legacy = createMigrator({ db, root, table: migrationTable, dialect: legacyDialect })
+    const legacy = createSqlMigrator({ db, root, table: migrationTable, dialect: legacyDialect })
     expect((await legacy.up()).map((r) => r.status)).toEqual(['applied'])
   })
 
@@ -187,7 +187,7 @@ describe('SQLite tables from before AUTOINCREMENT: rebuildTable', () => {
         '',
       ].join('\n'),
     })
-    const results = await createMigrator({ db, root, table: migrationTable }).up()
+    const results = await createSqlMigrator({ db, root, table: migrationTable }).up()
     expect(results.map((r) => [r.status, r.error])).toEqual([['applied', undefined]])
     expect(await ddl('users')).toMatch(/"id" integer PRIMARY KEY AUTOINCREMENT,/)
     expect(await ddl('sessions')).toMatch(/"id" integer PRIMARY KEY AUTOINCREMENT,/)
@@ -231,7 +231,7 @@ describe('SQLite tables from before AUTOINCREMENT: rebuildTable', () => {
         '',
       ].join('\n'),
     })
-    const [result] = await createMigrator({ db, root, table: migrationTable }).up()
+    const [result] = await createSqlMigrator({ db, root, table: migrationTable }).up()
     expect(result?.status).toBe('failed')
     expect(result?.error).toMatchObject({ code: 'MEGA_DB_MIGRATION_FAILED' })
     expect(String((result?.error as Error).message)).toContain('nope')

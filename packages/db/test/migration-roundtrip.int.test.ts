@@ -9,7 +9,7 @@ import { col, defineModel, type AnyModel } from '../src/index.js'
 import { canonicalSchema, introspectSchema } from '../src/migrations/introspect.js'
 import { generateMigration } from '../src/migrations/generate.js'
 import { scanModels } from '../src/migrations/model-scan.js'
-import { createMigrator } from '../src/migrations/runner.js'
+import { createSqlMigrator } from '../src/migrations/runner.js'
 import type { SqlDbAdapter } from '../src/sql/sql-types.js'
 import { sqlDialects } from './helpers/sql-dialects.js'
 import type { DatabaseSchema } from '../src/migrations/migration-types.js'
@@ -56,7 +56,7 @@ describe.each(dialects)('migrations round trip on $name', ({ available, open }) 
   async function step(name: string, models: AnyModel[], allowDestructive = false): Promise<void> {
     const generated = await generateMigration({ root, name, models, clock, allowDestructive })
     expect(generated, `${name} generates a migration`).not.toBeNull()
-    const results = await createMigrator({ db, root, table }).up()
+    const results = await createSqlMigrator({ db, root, table }).up()
     expect(results.map((r) => r.status)).toEqual(['applied'])
     const live = byColumnName(
       canonicalSchema(await introspectSchema(db, { tables: [orgs, users, posts] })),
@@ -67,7 +67,7 @@ describe.each(dialects)('migrations round trip on $name', ({ available, open }) 
 
   async function redoKeeps(rowsOf: () => Promise<Rows>): Promise<void> {
     const before = await rowsOf()
-    const results = await createMigrator({ db, root, table }).redo()
+    const results = await createSqlMigrator({ db, root, table }).redo()
     expect(results.map((r) => r.status)).toEqual(['reverted', 'applied'])
     expect(await rowsOf()).toEqual(before)
   }
@@ -91,7 +91,7 @@ describe.each(dialects)('migrations round trip on $name', ({ available, open }) 
 
   afterAll(async () => {
     if (!available) return
-    await createMigrator({ db, root, table })
+    await createSqlMigrator({ db, root, table })
       .down({ steps: 100 })
       .catch(() => undefined)
     for (const t of [posts, users, orgs, `${table}_lock`, table])
@@ -238,7 +238,7 @@ describe.each(dialects)('migrations round trip on $name', ({ available, open }) 
   })
 
   it.runIf(available)('goes down to empty: no table of the models is left', async () => {
-    const results = await createMigrator({ db, root, table }).down({ steps: 100 })
+    const results = await createSqlMigrator({ db, root, table }).down({ steps: 100 })
     expect(results.every((r) => r.status === 'reverted')).toBe(true)
     expect(results).toHaveLength(7)
     const live = await introspectSchema(db, { tables: [orgs, users, posts] })

@@ -9,7 +9,7 @@ import { acquireMigrationLock, migrationLockHolder } from '../src/migrations/loc
 import { migrationChecksum } from '../src/migrations/migration-files.js'
 import { getMigrationDialect } from '../src/migrations/dialect-registry.js'
 import type { MigratorConfig } from '../src/migrations/migrator-config.js'
-import { createMigrator } from '../src/migrations/runner.js'
+import { createSqlMigrator } from '../src/migrations/runner.js'
 import { MariaAdapter } from '../src/sql/maria/maria-adapter.js'
 import { PostgresAdapter } from '../src/sql/postgres/postgres-adapter.js'
 import type { MegaSqlAdapter } from '../src/sql/sql-adapter.js'
@@ -85,7 +85,7 @@ describe.each(cases)('migration runner on $dialect', (c) => {
   })
 
   const migrator = (extra: Partial<MigratorConfig> = {}) =>
-    createMigrator({ db, root, table: `${p}_mm`, importer: importFresh, ...extra })
+    createSqlMigrator({ db, root, table: `${p}_mm`, importer: importFresh, ...extra })
 
   async function tables(): Promise<string[]> {
     const all = await db.kysely().introspection.getTables()

@@ -10,7 +10,7 @@ import { operationsChecksum } from '../src/migrations/migration-fingerprint.js'
 import { createMigrationSchema } from '../src/migrations/schema-builder.js'
 import type { MigrationDialect, MigrationOperation } from '../src/migrations/migration-types.js'
 import type { MigratorConfig } from '../src/migrations/migrator-config.js'
-import { createMigrator } from '../src/migrations/runner.js'
+import { createSqlMigrator } from '../src/migrations/runner.js'
 import { SqliteAdapter } from '../src/sql/sqlite/sqlite-adapter.js'
 import {
   createTableMigration,
@@ -60,7 +60,7 @@ afterEach(async () => {
 })
 
 function migrator(extra: Partial<MigratorConfig> = {}) {
-  return createMigrator({
+  return createSqlMigrator({
     db,
     root,
     dialect: standIn,
@@ -101,11 +101,11 @@ async function threeMigrations(): Promise<void> {
   })
 }
 
-describe('createMigrator', () => {
+describe('createSqlMigrator', () => {
   it('reports every invalid option in one error', () => {
     let error: unknown
     try {
-      createMigrator({ db, root: '', table: 'Bad-Name', lockTimeoutMs: -1 })
+      createSqlMigrator({ db, root: '', table: 'Bad-Name', lockTimeoutMs: -1 })
     } catch (err) {
       error = err
     }

@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MegaError } from '@mega/observe'
-import { requireService, uniqueName } from '@mega/test-utils'
+import { requireService, uniqueName, caught } from '@mega/test-utils'
 import { MegaMongoAdapter } from '../src/mongo/mongo-adapter.js'
 import { toMongoFilter, toMongoSort } from '../src/mongo/mongo-filter.js'
 
 // No MongoDB server runs on the development and CI machines: this suite runs only when
 // MEGA_TEST_MONGO_URL points at one (requireService never fails CI for mongo).
 const mongo = await requireService('mongo')
-
-async function caught(promise: Promise<unknown>): Promise<MegaError> {
-  try {
-    await promise
-  } catch (err) {
-    if (MegaError.is(err)) return err
-    throw err
-  }
-  throw new Error('expected a rejection')
-}
 
 describe.runIf(mongo.available)('MegaMongoAdapter against a real server', () => {
   // Built in beforeAll: a describe body runs (to collect tests) even when the suite is skipped.
@@ -110,7 +100,7 @@ describe.runIf(mongo.available)('MegaMongoAdapter against a real server', () => 
     const name = uniqueName('tx')
     await adapter.db().createCollection(name)
     const failure = new MegaError('MEGA_CRUD_NOT_FOUND', 'stop', { statusCode: 404 })
-    const err = await caught(
+    const err = await caught<MegaError>(
       adapter.transaction(async () => {
         await adapter.collection(name).insertOne({ n: 1 }, { session: adapter.currentSession() })
         await adapter.transaction(async () => {
@@ -127,7 +117,7 @@ describe.runIf(mongo.available)('MegaMongoAdapter against a real server', () => 
     if (!transactions) ctx.skip('the server is standalone: transactions need a replica set')
     const name = uniqueName('tx')
     await adapter.collection(name).createIndex({ k: 1 }, { unique: true })
-    const err = await caught(
+    const err = await caught<MegaError>(
       adapter.transaction(async () => {
         const session = adapter.currentSession()
         await adapter.collection(name).insertOne({ k: 1 }, { session })

@@ -1,20 +1,11 @@
 import { createServer, type Server } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { MegaError } from '@mega/observe'
+import { caught } from '@mega/test-utils'
+import { type MegaError } from '@mega/observe'
 import { MongoServerError, type MongoClient } from 'mongodb'
 import { MegaMongoAdapter } from '../src/mongo/mongo-adapter.js'
 import { mongoDriver } from '../src/mongo/mongo-driver.js'
 import { databaseFromUrl, mongoOptionsSchema } from '../src/mongo/mongo-options.js'
-
-async function caught(promiseOrFn: Promise<unknown> | (() => unknown)): Promise<MegaError> {
-  try {
-    await (typeof promiseOrFn === 'function' ? promiseOrFn() : promiseOrFn)
-  } catch (err) {
-    if (MegaError.is(err)) return err
-    throw err
-  }
-  throw new Error('expected a throw')
-}
 
 /** A port nothing listens on: bound, then closed. */
 async function freePort(): Promise<number> {
@@ -63,7 +54,7 @@ describe('mongo options', () => {
   })
 
   it('reports every problem at once, each with its path', async () => {
-    const err = await caught(
+    const err = caught<MegaError>(
       () =>
         new MegaMongoAdapter('db', {
           url: 'postgres://h/db',
@@ -83,23 +74,23 @@ describe('mongo options', () => {
   })
 
   it('requires a database when the URL names none', async () => {
-    const err = await caught(() => new MegaMongoAdapter('db', { url: 'mongodb://h:27017' }))
+    const err = caught<MegaError>(() => new MegaMongoAdapter('db', { url: 'mongodb://h:27017' }))
     expect(err.issues).toEqual([
       { path: 'adapters.db.database', message: expect.stringContaining('name the database') },
     ])
   })
 
   it('rejects invalid database names, given or in the URL', async () => {
-    const given = await caught(
+    const given = caught<MegaError>(
       () => new MegaMongoAdapter('db', { url: 'mongodb://h', database: 'a.b' }),
     )
     expect(given.issues?.[0]?.path).toBe('adapters.db.database')
-    const inUrl = await caught(() => new MegaMongoAdapter('db', { url: 'mongodb://h/a$b' }))
+    const inUrl = caught<MegaError>(() => new MegaMongoAdapter('db', { url: 'mongodb://h/a$b' }))
     expect(inUrl.issues?.[0]?.path).toBe('adapters.db.url')
   })
 
   it('rejects a URL without a host', async () => {
-    const err = await caught(() => new MegaMongoAdapter('db', { url: 'mongodb:///db' }))
+    const err = caught<MegaError>(() => new MegaMongoAdapter('db', { url: 'mongodb:///db' }))
     expect(err.issues?.map((i) => i.path)).toContain('adapters.db.url')
   })
 })
@@ -118,11 +109,13 @@ describe('MegaMongoAdapter', () => {
   it('throws MEGA_DB_NOT_CONNECTED from client, db() and collection() before connect', async () => {
     const adapter = new MegaMongoAdapter('db', { url: 'mongodb://127.0.0.1/app' })
     for (const use of [() => adapter.client, () => adapter.db(), () => adapter.collection('x')]) {
-      const err = await caught(use)
+      const err = caught<MegaError>(use)
       expect(err.code).toBe('MEGA_DB_NOT_CONNECTED')
       expect(err.statusCode).toBe(503)
     }
-    expect((await caught(adapter.transaction(async () => 1))).code).toBe('MEGA_DB_NOT_CONNECTED')
+    expect((await caught<MegaError>(adapter.transaction(async () => 1))).code).toBe(
+      'MEGA_DB_NOT_CONNECTED',
+    )
   })
 
   it('reports unhealthy and has no session before connect', async () => {
@@ -139,13 +132,13 @@ describe('MegaMongoAdapter', () => {
       connectTimeoutMs: 200,
     })
     adapters.push(adapter)
-    const err = await caught(adapter.connect())
+    const err = await caught<MegaError>(adapter.connect())
     expect(err.code).toBe('MEGA_DB_UNAVAILABLE')
     expect(err.statusCode).toBe(503)
     expect(err.message).toContain(`127.0.0.1:${port}`)
     expect(err.message).not.toContain('secret')
     expect(adapter.state).toBe('idle')
-    expect((await caught(() => adapter.client)).code).toBe('MEGA_DB_NOT_CONNECTED')
+    expect(caught<MegaError>(() => adapter.client).code).toBe('MEGA_DB_NOT_CONNECTED')
   })
 
   it('maps driver errors with the Mongo mapper', () => {

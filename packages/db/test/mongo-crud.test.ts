@@ -1,7 +1,8 @@
 // Mongo CRUD without a server: FakeMongo (test/helpers/mongo-crud-fake.ts) stands in for MongoDB.
 // The same rules run against real servers in test/crud.int.test.ts (Mongo when MEGA_TEST_MONGO_URL).
 import { describe, expect, it } from 'vitest'
-import { MegaError } from '@mega/observe'
+import { caught } from '@mega/test-utils'
+import { type MegaError } from '@mega/observe'
 import { col } from '../src/model/column.js'
 import { defineModel } from '../src/model/define-model.js'
 import { ModelCrud } from '../src/crud/model-crud.js'
@@ -30,16 +31,6 @@ const User = defineModel(
   { softDelete: true },
 )
 const Tag = defineModel('tags', { id: col.id('ulid'), label: col.string(30) })
-
-async function caught(promise: Promise<unknown>): Promise<MegaError> {
-  try {
-    await promise
-  } catch (err) {
-    if (MegaError.is(err)) return err
-    throw err
-  }
-  throw new Error('expected a rejection')
-}
 
 function setup() {
   const db = new FakeMongo({ users: ['email'] })
@@ -105,10 +96,12 @@ describe('MongoModelCrud create', () => {
 
   it('validates before any operation, with the same issue paths as SQL CRUD', async () => {
     const { db, users } = setup()
-    const error = await caught(users.create({ email: 'x', name: '', age: 1.5, role: 1 } as never))
+    const error = await caught<MegaError>(
+      users.create({ email: 'x', name: '', age: 1.5, role: 1 } as never),
+    )
     expect(error.code).toBe('MEGA_VALIDATION_FAILED')
     expect(error.issues?.map((i) => i.path).sort()).toEqual(['age', 'role'])
-    const many = await caught(
+    const many = await caught<MegaError>(
       users.createMany([
         { email: 'e@example.com', name: 'E' },
         { email: 'f', name: 'F', age: -1.5 },
@@ -120,13 +113,13 @@ describe('MongoModelCrud create', () => {
 
   it('maps a duplicate key to 409 MEGA_DB_CONFLICT', async () => {
     const { users } = await seeded()
-    const error = await caught(users.create({ email: 'a@example.com', name: 'Other' }))
+    const error = await caught<MegaError>(users.create({ email: 'a@example.com', name: 'Other' }))
     expect(error).toMatchObject({ code: 'MEGA_DB_CONFLICT', statusCode: 409 })
   })
 
   it('removes what insertMany inserted before a failure, outside a transaction', async () => {
     const { db, users } = await seeded()
-    const error = await caught(
+    const error = await caught<MegaError>(
       users.createMany([
         { email: 'new@example.com', name: 'New' },
         { email: 'a@example.com', name: 'Dup' },
@@ -139,7 +132,9 @@ describe('MongoModelCrud create', () => {
 
   it('refuses a reference to a missing row with 409 MEGA_DB_FOREIGN_KEY', async () => {
     const { db, users, orgs } = setup()
-    const error = await caught(users.create({ email: 'x@example.com', name: 'X', orgId: 42 }))
+    const error = await caught<MegaError>(
+      users.create({ email: 'x@example.com', name: 'X', orgId: 42 }),
+    )
     expect(error).toMatchObject({ code: 'MEGA_DB_FOREIGN_KEY', statusCode: 409 })
     expect(db.docs('users')).toEqual([])
     const org = await orgs.create({ name: 'Acme' })
@@ -183,7 +178,7 @@ describe('MongoModelCrud list', () => {
       { sort: ['prefs'] },
       { sort: ['-$natural'] },
     ]) {
-      const error = await caught(users.list(query as never))
+      const error = await caught<MegaError>(users.list(query as never))
       expect(error).toMatchObject({ code: 'MEGA_CRUD_INVALID_QUERY', statusCode: 422 })
     }
     expect(db.calls).toEqual([])
@@ -192,7 +187,7 @@ describe('MongoModelCrud list', () => {
   it('refuses range filters and sorts on decimal and bigint, stored as strings', async () => {
     const { users } = await seeded()
     for (const query of [{ filter: { balance: { gt: '1.00' } } }, { sort: ['-visits'] }]) {
-      const error = await caught(users.list(query as never))
+      const error = await caught<MegaError>(users.list(query as never))
       expect(error.code).toBe('MEGA_CRUD_INVALID_QUERY')
     }
   })
@@ -225,7 +220,7 @@ describe('MongoModelCrud list', () => {
       { cursor: encodeCursor(['1']) },
       { sort: ['age'] },
     ]) {
-      const error = await caught(users.listByCursor(query as never))
+      const error = await caught<MegaError>(users.listByCursor(query as never))
       expect(error.code).toBe('MEGA_CRUD_INVALID_QUERY')
     }
   })
@@ -238,29 +233,31 @@ describe('MongoModelCrud update and delete', () => {
     const updated = await users.update(2, { age: 21, balance: '1.5', prefs: { theme: 'light' } })
     expect(updated).toMatchObject({ age: 21, balance: '1.50', prefs: { theme: 'light' } })
     expect(updated.updated_at.getTime()).toBeGreaterThan(bob.updated_at.getTime())
-    expect((await caught(users.update(2, { age: 'old' } as never))).code).toBe(
+    expect((await caught<MegaError>(users.update(2, { age: 'old' } as never))).code).toBe(
       'MEGA_VALIDATION_FAILED',
     )
-    expect(await caught(users.update(999, { age: 1 }))).toMatchObject({
+    expect(await caught<MegaError>(users.update(999, { age: 1 }))).toMatchObject({
       code: 'MEGA_CRUD_NOT_FOUND',
       statusCode: 404,
     })
-    expect((await caught(users.update(2, { orgId: 7 }))).code).toBe('MEGA_DB_FOREIGN_KEY')
-    expect((await caught(users.get('x' as never))).code).toBe('MEGA_CRUD_INVALID_QUERY')
+    expect((await caught<MegaError>(users.update(2, { orgId: 7 }))).code).toBe(
+      'MEGA_DB_FOREIGN_KEY',
+    )
+    expect((await caught<MegaError>(users.get('x' as never))).code).toBe('MEGA_CRUD_INVALID_QUERY')
   })
 
   it('soft-deletes, hides, shows withDeleted and restores', async () => {
     const { users } = await seeded()
     await users.remove(3)
-    expect((await caught(users.get(3))).code).toBe('MEGA_CRUD_NOT_FOUND')
+    expect((await caught<MegaError>(users.get(3))).code).toBe('MEGA_CRUD_NOT_FOUND')
     expect((await users.get(3, { withDeleted: true })).deleted_at).toBeInstanceOf(Date)
     expect(await users.count()).toBe(3)
     expect(await users.count(undefined, { withDeleted: true })).toBe(4)
     expect(await users.exists({ name: 'Cy' })).toBe(false)
-    expect((await caught(users.remove(3))).code).toBe('MEGA_CRUD_NOT_FOUND')
-    expect((await caught(users.update(3, { age: 1 }))).code).toBe('MEGA_CRUD_NOT_FOUND')
+    expect((await caught<MegaError>(users.remove(3))).code).toBe('MEGA_CRUD_NOT_FOUND')
+    expect((await caught<MegaError>(users.update(3, { age: 1 }))).code).toBe('MEGA_CRUD_NOT_FOUND')
     expect((await users.restore(3)).deleted_at).toBeNull()
-    expect((await caught(users.restore(3))).code).toBe('MEGA_CRUD_NOT_FOUND')
+    expect((await caught<MegaError>(users.restore(3))).code).toBe('MEGA_CRUD_NOT_FOUND')
   })
 
   it('hard-deletes rows of models without softDelete and refuses restore', async () => {
@@ -269,7 +266,7 @@ describe('MongoModelCrud update and delete', () => {
     await orgs.remove(org.id)
     expect(await orgs.find(org.id)).toBeUndefined()
     expect(db.docs('orgs')).toEqual([])
-    expect((await caught(orgs.restore(org.id))).code).toBe('MEGA_CRUD_INVALID_QUERY')
+    expect((await caught<MegaError>(orgs.restore(org.id))).code).toBe('MEGA_CRUD_INVALID_QUERY')
   })
 })
 
@@ -292,7 +289,7 @@ describe('MongoModelCrud sessions and errors', () => {
   it('maps driver errors with the adapter mapper', async () => {
     const { db, users } = await seeded()
     db.failWith = Object.assign(new Error('connect ECONNREFUSED'), { name: 'MongoNetworkError' })
-    expect((await caught(users.count())).code).toBe('MEGA_DB_UNAVAILABLE')
+    expect((await caught<MegaError>(users.count())).code).toBe('MEGA_DB_UNAVAILABLE')
   })
 
   it('validates its options at construction', () => {

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { caught } from '@mega/test-utils'
 import { ObjectId } from 'mongodb'
-import { MegaError } from '@mega/observe'
+import { type MegaError } from '@mega/observe'
 import { FILTER_OPERATORS } from '../src/crud/filter-types.js'
 import { likeToRegexSource, toMongoFilter, toMongoSort } from '../src/mongo/mongo-filter.js'
 
-/** The error `fn` throws, asserted to be a MegaError. */
-function caught(fn: () => unknown): MegaError {
-  try {
-    fn()
-  } catch (err) {
-    if (MegaError.is(err)) return err
-    throw err
-  }
-  throw new Error('expected a throw')
-}
-
 function expectInvalid(fn: () => unknown, details: Record<string, unknown>): MegaError {
-  const err = caught(fn)
+  const err = caught<MegaError>(fn)
   expect(err.code).toBe('MEGA_CRUD_INVALID_QUERY')
   expect(err.statusCode).toBe(422)
   expect(err.details).toMatchObject(details)

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { MegaError } from '@mega/observe'
 import { tempDir } from '@mega/test-utils'
-import { migratorFor } from '../src/migrations/create-migrator.js'
+import { createMigrator } from '../src/migrations/create-migrator.js'
 import { loadMigrationFiles } from '../src/migrations/migration-files.js'
 import { operationsChecksum } from '../src/migrations/migration-fingerprint.js'
 import { createMigrationSchema } from '../src/migrations/schema-builder.js'
@@ -308,10 +308,10 @@ describe('two Mongo migrators racing', () => {
   })
 })
 
-describe('migratorFor', () => {
+describe('createMigrator', () => {
   it('returns the Mongo migrator for a mongo database and the SQL one otherwise', async () => {
     await threeMigrations()
-    expect(statuses(await migratorFor({ db: fake, root }).up())).toEqual([
+    expect(statuses(await createMigrator({ db: fake, root }).up())).toEqual([
       'applied',
       'applied',
       'applied',
@@ -319,7 +319,7 @@ describe('migratorFor', () => {
     const sqlite = new SqliteAdapter('db', { filename: ':memory:' })
     await sqlite.connect()
     try {
-      expect(statuses(await migratorFor({ db: sqlite, root }).status())).toEqual([
+      expect(statuses(await createMigrator({ db: sqlite, root }).status())).toEqual([
         'pending',
         'pending',
         'pending',

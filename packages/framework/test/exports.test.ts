@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { exportNames, importBuilt } from '@mega/test-utils'
+import { exportNames, importBuilt, typeExportNames } from '@mega/test-utils'
 import * as observe from '@mega/observe'
 import * as core from '@mega/core'
 import * as db from '@mega/db'
@@ -31,5 +31,12 @@ describe('mega-framework public exports', () => {
   it('the built package a user installs exposes the same API', async () => {
     const built = await importBuilt(new URL('..', import.meta.url).pathname)
     expect(exportNames(built)).toEqual(exportNames(source))
+  })
+
+  it('forwards every type of observe, core, db and ws, and nothing else', () => {
+    const typesOf = (pkg: string) =>
+      typeExportNames(new URL(`../../${pkg}/src/index.ts`, import.meta.url).pathname)
+    const union = [...new Set(['observe', 'core', 'db', 'ws'].flatMap(typesOf))].sort()
+    expect(typeExportNames(new URL('../src/index.ts', import.meta.url).pathname)).toEqual(union)
   })
 })

@@ -78,7 +78,6 @@ export type {
 export {
   serveClusterMetrics,
   collectClusterMetrics,
-  mergeExpositions,
   CLUSTER_METRICS_COLLECT,
   CLUSTER_METRICS_REPORT,
   DEFAULT_CLUSTER_METRICS_TIMEOUT_MS,
@@ -93,7 +92,6 @@ export type {
   ServeClusterMetricsOptions,
   CollectClusterMetricsOptions,
   ClusterMetricsResult,
-  WorkerExposition,
 } from './cluster-metrics.js'
 export {
   initTracing,
@@ -137,34 +135,23 @@ export type {
   MegaLoggerSinks,
   RedactCensor,
 } from './logger.js'
+export { LOG_LEVELS } from './log-levels.js'
+export type { LogLevelName } from './log-levels.js'
 export {
   DEFAULT_RETRY_MAX_AGE_MS,
   DEFAULT_RETRY_MAX_ENTRIES,
   DEFAULT_TELEGRAM_THROTTLE_MAX,
   DEFAULT_TELEGRAM_THROTTLE_WINDOW_MS,
-  LEVEL_NAMES,
-  LOG_LEVELS,
-  RetryQueue,
-  createThrottle,
-  formatMessage,
 } from './telegram/telegram-core.js'
-export type {
-  LogLevelName,
-  RetryQueueOptions,
-  TelegramSinkConfig,
-  Throttle,
-} from './telegram/telegram-core.js'
+export type { TelegramSinkConfig } from './telegram/telegram-core.js'
 export {
   default as telegramTransport,
-  httpsPost,
   TELEGRAM_REPORT_PREFIX,
   TELEGRAM_RETRY_FILE,
 } from './telegram/telegram-transport.js'
 export type {
   HttpSender,
-  HttpsPostOptions,
   ReportWriter,
-  RequestFn,
   TelegramTransportOptions,
   TransportTimers,
 } from './telegram/telegram-transport.js'

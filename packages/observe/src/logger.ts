@@ -4,12 +4,8 @@ import { createLogMixin, type LogMixin } from './internal/log-context.js'
 import { resolveRedact, type ResolvedRedact } from './internal/redact-paths.js'
 import { parseOptions } from './internal/zod-issues.js'
 import { logMixin } from './tracing.js'
-import {
-  LOG_LEVELS,
-  telegramSinkSchema,
-  type LogLevelName,
-  type TelegramSinkConfig,
-} from './telegram/telegram-core.js'
+import { LOG_LEVELS, type LogLevelName } from './log-levels.js'
+import { telegramSinkSchema, type TelegramSinkConfig } from './telegram/telegram-core.js'
 
 export { runWithLogContext, getLogContext } from './internal/log-context.js'
 export type { LogContext, LogMixin } from './internal/log-context.js'

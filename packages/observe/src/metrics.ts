@@ -306,7 +306,7 @@ export class MegaMetrics {
     return text.endsWith('\n') ? text : `${text}\n`
   }
 
-  /** Shuts the provider down; later calls throw `MEGA_METRICS_NOT_INITIALIZED`. Idempotent. */
+  /** Shuts the provider down; later calls throw `MEGA_METRICS_SHUT_DOWN`. Idempotent. */
   async shutdown(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
@@ -334,8 +334,8 @@ export class MegaMetrics {
   #assertOpen(): void {
     if (this.#closed) {
       throw new MegaError(
-        'MEGA_METRICS_NOT_INITIALIZED',
-        'These metrics were shut down: create new ones with createMetrics() or initMetrics().',
+        'MEGA_METRICS_SHUT_DOWN',
+        'These metrics were already shut down: record and render before shutdown(), or create new ones with createMetrics() (or shutdownMetrics() then initMetrics()).',
       )
     }
   }

@@ -93,7 +93,7 @@ export interface ShutdownConfig {
   readonly timers?: TimerSeam
   /**
    * Where failures and progress are logged.
-   * @default `globalThis.logger` when it has the level's method, else `console.error` prefixed `[mega-shutdown]`
+   * @default `console.error`, prefixed `[mega-shutdown]`
    */
   readonly logger?: ShutdownLogger
 }
@@ -422,18 +422,12 @@ export class ShutdownCoordinator {
 
   #log(level: ShutdownLogLevel, fields: Record<string, unknown>, message: string): void {
     try {
-      const logger = this.#logger ?? globalLogger(level)
-      if (logger !== undefined) return logger[level](fields, message)
+      if (this.#logger !== undefined) return this.#logger[level](fields, message)
     } catch {
       // A broken logger must not stop shutdown: fall through to the console.
     }
     console.error(`[mega-shutdown] ${message}`, fields)
   }
-}
-
-function globalLogger(level: ShutdownLogLevel): ShutdownLogger | undefined {
-  const candidate = (globalThis as { logger?: unknown }).logger
-  return hasMethods(candidate, [level]) ? (candidate as ShutdownLogger) : undefined
 }
 
 function invalidHook(problem: string): MegaError {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { exportNames, importBuilt } from '@mega/test-utils'
+import { exportNames, importBuilt, typeExportNames } from '@mega/test-utils'
 import * as source from '../src/index.js'
+import * as internal from '../src/internal/index.js'
 
 describe('@mega/observe public exports', () => {
   it('names exactly this API (update the snapshot when the API changes on purpose)', () => {
@@ -26,7 +27,6 @@ describe('@mega/observe public exports', () => {
         "HEALTH_CHECK_KINDS",
         "HEALTH_STATUSES",
         "HealthRegistry",
-        "LEVEL_NAMES",
         "LOGGER_LEVELS",
         "LOG_LEVELS",
         "METRIC_NAMES",
@@ -36,7 +36,6 @@ describe('@mega/observe public exports', () => {
         "MegaMetrics",
         "MegaShutdown",
         "OBSERVE_ERROR_CODES",
-        "RetryQueue",
         "SHUTDOWN_EXIT_CODES",
         "SHUTDOWN_HOOK_STATUSES",
         "SHUTDOWN_LOG_LEVELS",
@@ -54,19 +53,15 @@ describe('@mega/observe public exports', () => {
         "createLogger",
         "createMetrics",
         "createShutdown",
-        "createThrottle",
         "createTracer",
         "extractTraceContext",
-        "formatMessage",
         "getLogContext",
         "getMetrics",
-        "httpsPost",
         "initMetrics",
         "initTracing",
         "injectTraceContext",
         "logMixin",
         "megaLoggerConfigSchema",
-        "mergeExpositions",
         "renderPrometheus",
         "runWithLogContext",
         "serveClusterMetrics",
@@ -83,5 +78,90 @@ describe('@mega/observe public exports', () => {
   it('the built package a user installs exposes the same API', async () => {
     const built = await importBuilt(new URL('..', import.meta.url).pathname)
     expect(exportNames(built)).toEqual(exportNames(source))
+  })
+
+  it('names exactly these types (update the snapshot when a type is added or removed on purpose)', () => {
+    expect(typeExportNames(new URL('../src/index.ts', import.meta.url).pathname))
+      .toMatchInlineSnapshot(`
+      [
+        "BuildLoggerSeams",
+        "ClusterMetricsChannel",
+        "ClusterMetricsReport",
+        "ClusterMetricsRequest",
+        "ClusterMetricsResult",
+        "ClusterMetricsTimers",
+        "ClusterMetricsWorker",
+        "CollectClusterMetricsOptions",
+        "CounterHandle",
+        "CreateLoggerSeams",
+        "GaugeHandle",
+        "GaugeObservation",
+        "GaugeObserver",
+        "GlobalErrorHandlersOptions",
+        "HealthCheck",
+        "HealthCheckKind",
+        "HealthCheckOptions",
+        "HealthCheckResult",
+        "HealthConfig",
+        "HealthReport",
+        "HealthStatus",
+        "HistogramHandle",
+        "HistogramOptions",
+        "HttpSender",
+        "InstrumentOptions",
+        "LogContext",
+        "LogLevelName",
+        "LogMixin",
+        "MegaErrorJSON",
+        "MegaErrorOptions",
+        "MegaIssue",
+        "MegaLogLevel",
+        "MegaLoggerConfig",
+        "MegaLoggerOptions",
+        "MegaLoggerSinks",
+        "MegaTracer",
+        "MetricLabels",
+        "MetricName",
+        "MetricsOptions",
+        "ObservableGaugeHandle",
+        "ObservableGaugeOptions",
+        "ObserveErrorCode",
+        "OtelAttributeValue",
+        "OtelResourceOptions",
+        "ProcessListener",
+        "ReadinessReport",
+        "RedactCensor",
+        "ReportWriter",
+        "ServeClusterMetricsOptions",
+        "SetupSignalsOptions",
+        "ShutdownConfig",
+        "ShutdownHook",
+        "ShutdownHookContext",
+        "ShutdownHookResult",
+        "ShutdownHookStatus",
+        "ShutdownLogLevel",
+        "ShutdownLogger",
+        "ShutdownNowOptions",
+        "ShutdownOutcome",
+        "ShutdownProcess",
+        "ShutdownReport",
+        "TelegramSinkConfig",
+        "TelegramTransportOptions",
+        "TimerSeam",
+        "TraceHeaders",
+        "TraceLogFields",
+        "TracerOptions",
+        "TracingExporter",
+        "TracingOptions",
+        "TransportTimers",
+        "UpDownCounterHandle",
+      ]
+    `)
+  })
+
+  it('keeps its helpers for sibling packages in ./internal, built the same', async () => {
+    const built = await importBuilt(new URL('..', import.meta.url).pathname, './internal')
+    expect(exportNames(built)).toEqual(exportNames(internal))
+    expect(exportNames(internal).filter((name) => name in source)).toEqual([])
   })
 })

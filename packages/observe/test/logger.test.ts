@@ -3,6 +3,7 @@ import { Writable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pino, { type LoggerOptions } from 'pino'
 import { describe, expect, it } from 'vitest'
+import { caught } from '@mega/test-utils'
 import { MegaError } from '../src/errors.js'
 import {
   DEFAULT_REDACT_PATHS,
@@ -28,16 +29,6 @@ function capture(config: MegaLoggerConfig, seams: CreateLoggerSeams = {}) {
     ),
   })
   return { logger: createLogger(config, { ...seams, destination }), lines }
-}
-
-function thrown(fn: () => unknown): MegaError {
-  try {
-    fn()
-  } catch (err) {
-    if (MegaError.is(err)) return err
-    throw err
-  }
-  throw new Error('expected a throw')
 }
 
 describe('buildLoggerOptions', () => {
@@ -95,7 +86,9 @@ describe('buildLoggerOptions', () => {
   })
 
   it('rejects bad redact paths with MEGA_LOGGER_REDACT_INVALID naming each path and index', () => {
-    const err = thrown(() => buildLoggerOptions({ redact: ['ok.path', 'a..b', 5, 'a b'] }))
+    const err = caught<MegaError>(() =>
+      buildLoggerOptions({ redact: ['ok.path', 'a..b', 5, 'a b'] }),
+    )
     expect(err.code).toBe('MEGA_LOGGER_REDACT_INVALID')
     expect(err.issues?.map((i) => i.path)).toEqual([
       'logger.redact[1]',
@@ -109,7 +102,7 @@ describe('buildLoggerOptions', () => {
   it.each(['', '.a', 'a.', 'a[', 'a[b]', 'a.**', 'a*', '[]'])(
     'rejects the redact path %j',
     (path) => {
-      expect(thrown(() => buildLoggerOptions({ redact: [path] })).issues).toEqual([
+      expect(caught<MegaError>(() => buildLoggerOptions({ redact: [path] })).issues).toEqual([
         {
           path: 'logger.redact[0]',
           message: expect.stringContaining(JSON.stringify(path)) as string,
@@ -127,13 +120,13 @@ describe('buildLoggerOptions', () => {
     [{ paths: [], extra: true }, 'logger.redact.extra'],
     [{ paths: ['x', '..'] }, 'logger.redact.paths[1]'],
   ])('throws for redact %o instead of falling back to the defaults', (redact, path) => {
-    const err = thrown(() => buildLoggerOptions({ redact }))
+    const err = caught<MegaError>(() => buildLoggerOptions({ redact }))
     expect(err.code).toBe('MEGA_LOGGER_REDACT_INVALID')
     expect(err.issues?.map((i) => i.path)).toEqual([path])
   })
 
   it('throws one MEGA_CONFIG_INVALID listing every other problem', () => {
-    const err = thrown(() =>
+    const err = caught<MegaError>(() =>
       buildLoggerOptions({ level: 'verbose', sink: {}, sinks: { file: {} } }),
     )
     expect(err.code).toBe('MEGA_CONFIG_INVALID')
@@ -145,21 +138,21 @@ describe('buildLoggerOptions', () => {
   })
 
   it('throws when every sink is off', () => {
-    const err = thrown(() => buildLoggerOptions({ sinks: { stdout: false } }))
+    const err = caught<MegaError>(() => buildLoggerOptions({ sinks: { stdout: false } }))
     expect(err.issues).toEqual([
       { path: 'logger.sinks', message: 'turn on at least one sink, or set logger: false' },
     ])
   })
 
   it('throws when a sink level is below the logger level', () => {
-    const err = thrown(() =>
+    const err = caught<MegaError>(() =>
       buildLoggerOptions({ level: 'warn', sinks: { stdout: { level: 'debug' } } }),
     )
     expect(err.issues?.map((i) => i.path)).toEqual(['logger.sinks.stdout.level'])
   })
 
   it('throws for an array config', () => {
-    expect(thrown(() => buildLoggerOptions([])).code).toBe('MEGA_CONFIG_INVALID')
+    expect(caught<MegaError>(() => buildLoggerOptions([])).code).toBe('MEGA_CONFIG_INVALID')
   })
 })
 
@@ -221,7 +214,7 @@ describe('buildTargets', () => {
   })
 
   it('throws MEGA_CONFIG_INVALID for a telegram sink without a token', () => {
-    const err = thrown(() => buildTargets({ telegram: { chatId: 1 } as never }))
+    const err = caught<MegaError>(() => buildTargets({ telegram: { chatId: 1 } as never }))
     expect(err.issues?.map((i) => i.path)).toEqual(['logger.sinks.telegram.botToken'])
   })
 })

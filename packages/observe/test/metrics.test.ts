@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { caught } from '@mega/test-utils'
 import { MegaError } from '../src/errors.js'
 import {
   createMetrics,
@@ -19,16 +20,6 @@ function metrics(): MegaMetrics {
   return m
 }
 
-function catchError(fn: () => unknown): MegaError {
-  try {
-    fn()
-  } catch (err) {
-    if (MegaError.is(err)) return err
-    throw err
-  }
-  throw new Error('expected a MegaError')
-}
-
 afterEach(async () => {
   await Promise.all(open.splice(0).map((m) => m.shutdown()))
   await shutdownMetrics()
@@ -36,13 +27,13 @@ afterEach(async () => {
 
 describe('createMetrics', () => {
   it('throws MEGA_CONFIG_INVALID naming serviceName when it is missing', () => {
-    const err = catchError(() => createMetrics({} as never))
+    const err = caught<MegaError>(() => createMetrics({} as never))
     expect(err.code).toBe('MEGA_CONFIG_INVALID')
     expect(err.issues?.map((i) => i.path)).toEqual(['metrics.serviceName'])
   })
 
   it('lists every invalid option at once', () => {
-    const err = catchError(() =>
+    const err = caught<MegaError>(() =>
       createMetrics({ serviceName: '', version: 1, extra: true } as never),
     )
     expect(err.issues?.map((i) => i.path).sort()).toEqual([
@@ -89,17 +80,17 @@ describe('MegaMetrics.counter', () => {
   it('rejects a name already used by another kind', () => {
     const m = metrics()
     m.counter('mega_things_total')
-    expect(catchError(() => m.gauge('mega_things_total')).code).toBe('MEGA_METRICS_INVALID')
+    expect(caught<MegaError>(() => m.gauge('mega_things_total')).code).toBe('MEGA_METRICS_INVALID')
   })
 
   it('rejects a negative increment', () => {
     const c = metrics().counter('mega_neg_total')
-    expect(catchError(() => c.add(-1)).message).toMatch(/add 0 or more/)
+    expect(caught<MegaError>(() => c.add(-1)).message).toMatch(/add 0 or more/)
   })
 
   it('rejects a label that was not declared', () => {
     const c = metrics().counter('mega_labelled_total', { labels: ['queue'] })
-    const err = catchError(() => c.add(1, { queue: 'a', job: 'b' }))
+    const err = caught<MegaError>(() => c.add(1, { queue: 'a', job: 'b' }))
     expect(err.code).toBe('MEGA_METRICS_INVALID')
     expect(err.details).toEqual({ name: 'mega_labelled_total', label: 'job' })
   })
@@ -109,12 +100,12 @@ describe('MegaMetrics names and options', () => {
   it.each(['', '1abc', 'http.server.duration', 'has-dash', 'a b', 'x'.repeat(256)])(
     'rejects the invalid metric name %j with MEGA_METRICS_INVALID',
     (name) => {
-      expect(catchError(() => metrics().counter(name)).code).toBe('MEGA_METRICS_INVALID')
+      expect(caught<MegaError>(() => metrics().counter(name)).code).toBe('MEGA_METRICS_INVALID')
     },
   )
 
   it('rejects reserved and malformed label names and unknown options', () => {
-    const err = catchError(() =>
+    const err = caught<MegaError>(() =>
       metrics().histogram('mega_h_seconds', {
         labels: ['le', 'bad-name'],
         buckets: [1, 0.5],
@@ -210,20 +201,23 @@ describe('MegaMetrics collection errors', () => {
 })
 
 describe('MegaMetrics.shutdown', () => {
-  it('makes later calls throw MEGA_METRICS_NOT_INITIALIZED', async () => {
+  it('makes later calls throw MEGA_METRICS_SHUT_DOWN, saying so', async () => {
     const m = metrics()
     await m.shutdown()
     await m.shutdown()
     await expect(m.renderPrometheus()).rejects.toMatchObject({
-      code: 'MEGA_METRICS_NOT_INITIALIZED',
+      code: 'MEGA_METRICS_SHUT_DOWN',
+      message: expect.stringMatching(/already shut down/),
     })
-    expect(catchError(() => m.counter('mega_late_total')).code).toBe('MEGA_METRICS_NOT_INITIALIZED')
+    expect(caught<MegaError>(() => m.counter('mega_late_total')).code).toBe(
+      'MEGA_METRICS_SHUT_DOWN',
+    )
   })
 })
 
 describe('initMetrics', () => {
   it('throws MEGA_METRICS_NOT_INITIALIZED telling to call initMetrics first', async () => {
-    const err = catchError(() => getMetrics())
+    const err = caught<MegaError>(() => getMetrics())
     expect(err.code).toBe('MEGA_METRICS_NOT_INITIALIZED')
     expect(err.message).toMatch(/call initMetrics/)
     await expect(renderPrometheus()).rejects.toMatchObject({ code: 'MEGA_METRICS_NOT_INITIALIZED' })
@@ -234,7 +228,9 @@ describe('initMetrics', () => {
     expect(getMetrics()).toBe(m)
     getMetrics().counter('mega_boot_total').add(1)
     expect(await renderPrometheus()).toMatch(/mega_boot_total\{[^}]*\} 1\n/)
-    expect(catchError(() => initMetrics({ serviceName: 'svc' })).code).toBe('MEGA_METRICS_INVALID')
+    expect(caught<MegaError>(() => initMetrics({ serviceName: 'svc' })).code).toBe(
+      'MEGA_METRICS_INVALID',
+    )
     await shutdownMetrics()
     expect(initMetrics({ serviceName: 'again' })).not.toBe(m)
   })

@@ -325,16 +325,18 @@ describe('logging', () => {
     vi.restoreAllMocks()
   })
 
-  it('uses globalThis.logger when no logger is injected', async () => {
+  it('never logs through a globalThis.logger: only the injected logger or the console', async () => {
     const global = fakeLogger()
     ;(globalThis as { logger?: unknown }).logger = global
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {})
     const bare = createShutdown({ process: proc, timers })
     bare.setupGlobalErrorHandlers()
     proc.emit('unhandledRejection', 42)
     await timers.flush()
-    expect(global.fatal).toHaveBeenCalledWith(
+    expect(global.fatal).not.toHaveBeenCalled()
+    expect(consoleError).toHaveBeenCalledWith(
+      '[mega-shutdown] unhandled promise rejection: shutting down',
       { err: expect.any(Error) },
-      'unhandled promise rejection: shutting down',
     )
     bare._reset()
   })

@@ -3,13 +3,12 @@ import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { tempDir } from '@mega/test-utils'
 import { MegaError } from '../src/errors.js'
+import { LEVEL_NAMES, levelValue } from '../src/log-levels.js'
 import {
-  LEVEL_NAMES,
   RetryQueue,
   TELEGRAM_MAX_TEXT,
   createThrottle,
   formatMessage,
-  levelValue,
 } from '../src/telegram/telegram-core.js'
 
 describe('LEVEL_NAMES', () => {

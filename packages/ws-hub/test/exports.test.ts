@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { exportNames, importBuilt } from '@mega/test-utils'
+import { exportNames, importBuilt, typeExportNames } from '@mega/test-utils'
 import * as source from '../src/index.js'
 
 describe('@mega/ws-hub public exports', () => {
@@ -10,5 +10,11 @@ describe('@mega/ws-hub public exports', () => {
   it('the built package a user installs exposes the same API', async () => {
     const built = await importBuilt(new URL('..', import.meta.url).pathname)
     expect(exportNames(built)).toEqual(exportNames(source))
+  })
+
+  it('names exactly these types (update the snapshot when a type is added or removed on purpose)', () => {
+    expect(
+      typeExportNames(new URL('../src/index.ts', import.meta.url).pathname),
+    ).toMatchInlineSnapshot(`[]`)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { exportNames, importBuilt } from '@mega/test-utils'
+import { exportNames, importBuilt, typeExportNames } from '@mega/test-utils'
 import * as source from '../src/index.js'
 
 describe('@mega/ws public exports', () => {
@@ -51,5 +51,42 @@ describe('@mega/ws public exports', () => {
   it('the built package a user installs exposes the same API', async () => {
     const built = await importBuilt(new URL('..', import.meta.url).pathname)
     expect(exportNames(built)).toEqual(exportNames(source))
+  })
+
+  it('names exactly these types (update the snapshot when a type is added or removed on purpose)', () => {
+    expect(
+      typeExportNames(new URL('../src/index.ts', import.meta.url).pathname),
+    ).toMatchInlineSnapshot(`
+      [
+        "BroadcastOptions",
+        "ChannelClass",
+        "ChannelDefinition",
+        "ChannelPresence",
+        "DriveOptions",
+        "HistoryOptions",
+        "KickOptions",
+        "KickTarget",
+        "NamespacePresence",
+        "PresenceJoin",
+        "PresenceMember",
+        "WsCloseInfo",
+        "WsClusterConfig",
+        "WsConnectionMeta",
+        "WsContext",
+        "WsErrorBody",
+        "WsErrorCode",
+        "WsFrameCodec",
+        "WsGapInfo",
+        "WsHandlers",
+        "WsMessage",
+        "WsMessageContext",
+        "WsMessageFields",
+        "WsMessageSchemas",
+        "WsOptions",
+        "WsPresence",
+        "WsProtocolChoice",
+        "WsRouteOptions",
+      ]
+    `)
   })
 })

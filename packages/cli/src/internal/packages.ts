@@ -1,9 +1,25 @@
-import { importFromRoot, type DriverImporter } from '@mega/core'
+import type { DriverImporter } from '@mega/core'
+import { importFromRoot } from '@mega/core/internal'
 import { cliError } from '../errors.js'
 
 /**
- * Imports `name` as the project at `root` sees it and returns its `exportName`. A package that is not
- * installed, or does not provide that export yet, is `MEGA_CLI_PACKAGE_MISSING` saying what to install.
+ * Packages of DESIGN.md's plan that ship no API yet (each is a skeleton exporting nothing): no
+ * install or upgrade makes a command that needs one work today. Remove a name when it ships.
+ */
+const NOT_BUILT_YET: ReadonlySet<string> = new Set(['@mega/jobs', '@mega/ws-hub'])
+
+function notBuiltYet(name: string, exportName: string, purpose: string): Error {
+  return cliError(
+    'MEGA_CLI_PACKAGE_MISSING',
+    `${purpose} needs ${exportName}() from ${name}, which is not built yet: no release of ${name} provides it, so ${purpose} cannot run today.`,
+    { details: { package: name, export: exportName } },
+  )
+}
+
+/**
+ * Imports `name` as the project at `root` sees it and returns its `exportName`. A package that is
+ * not installed, or does not provide that export, is `MEGA_CLI_PACKAGE_MISSING` saying what is true:
+ * what to install, or that the package is not built yet.
  */
 export async function requireExport(
   root: string,
@@ -13,18 +29,18 @@ export async function requireExport(
   importer: DriverImporter = importFromRoot(root),
 ): Promise<unknown> {
   const mod = (await importer(name)) as Record<string, unknown> | undefined
+  const value = mod?.[exportName]
+  if (value !== undefined) return value
+  if (NOT_BUILT_YET.has(name)) throw notBuiltYet(name, exportName, purpose)
   if (mod === undefined)
     throw cliError(
       'MEGA_CLI_PACKAGE_MISSING',
       `${purpose} needs ${name}, which is not installed in ${root}: install ${name} (pnpm add ${name}) and run it again.`,
       { details: { package: name } },
     )
-  const value = mod[exportName]
-  if (value === undefined)
-    throw cliError(
-      'MEGA_CLI_PACKAGE_MISSING',
-      `${purpose} needs ${name} with ${exportName}(), which this version does not provide: install a newer ${name}.`,
-      { details: { package: name, export: exportName } },
-    )
-  return value
+  throw cliError(
+    'MEGA_CLI_PACKAGE_MISSING',
+    `${purpose} needs ${name} with ${exportName}(), which the installed version does not provide: install a version of ${name} that has it.`,
+    { details: { package: name, export: exportName } },
+  )
 }

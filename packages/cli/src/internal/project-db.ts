@@ -4,6 +4,7 @@
 // service whose constructor needs a table the migration is about to create).
 import * as cliCore from '@mega/core'
 import type { AdapterConfig, DriverImporter, MegaConfig } from '@mega/core'
+import { importFromRoot } from '@mega/core/internal'
 import type * as megaDb from '@mega/db'
 import type { SqlDbAdapter } from '@mega/db'
 import { cliError } from '../errors.js'
@@ -19,7 +20,7 @@ type CoreModule = Pick<typeof cliCore, 'loadConfig' | 'DriverRegistry' | 'Adapte
  * CLI depends on (a project that resolves neither is a test fixture or a broken install).
  */
 export function projectImporter(root: string): DriverImporter {
-  const fromRoot = cliCore.importFromRoot(root)
+  const fromRoot = importFromRoot(root)
   return async (name) => {
     const found = await fromRoot(name)
     if (found !== undefined) return found

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { CONFIG_FILES, boot, importFromRoot, type BootOptions, type MegaRuntime } from '@mega/core'
+import { boot, type BootOptions, type MegaRuntime } from '@mega/core'
+import { CONFIG_FILES, importFromRoot } from '@mega/core/internal'
 import { createLogger, createShutdown, type ShutdownCoordinator } from '@mega/observe'
 import { cliError } from '../errors.js'
 

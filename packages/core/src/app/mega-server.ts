@@ -6,7 +6,8 @@ import { mountRoute } from '../router/compile-route.js'
 import { RequestPipeline, type HookPhase, type PhaseHookMap } from '../pipeline/request-pipeline.js'
 import { PluginHost, type MegaPlugin, type WsRouteDriver } from '../plugins/define-plugin.js'
 import { joinPath } from '../router/define-routes.js'
-import type { RouteDefinition, RouteSchema, WsRouteDefinition } from '../router/route-types.js'
+import type { RouteDefinition, WsRouteDefinition } from '../router/route-types.js'
+import type { RouteSchema } from '../router/route-schema.js'
 import { MegaApp, type MegaAppOptions } from './mega-app.js'
 
 /** A route as the registry lists it (route listings, OpenAPI). */

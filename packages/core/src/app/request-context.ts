@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import { tracer, type MegaTracer } from '@mega/observe'
-import type { RouteInput, RouteSchema } from '../router/route-types.js'
+import type { RouteInput, RouteSchema } from '../router/route-schema.js'
 import { adapterAccessor, type AdapterAccessor, type AppScope } from './app-scope.js'
 
 /**

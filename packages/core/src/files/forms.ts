@@ -4,7 +4,7 @@ import type { RequestContext } from '../app/request-context.js'
 import { HttpError } from '../errors.js'
 import { isUnderPath } from '../http/path-prefix.js'
 import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
-import type { MegaRouteConfig } from '../router/compile-route.js'
+import type { MegaRouteConfig } from '../router/route-config.js'
 
 const FORM_TYPE = 'application/x-www-form-urlencoded'
 

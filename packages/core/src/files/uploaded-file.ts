@@ -19,9 +19,6 @@ const SIGNATURES: readonly (readonly [string, (head: Buffer) => boolean])[] = [
   ['application/pdf', (h) => h.toString('latin1', 0, 5) === '%PDF-'],
 ]
 
-/** Types whose content is checked against their magic number. */
-export const SNIFFED_TYPES: readonly string[] = SIGNATURES.map(([type]) => type)
-
 /**
  * `true` when the content may be of the claimed type: types without a known signature pass (the
  * claim is all there is), sniffable ones only when their first bytes match.

@@ -1,7 +1,8 @@
 import type { AppScope } from '../app/app-scope.js'
 import type { RouteInfo } from '../app/mega-server.js'
-import type { MegaRouteConfig } from '../router/compile-route.js'
-import type { RouteDefinition, RouteSchema } from '../router/route-types.js'
+import type { MegaRouteConfig } from '../router/route-config.js'
+import type { RouteDefinition } from '../router/route-types.js'
+import type { RouteSchema } from '../router/route-schema.js'
 
 import type { JsonObject, SchemaComponents } from './openapi-schemas.js'
 import { routeSecurity } from './openapi-security.js'

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { MegaError } from '@mega/observe'
 import { HttpContext, type RequestContext } from '../app/request-context.js'
 import { createAppScope, type AppScope } from '../app/app-scope.js'
-import type { MegaRouteConfig } from '../router/compile-route.js'
+import type { MegaRouteConfig } from '../router/route-config.js'
 import type { BeforeHook } from '../router/route-types.js'
 import { parseRuntime, type RuntimePart } from '../router/runtime-validation.js'
 

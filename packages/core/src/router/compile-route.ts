@@ -11,7 +11,7 @@ import type { HttpContext } from '../app/request-context.js'
 import type { RouteHooks } from '../pipeline/request-pipeline.js'
 import { ForbiddenError } from '../errors.js'
 import type { BeforeHook, RouteDefinition } from './route-types.js'
-import type { ValidationIssuesSource } from '../http/error-handler.js'
+import type { MegaRouteConfig } from './route-config.js'
 import {
   REQUEST_PARTS,
   refusedPartIssues,
@@ -19,16 +19,6 @@ import {
   type RuntimePart,
 } from './runtime-validation.js'
 import { toJsonSchema, type JsonSchema } from './zod-json-schema.js'
-
-/** What a Mega route keeps in Fastify's route config, for global hooks and error handling. */
-export interface MegaRouteConfig {
-  readonly megaRouteName: string | undefined
-  readonly megaScope: AppScope
-  /** The declared route (its name, summary, tags, status and zod schemas: what OpenAPI reads). */
-  readonly megaRoute: RouteDefinition
-  /** Set when a part of the route is also parsed by zod: see {@link ValidationIssuesSource}. */
-  readonly megaRefusedIssues?: ValidationIssuesSource['megaRefusedIssues']
-}
 
 /** Gives the route's hooks from its app scope, `before` hooks and runtime zod parts. */
 export type RouteHooksFor = (

@@ -11,10 +11,10 @@ import type {
   RouteDefinition,
   RouteHandler,
   RouteOptions,
-  RouteSchema,
   RouteTable,
   WsRouteDefinition,
 } from './route-types.js'
+import type { RouteSchema } from './route-schema.js'
 
 interface Scope {
   readonly prefix: string

@@ -1,32 +1,12 @@
 import type { z } from 'zod'
 import type { RequestContext } from '../app/request-context.js'
+import type { RouteSchema } from './route-schema.js'
 
 /** HTTP methods a route can answer, as declared once. */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
 
 /** One of {@link HTTP_METHODS}. */
 export type HttpMethod = (typeof HTTP_METHODS)[number]
-
-/** zod schemas for each part of a request and for the response data. */
-export interface RouteSchema {
-  readonly params?: z.ZodType
-  readonly query?: z.ZodType
-  readonly body?: z.ZodType
-  readonly headers?: z.ZodType
-  /** Schema of `data` in the success envelope; serialised with Fastify's compiled serialiser. */
-  readonly response?: z.ZodType
-}
-
-// Non-distributive: an optional schema slot (`ZodType | undefined`) means "no schema" → Fallback.
-type Infer<T, Fallback> = [T] extends [z.ZodType] ? z.output<T> : Fallback
-
-/** The typed input of a route, inferred from its schema. */
-export interface RouteInput<S extends RouteSchema> {
-  readonly params: Infer<S['params'], Readonly<Record<string, string>>>
-  readonly query: Infer<S['query'], Readonly<Record<string, unknown>>>
-  readonly body: Infer<S['body'], unknown>
-  readonly headers: Infer<S['headers'], Readonly<Record<string, string | string[] | undefined>>>
-}
 
 /** What a handler returns: the response schema's input type, or anything without one. */
 export type RouteOutput<S extends RouteSchema> = [S['response']] extends [z.ZodType]

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import type { MegaIssue } from '@mega/observe'
 import { ValidationError } from '../errors.js'
-import type { RouteSchema } from './route-types.js'
+import type { RouteSchema } from './route-schema.js'
 import { needsRuntimeZod } from './zod-json-schema.js'
 
 /** Request parts in our names and Fastify's. */

@@ -3,9 +3,9 @@
 import { isMongoDatabase } from '../mongo/mongo-adapter.js'
 import { createMongoMigrator, type MongoMigratorConfig } from './mongo-runner.js'
 import type { Migrator, MigratorConfig } from './migrator-config.js'
-import { createMigrator } from './runner.js'
+import { createSqlMigrator } from './runner.js'
 
-/** What {@link migratorFor} takes: the SQL migrator's config, or the Mongo one's. */
+/** What {@link createMigrator} takes: the SQL migrator's config, or the Mongo one's. */
 export type AnyMigratorConfig = MigratorConfig | MongoMigratorConfig
 
 function isMongoConfig(config: AnyMigratorConfig): config is MongoMigratorConfig {
@@ -13,13 +13,13 @@ function isMongoConfig(config: AnyMigratorConfig): config is MongoMigratorConfig
 }
 
 /**
- * The migrator for a database of any dialect: `createMongoMigrator` when `db.dialect` is `mongo`,
- * else the SQL `createMigrator`. Each validates its own options.
+ * Creates the migrator of an app, for a database of any dialect: `createMongoMigrator` when
+ * `db.dialect` is `mongo`, else the SQL runner (`createSqlMigrator`). Each validates its own options.
  *
  * @example
- * const migrator = migratorFor({ db: app.adapters.get('db'), root: process.cwd() })
+ * const migrator = createMigrator({ db: app.adapters.get('db'), root: process.cwd() })
  * const results = await migrator.up()
  */
-export function migratorFor(config: AnyMigratorConfig): Migrator {
-  return isMongoConfig(config) ? createMongoMigrator(config) : createMigrator(config)
+export function createMigrator(config: AnyMigratorConfig): Migrator {
+  return isMongoConfig(config) ? createMongoMigrator(config) : createSqlMigrator(config)
 }

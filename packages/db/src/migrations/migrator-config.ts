@@ -1,4 +1,4 @@
-// The options of createMigrator, validated once with zod, and the Migrator interface.
+// The options of the SQL migrator (createSqlMigrator), validated once with zod, and the Migrator interface.
 import { z } from 'zod'
 import type { SqlDatabase } from '../sql/sql-types.js'
 import {
@@ -65,7 +65,7 @@ export const migratorConfigSchema = z
   })
   .strict()
 
-/** What {@link createMigrator} takes. */
+/** What the SQL migrator takes (`createMigrator` with a SQL adapter). */
 export type MigratorConfig = z.input<typeof migratorConfigSchema>
 
 /** Options of {@link Migrator.up}. */

@@ -211,7 +211,7 @@ function mongoTarget(
 
 /**
  * Creates the migrator of an app on MongoDB: the same `up`, `down`, `redo`, `status` and dry runs as
- * `createMigrator`, with collections, indexes and `$jsonSchema` validators instead of DDL. Runs take a
+ * the SQL migrator, with collections, indexes and `$jsonSchema` validators instead of DDL. Runs take a
  * lease-document lock. A migration runs in a transaction when the server supports them (replica set,
  * mongos) and all its commands may run in one (creating collections and their indexes, rewriting
  * documents); otherwise its commands run one by one and a failure leaves the earlier ones applied

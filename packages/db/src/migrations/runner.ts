@@ -79,19 +79,19 @@ function lockConfig(options: Options, clock: () => Date): MigrationLockConfig {
 }
 
 /**
- * Creates the migrator of an app: `up`, `down`, `redo` and `status` over the migration files in
- * `apps/<app>/migrations`. Runs take the migration lock, so concurrent processes apply each
- * migration once; each migration runs in its own transaction where the dialect has transactional
- * DDL. Applied migrations whose file changed or disappeared are refused (MEGA_DB_MIGRATION_DRIFT)
- * before anything runs.
+ * Creates the SQL migrator of an app (what `createMigrator` returns for a SQL adapter): `up`,
+ * `down`, `redo` and `status` over the migration files in `apps/<app>/migrations`. Runs take the
+ * migration lock, so concurrent processes apply each migration once; each migration runs in its own
+ * transaction where the dialect has transactional DDL. Applied migrations whose file changed or
+ * disappeared are refused (MEGA_DB_MIGRATION_DRIFT) before anything runs.
  *
  * @example
- * const migrator = createMigrator({ db, root: process.cwd() })
+ * const migrator = createSqlMigrator({ db, root: process.cwd() })
  * const results = await migrator.up()
  * const failed = results.find((r) => r.status === 'failed')
  * if (failed) throw failed.error
  */
-export function createMigrator(config: MigratorConfig): Migrator {
+export function createSqlMigrator(config: MigratorConfig): Migrator {
   const options = parseMigratorConfig(config)
   const clock = options.clock ?? (() => new Date())
   const dialect = options.dialect ?? getMigrationDialect(options.db.dialect)

@@ -3,27 +3,7 @@ import { appendFile, mkdir, readFile, rename, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { z } from 'zod'
 import { parseOptions } from '../internal/zod-issues.js'
-
-/** The pino level names a sink can filter on, lowest first. */
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const
-
-/** One of {@link LOG_LEVELS}. */
-export type LogLevelName = (typeof LOG_LEVELS)[number]
-
-/** pino's numeric level → its name (`50` → `'error'`). */
-export const LEVEL_NAMES: Readonly<Record<number, LogLevelName>> = Object.freeze({
-  10: 'trace',
-  20: 'debug',
-  30: 'info',
-  40: 'warn',
-  50: 'error',
-  60: 'fatal',
-})
-
-/** The numeric pino value of a level name (`'error'` → `50`). */
-export function levelValue(name: LogLevelName): number {
-  return (LOG_LEVELS.indexOf(name) + 1) * 10
-}
+import { LEVEL_NAMES, LOG_LEVELS, type LogLevelName } from '../log-levels.js'
 
 /** Telegram refuses longer messages; {@link formatMessage} cuts there. */
 export const TELEGRAM_MAX_TEXT = 4096

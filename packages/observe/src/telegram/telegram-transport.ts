@@ -5,11 +5,11 @@ import type { Transform } from 'node:stream'
 import build from 'pino-abstract-transport'
 import { z } from 'zod'
 import { parseOptions } from '../internal/zod-issues.js'
+import { levelValue } from '../log-levels.js'
 import {
   RetryQueue,
   createThrottle,
   formatMessage,
-  levelValue,
   telegramSinkSchema,
   type TelegramSinkConfig,
   type Throttle,
