@@ -1,6 +1,5 @@
 import { createAppScope } from './app-scope.js'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import { MegaError } from '@mega/observe'
 import { createFastify, type HttpOptions } from '../http/create-fastify.js'
 import { mountRoute } from '../router/compile-route.js'
 import { RequestPipeline, type HookPhase, type PhaseHookMap } from '../pipeline/request-pipeline.js'
@@ -8,6 +7,7 @@ import { PluginHost, type MegaPlugin } from '../plugins/define-plugin.js'
 import { joinPath } from '../router/define-routes.js'
 import type { RouteDefinition, RouteSchema, WsRouteDefinition } from '../router/route-types.js'
 import { MegaApp, type MegaAppOptions } from './mega-app.js'
+import { CORE_ERRORS } from '../errors.js'
 
 /** A route as the registry lists it (route listings, OpenAPI). */
 export interface RouteInfo {
@@ -64,19 +64,15 @@ function checkUnique(apps: readonly MegaApp[]): void {
   const routeNames = new Map<string, string>()
   for (const app of apps) {
     if (names.has(app.name))
-      throw new MegaError(
-        'MEGA_APP_INVALID',
+      throw CORE_ERRORS.create('MEGA_APP_INVALID', [
         `Two apps are named "${app.name}": give each app its own name.`,
-      )
+      ])
     names.add(app.name)
     for (const route of app.routes) {
       if (route.name === undefined) continue
       const where = routeNames.get(route.name)
       if (where !== undefined) {
-        throw new MegaError(
-          'MEGA_ROUTE_DUPLICATE',
-          `Route name "${route.name}" is used twice (${where} and ${route.path}): names must be unique.`,
-        )
+        throw CORE_ERRORS.create('MEGA_ROUTE_DUPLICATE', [route.name, where, route.path])
       }
       routeNames.set(route.name, route.path)
     }
@@ -98,10 +94,7 @@ export class MegaServer {
       a.routes.filter((r) => r.kind === 'ws').map((r) => info(a, r)),
     )
     if (ws.length > 0) {
-      throw new MegaError(
-        'MEGA_WS_NOT_INSTALLED',
-        `WebSocket route ${ws[0]?.path ?? ''} needs @mega/ws: run "pnpm add @mega/ws" and enable it.`,
-      )
+      throw CORE_ERRORS.create('MEGA_WS_NOT_INSTALLED', [ws[0]?.path ?? ''])
     }
     this.apps = Object.freeze([...options.apps])
     this.#plugins = new PluginHost(options.plugins ?? [])
