@@ -1,22 +1,28 @@
-import { MegaError, type MegaErrorOptions } from '@mega/observe'
+import { defineErrors, type MegaError, type MegaErrorOptions } from '@mega/observe'
+
+/** A free message: the caller words it (each code covers several distinct failures). */
+const said = (message: string): string => message
 
 /**
- * Every error code `mega` reports. The README's error table lists exactly these (a test keeps the two
- * in step).
+ * The errors `mega` reports, declared once: code and message. The README's error table lists
+ * exactly these codes (a test keeps the two in step).
  */
-export const CLI_ERROR_CODES = [
-  'MEGA_CLI_UNKNOWN_COMMAND',
-  'MEGA_CLI_UNKNOWN_OPTION',
-  'MEGA_CLI_INVALID_ARGUMENT',
-  'MEGA_CLI_DIR_NOT_EMPTY',
-  'MEGA_CLI_FILE_EXISTS',
-  'MEGA_CLI_UNKNOWN_GENERATOR',
-  'MEGA_CLI_NOT_A_PROJECT',
-  'MEGA_CLI_PACKAGE_MISSING',
-  'MEGA_CLI_NOT_AVAILABLE',
-  'MEGA_CLI_INSTALL_FAILED',
-  'MEGA_CLI_NO_DATABASE',
-] as const
+export const CLI_ERRORS = defineErrors({
+  MEGA_CLI_UNKNOWN_COMMAND: { message: said },
+  MEGA_CLI_UNKNOWN_OPTION: { message: said },
+  MEGA_CLI_INVALID_ARGUMENT: { message: said },
+  MEGA_CLI_DIR_NOT_EMPTY: { message: said },
+  MEGA_CLI_FILE_EXISTS: { message: said },
+  MEGA_CLI_UNKNOWN_GENERATOR: { message: said },
+  MEGA_CLI_NOT_A_PROJECT: { message: said },
+  MEGA_CLI_PACKAGE_MISSING: { message: said },
+  MEGA_CLI_NOT_AVAILABLE: { message: said },
+  MEGA_CLI_INSTALL_FAILED: { message: said },
+  MEGA_CLI_NO_DATABASE: { message: said },
+})
+
+/** Every error code `mega` reports, in the order of {@link CLI_ERRORS}. */
+export const CLI_ERROR_CODES = CLI_ERRORS.codes
 
 /** One of {@link CLI_ERROR_CODES}. */
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number]
@@ -38,7 +44,7 @@ export const USAGE_ERROR_CODES: readonly CliErrorCode[] = [
 export function cliError(
   code: CliErrorCode,
   message: string,
-  options?: MegaErrorOptions,
+  options?: Omit<MegaErrorOptions, 'statusCode'>,
 ): MegaError {
-  return new MegaError(code, message, options)
+  return CLI_ERRORS.create(code, [message], options)
 }

@@ -1,6 +1,6 @@
 export { run, COMMAND_HANDLERS, EXIT_CODES } from './cli.js'
 export { main } from './main.js'
-export { CLI_ERROR_CODES, USAGE_ERROR_CODES, cliError } from './errors.js'
+export { CLI_ERRORS, CLI_ERROR_CODES, USAGE_ERROR_CODES, cliError } from './errors.js'
 export type { CliErrorCode } from './errors.js'
 export {
   COMMANDS,

@@ -7,6 +7,7 @@ describe('@mega/cli public exports', () => {
   it('names exactly this API (update the snapshot when the API changes on purpose)', () => {
     expect(exportNames(source)).toMatchInlineSnapshot(`
       [
+        "CLI_ERRORS",
         "CLI_ERROR_CODES",
         "CLI_VERSION",
         "COMMANDS",

@@ -1,6 +1,7 @@
-export { MegaError, MegaConfigError, toMegaError } from '@mega/observe'
-export type { MegaErrorOptions, MegaIssue } from '@mega/observe'
+export { MegaError, MegaConfigError, toMegaError, defineErrors } from '@mega/observe'
+export type { MegaErrorOptions, MegaIssue, ErrorFactory, ErrorTable } from '@mega/observe'
 export {
+  CORE_ERRORS,
   CORE_ERROR_CODES,
   HttpError,
   BadRequestError,
@@ -13,7 +14,7 @@ export {
   InternalServerError,
   ServiceUnavailableError,
 } from './errors.js'
-export type { CoreErrorCode, HttpErrorOptions } from './errors.js'
+export type { CoreErrorCode, HttpErrorClass, HttpErrorOptions } from './errors.js'
 export { ok, fail, REQUEST_ID_HEADER } from './http/envelope.js'
 export type {
   SuccessEnvelope,

@@ -3,8 +3,10 @@ import { readmeErrorCodes, sourceErrorCodes } from '@mega/test-utils'
 import { MegaError } from '@mega/observe'
 import {
   BadRequestError,
+  CORE_ERRORS,
   CORE_ERROR_CODES,
   ConflictError,
+  HttpError,
   ForbiddenError,
   InternalServerError,
   NotFoundError,
@@ -42,6 +44,31 @@ describe('HTTP error classes', () => {
       ])
     },
   )
+
+  it('are generated from the CORE_ERRORS rows and keep instanceof and subclassing', () => {
+    const err = new NotFoundError()
+    expect([err.statusCode, err.message]).toEqual([
+      CORE_ERRORS.status('MEGA_NOT_FOUND'),
+      CORE_ERRORS.message('MEGA_NOT_FOUND'),
+    ])
+    expect([
+      err instanceof NotFoundError,
+      err instanceof HttpError,
+      err instanceof MegaError,
+    ]).toEqual([true, true, true])
+    expect(err instanceof ConflictError).toBe(false)
+    class UserNotFound extends NotFoundError {
+      constructor(id: string) {
+        super(`No user ${id}: check the id.`, { details: { id } })
+      }
+    }
+    const sub = new UserNotFound('7')
+    expect([sub instanceof NotFoundError, sub.statusCode, sub.code]).toEqual([
+      true,
+      404,
+      'MEGA_NOT_FOUND',
+    ])
+  })
 
   it('ValidationError is a 422 carrying its issues', () => {
     const err = new ValidationError([{ path: 'body.email', message: 'invalid email' }])

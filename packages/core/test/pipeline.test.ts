@@ -248,7 +248,10 @@ describe('route drivers', () => {
     const server = track(createApp({ prefix: '/api', routes, plugins: [driver] }))
     const refused = await server.inject('/api/live')
     expect(refused.statusCode).toBe(401)
-    const admitted = await server.inject({ url: '/api/live', headers: { authorization: 'Bearer t' } })
+    const admitted = await server.inject({
+      url: '/api/live',
+      headers: { authorization: 'Bearer t' },
+    })
     expect(admitted.json()).toEqual({ auth: { userId: 7 }, channel: 'board' })
     expect(seen).toEqual(['/live'])
   })

@@ -1,59 +1,55 @@
-import { MegaError, type MegaErrorOptions } from '@mega/observe'
+import { defineErrors, type ErrorCreateOptions, type MegaError } from '@mega/observe'
+
+/** A free message: the caller words it (each code covers several distinct failures). */
+const said = (message: string): string => message
 
 /**
- * Every error code @mega/db throws. The README's error table lists exactly these (a test keeps the
- * two in step).
+ * The errors of @mega/db, declared once: code, the HTTP status it maps to (where one applies) and
+ * its message. The README's error table lists exactly these codes (a test keeps the two in step).
  */
-export const DB_ERROR_CODES = [
-  'MEGA_DB_CONFLICT',
-  'MEGA_DB_FOREIGN_KEY',
-  'MEGA_DB_NOT_NULL',
-  'MEGA_DB_CHECK',
-  'MEGA_DB_UNAVAILABLE',
-  'MEGA_DB_QUERY_FAILED',
-  'MEGA_DB_NOT_CONNECTED',
-  'MEGA_MODEL_INVALID',
-  'MEGA_CRUD_INVALID_QUERY',
-  'MEGA_CRUD_NOT_FOUND',
-  'MEGA_KV_INVALID_INPUT',
-  'MEGA_KV_UNAVAILABLE',
-  'MEGA_DB_SCHEMA_INVALID',
-  'MEGA_DB_MIGRATION_INVALID',
-  'MEGA_DB_MIGRATION_DESTRUCTIVE',
-  'MEGA_DB_MIGRATION_DRIFT',
-  'MEGA_DB_MIGRATION_LOCKED',
-  'MEGA_DB_MIGRATION_FAILED',
-  'MEGA_DB_MIGRATION_UNCOVERED',
-] as const
+export const DB_ERRORS = defineErrors({
+  MEGA_DB_CONFLICT: { status: 409, message: said },
+  MEGA_DB_FOREIGN_KEY: { status: 409, message: said },
+  MEGA_DB_NOT_NULL: { status: 422, message: said },
+  MEGA_DB_CHECK: { status: 422, message: said },
+  MEGA_DB_UNAVAILABLE: { status: 503, message: said },
+  MEGA_DB_QUERY_FAILED: { status: 500, message: said },
+  MEGA_DB_NOT_CONNECTED: { status: 503, message: said },
+  MEGA_MODEL_INVALID: { message: said },
+  MEGA_CRUD_INVALID_QUERY: { status: 422, message: said },
+  MEGA_CRUD_NOT_FOUND: { status: 404, message: said },
+  MEGA_KV_INVALID_INPUT: { message: said },
+  MEGA_KV_UNAVAILABLE: { status: 503, message: said },
+  MEGA_DB_SCHEMA_INVALID: { message: said },
+  MEGA_DB_MIGRATION_INVALID: { message: said },
+  MEGA_DB_MIGRATION_DESTRUCTIVE: { message: said },
+  MEGA_DB_MIGRATION_DRIFT: { message: said },
+  MEGA_DB_MIGRATION_LOCKED: { status: 409, message: said },
+  MEGA_DB_MIGRATION_FAILED: { message: said },
+  MEGA_DB_MIGRATION_UNCOVERED: { message: said },
+})
+
+/** Every error code @mega/db throws, in the order of {@link DB_ERRORS}. */
+export const DB_ERROR_CODES = DB_ERRORS.codes
 
 /** One of {@link DB_ERROR_CODES}. */
 export type DbErrorCode = (typeof DB_ERROR_CODES)[number]
 
-/** The HTTP status each code maps to, where one applies. */
-export const DB_ERROR_STATUS: Readonly<Partial<Record<DbErrorCode, number>>> = Object.freeze({
-  MEGA_DB_CONFLICT: 409,
-  MEGA_DB_FOREIGN_KEY: 409,
-  MEGA_DB_NOT_NULL: 422,
-  MEGA_DB_CHECK: 422,
-  MEGA_DB_UNAVAILABLE: 503,
-  MEGA_DB_QUERY_FAILED: 500,
-  MEGA_DB_NOT_CONNECTED: 503,
-  MEGA_CRUD_INVALID_QUERY: 422,
-  MEGA_CRUD_NOT_FOUND: 404,
-  MEGA_KV_UNAVAILABLE: 503,
-  MEGA_DB_MIGRATION_LOCKED: 409,
-})
+/** The HTTP status each code maps to, where one applies (read from {@link DB_ERRORS}). */
+export const DB_ERROR_STATUS: Readonly<Partial<Record<DbErrorCode, number>>> = Object.freeze(
+  Object.fromEntries(
+    DB_ERROR_CODES.flatMap((code) => {
+      const status = DB_ERRORS.status(code)
+      return status === undefined ? [] : [[code, status]]
+    }),
+  ),
+)
 
 /** Builds a MegaError with one of this package's codes and the status that code maps to. */
 export function dbError(
   code: DbErrorCode,
   message: string,
-  options: Omit<MegaErrorOptions, 'statusCode'> = {},
+  options: ErrorCreateOptions = {},
 ): MegaError {
-  const statusCode = DB_ERROR_STATUS[code]
-  return new MegaError(
-    code,
-    message,
-    statusCode === undefined ? options : { ...options, statusCode },
-  )
+  return DB_ERRORS.create(code, [message], options)
 }

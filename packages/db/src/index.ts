@@ -1,4 +1,4 @@
-export { DB_ERROR_CODES, DB_ERROR_STATUS, dbError } from './errors.js'
+export { DB_ERRORS, DB_ERROR_CODES, DB_ERROR_STATUS, dbError } from './errors.js'
 export type { DbErrorCode } from './errors.js'
 export { megaDrivers } from './drivers.js'
 

@@ -9,6 +9,7 @@ describe('@mega/db public exports', () => {
         "AUTOMATIC_COLUMNS",
         "COLUMN_TYPES",
         "Column",
+        "DB_ERRORS",
         "DB_ERROR_CODES",
         "DB_ERROR_STATUS",
         "DEFAULT_FILE_CACHE_DIR",

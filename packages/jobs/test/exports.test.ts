@@ -20,9 +20,8 @@ describe('@mega/jobs public exports', () => {
   })
 
   it('names exactly these types (update the snapshot when a type is added or removed on purpose)', () => {
-    expect(
-      typeExportNames(new URL('../src/index.ts', import.meta.url).pathname),
-    ).toMatchInlineSnapshot(`
+    expect(typeExportNames(new URL('../src/index.ts', import.meta.url).pathname))
+      .toMatchInlineSnapshot(`
       [
         "JobsErrorCode",
         "NatsBusOptions",

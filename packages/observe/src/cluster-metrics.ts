@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { MegaError } from './errors.js'
+import { OBSERVE_ERRORS } from './errors.js'
 import { parseOptions } from './internal/zod-issues.js'
 import { METRIC_NAMES } from './metric-names.js'
 import { renderPrometheus } from './metrics.js'
@@ -144,10 +144,9 @@ export function serveClusterMetrics(options: ServeClusterMetricsOptions = {}): (
   const render = options.render ?? renderPrometheus
   const send = channel.send?.bind(channel)
   if (send === undefined) {
-    throw new MegaError(
-      'MEGA_METRICS_INVALID',
+    throw OBSERVE_ERRORS.create('MEGA_METRICS_INVALID', [
       'serveClusterMetrics() needs an IPC channel (process.send): call it in a cluster worker.',
-    )
+    ])
   }
   const listener = (message: unknown) => {
     if (!isRequest(message)) return

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MegaError } from './errors.js'
+import { type MegaError, OBSERVE_ERRORS } from './errors.js'
 import { parseOptions } from './internal/zod-issues.js'
 import { describeValue } from './internal/describe-value.js'
 import { REAL_TIMERS, settleWithin, type TimerSeam } from './internal/settle-within.js'
@@ -202,7 +202,7 @@ export class HealthRegistry {
       case 'timeout':
         return {
           ok: false,
-          error: `health check "${name}" timed out after ${entry.timeoutMs}ms`,
+          error: OBSERVE_ERRORS.message('MEGA_HEALTH_CHECK_TIMEOUT', name, entry.timeoutMs),
           code: 'MEGA_HEALTH_CHECK_TIMEOUT',
         }
     }
@@ -223,7 +223,7 @@ function normalizeResult(value: unknown): HealthCheckResult {
 }
 
 function invalidCheck(problem: string): MegaError {
-  return new MegaError('MEGA_HEALTH_CHECK_INVALID', `Invalid health check: ${problem}.`)
+  return OBSERVE_ERRORS.create('MEGA_HEALTH_CHECK_INVALID', [problem])
 }
 
 /**

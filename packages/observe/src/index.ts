@@ -1,5 +1,21 @@
-export { MegaError, MegaConfigError, toMegaError, OBSERVE_ERROR_CODES } from './errors.js'
+export {
+  MegaError,
+  MegaConfigError,
+  toMegaError,
+  OBSERVE_ERRORS,
+  OBSERVE_ERROR_CODES,
+} from './errors.js'
 export type { MegaErrorOptions, MegaErrorJSON, MegaIssue, ObserveErrorCode } from './errors.js'
+export { defineErrors } from './define-errors.js'
+export type {
+  ErrorArgs,
+  ErrorCreateOptions,
+  ErrorCreateRest,
+  ErrorDefinition,
+  ErrorFactory,
+  ErrorMessageTemplate,
+  ErrorTable,
+} from './define-errors.js'
 export {
   createShutdown,
   MegaShutdown,

@@ -2,7 +2,7 @@ import type { Meter, MetricOptions, ObservableResult } from '@opentelemetry/api'
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus'
 import { MeterProvider } from '@opentelemetry/sdk-metrics'
 import { z } from 'zod'
-import { MegaError } from './errors.js'
+import { type MegaError, OBSERVE_ERRORS } from './errors.js'
 import { parseOptions, zodIssues } from './internal/zod-issues.js'
 import { buildOtelResource } from './otel-resource.js'
 
@@ -153,7 +153,11 @@ export interface ObservableGaugeHandle {
 type InstrumentKind = 'counter' | 'upDownCounter' | 'histogram' | 'gauge' | 'observableGauge'
 
 function metricsError(message: string, details?: Record<string, unknown>): MegaError {
-  return new MegaError('MEGA_METRICS_INVALID', message, details === undefined ? {} : { details })
+  return OBSERVE_ERRORS.create(
+    'MEGA_METRICS_INVALID',
+    [message],
+    details === undefined ? {} : { details },
+  )
 }
 
 function checkMetricName(name: unknown): asserts name is string {
@@ -174,9 +178,13 @@ function parseInstrument<S extends z.ZodType>(
   if (result.success) return result.data
   const issues = zodIssues(result.error, name)
   const list = issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')
-  throw new MegaError('MEGA_METRICS_INVALID', `Invalid options of metric ${name}:\n${list}`, {
-    issues,
-  })
+  throw OBSERVE_ERRORS.create(
+    'MEGA_METRICS_INVALID',
+    [`Invalid options of metric ${name}:\n${list}`],
+    {
+      issues,
+    },
+  )
 }
 
 function labelChecker(name: string, declared: readonly string[] | undefined) {
@@ -333,10 +341,7 @@ export class MegaMetrics {
 
   #assertOpen(): void {
     if (this.#closed) {
-      throw new MegaError(
-        'MEGA_METRICS_SHUT_DOWN',
-        'These metrics were already shut down: record and render before shutdown(), or create new ones with createMetrics() (or shutdownMetrics() then initMetrics()).',
-      )
+      throw OBSERVE_ERRORS.create('MEGA_METRICS_SHUT_DOWN', [])
     }
   }
 }
@@ -382,10 +387,7 @@ export function initMetrics(options: MetricsOptions): MegaMetrics {
  */
 export function getMetrics(): MegaMetrics {
   if (defaultMetrics !== undefined) return defaultMetrics
-  throw new MegaError(
-    'MEGA_METRICS_NOT_INITIALIZED',
-    'Metrics are not initialized: call initMetrics({ serviceName }) at boot, before recording metrics.',
-  )
+  throw OBSERVE_ERRORS.create('MEGA_METRICS_NOT_INITIALIZED', [])
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MegaError } from './errors.js'
+import { type MegaError, OBSERVE_ERRORS } from './errors.js'
 import { parseOptions } from './internal/zod-issues.js'
 import { describeValue } from './internal/describe-value.js'
 import { REAL_TIMERS, settleWithin, type TimerSeam } from './internal/settle-within.js'
@@ -431,15 +431,13 @@ export class ShutdownCoordinator {
 }
 
 function invalidHook(problem: string): MegaError {
-  return new MegaError('MEGA_SHUTDOWN_HOOK_INVALID', `Invalid shutdown hook: ${problem}.`)
+  return OBSERVE_ERRORS.create('MEGA_SHUTDOWN_HOOK_INVALID', [problem])
 }
 
 function hookTimeout(name: string, gracePeriodMs: number): MegaError {
-  return new MegaError(
-    'MEGA_SHUTDOWN_HOOK_TIMEOUT',
-    `Shutdown hook "${name}" did not finish within ${gracePeriodMs}ms and was abandoned: make it finish sooner or raise gracePeriodMs.`,
-    { details: { hook: name, gracePeriodMs } },
-  )
+  return OBSERVE_ERRORS.create('MEGA_SHUTDOWN_HOOK_TIMEOUT', [name, gracePeriodMs], {
+    details: { hook: name, gracePeriodMs },
+  })
 }
 
 /**

@@ -19,7 +19,7 @@ import {
 import type { NodeSDK } from '@opentelemetry/sdk-node'
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { z } from 'zod'
-import { MegaError } from './errors.js'
+import { MegaError, OBSERVE_ERRORS } from './errors.js'
 import { parseOptions } from './internal/zod-issues.js'
 import { buildOtelResource } from './otel-resource.js'
 
@@ -127,10 +127,7 @@ async function createSdk(config: TracingConfig): Promise<NodeSDK> {
 export async function initTracing(options: TracingOptions): Promise<void> {
   const config = parseOptions(tracingOptionsSchema, options, 'tracing')
   if (sdk !== undefined) {
-    throw new MegaError(
-      'MEGA_TRACING_INVALID',
-      'initTracing() was already called: call shutdownTracing() first to start it again.',
-    )
+    throw OBSERVE_ERRORS.create('MEGA_TRACING_INVALID')
   }
   sdk = 'starting'
   try {

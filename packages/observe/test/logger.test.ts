@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import pino, { type LoggerOptions } from 'pino'
 import { describe, expect, it } from 'vitest'
 import { caught } from '@mega/test-utils'
-import { MegaError } from '../src/errors.js'
+import { type MegaError } from '../src/errors.js'
 import {
   DEFAULT_REDACT_PATHS,
   TELEGRAM_TRANSPORT_TARGET,

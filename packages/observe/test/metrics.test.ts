@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { caught } from '@mega/test-utils'
-import { MegaError } from '../src/errors.js'
+import { type MegaError } from '../src/errors.js'
 import {
   createMetrics,
   DEFAULT_HISTOGRAM_BUCKETS,

@@ -54,9 +54,8 @@ describe('@mega/ws public exports', () => {
   })
 
   it('names exactly these types (update the snapshot when a type is added or removed on purpose)', () => {
-    expect(
-      typeExportNames(new URL('../src/index.ts', import.meta.url).pathname),
-    ).toMatchInlineSnapshot(`
+    expect(typeExportNames(new URL('../src/index.ts', import.meta.url).pathname))
+      .toMatchInlineSnapshot(`
       [
         "BroadcastOptions",
         "ChannelClass",

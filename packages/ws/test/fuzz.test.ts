@@ -128,8 +128,8 @@ describe(`fuzz: ${FRAMES} seeded frames (seed ${SEED})`, () => {
         { exposeErrors: false },
       )
       const client = await connect(`${wsUrl}/fuzz`)
-    // count answers here instead of queueing them in the harness (a million kept messages)
-    client.socket.removeAllListeners('message')
+      // count answers here instead of queueing them in the harness (a million kept messages)
+      client.socket.removeAllListeners('message')
       let answers = 0
       let invalidAnswered = 0
       client.socket.on('message', (data) => {

@@ -1,6 +1,5 @@
 import {
   MegaConfigError,
-  MegaError,
   type HealthRegistry,
   type MegaIssue,
   type ShutdownCoordinator,
@@ -12,6 +11,7 @@ import {
   type DriverDefinition,
   type DriverRegistry,
 } from './driver-registry.js'
+import { CORE_ERRORS } from '../errors.js'
 
 /** One `adapters.<alias>` entry of the config. */
 export interface AdapterConfig {
@@ -100,15 +100,10 @@ export class AdapterManager {
           (f) => `${f.alias} (${f.reason instanceof Error ? f.reason.message : String(f.reason)})`,
         )
         .join(', ')
-      throw new MegaError(
-        'MEGA_ADAPTER_CONNECT_FAILED',
-        `Could not connect adapter(s) ${list}: check that each server runs and its options are right.`,
-        {
-          statusCode: 503,
-          cause: failed[0]?.reason,
-          details: { failed: failed.map((f) => f.alias) },
-        },
-      )
+      throw CORE_ERRORS.create('MEGA_ADAPTER_CONNECT_FAILED', [list], {
+        cause: failed[0]?.reason,
+        details: { failed: failed.map((f) => f.alias) },
+      })
     }
     adapters.forEach((adapter) => this.#track(adapter))
   }
@@ -160,11 +155,7 @@ export class AdapterManager {
     const adapter = this.#adapters.get(alias)
     if (adapter !== undefined) return adapter as T
     const known = [...this.#adapters.keys()].join(', ') || 'none'
-    throw new MegaError(
-      'MEGA_ADAPTER_NOT_FOUND',
-      `No adapter "${alias}" (configured: ${known}): add it under adapters in mega.config.`,
-      { statusCode: 500 },
-    )
+    throw CORE_ERRORS.create('MEGA_ADAPTER_NOT_FOUND', [alias, known])
   }
 
   /** Disconnects every adapter in reverse order; resolves with the aliases that failed to close. */

@@ -2,8 +2,9 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { z } from 'zod'
-import { MegaError } from '@mega/observe'
+import { type MegaError } from '@mega/observe'
 import type { AdapterKind, MegaAdapter } from './adapter-types.js'
+import { CORE_ERRORS } from '../errors.js'
 
 /** What a driver's factory receives for one configured adapter. */
 export interface DriverContext {
@@ -53,7 +54,7 @@ export function importFromRoot(root: string): DriverImporter {
 }
 
 function invalidDriver(message: string): MegaError {
-  return new MegaError('MEGA_DRIVER_INVALID', message)
+  return CORE_ERRORS.create('MEGA_DRIVER_INVALID', [message])
 }
 
 /** Maps driver names to drivers; loads the package of a known driver on first use. */

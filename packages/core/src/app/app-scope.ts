@@ -1,5 +1,5 @@
-import { MegaError } from '@mega/observe'
 import pino, { type Logger } from 'pino'
+import { CORE_ERRORS } from '../errors.js'
 
 /** Services of an app by name. Augment `MegaServices` to type `ctx.services.<name>`. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -85,11 +85,7 @@ export function createAppScope(
       const found = adapters.get(alias)
       if (found === undefined) {
         const known = [...adapters.keys()].join(', ') || 'none'
-        throw new MegaError(
-          'MEGA_ADAPTER_NOT_FOUND',
-          `App "${name}" has no adapter "${alias}" (configured: ${known}): add it under adapters in mega.config.ts.`,
-          { statusCode: 500 },
-        )
+        throw CORE_ERRORS.create('MEGA_ADAPTER_NOT_FOUND', [alias, known, name])
       }
       return found as never
     },

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { MegaError } from '@mega/observe'
+import { type MegaError } from '@mega/observe'
 import {
   CONTEXT_FIELDS,
   HttpContext,
   type MegaContextFeatures,
   type RequestContext,
 } from './request-context.js'
+import { CORE_ERRORS } from '../errors.js'
 
 /**
  * The request property holding the values features were given for this request: declared on every
@@ -49,7 +50,7 @@ export interface ContextFeature<K extends keyof MegaContextFeatures> {
 }
 
 function invalid(message: string): MegaError {
-  return new MegaError('MEGA_PLUGIN_INVALID', message)
+  return CORE_ERRORS.create('MEGA_PLUGIN_INVALID', [message])
 }
 
 function setValue(request: FastifyRequest, name: string, value: unknown): void {
@@ -58,11 +59,9 @@ function setValue(request: FastifyRequest, name: string, value: unknown): void {
 }
 
 function missing(name: string, info: ContextFeatureInfo): MegaError {
-  return new MegaError(
-    'MEGA_CONTEXT_FEATURE_MISSING',
-    `ctx.${name} needs the ${info.plugin} plugin: ${info.hint}`,
-    { statusCode: 500, details: { feature: name, plugin: info.plugin } },
-  )
+  return CORE_ERRORS.create('MEGA_CONTEXT_FEATURE_MISSING', [name, info.plugin, info.hint], {
+    details: { feature: name, plugin: info.plugin },
+  })
 }
 
 const declared = new Map<string, ContextFeatureInfo>()

@@ -1,9 +1,9 @@
-import { MegaError } from '@mega/observe'
 import type { Logger } from 'pino'
 import { joinPath } from '../router/define-routes.js'
 import type { RouteDefinition, RouteTable, WsRouteDefinition } from '../router/route-types.js'
 import { createServices, type MegaService, type ServiceEntry } from '../services/mega-service.js'
 import { createAppScope, type AppScope } from './app-scope.js'
+import { CORE_ERRORS } from '../errors.js'
 
 /** Options of one {@link MegaApp}. */
 export interface MegaAppOptions {
@@ -39,10 +39,9 @@ export class MegaApp {
   constructor(options: MegaAppOptions = {}) {
     const name = options.name ?? 'main'
     if (!NAME_RE.test(name)) {
-      throw new MegaError(
-        'MEGA_APP_INVALID',
+      throw CORE_ERRORS.create('MEGA_APP_INVALID', [
         `App name ${JSON.stringify(name)} is invalid: use letters, digits, "-" or "_", starting with a letter.`,
-      )
+      ])
     }
     this.name = name
     this.prefix = joinPath(options.prefix ?? '/')

@@ -1,6 +1,5 @@
 import { createAppScope } from './app-scope.js'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import { MegaError } from '@mega/observe'
 import { createFastify, type HttpOptions } from '../http/create-fastify.js'
 import { mountRoute } from '../router/compile-route.js'
 import { RequestPipeline, type HookPhase, type PhaseHookMap } from '../pipeline/request-pipeline.js'
@@ -9,6 +8,7 @@ import { joinPath } from '../router/define-routes.js'
 import type { RouteDefinition, WsRouteDefinition } from '../router/route-types.js'
 import type { RouteSchema } from '../router/route-schema.js'
 import { MegaApp, type MegaAppOptions } from './mega-app.js'
+import { CORE_ERRORS } from '../errors.js'
 
 /** A route as the registry lists it (route listings, OpenAPI). */
 export interface RouteInfo {
@@ -65,19 +65,15 @@ function checkUnique(apps: readonly MegaApp[]): void {
   const routeNames = new Map<string, string>()
   for (const app of apps) {
     if (names.has(app.name))
-      throw new MegaError(
-        'MEGA_APP_INVALID',
+      throw CORE_ERRORS.create('MEGA_APP_INVALID', [
         `Two apps are named "${app.name}": give each app its own name.`,
-      )
+      ])
     names.add(app.name)
     for (const route of app.routes) {
       if (route.name === undefined) continue
       const where = routeNames.get(route.name)
       if (where !== undefined) {
-        throw new MegaError(
-          'MEGA_ROUTE_DUPLICATE',
-          `Route name "${route.name}" is used twice (${where} and ${route.path}): names must be unique.`,
-        )
+        throw CORE_ERRORS.create('MEGA_ROUTE_DUPLICATE', [route.name, where, route.path])
       }
       routeNames.set(route.name, route.path)
     }
@@ -94,18 +90,14 @@ function wsDriverOf(
 ): WsRouteDriver | undefined {
   const drivers = plugins.filter((p) => p.routeDrivers?.ws !== undefined)
   if (drivers.length > 1)
-    throw new MegaError(
-      'MEGA_PLUGIN_INVALID',
+    throw CORE_ERRORS.create('MEGA_PLUGIN_INVALID', [
       `Plugins ${drivers.map((p) => `"${p.name}"`).join(' and ')} both drive WebSocket routes: keep one.`,
-    )
+    ])
   const first = apps.flatMap((a) =>
     a.routes.filter((r) => r.kind === 'ws').map((r) => info(a, r)),
   )[0]
   if (first !== undefined && drivers.length === 0)
-    throw new MegaError(
-      'MEGA_WS_NOT_INSTALLED',
-      `The WebSocket route ${first.path} needs the ws() plugin of @mega/ws: run "pnpm add @mega/ws" and add ws() to plugins in mega.config.ts.`,
-    )
+    throw CORE_ERRORS.create('MEGA_WS_NOT_INSTALLED', [first.path])
   return drivers[0]?.routeDrivers?.ws
 }
 

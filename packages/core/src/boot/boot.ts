@@ -33,6 +33,7 @@ import { loadRouteFiles, loadServiceFiles, runtimeLoadsTypeScript } from './conv
 import { RequestDrain } from './drain.js'
 import { onClusterShutdown } from '../cluster/mega-cluster.js'
 import { instrumentHttp, mountEndpoints } from './endpoints.js'
+import { CORE_ERRORS } from '../errors.js'
 
 /** The boot steps, in order, as named in a `MEGA_BOOT_FAILED` error. */
 export const BOOT_STEPS = [
@@ -186,7 +187,7 @@ export async function boot(options: BootOptions = {}): Promise<MegaRuntime> {
   } catch (err) {
     await b.unwind()
     const cause = err instanceof Error ? err.message : String(err)
-    throw new MegaError('MEGA_BOOT_FAILED', `Boot failed at step "${b.step}": ${cause}`, {
+    throw CORE_ERRORS.create('MEGA_BOOT_FAILED', [b.step, cause], {
       cause: err,
       details: { step: b.step },
       ...(MegaError.is(err) && err.issues !== undefined ? { issues: err.issues } : {}),

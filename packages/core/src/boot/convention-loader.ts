@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { MegaError } from '@mega/observe'
 import type { RouteTable } from '../router/route-types.js'
 import { serviceNameFromFile, type ServiceEntry } from '../services/mega-service.js'
+import { CORE_ERRORS } from '../errors.js'
 
 const SCRIPT = /\.(m?js|ts)$/
 
@@ -35,10 +35,9 @@ async function listModules(dir: string, typescript: boolean, suffix = ''): Promi
 async function importDefault(file: string): Promise<unknown> {
   const mod = (await import(pathToFileURL(file).href)) as { default?: unknown }
   if (mod.default === undefined) {
-    throw new MegaError(
-      'MEGA_APP_INVALID',
+    throw CORE_ERRORS.create('MEGA_APP_INVALID', [
       `${file} has no default export: export default the route table or service.`,
-    )
+    ])
   }
   return mod.default
 }
@@ -57,10 +56,9 @@ export async function loadRouteFiles(
   for (const file of await listModules(routesDir, typescript)) {
     const table = await importDefault(join(routesDir, file))
     if (!isRouteTable(table)) {
-      throw new MegaError(
-        'MEGA_APP_INVALID',
+      throw CORE_ERRORS.create('MEGA_APP_INVALID', [
         `${join(routesDir, file)} must export default defineRoutes((r) => ...).`,
-      )
+      ])
     }
     tables.push(table)
   }

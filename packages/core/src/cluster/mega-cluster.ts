@@ -1,8 +1,9 @@
 import nodeCluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
-import { MegaError } from '@mega/observe'
+import { type MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import { z } from 'zod'
+import { CORE_ERRORS } from '../errors.js'
 
 /** How long workers may take to exit after a shutdown signal before they get SIGKILL. */
 export const DEFAULT_CLUSTER_GRACE_PERIOD_MS = 30_000
@@ -501,7 +502,7 @@ function skipped(worker: ClusterWorker): RollingRestartResult {
 }
 
 function stateError(message: string): MegaError {
-  return new MegaError('MEGA_CLUSTER_INVALID_STATE', message)
+  return CORE_ERRORS.create('MEGA_CLUSTER_INVALID_STATE', [message])
 }
 
 function describe(error: unknown): string {

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { parseOptions } from '@mega/observe/internal'
 import type { RequestContext } from '../app/request-context.js'
-import { HttpError } from '../errors.js'
+import { CORE_ERRORS } from '../errors.js'
 import { isUnderPath } from '../http/path-prefix.js'
 import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
 import type { MegaRouteConfig } from '../router/route-config.js'
@@ -45,11 +45,7 @@ function scopeCheck(prefixes: readonly string[], names: ReadonlySet<string>) {
     if (url === undefined) return // no route: the 404 answers
     const name = (config as Partial<MegaRouteConfig> | undefined)?.megaRouteName
     if (prefixes.some((p) => isUnderPath(url, p)) || (name !== undefined && names.has(name))) return
-    throw new HttpError(
-      415,
-      'MEGA_UNSUPPORTED_MEDIA_TYPE',
-      `Form posts are accepted only by ${where}: send application/json.`,
-    )
+    throw CORE_ERRORS.create('MEGA_UNSUPPORTED_MEDIA_TYPE', [where])
   }
 }
 

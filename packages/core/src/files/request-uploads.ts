@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises'
 import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import type { UploadedFile } from './uploaded-file.js'
+import { CORE_ERRORS } from '../errors.js'
 
 /** Where the uploads plugin keeps a request's files (a decorated property: `null` until parsed). */
 export const UPLOADS = 'megaUploads'
@@ -66,18 +66,22 @@ function allowed(type: string, types: readonly string[]): boolean {
 
 function check(file: UploadedFile, c: FileCheck): UploadedFile {
   if (c.maxBytes !== undefined && file.size > c.maxBytes)
-    throw new MegaError(
+    throw CORE_ERRORS.create(
       'MEGA_UPLOAD_TOO_LARGE',
-      `The file in "${file.field}" is ${file.size} bytes; at most ${c.maxBytes} are accepted: send a smaller file.`,
-      { statusCode: 413, details: { field: file.field, limit: c.maxBytes } },
+      [
+        `The file in "${file.field}" is ${file.size} bytes; at most ${c.maxBytes} are accepted: send a smaller file.`,
+      ],
+      { details: { field: file.field, limit: c.maxBytes } },
     )
   if (c.types !== undefined && !(allowed(file.type, c.types) && file.contentMatchesType))
-    throw new MegaError(
+    throw CORE_ERRORS.create(
       'MEGA_UPLOAD_TYPE_NOT_ALLOWED',
-      allowed(file.type, c.types)
-        ? `The file in "${file.field}" claims ${file.type} but its content is not ${file.type}: send a real ${file.type} file.`
-        : `The file in "${file.field}" is ${file.type}: send one of ${c.types.join(', ')}.`,
-      { statusCode: 422, details: { field: file.field, type: file.type, allowed: c.types } },
+      [
+        allowed(file.type, c.types)
+          ? `The file in "${file.field}" claims ${file.type} but its content is not ${file.type}: send a real ${file.type} file.`
+          : `The file in "${file.field}" is ${file.type}: send one of ${c.types.join(', ')}.`,
+      ],
+      { details: { field: file.field, type: file.type, allowed: c.types } },
     )
   return file
 }

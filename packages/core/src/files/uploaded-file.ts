@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { copyFile, mkdir, rename, unlink } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import { constants } from 'node:fs'
-import { MegaError } from '@mega/observe'
+import { CORE_ERRORS } from '../errors.js'
 
 /** How many leading bytes of each upload are kept to check its type. */
 export const SNIFF_BYTES = 12
@@ -52,11 +52,7 @@ function checkName(name: string): void {
     basename(name) !== name ||
     name.includes('\0')
   )
-    throw new MegaError(
-      'MEGA_UPLOAD_INVALID_NAME',
-      `moveTo: ${JSON.stringify(name)} is not a plain file name: give a name without "/", "\\" or "..".`,
-      { statusCode: 500 },
-    )
+    throw CORE_ERRORS.create('MEGA_UPLOAD_INVALID_NAME', [name])
 }
 
 /** What the uploads plugin learned while streaming a file to disk. */

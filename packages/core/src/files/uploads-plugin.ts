@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
-import { BadRequestError } from '../errors.js'
+import { BadRequestError, CORE_ERRORS } from '../errors.js'
 import { defineContextFeature } from '../app/context-features.js'
 import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
 import {
@@ -73,20 +73,20 @@ class HeadCapture extends Transform {
 }
 
 function tooLarge(field: string, limit: number, what: string): MegaError {
-  return new MegaError(
+  return CORE_ERRORS.create(
     'MEGA_UPLOAD_TOO_LARGE',
-    `The ${what} "${field}" is larger than ${limit} bytes: send less.`,
-    { statusCode: 413, details: { field, limit } },
+    [`The ${what} "${field}" is larger than ${limit} bytes: send less.`],
+    { details: { field, limit } },
   )
 }
 
 function tooMany(code: string, o: Resolved): MegaError {
   const files = code === 'FST_FILES_LIMIT'
   const limit = files ? o.maxFiles : o.maxFields
-  return new MegaError(
+  return CORE_ERRORS.create(
     files ? 'MEGA_UPLOAD_TOO_MANY_FILES' : 'MEGA_UPLOAD_TOO_MANY_FIELDS',
-    `The form has more than ${limit} ${files ? 'files' : 'fields'}: send fewer.`,
-    { statusCode: 413, details: { limit } },
+    [limit],
+    { details: { limit } },
   )
 }
 

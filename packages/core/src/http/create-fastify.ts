@@ -46,6 +46,9 @@ export interface HttpOptions {
   readonly closeIdleConnections?: boolean
 }
 
+/** The deepest JSON nesting `maxJsonDepth` may allow: deeper documents overflow recursive code. */
+const MAX_JSON_DEPTH_LIMIT = 1024
+
 const optionsSchema = z
   .object({
     production: z.boolean().optional(),
@@ -55,7 +58,10 @@ const optionsSchema = z
       .number()
       .int()
       .min(1, 'allow at least 1 level')
-      .max(1024, 'stay at or under 1024 levels: deeper documents overflow recursive code')
+      .max(
+        MAX_JSON_DEPTH_LIMIT,
+        `stay at or under ${MAX_JSON_DEPTH_LIMIT} levels: deeper documents overflow recursive code`,
+      )
       .optional(),
     closeIdleConnections: z.boolean().optional(),
   })

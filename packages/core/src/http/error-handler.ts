@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { MegaError, type MegaIssue } from '@mega/observe'
-import { NotFoundError } from '../errors.js'
+import { CORE_ERRORS } from '../errors.js'
 import { fail, type ProblemDetails } from './envelope.js'
 import { toHttpFailure, type HttpFailure } from './error-mapper.js'
 
@@ -115,12 +115,8 @@ export function installErrorHandling(
     return sendFailure(failure, request, reply)
   })
   fastify.setNotFoundHandler((request, reply) => {
-    const err = new NotFoundError(
-      `No route for ${request.method} ${request.url.split('?')[0] ?? ''}: check the method and path.`,
-      {
-        code: 'MEGA_ROUTE_NOT_FOUND',
-      },
-    )
+    const path = request.url.split('?')[0] ?? ''
+    const err = CORE_ERRORS.create('MEGA_ROUTE_NOT_FOUND', [request.method, path])
     return sendFailure(toHttpFailure(err, production), request, reply)
   })
 }

@@ -1,4 +1,5 @@
-import { MegaError, type MegaIssue } from '@mega/observe'
+import { type MegaError, type MegaIssue } from '@mega/observe'
+import { CORE_ERRORS } from '../errors.js'
 
 /** The plural categories of `Intl.PluralRules`; `zero` also serves a count of 0 in any language. */
 export const PLURAL_CATEGORIES = ['zero', 'one', 'two', 'few', 'many', 'other'] as const
@@ -125,11 +126,5 @@ export function checkPlaceholders(
 
 /** The one error for every catalogue problem found at setup. */
 export function invalidCatalogs(problems: readonly MegaIssue[]): MegaError {
-  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`
-  const list = problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')
-  return new MegaError(
-    'MEGA_I18N_INVALID_CATALOG',
-    `Invalid i18n catalogues (${count}); fix each and try again:\n${list}`,
-    { issues: problems },
-  )
+  return CORE_ERRORS.create('MEGA_I18N_INVALID_CATALOG', [problems], { issues: problems })
 }

@@ -21,6 +21,10 @@ const localeTag = z.string().refine(isLocaleTag, 'a BCP 47 language tag such as 
 const unique = (list: readonly string[]) =>
   new Set(list.map((s) => s.toLowerCase())).size === list.length
 
+/** The query parameter and the cookie that name the locale unless `queryParam`/`cookieName` say otherwise. */
+export const DEFAULT_LOCALE_PARAM = 'lang'
+
+/** Validates {@link I18nOptions} (typed against it: a field the two disagree on fails to compile). */
 export const i18nOptionsSchema = z
   .object({
     defaultLocale: localeTag,
@@ -35,11 +39,14 @@ export const i18nOptionsSchema = z
       .array(z.enum(LOCALE_SOURCES))
       .refine(unique, 'each source once')
       .default([...LOCALE_SOURCES]),
-    queryParam: z.string().min(1, 'a query parameter name such as "lang"').default('lang'),
+    queryParam: z
+      .string()
+      .min(1, 'a query parameter name such as "lang"')
+      .default(DEFAULT_LOCALE_PARAM),
     cookieName: z
       .string()
       .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a cookie name is a token: letters, digits, -._')
-      .default('lang'),
+      .default(DEFAULT_LOCALE_PARAM),
     strict: z.boolean().default(false),
   })
   .strict()
@@ -50,7 +57,7 @@ export const i18nOptionsSchema = z
   .refine((o) => o.locales === undefined || o.locales.includes(o.defaultLocale), {
     message: 'locales must include defaultLocale (spelt the same)',
     path: ['locales'],
-  })
+  }) satisfies z.ZodType<unknown, I18nOptions>
 
 /** Options of {@link i18n}. Validated at once: a bad option is `MEGA_CONFIG_INVALID` listing each. */
 export interface I18nOptions {
@@ -83,8 +90,3 @@ export interface I18nOptions {
 
 /** The validated options. */
 export type ResolvedI18nOptions = z.output<typeof i18nOptionsSchema>
-
-// The interface documents the options; the schema validates them: keep them in step.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
-const inStep: Same<keyof I18nOptions, keyof z.input<typeof i18nOptionsSchema>> = true
-void inStep

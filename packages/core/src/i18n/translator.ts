@@ -1,6 +1,6 @@
-import { MegaError } from '@mega/observe'
 import { interpolate, type Message, type ParamValue } from './catalog.js'
 import type { LoadedCatalogs } from './load-catalogs.js'
+import { CORE_ERRORS } from '../errors.js'
 
 /** Values for a message's `{placeholders}`; `count` also picks the plural form. */
 export type TranslateParams = Readonly<Record<string, ParamValue>>
@@ -81,11 +81,9 @@ export class Translator {
       return this.#format(candidate, message, params)
     }
     if (this.#c.strict)
-      throw new MegaError(
-        'MEGA_I18N_MISSING_KEY',
-        `No message "${key}" for ${chain.join(' → ')}: add it to the ${this.#c.defaultLocale} catalogue.`,
-        { statusCode: 500, details: { key, locale } },
-      )
+      throw CORE_ERRORS.create('MEGA_I18N_MISSING_KEY', [key, chain, this.#c.defaultLocale], {
+        details: { key, locale },
+      })
     this.#missing(locale, key, chain.join(', '))
     return key
   }

@@ -8,6 +8,8 @@ import { securitySchemesSchema, type SecurityScheme } from './openapi-security.j
 export const DEFAULT_OPENAPI_PATH = '/openapi.json'
 /** Where the docs UI is served when `ui` is not given. */
 export const DEFAULT_OPENAPI_UI_PATH = '/docs'
+/** The API version in the document's `info` when `info.version` is not given. */
+export const DEFAULT_OPENAPI_VERSION = '0.0.0'
 
 /** The `info` object of the document. */
 export interface OpenApiInfo {
@@ -76,17 +78,18 @@ const urlPath = z
   .regex(/^\/[A-Za-z0-9._~\-/]*$/, 'must be a path starting with "/" (letters, digits, . _ ~ - /)')
   .refine((p) => p === '/' || !p.endsWith('/'), 'must not end with "/"')
 
-const optionsSchema = z
+/** Validates {@link OpenApiOptions} (typed against it: a field the two disagree on fails to compile). */
+export const openApiOptionsSchema = z
   .strictObject({
     path: urlPath.default(DEFAULT_OPENAPI_PATH),
     ui: z.union([urlPath, z.literal(false)]).default(DEFAULT_OPENAPI_UI_PATH),
     info: z
       .strictObject({
         title: z.string().min(1, 'must not be empty').optional(),
-        version: z.string().min(1, 'must not be empty').default('0.0.0'),
+        version: z.string().min(1, 'must not be empty').default(DEFAULT_OPENAPI_VERSION),
         description: z.string().optional(),
       })
-      .default({ version: '0.0.0' }),
+      .default({ version: DEFAULT_OPENAPI_VERSION }),
     servers: z
       .array(
         z.strictObject({
@@ -112,13 +115,13 @@ const optionsSchema = z
   .refine((o) => o.ui === false || !isUnderPath(o.path, o.ui), {
     path: ['path'],
     message: 'must not be the docs UI path or under it: move one of them',
-  })
+  }) satisfies z.ZodType<unknown, OpenApiOptions>
 
 const nativeImport: OpenApiImporter = (specifier) => import(specifier)
 
 /** Validates the options (one `MEGA_CONFIG_INVALID` listing every problem) and fills defaults. */
 export function resolveOpenApiOptions(options: OpenApiOptions = {}): ResolvedOpenApiOptions {
-  const parsed = parseOptions(optionsSchema, options, 'openapi options')
+  const parsed = parseOptions(openApiOptionsSchema, options, 'openapi options')
   const { exclude } = parsed
   const excludedNames = new Set(Array.isArray(exclude) ? exclude : [])
   return Object.freeze({

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyPluginCallback, FastifyPluginOptions } from 'fastify'
-import { MegaError } from '@mega/observe'
 import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
 import type { RouteDefinition, RouteHandler } from '../router/route-types.js'
 import {
@@ -18,6 +17,7 @@ import {
   type OpenApiOptions,
   type ResolvedOpenApiOptions,
 } from './openapi-options.js'
+import { CORE_ERRORS } from '../errors.js'
 
 // The slices of @fastify/swagger and @fastify/swagger-ui this plugin uses, typed here so that their
 // type augmentations of Fastify stay out of core (they are loaded with import() only when used).
@@ -57,11 +57,7 @@ async function loadUi(importer: OpenApiImporter, ui: string): Promise<PluginModu
     return (await importer(SWAGGER_UI)) as PluginModule
   } catch (err) {
     if (!isModuleNotFound(err, SWAGGER_UI)) throw err
-    throw new MegaError(
-      'MEGA_OPENAPI_UI_NOT_INSTALLED',
-      `The docs UI at ${ui} needs ${SWAGGER_UI}: run "pnpm add ${SWAGGER_UI}", or pass ui: false to openapi().`,
-      { cause: err },
-    )
+    throw CORE_ERRORS.create('MEGA_OPENAPI_UI_NOT_INSTALLED', [ui, SWAGGER_UI], { cause: err })
   }
 }
 

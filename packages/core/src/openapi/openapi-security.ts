@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import type { RouteDefinition, BeforeHook } from '../router/route-types.js'
+import { CORE_ERRORS } from '../errors.js'
 
 /** The scheme `securedBy('bearer', ...)` refers to when `openapi()` declares none of that name. */
 export const DEFAULT_BEARER_SCHEME = 'bearer'
@@ -164,9 +164,6 @@ export class SecuritySchemes {
   check(): void {
     if (this.#unknown.length === 0) return
     const known = Object.keys(this.schemes).join(', ') || 'none'
-    throw new MegaError(
-      'MEGA_OPENAPI_SCHEME_UNKNOWN',
-      `Routes are securedBy schemes that openapi() does not declare (${this.#unknown.join('; ')}; declared: ${known}): add them to openapi({ securitySchemes }).`,
-    )
+    throw CORE_ERRORS.create('MEGA_OPENAPI_SCHEME_UNKNOWN', [this.#unknown, known])
   }
 }

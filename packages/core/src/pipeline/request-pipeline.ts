@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { MegaError } from '@mega/observe'
 import { HttpContext, type RequestContext } from '../app/request-context.js'
 import { createAppScope, type AppScope } from '../app/app-scope.js'
 import type { MegaRouteConfig } from '../router/route-config.js'
 import type { BeforeHook } from '../router/route-types.js'
 import { parseRuntime, type RuntimePart } from '../router/runtime-validation.js'
+import { CORE_ERRORS } from '../errors.js'
 
 /**
  * The phases of a request, in order, declared once. `handle` (the route handler) and `serialize`
@@ -158,19 +158,16 @@ export class RequestPipeline {
    * added once the server started (`MEGA_PIPELINE_STARTED`): it would never run.
    */
   add<P extends HookPhase>(phase: P, hook: PhaseHookMap[P]): void {
-    if (this.#installed)
-      throw new MegaError(
-        'MEGA_PIPELINE_STARTED',
-        `The ${String(phase)} hook came after the server started, so it would never run: add hooks in a plugin's setup or with server.hook() before ready(), inject() or listen().`,
-      )
+    if (this.#installed) throw CORE_ERRORS.create('MEGA_PIPELINE_STARTED', [String(phase)])
     if (!(HOOK_PHASES as readonly string[]).includes(phase)) {
-      throw new MegaError(
-        'MEGA_PIPELINE_UNKNOWN_PHASE',
+      throw CORE_ERRORS.create('MEGA_PIPELINE_UNKNOWN_PHASE', [
         `Unknown phase "${String(phase)}": hooks go to ${HOOK_PHASES.join(', ')}.`,
-      )
+      ])
     }
     if (typeof hook !== 'function')
-      throw new MegaError('MEGA_PIPELINE_UNKNOWN_PHASE', `The ${phase} hook must be a function.`)
+      throw CORE_ERRORS.create('MEGA_PIPELINE_UNKNOWN_PHASE', [
+        `The ${phase} hook must be a function.`,
+      ])
     this.#hooks[phase].push(hook)
   }
 

@@ -1,9 +1,10 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { MegaError } from '@mega/observe'
+import { type MegaError } from '@mega/observe'
 import type { HookPhase, PhaseHookMap } from '../pipeline/request-pipeline.js'
 import type { RequestContext } from '../app/request-context.js'
 import type { WsRouteDefinition } from '../router/route-types.js'
 import type { AppScope } from '../app/app-scope.js'
+import { CORE_ERRORS } from '../errors.js'
 
 /** What a plugin's `setup` receives. */
 export interface PluginApi {
@@ -62,7 +63,7 @@ export interface MegaPlugin {
 }
 
 function invalid(message: string): MegaError {
-  return new MegaError('MEGA_PLUGIN_INVALID', message)
+  return CORE_ERRORS.create('MEGA_PLUGIN_INVALID', [message])
 }
 
 /**
@@ -157,11 +158,8 @@ export class PluginHost {
         await plugin.setup(api(plugin))
       } catch (err) {
         await this.teardownAll()
-        throw new MegaError(
-          'MEGA_PLUGIN_FAILED',
-          `Plugin "${plugin.name}" failed to set up: ${err instanceof Error ? err.message : String(err)}`,
-          { cause: err },
-        )
+        const reason = err instanceof Error ? err.message : String(err)
+        throw CORE_ERRORS.create('MEGA_PLUGIN_FAILED', [plugin.name, reason], { cause: err })
       }
       this.#started.push(plugin)
     }

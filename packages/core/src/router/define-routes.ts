@@ -1,4 +1,4 @@
-import { MegaError } from '@mega/observe'
+import { type MegaError } from '@mega/observe'
 import type {
   AuthorizeHook,
   BeforeHook,
@@ -15,6 +15,7 @@ import type {
   WsRouteDefinition,
 } from './route-types.js'
 import type { RouteSchema } from './route-schema.js'
+import { CORE_ERRORS } from '../errors.js'
 
 interface Scope {
   readonly prefix: string
@@ -43,7 +44,7 @@ export function joinPath(...parts: string[]): string {
 }
 
 function invalid(message: string): MegaError {
-  return new MegaError('MEGA_ROUTE_INVALID', message)
+  return CORE_ERRORS.create('MEGA_ROUTE_INVALID', [message])
 }
 
 function checkPath(path: string): void {

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import type { CacheAdapter, CounterState } from '../adapters/adapter-types.js'
 import { ExpiringMap } from '../adapters/memory/expiring-map.js'
 import type { RequestContext } from '../app/request-context.js'
-import { TooManyRequestsError } from '../errors.js'
+import { TooManyRequestsError, CORE_ERRORS } from '../errors.js'
 import { afterValidation } from '../pipeline/request-pipeline.js'
 import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
 import type { BeforeHook } from '../router/route-types.js'
@@ -83,10 +82,7 @@ interface Counter {
 function cacheCounter(adapter: unknown, alias: string): Counter {
   const cache = adapter as Partial<CacheAdapter> | undefined
   if (cache?.kind !== 'cache' || typeof cache.incr !== 'function')
-    throw new MegaError(
-      'MEGA_RATE_LIMIT_STORE_INVALID',
-      `rate limit store "${alias}" is not a cache adapter with incr(): use the memory or redis cache driver, or leave store out to count in this process.`,
-    )
+    throw CORE_ERRORS.create('MEGA_RATE_LIMIT_STORE_INVALID', [alias])
   const store = cache as CacheAdapter & Required<Pick<CacheAdapter, 'incr'>>
   return {
     incr: (key, ttlMs) => store.incr(key, ttlMs),

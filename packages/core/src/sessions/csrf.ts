@@ -1,11 +1,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import type { RequestContext } from '../app/request-context.js'
 import type { MegaSession } from './session.js'
-import { ForbiddenError } from '../errors.js'
+import { ForbiddenError, CORE_ERRORS } from '../errors.js'
 import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
 import { noStoreUnlessSet, sessionCookieKit, type SessionCookieKit } from './sessions-plugin.js'
 
@@ -108,11 +107,9 @@ function readSecret(
 function stateOf(ctx: RequestContext): CsrfState {
   const state = states.get(ctx.request)
   if (state !== undefined) return state
-  throw new MegaError(
-    'MEGA_CSRF_NOT_ENABLED',
+  throw CORE_ERRORS.create('MEGA_CSRF_NOT_ENABLED', [
     'csrfToken(ctx) needs the csrf plugin: add csrf() to plugins in mega.config.ts, after sessions({ secret }).',
-    { statusCode: 500 },
-  )
+  ])
 }
 
 /** The session changed hands in this request (login, regenerate, destroy): tokens must change too. */
@@ -147,11 +144,10 @@ function refuse(
   code: 'MEGA_CSRF_INVALID' | 'MEGA_CSRF_ORIGIN_INVALID',
   details?: Readonly<Record<string, unknown>>,
 ): never {
-  const message =
-    code === 'MEGA_CSRF_INVALID'
-      ? 'The form is out of date or was not sent by this site (CSRF check): reload the page and try again.'
-      : 'This request was sent by another site (CSRF origin check): send it from a page of this site. Behind a proxy set server.trustProxy; for a trusted site add it to csrf({ trustedOrigins }).'
-  throw new ForbiddenError(message, { code, ...(details === undefined ? {} : { details }) })
+  throw new ForbiddenError(CORE_ERRORS.message(code), {
+    code,
+    ...(details === undefined ? {} : { details }),
+  })
 }
 
 /** The request's own origin (scheme, host and port, `trustProxy`-aware), or `undefined`. */
@@ -254,10 +250,9 @@ export function csrf(options: CsrfOptions = {}): MegaPlugin {
     setup(api) {
       const kit = sessionCookieKit(api.fastify)
       if (kit === undefined)
-        throw new MegaError(
-          'MEGA_CSRF_NOT_ENABLED',
+        throw CORE_ERRORS.create('MEGA_CSRF_NOT_ENABLED', [
           'csrf() needs sessions() on the same server: add sessions({ secret }) to plugins.',
-        )
+        ])
       api.hook('onRequest', (ctx) => {
         states.set(ctx.request, {
           kit,

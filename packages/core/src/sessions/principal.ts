@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { MegaError } from '@mega/observe'
 import type { SessionAdapter } from '../adapters/adapter-types.js'
 import type { AppScope } from '../app/app-scope.js'
 import type { RequestContext } from '../app/request-context.js'
+import { CORE_ERRORS } from '../errors.js'
 
 /** Who a session belongs to: a user id (or any stable account key) given to `ctx.session.login()`. */
 export type SessionPrincipal = string | number
@@ -41,11 +41,8 @@ export function checkPrincipal(principal: unknown): SessionPrincipal {
       principal.length > 0 &&
       principal.length <= MAX_PRINCIPAL_LENGTH)
   if (ok) return principal
-  throw new MegaError(
-    'MEGA_PRINCIPAL_INVALID',
-    `A session principal is the user's id: a finite number or a string of 1 to ${MAX_PRINCIPAL_LENGTH} characters, got ${typeof principal === 'string' ? `a string of ${principal.length}` : typeof principal}.`,
-    { statusCode: 500 },
-  )
+  const got = typeof principal === 'string' ? `a string of ${principal.length}` : typeof principal
+  throw CORE_ERRORS.create('MEGA_PRINCIPAL_INVALID', [MAX_PRINCIPAL_LENGTH, got])
 }
 
 /** The binding stored in a session's data, if it has a well-formed one. */
@@ -118,11 +115,9 @@ function storeOf(source: SessionStoreSource, alias: string): SessionAdapter {
   }
   const adapter = (isContext(source) ? source.app : source).adapter(alias)
   if (isSessionAdapter(adapter)) return adapter
-  throw new MegaError(
-    'MEGA_SESSION_STORE_INVALID',
+  throw CORE_ERRORS.create('MEGA_SESSION_STORE_INVALID', [
     `revokeSessions: adapter "${alias}" is not a session adapter: pass the alias sessions() uses ({ adapter: '...' }) or the store itself.`,
-    { statusCode: 500 },
-  )
+  ])
 }
 
 /** Options of {@link revokeSessions}. */

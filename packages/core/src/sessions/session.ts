@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { MegaError } from '@mega/observe'
 import type { SessionAdapter } from '../adapters/adapter-types.js'
 import {
   BINDING_KEY,
@@ -10,6 +9,7 @@ import {
   type SessionBinding,
   type SessionPrincipal,
 } from './principal.js'
+import { CORE_ERRORS } from '../errors.js'
 
 /**
  * What a session holds. Augment it to type `ctx.session.get('userId')`:
@@ -176,11 +176,6 @@ export class MegaSession {
   }
 
   #alive(action: string): void {
-    if (this.#destroyed)
-      throw new MegaError(
-        'MEGA_SESSION_DESTROYED',
-        `ctx.session.${action}() after destroy(): the session has ended; regenerate a new one in the next request.`,
-        { statusCode: 500 },
-      )
+    if (this.#destroyed) throw CORE_ERRORS.create('MEGA_SESSION_DESTROYED', [action])
   }
 }

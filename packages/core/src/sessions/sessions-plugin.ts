@@ -1,7 +1,6 @@
 import fastifyCookie, { Signer, type CookieSerializeOptions } from '@fastify/cookie'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import type { SessionAdapter } from '../adapters/adapter-types.js'
 import { defineContextFeature } from '../app/context-features.js'
@@ -9,6 +8,7 @@ import { trustProxyOf } from '../http/trust-proxy.js'
 import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
 import { bindingOf, isCurrent, rememberStore } from './principal.js'
 import { MegaSession, newSessionId } from './session.js'
+import { CORE_ERRORS } from '../errors.js'
 
 const secret = z
   .string()
@@ -132,10 +132,9 @@ export function sessions(options: SessionsOptions): MegaPlugin {
     async setup(api) {
       const store = api.adapter(o.adapter)
       if (!isSessionAdapter(store))
-        throw new MegaError(
-          'MEGA_SESSION_STORE_INVALID',
+        throw CORE_ERRORS.create('MEGA_SESSION_STORE_INVALID', [
           `sessions: adapter "${o.adapter}" is not a session adapter: configure one with kind "session" (e.g. { driver: 'memory', kind: 'session' }).`,
-        )
+        ])
       const { fastify } = api
       if (!fastify.hasReplyDecorator('setCookie')) await fastify.register(fastifyCookie)
       fastify.decorateRequest(SESSION, null)

@@ -2,10 +2,10 @@ import { existsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { FastifyReply } from 'fastify'
 import { z } from 'zod'
-import { MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import { defineContextFeature } from '../app/context-features.js'
 import { definePlugin, type MegaPlugin } from '../plugins/define-plugin.js'
+import { CORE_ERRORS } from '../errors.js'
 
 const optionsSchema = z
   .object({
@@ -58,14 +58,11 @@ export function views(options: ViewsOptions = {}): MegaPlugin {
     async setup(api) {
       const root = resolve(o.dir)
       if (!existsSync(root) || !statSync(root).isDirectory())
-        throw new MegaError(
-          'MEGA_VIEWS_DIR_MISSING',
-          `views: the folder ${root} does not exist: create it, or point views({ dir }) at your templates (relative to ${process.cwd()}).`,
-        )
+        throw CORE_ERRORS.create('MEGA_VIEWS_DIR_MISSING', [root, process.cwd()])
       if (o.layout !== undefined && !existsSync(join(root, o.layout)))
-        throw new MegaError(
+        throw CORE_ERRORS.create(
           'MEGA_VIEW_NOT_FOUND',
-          `views: the layout ${o.layout} is not in ${root}.`,
+          [`views: the layout ${o.layout} is not in ${root}.`],
           { details: { view: o.layout } },
         )
       // ejs ships no type declarations; @fastify/view only hands the module to its engine table.
@@ -86,10 +83,12 @@ export function views(options: ViewsOptions = {}): MegaPlugin {
         ...(o.layout === undefined ? {} : { layout: o.layout }),
       })
       const notFound = (name: string) =>
-        new MegaError(
+        CORE_ERRORS.create(
           'MEGA_VIEW_NOT_FOUND',
-          `No view "${name}" in ${root}: add ${name}.ejs there, or fix the name given to ctx.render().`,
-          { statusCode: 500, details: { view: name } },
+          [
+            `No view "${name}" in ${root}: add ${name}.ejs there, or fix the name given to ctx.render().`,
+          ],
+          { details: { view: name } },
         )
       // The file system is asked only when rendering failed, never on the way of a page that renders.
       const render: ViewRenderer = async (reply, name, data) => {

@@ -29,6 +29,9 @@ export interface ResolvedMongoOptions {
   readonly connectTimeoutMs?: number | undefined
 }
 
+/** MongoDB's limit on the length of a database name. */
+const MAX_DATABASE_NAME_LENGTH = 63
+
 const URL_PATTERN = /^mongodb(?:\+srv)?:\/\/(?:[^@/?#]*@)?[^@/?#]+/
 const DATABASE_PATTERN = /^[^/\\. "$\0]+$/
 
@@ -57,17 +60,20 @@ const fieldsSchema = z
       .regex(URL_PATTERN, 'use a mongodb:// or mongodb+srv:// connection string with a host'),
     database: z
       .string()
-      .max(63, 'a MongoDB database name has at most 63 characters')
+      .max(
+        MAX_DATABASE_NAME_LENGTH,
+        `a MongoDB database name has at most ${MAX_DATABASE_NAME_LENGTH} characters`,
+      )
       .regex(DATABASE_PATTERN, 'a database name cannot be empty or contain / \\ . space " $')
       .optional(),
     maxPoolSize: positiveInt.default(DEFAULT_MONGO_MAX_POOL_SIZE),
     serverSelectionTimeoutMs: positiveInt.default(DEFAULT_MONGO_SERVER_SELECTION_TIMEOUT_MS),
     connectTimeoutMs: positiveInt.optional(),
   })
-  .strict()
+  .strict() satisfies z.ZodType<unknown, MongoAdapterConfig>
 
 function isValidDatabase(name: string): boolean {
-  return name.length <= 63 && DATABASE_PATTERN.test(name)
+  return name.length <= MAX_DATABASE_NAME_LENGTH && DATABASE_PATTERN.test(name)
 }
 
 // Runs even when other fields failed (`when`), so every problem is reported at once.
@@ -100,4 +106,4 @@ export const mongoOptionsSchema = fieldsSchema
   .transform((value): ResolvedMongoOptions => ({
     ...value,
     database: value.database ?? databaseFromUrl(value.url) ?? '',
-  }))
+  })) satisfies z.ZodType<ResolvedMongoOptions, MongoAdapterConfig>

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
 import pino from 'pino'
-import { MegaError, type MegaIssue } from '../errors.js'
+import { OBSERVE_ERRORS, type MegaError, type MegaIssue } from '../errors.js'
 
 /** A censor function as pino calls it. */
 export type RedactCensorFn = (value: unknown, path: string[]) => unknown
@@ -105,13 +105,5 @@ function describe(value: unknown): string {
 }
 
 function redactError(subject: string, issues: readonly MegaIssue[]): MegaError {
-  const list = issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')
-  const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`
-  return new MegaError(
-    'MEGA_LOGGER_REDACT_INVALID',
-    `Invalid ${subject} (${count}); fix each and try again:\n${list}`,
-    {
-      issues,
-    },
-  )
+  return OBSERVE_ERRORS.create('MEGA_LOGGER_REDACT_INVALID', [subject, issues], { issues })
 }

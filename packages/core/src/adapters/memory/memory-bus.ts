@@ -1,6 +1,7 @@
 import { BaseAdapter } from '../base-adapter.js'
 import type { BusAdapter, BusMessage } from '../adapter-types.js'
-import { MegaError } from '@mega/observe'
+import { type MegaError } from '@mega/observe'
+import { CORE_ERRORS } from '../../errors.js'
 
 interface Subscription {
   readonly pattern: readonly string[]
@@ -21,10 +22,9 @@ export function subjectMatches(pattern: readonly string[], subject: readonly str
 }
 
 function invalid(what: string, value: string): MegaError {
-  return new MegaError(
-    'MEGA_ADAPTER_INVALID_INPUT',
+  return CORE_ERRORS.create('MEGA_ADAPTER_INVALID_INPUT', [
     `Invalid ${what} "${value}": use dot-separated tokens such as "orders.created"${what === 'pattern' ? ', with * for one token and > at the end for the rest' : ''}.`,
-  )
+  ])
 }
 
 /**

@@ -1,7 +1,13 @@
 import { z } from 'zod'
-import { MegaError } from '@mega/observe'
+import { CORE_ERRORS } from '../../errors.js'
 
-/** Options of the `memory` driver, for every kind. */
+/** How often a memory adapter sweeps its expired entries unless `sweepIntervalMs` says otherwise, in ms. */
+export const DEFAULT_MEMORY_SWEEP_INTERVAL_MS = 60_000
+
+/**
+ * Options of the `memory` driver, for every kind: the single source of {@link MemoryOptions} (the
+ * type is derived from it, TSDoc included).
+ */
 export const memoryOptionsSchema = z
   .object({
     /** How often expired entries are swept, in ms. @default 60000 */
@@ -21,9 +27,8 @@ export type MemoryOptions = z.output<typeof memoryOptionsSchema>
 /** Throws a coded error unless `ttlMs` is a positive integer. */
 export function checkTtl(ttlMs: number): void {
   if (!Number.isInteger(ttlMs) || ttlMs <= 0) {
-    throw new MegaError(
-      'MEGA_ADAPTER_INVALID_INPUT',
+    throw CORE_ERRORS.create('MEGA_ADAPTER_INVALID_INPUT', [
       `ttlMs must be a positive integer of milliseconds, got ${String(ttlMs)}.`,
-    )
+    ])
   }
 }
