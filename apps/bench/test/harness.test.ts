@@ -6,10 +6,16 @@ import { checkGoal } from '../src/harness/goals.js'
 import { mergeReport, readEmbeddedResults } from '../src/harness/report.js'
 import type { ScenarioResult } from '../src/harness/results.js'
 import { runCase, runScenario } from '../src/harness/runner.js'
-import { defineScenario, type BenchCase, type ScenarioContext } from '../src/harness/scenario.js'
+import {
+  defineScenario,
+  higherIsBetter,
+  type BenchCase,
+  type ScenarioContext,
+} from '../src/harness/scenario.js'
 import { median, pairedRatios, ratio, spreadPct } from '../src/harness/stats.js'
 import { SCENARIO_NAMES, loadScenario } from '../src/scenarios/registry.js'
 import { generateModels, loadMigrationApi } from '../src/scenarios/migrate-diff.js'
+import { openFileLimit } from '../src/scenarios/ws-fanout.js'
 
 const ctx: ScenarioContext = {
   durationSec: 1,
@@ -93,6 +99,27 @@ describe('checkGoal', () => {
     )
     expect(goal.pass).toBe(false)
     expect(goal.actual).toBeNaN()
+  })
+
+  it('takes a ratio against another contender than the reference when the goal names one', () => {
+    const three = [
+      ...results,
+      { name: 'nest', samples: [46], median: 46, spreadPct: 0, ratio: 0.46 },
+    ]
+    const goal = checkGoal(
+      { contender: 'mega', measure: 'ratio', versus: 'nest', atLeast: 2 },
+      three,
+      'req/s',
+      'fastify',
+    )
+    expect(goal).toMatchObject({ label: '≥ 2.00 × nest', actual: 2, versus: 'nest', pass: true })
+    const absent = checkGoal(
+      { contender: 'mega', measure: 'ratio', versus: 'nest', atLeast: 2 },
+      results,
+      'req/s',
+      'fastify',
+    )
+    expect(absent.actual).toBeNaN()
   })
 })
 
@@ -310,6 +337,10 @@ describe('options', () => {
   it('formats values by unit', () => {
     expect(formatValue(41203.7, 'req/s')).toBe('41,204 req/s')
     expect(formatValue(12.34, 'ms')).toBe('12.3 ms')
+    expect(formatValue(8.64, 'KB')).toBe('8.6 KB')
+    expect(formatValue(51529.4, 'msg/s')).toBe('51,529 msg/s')
+    expect(higherIsBetter('msg/s')).toBe(true)
+    expect(higherIsBetter('KB')).toBe(false)
   })
 })
 
@@ -325,6 +356,15 @@ describe('scenarios', () => {
     })
     const fns = { scanModels: () => 1, diffSchemas: () => 2, generateMigration: () => 3 }
     expect(loadMigrationApi(fns)).toEqual({ api: fns })
+  })
+
+  it('reads the open-file limit ws-fanout needs from /proc/self/limits', () => {
+    const limits = [
+      'Limit                     Soft Limit           Hard Limit           Units',
+      'Max open files            1024                 524288               files',
+    ].join('\n')
+    expect(openFileLimit(limits)).toBe(1024)
+    expect(openFileLimit(limits.replace('1024', 'unlimited'))).toBeUndefined()
   })
 
   it('generates valid models for migrate-diff', () => {

@@ -7,13 +7,14 @@ const oneDecimal = new Intl.NumberFormat('en-US', {
 })
 
 /**
- * A measured value with its unit: throughputs as integers, times with one decimal.
+ * A measured value with its unit: throughputs as integers, times and sizes with one decimal.
  *
  * @example formatValue(41203.7, 'req/s') // '41,204 req/s'
+ * @example formatValue(3.14, 'KB') // '3.1 KB'
  */
 export function formatValue(value: number, unit: Unit): string {
   if (Number.isNaN(value)) return 'n/a'
-  return `${(unit === 'ms' ? oneDecimal : integer).format(value)} ${unit}`
+  return `${(unit === 'ms' || unit === 'KB' ? oneDecimal : integer).format(value)} ${unit}`
 }
 
 /**

@@ -1,6 +1,7 @@
 // Goals are targets printed beside a result (PASS/MISS), never assertions.
 import type { ContenderResult, GoalResult } from './results.js'
 import type { Goal, Unit } from './scenario.js'
+import { ratio } from './stats.js'
 
 function formatBound(goal: Goal, unit: Unit, reference: string | undefined): string {
   const fmt = (n: number) =>
@@ -10,6 +11,17 @@ function formatBound(goal: Goal, unit: Unit, reference: string | undefined): str
   if (goal.atLeast !== undefined) return `≥ ${fmt(goal.atLeast)}`
   if (goal.atMost !== undefined) return `≤ ${fmt(goal.atMost)}`
   return 'no bound'
+}
+
+/** The contender's median over the reference's, or over `goal.versus`'s median when set. */
+function ratioOf(
+  goal: Goal,
+  found: ContenderResult | undefined,
+  contenders: readonly ContenderResult[],
+): number | undefined {
+  if (goal.versus === undefined) return found?.ratio
+  const other = contenders.find((c) => c.name === goal.versus)
+  return found === undefined || other === undefined ? undefined : ratio(found.median, other.median)
 }
 
 /**
@@ -26,7 +38,8 @@ export function checkGoal(
   reference: string | undefined,
 ): GoalResult {
   const found = contenders.find((c) => c.name === goal.contender)
-  const actual = (goal.measure === 'ratio' ? found?.ratio : found?.median) ?? Number.NaN
+  const actual =
+    (goal.measure === 'value' ? found?.median : ratioOf(goal, found, contenders)) ?? Number.NaN
   const bound = goal.atLeast ?? goal.atMost
   const pass =
     !Number.isNaN(actual) &&
@@ -34,9 +47,10 @@ export function checkGoal(
     (goal.atMost === undefined || actual <= goal.atMost)
   return {
     contender: goal.contender,
-    label: formatBound(goal, unit, reference),
+    label: formatBound(goal, unit, goal.versus ?? reference),
     actual,
     measure: goal.measure,
+    ...(goal.versus === undefined ? {} : { versus: goal.versus }),
     ...(bound === undefined ? {} : { bound }),
     pass,
   }

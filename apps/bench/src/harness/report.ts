@@ -99,13 +99,15 @@ export function renderScenario(result: ScenarioResult): string {
 }
 
 function ratioBound(c: CaseResult, contender: string): number | undefined {
-  const g = c.goals.find((x) => x.contender === contender && x.measure === 'ratio')
+  const g = c.goals.find(
+    (x) => x.contender === contender && x.measure === 'ratio' && x.versus === undefined,
+  )
   return g?.bound
 }
 
 function measured(g: CaseResult['goals'][number], c: CaseResult): string {
   return g.measure === 'ratio'
-    ? `${formatRatio(g.actual, ratioBound(c, g.contender))} ×`
+    ? `${formatRatio(g.actual, g.bound)} ×`
     : formatValue(g.actual, c.unit)
 }
 

@@ -23,6 +23,8 @@ export interface GoalResult {
   /** The measured ratio or value; `NaN` when the contender has no result. */
   readonly actual: number
   readonly measure: 'ratio' | 'value'
+  /** Set when the ratio is taken against this contender instead of the case's reference. */
+  readonly versus?: string
   /** The bound the goal sets (its `atLeast`, else its `atMost`). */
   readonly bound?: number
   readonly pass: boolean

@@ -1,14 +1,14 @@
 // The contract of a benchmark scenario: a small module with `setup`, `contenders` and `teardown`.
 
 /** The units a case is measured in, declared once. */
-export const UNITS = ['req/s', 'ops/s', 'ms'] as const
+export const UNITS = ['req/s', 'ops/s', 'msg/s', 'ms', 'KB'] as const
 
 /** One of {@link UNITS}. */
 export type Unit = (typeof UNITS)[number]
 
-/** `true` when a bigger sample is better (throughput); `false` for times. */
+/** `true` when a bigger sample is better (throughput); `false` for times and sizes. */
 export function higherIsBetter(unit: Unit): boolean {
-  return unit !== 'ms'
+  return unit !== 'ms' && unit !== 'KB'
 }
 
 /** What a contender learns about the round it measures. */
@@ -37,11 +37,14 @@ export interface Contender {
 
 /**
  * A target, printed PASS or MISS beside the result (never a test assertion). `ratio` compares the
- * contender's median with the reference's (contender / reference); `value` compares the median itself.
+ * contender's median with the reference's (contender / reference), or with `versus`'s when set;
+ * `value` compares the median itself.
  */
 export interface Goal {
   readonly contender: string
   readonly measure: 'ratio' | 'value'
+  /** For a `ratio`: the contender to divide by instead of the case's reference. */
+  readonly versus?: string
   readonly atLeast?: number
   readonly atMost?: number
 }

@@ -8,6 +8,7 @@ export const SCENARIO_NAMES = [
   'cold-start',
   'crud',
   'migrate-diff',
+  'ws-fanout',
 ] as const
 
 /** Scenarios that run only when named (diagnostics, not goals). */
@@ -30,6 +31,7 @@ const LOADERS: Readonly<Record<ScenarioName, Loader>> = {
   'cold-start': () => import('./cold-start.js'),
   crud: () => import('./crud.js'),
   'migrate-diff': () => import('./migrate-diff.js'),
+  'ws-fanout': () => import('./ws-fanout.js'),
   'mega-overhead': () => import('./mega-overhead.js'),
   'crud-overhead': () => import('./crud-overhead.js'),
 }
