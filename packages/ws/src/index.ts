@@ -1,4 +1,4 @@
-export { WS_ERROR_CODES } from './errors.js'
+export { WS_ERRORS, WS_ERROR_CODES } from './errors.js'
 export type { WsErrorCode } from './errors.js'
 export { ws, DRAIN_CLOSE_WAIT_MS } from './ws-plugin.js'
 export type { WsClusterConfig, WsOptions, WsRouteOptions } from './ws-plugin.js'

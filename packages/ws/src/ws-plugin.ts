@@ -13,7 +13,7 @@ import {
   type WsRouteDefinition,
   type WsRouteHooks,
 } from '@mega/core'
-import { MegaError } from '@mega/observe'
+import { type MegaError } from '@mega/observe'
 import { checkChannelClass } from './channel/define-channel.js'
 import { driveWsConnection } from './connection/drive-connection.js'
 import { resolveWsHeartbeatMs } from './connection/heartbeat.js'
@@ -39,6 +39,7 @@ import {
   clusterPrefix,
 } from './presence/ws-cluster.js'
 import type { WsPresence } from './presence/presence-types.js'
+import { wsError } from './errors.js'
 
 declare module '@mega/core' {
   interface MegaContextFeatures {
@@ -149,7 +150,7 @@ const historySchema = z.union([
 function historyOptionsOf(route: WsRouteDefinition): HistoryOptions | undefined {
   const parsed = historySchema.optional().safeParse((route.options as WsRouteOptions).history)
   if (!parsed.success)
-    throw new MegaError(
+    throw wsError(
       'MEGA_WS_OPTIONS_INVALID',
       `The WebSocket route ${route.path}: history is true or { size, ttlMs } (${parsed.error.issues[0]?.message ?? 'invalid'}).`,
     )
@@ -158,7 +159,7 @@ function historyOptionsOf(route: WsRouteDefinition): HistoryOptions | undefined 
 
 function invalidOptions(error: z.ZodError): MegaError {
   const first = error.issues[0]
-  return new MegaError(
+  return wsError(
     'MEGA_WS_OPTIONS_INVALID',
     `ws(): ${first?.path.join('.') || 'options'}: ${first?.message ?? 'invalid'}.`,
     { details: { issues: error.issues } },
@@ -228,7 +229,7 @@ export function ws(options: WsOptions = {}): MegaPlugin {
     const schemas = new Map(Object.entries(Channel.messages))
     const registry = (fastify as WithRegistry)[REGISTRY]
     if (registry === undefined)
-      throw new MegaError('MEGA_WS_NOT_SET_UP', 'The ws() plugin was not set up on this server.')
+      throw wsError('MEGA_WS_NOT_SET_UP', 'The ws() plugin was not set up on this server.')
     const heartbeatMs = resolveWsHeartbeatMs(
       (route.options as WsRouteOptions).heartbeatMs ?? o.heartbeatMs ?? DEFAULT_WS_HEARTBEAT_MS,
       fastify.log,
@@ -243,16 +244,14 @@ export function ws(options: WsOptions = {}): MegaPlugin {
       onRequest: async (request: FastifyRequest) => {
         const offered = request.headers['sec-websocket-protocol']
         if (offered !== undefined && negotiateWsProtocol(offered.split(',')) === undefined)
-          throw new MegaError(
+          throw wsError(
             'MEGA_WS_PROTOCOL_UNSUPPORTED',
             `None of the offered envelope versions is spoken here: offer ${SUPPORTED_WS_PROTOCOL_VERSIONS.map(wsProtocolName).join(', ')}.`,
-            { statusCode: 400 },
           )
         if (!originAllowed(request, allowedOrigins))
-          throw new MegaError(
+          throw wsError(
             'MEGA_WS_ORIGIN_REFUSED',
             'This origin may not open a WebSocket here: add it to ws({ allowedOrigins }).',
-            { statusCode: 403 },
           )
       },
       preValidation: async (request: FastifyRequest, reply: FastifyReply) => {
@@ -262,10 +261,9 @@ export function ws(options: WsOptions = {}): MegaPlugin {
         return undefined
       },
       handler: () => {
-        throw new MegaError(
+        throw wsError(
           'MEGA_WS_UPGRADE_REQUIRED',
           `${route.path} is a WebSocket endpoint: connect with a WebSocket client.`,
-          { statusCode: 426 },
         )
       },
       wsHandler: (socket: WebSocket, request: FastifyRequest) => {

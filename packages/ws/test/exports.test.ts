@@ -26,6 +26,7 @@ describe('@mega/ws public exports', () => {
         "SUPPORTED_WS_PROTOCOL_VERSIONS",
         "ULID_PATTERN",
         "WS_CLUSTER_SUBJECT_PREFIX",
+        "WS_ERRORS",
         "WS_ERROR_CODES",
         "WS_ERROR_TYPE",
         "WS_GAP_TYPE",

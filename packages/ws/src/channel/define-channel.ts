@@ -1,7 +1,8 @@
 import type { z } from 'zod'
-import { MegaError } from '@mega/observe'
+import { type MegaError } from '@mega/observe'
 import { WS_TYPE_PATTERN } from '../protocol/ws-message.js'
 import type { WsCloseInfo, WsContext, WsGapInfo, WsMessageContext } from './ws-context.js'
+import { wsError } from '../errors.js'
 
 /** Payload schemas by message type. */
 export type WsMessageSchemas = Readonly<Record<string, z.ZodType>>
@@ -30,7 +31,7 @@ export class MegaChannel {
 
   /** Handles one valid message; the return value is the reply to a message that has an `id`. */
   onMessage(type: string, _payload: unknown, _ctx: WsMessageContext): unknown {
-    throw new MegaError('MEGA_WS_UNKNOWN_TYPE', `No handler for "${type}".`, { statusCode: 404 })
+    throw wsError('MEGA_WS_UNKNOWN_TYPE', `No handler for "${type}".`)
   }
 
   /** Runs once the connection closed (after presence left). */
@@ -65,7 +66,7 @@ export interface ChannelDefinition<M extends WsMessageSchemas> {
 }
 
 function invalid(message: string): MegaError {
-  return new MegaError('MEGA_WS_CHANNEL_INVALID', message)
+  return wsError('MEGA_WS_CHANNEL_INVALID', message)
 }
 
 function isSchema(value: unknown): value is z.ZodType {

@@ -21,6 +21,7 @@ import type { PresenceRegistry } from '../presence/presence-registry.js'
 import { startHeartbeat } from './heartbeat.js'
 import { jsonCodec, MegaWsConnection, type WsFrameCodec } from './ws-connection.js'
 import type { WsMetrics } from '../ws-metrics.js'
+import { wsError } from '../errors.js'
 
 /** Everything one connection needs, prepared at the upgrade. */
 export interface DriveOptions {
@@ -69,10 +70,10 @@ function payloadError(type: string, error: z.ZodError): MegaError {
     message: i.message,
   }))
   const first = issues[0]
-  return new MegaError(
+  return wsError(
     'MEGA_WS_INVALID_PAYLOAD',
     `Invalid "${type}" payload${first === undefined ? '' : `: ${first.path || '(payload)'}: ${first.message}`}.`,
-    { statusCode: 422, details: { issues } },
+    { details: { issues } },
   )
 }
 
@@ -136,11 +137,7 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
       const schema = options.schemas.get(message.type)
       metrics?.received(schema === undefined ? 'unknown' : message.type)
       if (schema === undefined)
-        throw new MegaError(
-          'MEGA_WS_UNKNOWN_TYPE',
-          `No message type "${message.type}" on this channel.`,
-          { statusCode: 404 },
-        )
+        throw wsError('MEGA_WS_UNKNOWN_TYPE', `No message type "${message.type}" on this channel.`)
       const parsed = await schema.safeParseAsync(message.data)
       if (!parsed.success) throw payloadError(message.type, parsed.error)
       let replied = false

@@ -1,4 +1,4 @@
-import { MegaError } from '@mega/observe'
+import { wsError } from '../errors.js'
 import type { MegaWsConnection } from '../connection/ws-connection.js'
 import { CLOSE_CODE_KICKED, CLOSE_CODE_REQUEUE } from '../protocol/close-codes.js'
 import { createWsMessage } from '../protocol/ws-message.js'
@@ -39,7 +39,7 @@ const MAX_REASON_BYTES = 123
 
 function checkNs(ns: unknown): string {
   if (typeof ns !== 'string' || ns.length === 0 || ns.length > MAX_NS_LENGTH)
-    throw new MegaError(
+    throw wsError(
       'MEGA_WS_INVALID_NAMESPACE',
       `A namespace is a string of 1 to ${MAX_NS_LENGTH} characters (got ${JSON.stringify(ns)?.slice(0, 60) ?? 'nothing'}).`,
     )
@@ -49,7 +49,7 @@ function checkNs(ns: unknown): string {
 function checkMetadata(metadata: unknown): Readonly<Record<string, unknown>> {
   if (metadata === undefined) return Object.freeze({})
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
-    throw new MegaError('MEGA_WS_INVALID_PRESENCE', 'Presence metadata is a plain object.')
+    throw wsError('MEGA_WS_INVALID_PRESENCE', 'Presence metadata is a plain object.')
   return Object.freeze({ ...(metadata as Record<string, unknown>) })
 }
 
@@ -250,7 +250,7 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
 
   #join(conn: MegaWsConnection, join: PresenceJoin): PresenceMember {
     if (typeof join?.userId !== 'string' || join.userId.length === 0)
-      throw new MegaError(
+      throw wsError(
         'MEGA_WS_INVALID_PRESENCE',
         'presence.join needs a userId (a non-empty string).',
       )
@@ -280,7 +280,7 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
     const ns = conn.ns ?? ''
     const current = this.#members.get(ns)?.get(conn.id)
     if (current === undefined)
-      throw new MegaError('MEGA_WS_INVALID_PRESENCE', 'presence.update comes after presence.join.')
+      throw wsError('MEGA_WS_INVALID_PRESENCE', 'presence.update comes after presence.join.')
     const member = Object.freeze({ ...current, metadata: checkMetadata(metadata) })
     this.#members.get(ns)?.set(conn.id, member)
     conn.metadata = member.metadata

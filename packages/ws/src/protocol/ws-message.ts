@@ -1,5 +1,6 @@
-import { MegaError } from '@mega/observe'
+import { type MegaError } from '@mega/observe'
 import { generateMessageId } from './ulid.js'
+import { wsError } from '../errors.js'
 
 /** The envelope version a connection speaks when its client names none (`mega.v1`). */
 export const WS_PROTOCOL_VERSION = 1
@@ -62,7 +63,7 @@ export const WS_GAP_TYPE = 'mega.gap'
 export const WS_POSITION_TYPE = 'mega.position'
 
 function invalid(message: string): MegaError {
-  return new MegaError('MEGA_WS_INVALID_ENVELOPE', message, { statusCode: 400 })
+  return wsError('MEGA_WS_INVALID_ENVELOPE', message)
 }
 
 function checkId(name: string, value: unknown): void {
