@@ -7,7 +7,7 @@ import {
   userShellEnv,
   type ServerProcess,
 } from '@mega/test-utils'
-import { connect, type TestClient } from './helpers/ws-harness.js'
+import { ask, joinBoard, type TestClient } from './helpers/ws-harness.js'
 
 const redis = await requireService('redis')
 const nats = await requireService('nats')
@@ -28,29 +28,16 @@ function node(app: string): Promise<ServerProcess> {
   return startServer(process.execPath, [fixture], { cwd, env }).then((p) => (started.push(p), p))
 }
 
-async function joined(url: string, user: string): Promise<TestClient> {
-  const client = await connect(`${url.replace(/^http/, 'ws')}/board?u=${user}`)
-  client.send({ type: 'who', id: 'ready' })
-  for (;;) if ((await client.next()).replyTo === 'ready') return client
-}
-
-async function who(client: TestClient): Promise<unknown> {
-  const id = `w${Math.random()}`
-  client.send({ type: 'who', id })
-  for (;;) {
-    const m = await client.next()
-    if (m.replyTo === id) return m.data
-  }
-}
+const who = (client: TestClient): Promise<unknown> => ask(client, 'who')
 
 // Two real processes (the built packages) sharing the Redis and NATS servers.
 describe.runIf(redis.available && nats.available)('two processes over Redis and NATS', () => {
   it('lists members of both, reaches a user on the other process, and forgets a SIGKILLed one within the roster TTL', async () => {
     const app = uniqueName('wscluster')
     const [a, b, c] = await Promise.all([node(app), node(app), node(app)])
-    const ann = await joined(a.url, 'ann')
-    const bob = await joined(b.url, 'bob')
-    const cid = await joined(c.url, 'cid')
+    const ann = await joinBoard(a.url.replace(/^http/, 'ws'), 'ann')
+    const bob = await joinBoard(b.url.replace(/^http/, 'ws'), 'bob')
+    const cid = await joinBoard(c.url.replace(/^http/, 'ws'), 'cid')
     await vi.waitFor(async () => expect(await who(ann)).toEqual(['ann', 'bob', 'cid']), {
       timeout: 5000,
     })

@@ -8,7 +8,7 @@ import {
   type CacheAdapter,
 } from '@mega/core'
 import { CLOSE_CODE_KICKED, defineChannel, type PresenceMember } from '../src/index.js'
-import { connect, serve, type TestClient } from './helpers/ws-harness.js'
+import { ask, joinBoard, serve, type TestClient } from './helpers/ws-harness.js'
 
 const asUser: BeforeHook = (ctx) => (ctx.query as { u?: string }).u ?? 'nobody'
 
@@ -40,26 +40,13 @@ async function twoProcesses() {
   return { a, b, cache }
 }
 
-async function joined(wsUrl: string, user: string): Promise<TestClient> {
-  const client = await connect(`${wsUrl}/board?u=${user}`)
-  client.send({ type: 'who', id: 'ready' })
-  for (;;) if ((await client.next()).replyTo === 'ready') return client
-}
-
-async function who(client: TestClient): Promise<unknown> {
-  const id = `w${Math.random()}`
-  client.send({ type: 'who', id })
-  for (;;) {
-    const m = await client.next()
-    if (m.replyTo === id) return m.data
-  }
-}
+const who = (client: TestClient): Promise<unknown> => ask(client, 'who')
 
 describe('presence and delivery across processes', () => {
   it('lists members of both, tells joins across, and sends to a user on the other process', async () => {
     const { a, b } = await twoProcesses()
-    const ann = await joined(a.wsUrl, 'ann')
-    const bob = await joined(b.wsUrl, 'bob')
+    const ann = await joinBoard(a.wsUrl, 'ann')
+    const bob = await joinBoard(b.wsUrl, 'bob')
     expect(await ann.next()).toMatchObject({ type: 'mega.presence.join', data: { userId: 'bob' } })
     await vi.waitFor(async () => expect(await who(ann)).toEqual(['ann', 'bob']))
     expect(await who(bob)).toEqual(['ann', 'bob'])
@@ -87,8 +74,8 @@ describe('presence and delivery across processes', () => {
 
   it("drops a process's members from every listing at once when it stops cleanly", async () => {
     const { a, b, cache } = await twoProcesses()
-    const ann = await joined(a.wsUrl, 'ann')
-    const bob = await joined(b.wsUrl, 'bob')
+    const ann = await joinBoard(a.wsUrl, 'ann')
+    const bob = await joinBoard(b.wsUrl, 'bob')
     await vi.waitFor(async () => expect(await who(ann)).toEqual(['ann', 'bob']))
     const keysBefore = (cache as unknown as { map: Map<string, unknown> }).map.size
     await b.server.close()

@@ -89,3 +89,23 @@ export function connect(
 
 /** Resolves after `ms` milliseconds. */
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * Sends `type` with a fresh id and resolves the reply's data, skipping what arrives before it
+ * (broadcasts, presence events).
+ */
+export async function ask(client: TestClient, type: string, data?: unknown): Promise<unknown> {
+  const id = `q${Math.random()}`
+  client.send({ type, id, data })
+  for (;;) {
+    const m = await client.next()
+    if (m.replyTo === id) return m.data
+  }
+}
+
+/** Connects to a board channel that joins presence in `onConnect`; resolves once joined. */
+export async function joinBoard(wsUrl: string, user: string): Promise<TestClient> {
+  const client = await connect(`${wsUrl}/board?u=${user}`)
+  await ask(client, 'who') // answered after onConnect, which joined
+  return client
+}
