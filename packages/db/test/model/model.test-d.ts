@@ -1,0 +1,58 @@
+// Type tests, checked by `tsc -p tsconfig.json` (pnpm typecheck / pnpm check).
+import type { z } from 'zod'
+import { expectTypeOf } from 'vitest'
+import { col } from '../../src/model/column.js'
+import { defineModel } from '../../src/model/define-model.js'
+
+const Org = defineModel('orgs', { id: col.id('uuid'), name: col.string() })
+const User = defineModel(
+  'users',
+  {
+    id: col.id(),
+    email: col.string(255),
+    bio: col.text().nullable(),
+    role: col.enum(['user', 'admin']).default('user'),
+    prefs: col.json<{ theme: string }>(),
+    orgId: col.references(() => Org),
+    at: col.timestamp(),
+  },
+  { softDelete: true },
+)
+
+type Row = typeof User.$select
+expectTypeOf<Row>().toEqualTypeOf<{
+  id: number
+  email: string
+  bio: string | null
+  role: 'user' | 'admin'
+  prefs: { theme: string }
+  orgId: string
+  at: Date
+  created_at: Date
+  updated_at: Date
+  deleted_at: Date | null
+}>()
+
+expectTypeOf<typeof User.$insert>().toEqualTypeOf<{
+  email: string
+  prefs: { theme: string }
+  orgId: string
+  at: Date
+  bio?: string | null
+  role?: 'user' | 'admin'
+}>()
+
+const NoTs = defineModel('plain', { id: col.id(), n: col.integer() }, { timestamps: false })
+expectTypeOf<typeof NoTs.$select>().toEqualTypeOf<{ id: number; n: number }>()
+expectTypeOf<typeof Org.$idType>().toEqualTypeOf<string>()
+
+const update: typeof User.$update = { bio: null }
+// @ts-expect-error -- the generated id cannot be updated
+const badUpdate: typeof User.$update = { id: 2 }
+// @ts-expect-error -- a wrong field name fails to compile
+const badRow: Partial<Row> = { emial: 'x' }
+void [update, badUpdate, badRow, User, NoTs]
+
+// The derived schemas carry the model's types, so a route body typed from them is the insert type.
+expectTypeOf<z.output<typeof User.schemas.create>>().toEqualTypeOf<typeof User.$insert>()
+expectTypeOf<z.output<typeof User.schemas.update>>().toEqualTypeOf<typeof User.$update>()
