@@ -1,28 +1,28 @@
-import { MegaError, type MegaErrorOptions } from '@mega/observe'
+import { defineErrors, type MegaError, type MegaErrorOptions } from '@mega/observe'
+
+const said = (message: string): string => message
 
 /**
- * Every error code @mega/jobs throws besides core's `MEGA_ADAPTER_INVALID_INPUT` and
- * `MEGA_CONFIG_INVALID`. The README's error table lists exactly these (a test keeps the two in step).
+ * The errors of @mega/jobs, declared once: code and HTTP status; each call site says what went wrong
+ * and what to do. Besides these the package throws core's `MEGA_ADAPTER_INVALID_INPUT` and
+ * `MEGA_CONFIG_INVALID`. The README's error table lists exactly these codes (a test keeps the two in
+ * step).
  */
-export const JOBS_ERROR_CODES = ['MEGA_BUS_UNAVAILABLE'] as const
+export const JOBS_ERRORS = defineErrors({
+  MEGA_BUS_UNAVAILABLE: { status: 503, message: said },
+})
+
+/** Every error code @mega/jobs declares (see {@link JOBS_ERRORS}). */
+export const JOBS_ERROR_CODES = JOBS_ERRORS.codes
 
 /** One of {@link JOBS_ERROR_CODES}. */
 export type JobsErrorCode = (typeof JOBS_ERROR_CODES)[number]
 
-const JOBS_ERROR_STATUS: Readonly<Partial<Record<JobsErrorCode, number>>> = Object.freeze({
-  MEGA_BUS_UNAVAILABLE: 503,
-})
-
-/** Builds a MegaError with one of this package's codes and the status that code maps to. */
+/** A MegaError with one of this package's codes, its status from {@link JOBS_ERRORS}. */
 export function jobsError(
   code: JobsErrorCode,
   message: string,
   options: Omit<MegaErrorOptions, 'statusCode'> = {},
 ): MegaError {
-  const statusCode = JOBS_ERROR_STATUS[code]
-  return new MegaError(
-    code,
-    message,
-    statusCode === undefined ? options : { ...options, statusCode },
-  )
+  return JOBS_ERRORS.create(code, [message], options)
 }

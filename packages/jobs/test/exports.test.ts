@@ -6,6 +6,7 @@ describe('@mega/jobs public exports', () => {
   it('names exactly this API (update the snapshot when the API changes on purpose)', () => {
     expect(exportNames(source)).toMatchInlineSnapshot(`
       [
+        "JOBS_ERRORS",
         "JOBS_ERROR_CODES",
         "NatsBusAdapter",
         "megaDrivers",
