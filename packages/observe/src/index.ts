@@ -162,11 +162,14 @@ export {
 export type { TelegramSinkConfig } from './telegram/telegram-core.js'
 export {
   default as telegramTransport,
+  DEFAULT_TELEGRAM_RETRY_AFTER_SEC,
+  TELEGRAM_PERMANENT_STATUSES,
   TELEGRAM_REPORT_PREFIX,
   TELEGRAM_RETRY_FILE,
 } from './telegram/telegram-transport.js'
 export type {
   HttpSender,
+  HttpSendResult,
   ReportWriter,
   TelegramTransportOptions,
   TransportTimers,

@@ -8,11 +8,13 @@ import { describe, expect, it, vi } from 'vitest'
 import { disposeAfterTest, tempDir } from '@mega/test-utils'
 import { MegaError } from '../src/errors.js'
 import telegramTransport, {
+  DEFAULT_TELEGRAM_RETRY_AFTER_SEC,
   TELEGRAM_REPORT_PREFIX,
   TELEGRAM_RETRY_FILE,
   TelegramSink,
   httpsPost,
   type HttpSender,
+  type HttpSendResult,
   type TelegramTransportOptions,
   type TransportTimers,
 } from '../src/telegram/telegram-transport.js'
@@ -26,6 +28,7 @@ interface Harness {
   readonly retryDir: string
   options: TelegramTransportOptions
   status: number | Error
+  answer: Omit<HttpSendResult, 'statusCode'>
 }
 
 async function harness(overrides: Partial<TelegramTransportOptions> = {}): Promise<Harness> {
@@ -39,6 +42,7 @@ async function harness(overrides: Partial<TelegramTransportOptions> = {}): Promi
     clock: { now: 1_000_000 },
     retryDir,
     status: 200,
+    answer: {},
     options: { botToken: '', chatId: 0 },
   }
   const send: HttpSender = (url, body) => {
@@ -46,7 +50,7 @@ async function harness(overrides: Partial<TelegramTransportOptions> = {}): Promi
     h.sent.push({ url, chat_id, text })
     return h.status instanceof Error
       ? Promise.reject(h.status)
-      : Promise.resolve({ statusCode: h.status })
+      : Promise.resolve({ statusCode: h.status, ...h.answer })
   }
   const timers: TransportTimers = { setInterval: interval, clearInterval: (x) => h.cleared.push(x) }
   h.options = {
@@ -233,6 +237,68 @@ describe('TelegramSink retry', () => {
     ])
   })
 
+  it.each([400, 401, 403, 404])(
+    'drops a message Telegram refuses with %i (no retry) and says so once on stderr',
+    async (status) => {
+      const h = await harness()
+      h.status = status
+      h.answer = { description: 'Bad Request: chat not found' }
+      const s = sink(h)
+      s.write(record('lost'))
+      await s.close()
+      expect(await retryLines(h)).toEqual([])
+      expect(h.reports).toEqual([
+        `${TELEGRAM_REPORT_PREFIX} dropped a message: Telegram answered ${status} (Bad Request: chat not found), which a retry cannot fix; check botToken and chatId\n`,
+      ])
+      expect(h.reports.join('')).not.toContain('TOKEN')
+    },
+  )
+
+  it('still queues a 5xx answer for retry', async () => {
+    const h = await harness()
+    h.status = 502
+    const s = sink(h)
+    s.write(record('later'))
+    await s.close()
+    expect((await retryLines(h)).map((t) => t.split('\n').at(-1))).toEqual(['later'])
+    expect(h.reports).toEqual([])
+  })
+
+  it('after a 429 holds every post until retry_after has passed, then re-sends in order', async () => {
+    const h = await harness()
+    h.status = 429
+    h.answer = { retryAfterSec: 5 }
+    const s = sink(h)
+    s.write(record('first'))
+    await vi.waitFor(async () => expect(await retryLines(h)).toHaveLength(1))
+    h.status = 200
+    h.answer = {}
+    s.write(record('second'))
+    await vi.waitFor(async () => expect(await retryLines(h)).toHaveLength(2))
+    h.clock.now += 4_999
+    await s.drainTick()
+    expect(h.sent.map((x) => x.text.split('\n').at(-1))).toEqual(['first'])
+    h.clock.now += 1
+    await s.drainTick()
+    expect(h.sent.map((x) => x.text.split('\n').at(-1))).toEqual(['first', 'first', 'second'])
+    expect(await retryLines(h)).toEqual([])
+  })
+
+  it('waits DEFAULT_TELEGRAM_RETRY_AFTER_SEC after a 429 that names no retry_after', async () => {
+    const h = await harness()
+    h.status = 429
+    const s = sink(h)
+    s.write(record('x'))
+    await vi.waitFor(async () => expect(await retryLines(h)).toHaveLength(1))
+    h.status = 200
+    h.clock.now += DEFAULT_TELEGRAM_RETRY_AFTER_SEC * 1000 - 1
+    await s.drainTick()
+    expect(h.sent).toHaveLength(1)
+    h.clock.now += 1
+    await s.drainTick()
+    expect(h.sent).toHaveLength(2)
+  })
+
   it('drains on an unref-ed timer every retryDrainMs and stops it on close', async () => {
     const h = await harness({ retryDrainMs: 1234 })
     const s = sink(h)
@@ -245,7 +311,8 @@ describe('TelegramSink retry', () => {
 })
 
 describe('httpsPost', () => {
-  async function server(respond: (req: IncomingMessage, body: string) => number | undefined) {
+  type Answer = number | [number, string, Record<string, string>]
+  async function server(respond: (req: IncomingMessage, body: string) => Answer | undefined) {
     const received: {
       headers: IncomingMessage['headers']
       body: string
@@ -256,8 +323,11 @@ describe('httpsPost', () => {
       req.on('data', (chunk: Buffer) => (body += chunk.toString()))
       req.on('end', () => {
         received.push({ headers: req.headers, body, url: req.url })
-        const status = respond(req, body)
-        if (status !== undefined) res.writeHead(status).end('{"ok":true}')
+        const answer = respond(req, body)
+        if (answer === undefined) return
+        const [status, payload, headers] =
+          typeof answer === 'number' ? [answer, '{"ok":true}', {}] : answer
+        res.writeHead(status, headers).end(payload)
       })
     })
     srv.listen(0, '127.0.0.1')
@@ -270,15 +340,33 @@ describe('httpsPost', () => {
   }
 
   it('POSTs the JSON body and resolves with the status', async () => {
-    const { url, received } = await server(() => 429)
+    const { url, received } = await server(() => 200)
     const result = await httpsPost(`${url}/botX/sendMessage`, '{"text":"hi"}', {
       request: httpRequest,
     })
-    expect(result).toEqual({ statusCode: 429 })
+    expect(result).toEqual({ statusCode: 200 })
     expect(received).toEqual([
       expect.objectContaining({ url: '/botX/sendMessage', body: '{"text":"hi"}' }),
     ])
     expect(received[0]!.headers['content-type']).toBe('application/json')
+  })
+
+  it("reads a refusal's description and retry_after from the Bot API's JSON body", async () => {
+    const body =
+      '{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}}'
+    const { url } = await server(() => [429, body, { 'content-type': 'application/json' }])
+    const result = await httpsPost(`${url}/botX/sendMessage`, '{}', { request: httpRequest })
+    expect(result).toEqual({
+      statusCode: 429,
+      retryAfterSec: 7,
+      description: 'Too Many Requests: retry after 7',
+    })
+  })
+
+  it('falls back to the Retry-After header when the body is not the Bot API JSON', async () => {
+    const { url } = await server(() => [429, 'slow down', { 'retry-after': '3' }])
+    const result = await httpsPost(`${url}/botX/sendMessage`, '{}', { request: httpRequest })
+    expect(result).toEqual({ statusCode: 429, retryAfterSec: 3 })
   })
 
   it('rejects on timeout without naming the URL', async () => {

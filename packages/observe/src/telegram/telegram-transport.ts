@@ -21,8 +21,30 @@ export const TELEGRAM_RETRY_FILE = 'telegram-retry.jsonl'
 /** Every line the transport writes to stderr starts with this. */
 export const TELEGRAM_REPORT_PREFIX = '[telegram-transport]'
 
+/** What the Bot API answered to one post. */
+export interface HttpSendResult {
+  readonly statusCode: number
+  /** Seconds to wait before posting again (a 429's `parameters.retry_after` or `Retry-After`). */
+  readonly retryAfterSec?: number
+  /** The Bot API's `description` of a refusal (e.g. `Bad Request: chat not found`). */
+  readonly description?: string
+}
+
 /** Posts `body` (JSON) to `url`; resolves with the HTTP status, rejects on a network failure. */
-export type HttpSender = (url: string, body: string) => Promise<{ readonly statusCode: number }>
+export type HttpSender = (url: string, body: string) => Promise<HttpSendResult>
+
+/**
+ * Statuses that no retry can fix (a bad request, a revoked token, a bot removed from the chat, an
+ * unknown chat or token): the message is dropped with one stderr line instead of being re-sent for
+ * `retryMaxAgeMs`.
+ */
+export const TELEGRAM_PERMANENT_STATUSES: readonly number[] = Object.freeze([400, 401, 403, 404])
+
+/** The wait after a 429 that names no `retry_after`. */
+export const DEFAULT_TELEGRAM_RETRY_AFTER_SEC = 30
+
+/** The most of a response body {@link httpsPost} reads (the Bot API's error bodies are tiny). */
+const MAX_RESPONSE_BYTES = 16_384
 
 /** The slice of `https.request` (or `http.request`) that {@link httpsPost} calls. */
 export type RequestFn = (
@@ -40,8 +62,9 @@ export interface HttpsPostOptions {
 }
 
 /**
- * POSTs a JSON body and resolves with the response status (the body is read and discarded). A
- * network error or timeout rejects; the error never contains the URL (it holds the bot token).
+ * POSTs a JSON body and resolves with the response status, and for a refusal the Bot API's
+ * `description` and `retry_after` (from the JSON body, else the `Retry-After` header). A network
+ * error or timeout rejects; the error never contains the URL (it holds the bot token).
  *
  * @example
  * const { statusCode } = await httpsPost('https://api.telegram.org/bot<token>/sendMessage', '{}')
@@ -50,7 +73,7 @@ export function httpsPost(
   url: string,
   body: string,
   options: HttpsPostOptions = {},
-): Promise<{ statusCode: number }> {
+): Promise<HttpSendResult> {
   const { request = httpsRequestRaw, timeoutMs = 10_000 } = options
   return new Promise((resolve, reject) => {
     const headers = {
@@ -58,9 +81,20 @@ export function httpsPost(
       'content-length': Buffer.byteLength(body),
     }
     const req = request(new URL(url), { method: 'POST', headers }, (res) => {
+      const chunks: Buffer[] = []
+      let size = 0
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length
+        if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk)
+      })
       res.on('error', reject)
-      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0 }))
-      res.resume()
+      res.on('end', () => {
+        const statusCode = res.statusCode ?? 0
+        if (statusCode >= 200 && statusCode < 300) return resolve({ statusCode })
+        resolve(
+          refusal(statusCode, Buffer.concat(chunks).toString('utf8'), res.headers['retry-after']),
+        )
+      })
     })
     req.setTimeout(timeoutMs, () =>
       req.destroy(new Error(`Telegram request timed out after ${timeoutMs} ms`)),
@@ -68,6 +102,28 @@ export function httpsPost(
     req.on('error', reject)
     req.end(body)
   })
+}
+
+function refusal(
+  statusCode: number,
+  body: string,
+  retryAfterHeader: string | undefined,
+): HttpSendResult {
+  let parsed: { description?: unknown; parameters?: { retry_after?: unknown } } = {}
+  try {
+    const value: unknown = JSON.parse(body)
+    if (typeof value === 'object' && value !== null) parsed = value
+  } catch {
+    // not the Bot API's JSON: the status alone says what happened
+  }
+  const fromBody = parsed.parameters?.retry_after
+  const fromHeader = retryAfterHeader === undefined ? Number.NaN : Number(retryAfterHeader)
+  const retryAfterSec = typeof fromBody === 'number' ? fromBody : fromHeader
+  return {
+    statusCode,
+    ...(Number.isFinite(retryAfterSec) && retryAfterSec >= 0 ? { retryAfterSec } : {}),
+    ...(typeof parsed.description === 'string' ? { description: parsed.description } : {}),
+  }
 }
 
 /** The timer functions the transport uses (injectable for tests). */
@@ -122,7 +178,9 @@ type ParsedOptions = z.output<typeof transportSchema>
 
 /**
  * The Telegram sink behind the transport stream: filters by level, throttles (counting drops),
- * posts fire-and-forget, queues failed posts and re-sends them every `retryDrainMs`.
+ * posts fire-and-forget, queues failed posts and re-sends them every `retryDrainMs`. A permanent
+ * refusal ({@link TELEGRAM_PERMANENT_STATUSES}) drops the message with one stderr line; a 429 queues
+ * it and holds every post (new ones are queued) until its `retry_after` has passed.
  */
 export class TelegramSink {
   readonly #options: ParsedOptions
@@ -134,6 +192,7 @@ export class TelegramSink {
   readonly #inflight = new Set<Promise<void>>()
   #throttleDropped = 0
   #draining: Promise<void> | undefined
+  #pausedUntil = 0
 
   constructor(options: TelegramTransportOptions) {
     this.#options = parseOptions(transportSchema, options, 'telegram transport options')
@@ -182,19 +241,41 @@ export class TelegramSink {
 
   async #drain(): Promise<void> {
     this.#reportThrottleDrops()
+    if (this.#paused()) return
     const texts = await this.#queue.drain().catch(() => [])
     for (const text of texts) await this.#send(text)
   }
 
+  #paused(): boolean {
+    return this.#options.now() < this.#pausedUntil
+  }
+
   async #send(text: string): Promise<void> {
+    if (this.#paused()) return this.#enqueue(text)
     const { apiBaseUrl, botToken, chatId, httpsRequest } = this.#options
     const url = `${apiBaseUrl.replace(/\/+$/, '')}/bot${botToken}/sendMessage`
+    let result: HttpSendResult
     try {
-      const { statusCode } = await httpsRequest(url, JSON.stringify({ chat_id: chatId, text }))
-      if (statusCode >= 200 && statusCode < 300) return
+      result = await httpsRequest(url, JSON.stringify({ chat_id: chatId, text }))
     } catch {
-      // queued below, like a refused post
+      return this.#enqueue(text)
     }
+    const { statusCode, retryAfterSec, description } = result
+    if (statusCode >= 200 && statusCode < 300) return
+    if (TELEGRAM_PERMANENT_STATUSES.includes(statusCode)) {
+      const why = description === undefined ? '' : ` (${description})`
+      return this.#report(
+        `dropped a message: Telegram answered ${statusCode}${why}, which a retry cannot fix; check botToken and chatId`,
+      )
+    }
+    if (statusCode === 429) {
+      const waitSec = retryAfterSec ?? DEFAULT_TELEGRAM_RETRY_AFTER_SEC
+      this.#pausedUntil = Math.max(this.#pausedUntil, this.#options.now() + waitSec * 1000)
+    }
+    return this.#enqueue(text)
+  }
+
+  async #enqueue(text: string): Promise<void> {
     await this.#queue.append(text).catch((err: unknown) => {
       this.#report(`could not queue a failed message for retry: ${(err as Error).message}`)
     })
