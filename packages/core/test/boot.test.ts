@@ -145,6 +145,42 @@ describe('boot', () => {
     expect(TestDb.events.filter((e) => e.startsWith('disconnect'))).toHaveLength(1)
   })
 
+  it('cuts a request still running at drainTimeoutMs and logs it, so a signal still exits 0', async () => {
+    const lines: Record<string, unknown>[] = []
+    const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) })
+    const exit = vi.fn()
+    // A grace period the stalled request would outlast: before the cut, the hook timed out (exit 1).
+    const shutdown = createShutdown({
+      process: { on: () => undefined, removeListener: () => undefined, exit },
+    })
+    shutdown.setupSignals({ gracePeriodMs: 3_000, globalErrorHandlers: false })
+    const runtime = await boot({
+      config: { name: 'stall', server: { port: 0, host: '127.0.0.1' } },
+      apps: { main: { routes } },
+      shutdown,
+      logger,
+      drainTimeoutMs: 100,
+      importer: () => Promise.resolve(undefined),
+    })
+    runtimes.push(runtime)
+    const stalled = fetch(`${runtime.url}/slow`).then(
+      () => 'answered',
+      (err: Error) => err.name,
+    )
+    await vi.waitFor(() => expect(lines.some((l) => l.msg === 'incoming request')).toBe(true))
+    await shutdown.now({ signal: 'SIGTERM', exitCode: 0 })
+    expect(exit).toHaveBeenCalledWith(0)
+    expect(await stalled).toBe('TypeError') // fetch failed: the connection was closed
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        msg: 'cut 1 request(s) still running after drainTimeoutMs',
+        drainTimeoutMs: 100,
+        requests: ['GET /slow'],
+      }),
+    )
+  })
+
   it('registers close with the shutdown coordinator, so a signal closes the runtime', async () => {
     TestDb.events = []
     const { shutdown, exit } = fakeShutdown()

@@ -90,7 +90,10 @@ export interface BootOptions {
    * on open connections with `connection: close` rather than 503. @default cluster.isWorker
    */
   readonly clusterWorker?: boolean
-  /** How long `close()` lets in-flight requests finish. @default 10000 */
+  /**
+   * How long `close()` lets in-flight requests finish; requests still running then are cut (their
+   * connections closed) and logged, so a stalled request cannot hold the stop. @default 10000
+   */
   readonly drainTimeoutMs?: number
   /** A ready pino logger instead of one built from `config.logger`. */
   readonly logger?: Logger
@@ -261,7 +264,17 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
   // Registered last so it runs first on close: refuse new requests, finish in-flight, stop listening;
   // then services and adapters.
   b.cleanups.push(async () => {
-    await drain.close(options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS)
+    const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS
+    const stalled = await drain.close(drainTimeoutMs)
+    if (stalled.length > 0) {
+      // Cut at the deadline: an open socket would hold server.close() until the shutdown grace
+      // period ends the process with exit 1.
+      log.warn(
+        { drainTimeoutMs, requests: stalled.map((r) => `${r.method} ${r.url}`) },
+        `cut ${stalled.length} request(s) still running after drainTimeoutMs`,
+      )
+      for (const request of stalled) request.raw.socket?.destroy()
+    }
     await server.close()
   })
   const url = await b.run('listen', () =>

@@ -14,8 +14,7 @@ export class RequestDrain {
     this.#refuse = refuse
   }
 
-  readonly #inFlight = new WeakSet<FastifyRequest>()
-  #count = 0
+  readonly #inFlight = new Set<FastifyRequest>()
   #drained: (() => void) | undefined
 
   get closing(): boolean {
@@ -27,7 +26,6 @@ export class RequestDrain {
       if (this.#closing) void reply.header('connection', 'close')
       if (!this.#closing || !this.#refuse) {
         this.#inFlight.add(request)
-        this.#count += 1
         return done()
       }
       void sendFailure(
@@ -42,21 +40,25 @@ export class RequestDrain {
       )
     })
     fastify.addHook('onResponse', (request, _reply, done) => {
-      if (this.#inFlight.delete(request)) this.#count -= 1
-      if (this.#count === 0) this.#drained?.()
+      this.#inFlight.delete(request)
+      if (this.#inFlight.size === 0) this.#drained?.()
       done()
     })
   }
 
-  /** Starts refusing new requests and resolves when none is in flight, or after `timeoutMs`. */
-  async close(timeoutMs: number): Promise<void> {
+  /**
+   * Starts refusing new requests and resolves when none is in flight, or after `timeoutMs` with the
+   * requests still running then (the caller cuts them: a stalled request must not hold the stop).
+   */
+  async close(timeoutMs: number): Promise<FastifyRequest[]> {
     this.#closing = true
-    if (this.#count === 0) return
+    if (this.#inFlight.size === 0) return []
     let timer: NodeJS.Timeout | undefined
     await new Promise<void>((resolve) => {
       this.#drained = resolve
       timer = setTimeout(resolve, timeoutMs)
     })
     clearTimeout(timer)
+    return [...this.#inFlight]
   }
 }
