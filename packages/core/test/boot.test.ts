@@ -147,7 +147,10 @@ describe('boot', () => {
 
   it('cuts a request still running at drainTimeoutMs and logs it, so a signal still exits 0', async () => {
     const lines: Record<string, unknown>[] = []
-    const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) })
+    const logger = pino(
+      { level: 'info' },
+      { write: (l: string) => lines.push(JSON.parse(l) as Record<string, unknown>) },
+    )
     const exit = vi.fn()
     // A grace period the stalled request would outlast: before the cut, the hook timed out (exit 1).
     const shutdown = createShutdown({
