@@ -1,4 +1,3 @@
-import { MegaError } from '@mega/observe'
 import { consoleCommand } from './commands/console-command.js'
 import { devCommand } from './commands/dev-command.js'
 import { generateCommand } from './commands/generate-command.js'
@@ -9,10 +8,10 @@ import { scaffoldCommand } from './commands/scaffold-command.js'
 import { startCommand } from './commands/start-command.js'
 import { testCommand } from './commands/test-command.js'
 import { hubCommand, workerCommand } from './commands/worker-command.js'
-import { USAGE_ERROR_CODES, type CliErrorCode } from './errors.js'
 import { renderCommandHelp, renderHelp } from './help.js'
-import { createColors, createProcessIo, type CliIo } from './io.js'
+import { createProcessIo, type CliIo } from './io.js'
 import { parseArgs, resolveCommand } from './internal/parse-args.js'
+import { EXIT_CODES, reportError } from './internal/report-error.js'
 import type { CommandName, ParsedArgs } from './options.js'
 import { CLI_VERSION } from './templates.js'
 
@@ -33,23 +32,7 @@ export const COMMAND_HANDLERS: { readonly [C in CommandName]: Handler<C> } = {
   hub: hubCommand,
 }
 
-/** Exit codes of {@link run}. */
-export const EXIT_CODES = Object.freeze({ ok: 0, failed: 1, usage: 2 })
-
-function reportError(err: unknown, io: CliIo): number {
-  const c = createColors(io)
-  if (MegaError.is(err)) {
-    io.stderr(`${c.red('error')} ${err.message}\n${c.dim(`(${err.code})`)}\n`)
-    for (const issue of err.issues ?? []) io.stderr(`  - ${issue.path}: ${issue.message}\n`)
-    return USAGE_ERROR_CODES.includes(err.code as CliErrorCode)
-      ? EXIT_CODES.usage
-      : EXIT_CODES.failed
-  }
-  io.stderr(
-    `${c.red('error')} ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  )
-  return EXIT_CODES.failed
-}
+export { EXIT_CODES }
 
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const [first, ...rest] = argv
