@@ -56,6 +56,18 @@ describe('mega migrate', () => {
     expect(status.stdout).toBe(`· pending  ${name}\n`)
   })
 
+  it('labels what a dry run of down would revert as such, not as pending', async () => {
+    const { root, name } = await postProject()
+    expect(await run(['migrate', 'up'], memoryIo(root).io)).toBe(0)
+    const m = memoryIo(root)
+    expect(await run(['migrate', 'down', '--dry-run'], m.io)).toBe(0)
+    expect(m.stdout.split('\n')[0]).toBe(`↩ would revert  ${name}`)
+    expect(m.stdout).toMatch(/^ {4}drop table "posts"/im)
+    const status = memoryIo(root)
+    await run(['migrate', 'status'], status.io)
+    expect(status.stdout).toBe(`✓ applied  ${name}\n`)
+  })
+
   it('exits 1 and prints the code and message of a failed migration', async () => {
     const { root, name } = await postProject()
     const broken = join(root, 'apps/main/migrations/29990101000000-broken.ts')

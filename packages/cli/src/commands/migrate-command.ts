@@ -43,6 +43,14 @@ const MARKS: Readonly<Record<MigrationResult['status'], string>> = {
   skipped: '-',
 }
 
+/**
+ * The word shown for a result: its status, except that a dry run of `down` (whose migrations are
+ * applied, not pending) says what it would do.
+ */
+function label(r: MigrationResult): string {
+  return r.status === 'pending' && r.direction === 'down' ? 'would revert' : r.status
+}
+
 function errorText(error: unknown): string {
   if (MegaError.is(error)) return `${error.message} (${error.code})`
   return error instanceof Error ? error.message : String(error)
@@ -57,7 +65,7 @@ export function formatMigrationResults(
   c: Colors,
   options: { readonly sql?: boolean } = {},
 ): string {
-  const width = Math.max(...results.map((r) => r.status.length))
+  const width = Math.max(...results.map((r) => label(r).length))
   const lines = results.flatMap((r) => {
     const paint =
       r.status === 'failed'
@@ -66,7 +74,8 @@ export function formatMigrationResults(
           ? c.dim
           : c.green
     const ms = r.durationMs === undefined ? '' : c.dim(` (${Math.round(r.durationMs)}ms)`)
-    const head = `${paint(`${MARKS[r.status]} ${r.status.padEnd(width)}`)}  ${r.name}${ms}`
+    const mark = r.status === 'pending' && r.direction === 'down' ? MARKS.reverted : MARKS[r.status]
+    const head = `${paint(`${mark} ${label(r).padEnd(width)}`)}  ${r.name}${ms}`
     const sql =
       options.sql === true
         ? r.statements.flatMap((s) => s.split('\n')).map((line) => c.dim(`    ${line}`))
