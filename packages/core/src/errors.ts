@@ -26,6 +26,10 @@ export const CORE_ERRORS = defineErrors({
       `No route for ${method} ${path}: check the method and path.`,
   },
   MEGA_CONFLICT: { status: 409, message: 'Conflict with the current state: reload and retry.' },
+  MEGA_GONE: {
+    status: 410,
+    message: 'Gone: this resource existed and was removed for good; do not retry.',
+  },
   MEGA_PAYLOAD_TOO_LARGE: {
     status: 413,
     message: 'The body is larger than this server accepts: send less.',
@@ -238,6 +242,11 @@ export type NotFoundError = HttpError
 export const ConflictError = httpErrorClass('ConflictError', 'MEGA_CONFLICT')
 /** An instance of {@link ConflictError}. */
 export type ConflictError = HttpError
+
+/** 410: the resource existed and was removed for good, e.g. an expired link (`MEGA_GONE`). */
+export const GoneError = httpErrorClass('GoneError', 'MEGA_GONE')
+/** An instance of {@link GoneError}. */
+export type GoneError = HttpError
 
 /** 429: too many requests (`MEGA_RATE_LIMITED`). */
 export const TooManyRequestsError = httpErrorClass('TooManyRequestsError', 'MEGA_RATE_LIMITED')

@@ -9,6 +9,7 @@ export {
   ForbiddenError,
   NotFoundError,
   ConflictError,
+  GoneError,
   ValidationError,
   TooManyRequestsError,
   InternalServerError,

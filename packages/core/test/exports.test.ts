@@ -27,6 +27,7 @@ describe('@mega/core public exports', () => {
         "DEFAULT_WORKER_READY_TIMEOUT_MS",
         "DriverRegistry",
         "ForbiddenError",
+        "GoneError",
         "HOOK_PHASES",
         "HTTP_METHODS",
         "HttpError",
