@@ -108,6 +108,7 @@ export type { MongoCrudOptions } from './crud/mongo-crud.js'
 export { createCrud } from './crud/create-crud.js'
 export type {
   Crud,
+  IntegerColumn,
   ListQuery,
   PageQuery,
   CursorQuery,
@@ -219,3 +220,14 @@ export type {
   MigrationFileSystem,
 } from './migrations/migration-files.js'
 export type { AppliedMigration } from './migrations/migration-bookkeeping.js'
+
+/**
+ * Kysely's `sql` tag, re-exported so queries beyond CRUD need no second import: values interpolated
+ * into it are bound parameters, `sql.ref('col')` is an identifier, `sql.raw()` is raw text (never
+ * pass input to it). See https://kysely.dev/docs/recipes/raw-sql.
+ *
+ * @example
+ * const rows = await ctx.db<SqlDbAdapter>().kysely().selectFrom('links')
+ *   .select(sql<number>`count(*)`.as('n')).execute()
+ */
+export { sql } from 'kysely'

@@ -159,3 +159,25 @@ export async function mapDbErrors<T>(
     throw MegaError.is(err) ? err : db.mapError(err)
   }
 }
+
+/**
+ * The column and step of `increment`, checked before any query: an `integer` column of the model
+ * (not its key) and a whole `by`; a 422 naming the problem otherwise.
+ */
+export function checkIncrement(model: AnyModel, column: unknown, by: unknown): number {
+  const spec = typeof column === 'string' ? ownProperty(model.columns, column) : undefined
+  if (spec?.type !== 'integer' || column === model.primaryKey) {
+    const integers = Object.entries(model.columns)
+      .filter(([name, c]) => c.type === 'integer' && name !== model.primaryKey)
+      .map(([name]) => name)
+    throw invalidQuery([
+      {
+        path: 'column',
+        message: `${JSON.stringify(column)} is not an integer column of ${model.table}; increment one of: ${integers.join(', ') || '(none)'}`,
+      },
+    ])
+  }
+  if (typeof by !== 'number' || !Number.isSafeInteger(by))
+    throw invalidQuery([{ path: 'by', message: `${JSON.stringify(by)} is not a whole number` }])
+  return by
+}

@@ -55,6 +55,12 @@ export interface ReadOptions {
  * const users: Crud<typeof User> = createCrud(User, ctx.db<SqlDbAdapter | MongoDbAdapter>())
  * const page = await users.list({ filter: { age: { gte: 18 } }, sort: ['-created_at'], perPage: 20 })
  */
+/** The columns of a model whose values are numbers (its `integer` columns; `id` is refused at run time). */
+export type IntegerColumn<M extends AnyModel> = {
+  [K in keyof M['$select']]-?: M['$select'][K] extends number | null ? K : never
+}[keyof M['$select']] &
+  string
+
 export interface Crud<M extends AnyModel> {
   /** The model this CRUD reads and writes. */
   readonly model: M
@@ -72,6 +78,13 @@ export interface Crud<M extends AnyModel> {
   createMany(inputs: readonly M['$insert'][]): Promise<M['$select'][]>
   /** Validates and applies a partial update; resolves the updated row (404 when missing). */
   update(id: M['$idType'], input: M['$update']): Promise<M['$select']>
+  /**
+   * Adds `by` (a whole number, negative to subtract; default 1) to an integer column in one atomic
+   * statement (`set n = coalesce(n, 0) + by`: no lost update between concurrent callers), touching
+   * `updated_at`; resolves the updated row (404 when missing, 422 for a column that is not an
+   * integer or a `by` that is not a whole number).
+   */
+  increment(id: M['$idType'], column: IntegerColumn<M>, by?: number): Promise<M['$select']>
   /** Deletes a row, or marks it deleted when the model has `softDelete` (404 when missing). */
   remove(id: M['$idType']): Promise<void>
   /** Brings back a soft-deleted row (404 when there is no deleted row with this id). */

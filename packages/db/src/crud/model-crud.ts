@@ -1,12 +1,21 @@
-import type { Expression, Kysely, SqlBool } from 'kysely'
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely'
 import { AUTOMATIC_COLUMNS, type AnyModel } from '../model/define-model.js'
 import { sqlDialectOf } from '../sql/sql-dialects.js'
 import type { SqlDatabase } from '../sql/sql-types.js'
-import type { Crud, CursorPage, CursorQuery, Page, PageQuery, ReadOptions } from './crud.js'
+import type {
+  Crud,
+  CursorPage,
+  CursorQuery,
+  IntegerColumn,
+  Page,
+  PageQuery,
+  ReadOptions,
+} from './crud.js'
 import {
   byId,
   checkAffected,
   checkId,
+  checkIncrement,
   checkRestorable,
   cursorPageOf,
   deletedById,
@@ -181,6 +190,26 @@ export class ModelCrud<M extends AnyModel> implements Crud<M> {
         .where((eb) =>
           whereAll(eb, conditions, this.model.columns, this.#db.dialect, this.#soft(false)),
         )
+        .executeTakeFirst(),
+    )
+    checkAffected(this.model, id, result.numUpdatedRows)
+    return this.get(id)
+  }
+
+  /** Adds `by` to an integer column in one statement (see {@link Crud.increment}). */
+  async increment(id: M['$idType'], column: IntegerColumn<M>, by = 1): Promise<M['$select']> {
+    checkId(this.model, id)
+    const step = checkIncrement(this.model, column, by)
+    const { table, columns, timestamps } = this.model
+    const touched = timestamps
+      ? rowToDb(columns, { [AUTOMATIC_COLUMNS.updatedAt]: this.#clock() }, this.#db.dialect)
+      : {}
+    const conditions: Condition[] = [byId(this.model, id)]
+    const result = await this.#run(() =>
+      this.#k
+        .updateTable(table)
+        .set({ ...touched, [column]: sql`coalesce(${sql.ref(column)}, 0) + ${step}` })
+        .where((eb) => whereAll(eb, conditions, columns, this.#db.dialect, this.#soft(false)))
         .executeTakeFirst(),
     )
     checkAffected(this.model, id, result.numUpdatedRows)

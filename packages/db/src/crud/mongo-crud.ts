@@ -4,11 +4,20 @@ import { dbError } from '../errors.js'
 import type { ColumnSpec } from '../model/column.js'
 import { AUTOMATIC_COLUMNS, type AnyModel } from '../model/define-model.js'
 import type { MongoDatabase } from '../mongo/mongo-adapter.js'
-import type { Crud, CursorPage, CursorQuery, Page, PageQuery, ReadOptions } from './crud.js'
+import type {
+  Crud,
+  CursorPage,
+  CursorQuery,
+  IntegerColumn,
+  Page,
+  PageQuery,
+  ReadOptions,
+} from './crud.js'
 import {
   byId,
   checkAffected,
   checkId,
+  checkIncrement,
   checkRestorable,
   cursorPageOf,
   deletedById,
@@ -247,6 +256,22 @@ export class MongoModelCrud<M extends AnyModel> implements Crud<M> {
     await this.#run(async () => {
       await this.#checkReferences([values])
       const result = await this.#coll.updateOne(this.#byId(id), { $set: set }, this.#opts())
+      checkAffected(this.model, id, result.matchedCount)
+    })
+    return this.get(id)
+  }
+
+  /**
+   * Adds `by` to an integer field in one atomic update (see {@link Crud.increment}). An update
+   * pipeline rather than `$inc`, which refuses a field holding `null`.
+   */
+  async increment(id: M['$idType'], column: IntegerColumn<M>, by = 1): Promise<M['$select']> {
+    checkId(this.model, id)
+    const step = checkIncrement(this.model, column, by)
+    const set: Document = { [column]: { $add: [{ $ifNull: [`$${column}`, 0] }, step] } }
+    if (this.model.timestamps) set[AUTOMATIC_COLUMNS.updatedAt] = { $literal: this.#clock() }
+    await this.#run(async () => {
+      const result = await this.#coll.updateOne(this.#byId(id), [{ $set: set }], this.#opts())
       checkAffected(this.model, id, result.matchedCount)
     })
     return this.get(id)

@@ -56,11 +56,16 @@ function models() {
     { softDelete: true },
   )
   const Tag = defineModel(uniqueName('tags'), { id: col.id('uuid'), label: col.string(30) })
-  return { Org, User, Tag }
+  const Counter = defineModel(
+    uniqueName('counters'),
+    { id: col.id(), label: col.string(30), hits: col.integer().nullable() },
+    { softDelete: true },
+  )
+  return { Org, User, Tag, Counter }
 }
 
 describe.each(dialects)('CRUD on $name', ({ name, available, open, createTables, dropTables }) => {
-  const { Org, User, Tag } = models()
+  const { Org, User, Tag, Counter } = models()
   let db: CrudDb
   let users: Crud<typeof User>
   let orgs: Crud<typeof Org>
@@ -71,14 +76,14 @@ describe.each(dialects)('CRUD on $name', ({ name, available, open, createTables,
     if (!available) return
     db = open()
     await db.connect()
-    await createTables(db, [Org, User, Tag])
+    await createTables(db, [Org, User, Tag, Counter])
     users = createCrud(User, db, { clock })
     orgs = createCrud(Org, db)
   })
 
   afterAll(async () => {
     if (!available) return
-    await dropTables(db, [User, Tag, Org])
+    await dropTables(db, [User, Tag, Org, Counter])
     await db.disconnect()
   })
 
@@ -244,6 +249,50 @@ describe.each(dialects)('CRUD on $name', ({ name, available, open, createTables,
       await expect(users.update(999_999, { age: 1 })).rejects.toMatchObject({
         code: 'MEGA_CRUD_NOT_FOUND',
         statusCode: 404,
+      })
+    },
+  )
+
+  it.runIf(available)(
+    'increments atomically: concurrent callers lose no update; null counts as 0',
+    async () => {
+      const counters = createCrud(Counter, db, { clock })
+      const row = await counters.create({ label: 'a' })
+      expect(row.hits).toBeNull()
+      const once = await counters.increment(row.id, 'hits')
+      expect(once.hits).toBe(1)
+      expect(once.updated_at.getTime()).toBeGreaterThan(row.updated_at.getTime())
+      await Promise.all(Array.from({ length: 20 }, () => counters.increment(row.id, 'hits', 2)))
+      expect((await counters.get(row.id)).hits).toBe(41)
+      expect((await counters.increment(row.id, 'hits', -41)).hits).toBe(0)
+    },
+  )
+
+  it.runIf(available)(
+    'refuses to increment a missing or deleted row (404), a non-integer column or step (422)',
+    async () => {
+      const counters = createCrud(Counter, db)
+      const row = await counters.create({ label: 'b', hits: 5 })
+      await expect(counters.increment(999_999, 'hits')).rejects.toMatchObject({
+        code: 'MEGA_CRUD_NOT_FOUND',
+      })
+      for (const [column, by, path] of [
+        ['label', 1, 'column'],
+        ['id', 1, 'column'],
+        ['nope', 1, 'column'],
+        ['hits', 1.5, 'by'],
+        ['hits', '1', 'by'],
+      ] as const) {
+        const error = await counters
+          .increment(row.id, column as never, by as never)
+          .catch((e: unknown) => e)
+        expect(error).toMatchObject({ code: 'MEGA_CRUD_INVALID_QUERY', statusCode: 422 })
+        expect((error as MegaError).issues?.[0]?.path).toBe(path)
+      }
+      expect((await counters.get(row.id)).hits).toBe(5)
+      await counters.remove(row.id)
+      await expect(counters.increment(row.id, 'hits')).rejects.toMatchObject({
+        code: 'MEGA_CRUD_NOT_FOUND',
       })
     },
   )

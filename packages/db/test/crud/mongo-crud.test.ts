@@ -304,3 +304,20 @@ describe('createCrud', () => {
     expect(createCrud(User, sqlite)).toBeInstanceOf(ModelCrud)
   })
 })
+
+describe('MongoModelCrud increment', () => {
+  it('adds in one update pipeline that treats null as 0, bumping updated_at; 404 and 422 as on SQL', async () => {
+    const { users, db } = await seeded()
+    const di = (await users.list({ filter: { name: 'Di' } })).items[0]!
+    expect(di.age).toBeNull()
+    const once = await users.increment(di.id, 'age', 3)
+    expect(once.age).toBe(3)
+    expect(once.updated_at.getTime()).toBeGreaterThan(di.updated_at.getTime())
+    expect((await users.increment(di.id, 'age')).age).toBe(4)
+    expect(db.calls.filter((c) => c.op === 'updateOne')).toHaveLength(2)
+    await expect(users.increment(999, 'age')).rejects.toMatchObject({ code: 'MEGA_CRUD_NOT_FOUND' })
+    const error = await caught(users.increment(di.id, 'visits' as never))
+    expect([error.code, error.issues?.[0]?.path]).toEqual(['MEGA_CRUD_INVALID_QUERY', 'column'])
+    expect((await users.get(di.id)).age).toBe(4)
+  })
+})

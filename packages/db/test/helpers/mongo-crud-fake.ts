@@ -178,13 +178,12 @@ class FakeCollection {
     return Promise.resolve(this.docs.filter((d) => matches(d, filter)).length)
   }
 
-  async updateOne(filter: Doc, update: Doc, options?: { session?: unknown }) {
+  async updateOne(filter: Doc, update: Doc | Doc[], options?: { session?: unknown }) {
     this.#record('updateOne', options)
-    const { $set, ...rest } = update
-    if (Object.keys(rest).length > 0) throw new Error('the fake updateOne takes $set only')
     const doc = this.docs.find((d) => matches(d, filter))
     if (doc === undefined) return Promise.resolve({ matchedCount: 0, modifiedCount: 0 })
-    const next = { ...doc, ...structuredClone($set as Doc) }
+    const $set = Array.isArray(update) ? pipelineSet(update, doc) : setOnly(update)
+    const next = { ...doc, ...structuredClone($set) }
     this.#checkUnique(next, doc)
     Object.assign(doc, next)
     return Promise.resolve({ matchedCount: 1, modifiedCount: 1 })
@@ -287,4 +286,35 @@ export class FakeMongo implements MongoDatabase {
   mapError(err: unknown): MegaError {
     return mapMongoError(err)
   }
+}
+
+function setOnly(update: Doc): Doc {
+  const { $set, ...rest } = update
+  if (Object.keys(rest).length > 0) throw new Error('the fake updateOne takes $set only')
+  return $set as Doc
+}
+
+/**
+ * An update pipeline of one `$set` stage whose values are literals, `{ $literal: v }` or
+ * `{ $add: [{ $ifNull: ['$field', 0] }, n] }` (what `increment` sends), evaluated against `doc`.
+ */
+function pipelineSet(stages: Doc[], doc: Doc): Doc {
+  const [stage, ...more] = stages
+  const { $set, ...rest } = stage ?? {}
+  if (more.length > 0 || Object.keys(rest).length > 0)
+    throw new Error('the fake update pipeline takes one $set stage only')
+  const out: Doc = {}
+  for (const [field, expr] of Object.entries($set as Doc)) out[field] = evaluate(expr, doc)
+  return out
+}
+
+function evaluate(expr: unknown, doc: Doc): unknown {
+  if (typeof expr === 'string' && expr.startsWith('$')) return doc[expr.slice(1)]
+  if (typeof expr !== 'object' || expr === null || expr instanceof Date) return expr
+  const [[op, args]] = Object.entries(expr as Doc) as [[string, unknown]]
+  if (op === '$literal') return args
+  const values = (args as unknown[]).map((a) => evaluate(a, doc))
+  if (op === '$ifNull') return values[0] ?? values[1]
+  if (op === '$add') return values.reduce((a, b) => (a as number) + (b as number), 0)
+  throw new Error(`the fake update pipeline does not know ${op}`)
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import { expectTypeOf } from 'vitest'
 import { col } from '../../src/model/column.js'
 import { defineModel } from '../../src/model/define-model.js'
+import type { IntegerColumn } from '../../src/crud/crud.js'
 
 const Org = defineModel('orgs', { id: col.id('uuid'), name: col.string() })
 const User = defineModel(
@@ -56,3 +57,13 @@ void [update, badUpdate, badRow, User, NoTs]
 // The derived schemas carry the model's types, so a route body typed from them is the insert type.
 expectTypeOf<z.output<typeof User.schemas.create>>().toEqualTypeOf<typeof User.$insert>()
 expectTypeOf<z.output<typeof User.schemas.update>>().toEqualTypeOf<typeof User.$update>()
+
+// `increment` takes only the columns whose values are numbers (integer and, refused at run time, id).
+const Counter = defineModel('counters', {
+  id: col.id(),
+  hits: col.integer(),
+  views: col.integer().nullable(),
+  name: col.string(),
+  big: col.bigint(),
+})
+expectTypeOf<IntegerColumn<typeof Counter>>().toEqualTypeOf<'id' | 'hits' | 'views'>()
