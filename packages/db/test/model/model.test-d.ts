@@ -67,3 +67,4 @@ const Counter = defineModel('counters', {
   big: col.bigint(),
 })
 expectTypeOf<IntegerColumn<typeof Counter>>().toEqualTypeOf<'id' | 'hits' | 'views'>()
+expectTypeOf(Counter.table).toBeString()
