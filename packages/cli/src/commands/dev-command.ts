@@ -12,6 +12,8 @@ export function devCommandLine(root: string): string[] {
 /**
  * `mega dev`: runs the app with Node's `--watch` (restarted when the config, a route, a service or
  * anything they import changes; SIGTERM gives it a graceful shutdown first), `NODE_ENV=development`.
+ * SIGTERM, SIGINT or SIGHUP to `mega dev` reach the watcher, which stops the app: nothing is left on
+ * the port.
  */
 export async function devCommand(parsed: ParsedArgs<'dev'>, io: CliIo): Promise<number> {
   const root = findProjectRoot(io.cwd, parsed.options.root, 'dev')
@@ -21,6 +23,10 @@ export async function devCommand(parsed: ParsedArgs<'dev'>, io: CliIo): Promise<
     NODE_ENV: io.env.NODE_ENV ?? 'development',
     [LOADER_ENV]: '1',
   }
-  const result = await runProcess(process.execPath, devCommandLine(root), { cwd: root, env })
+  const result = await runProcess(process.execPath, devCommandLine(root), {
+    cwd: root,
+    env,
+    forwardSignals: true,
+  })
   return result.code
 }

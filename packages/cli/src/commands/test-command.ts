@@ -27,6 +27,7 @@ export async function testCommand(parsed: ParsedArgs<'test'>, io: CliIo): Promis
   const result = await runProcess(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...io.env },
+    forwardSignals: true,
   })
   return result.code
 }

@@ -13,6 +13,13 @@ export interface RunProcessOptions {
   readonly env?: NodeJS.ProcessEnv
   /** Capture the output instead of passing the terminal through. @default false */
   readonly capture?: boolean
+  /**
+   * Pass SIGTERM and SIGHUP on to the child and wait for it to end, so stopping this process stops
+   * what it started (a watcher and its app) instead of leaving it running. SIGINT is only waited out:
+   * Ctrl-C reaches the child from the terminal already (its process group), and a second one would
+   * force it. @default false
+   */
+  readonly forwardSignals?: boolean
 }
 
 /** Runs `command args` and resolves its exit code (a spawn failure resolves code 127). */
@@ -28,13 +35,26 @@ export function runProcess(
       stdio: options.capture === true ? ['ignore', 'pipe', 'pipe'] : 'inherit',
       shell: process.platform === 'win32',
     })
+    const forward = (signal: NodeJS.Signals) => void child.kill(signal)
+    const wait = () => undefined
+    if (options.forwardSignals === true) {
+      process.on('SIGTERM', forward)
+      process.on('SIGHUP', forward)
+      process.on('SIGINT', wait)
+    }
+    const done = (result: ProcessResult) => {
+      process.removeListener('SIGTERM', forward)
+      process.removeListener('SIGHUP', forward)
+      process.removeListener('SIGINT', wait)
+      resolve(result)
+    }
     let output = ''
     const collect = (chunk: Buffer) => (output += chunk.toString())
     child.stdout?.on('data', collect)
     child.stderr?.on('data', collect)
-    child.on('error', (err) => resolve({ code: 127, output: `${output}${err.message}\n` }))
+    child.on('error', (err) => done({ code: 127, output: `${output}${err.message}\n` }))
     child.on('close', (code, signal) =>
-      resolve({ code: code ?? (signal === null ? 1 : 128 + signalNumber(signal)), output }),
+      done({ code: code ?? (signal === null ? 1 : 128 + signalNumber(signal)), output }),
     )
   })
 }
