@@ -7,3 +7,23 @@ export type { NatsConnect } from './bus/nats/nats-connection.js'
 export type { NatsBusOptions } from './bus/nats/nats-options.js'
 export { JOBS_ERRORS, JOBS_ERROR_CODES } from './errors.js'
 export type { JobsErrorCode } from './errors.js'
+
+// MegaWorker: a worker_threads / child-process pool for CPU-bound work
+export { MegaWorker } from './worker/mega-worker.js'
+export type {
+  CloseWorkerOptions,
+  RunTaskArgs,
+  RunTaskOptions,
+  UntypedTasks,
+  WorkerStats,
+} from './worker/mega-worker.js'
+export { defineTasks } from './worker/task-module.js'
+export type { TaskHandler, TaskInput, TaskMap, TaskOutput } from './worker/task-module.js'
+export {
+  DEFAULT_MAX_QUEUE_PER_WORKER,
+  DEFAULT_WORKER_CLOSE_TIMEOUT_MS,
+  WORKER_MODES,
+} from './worker/worker-options.js'
+export type { MegaWorkerConfig, WorkerMode, WorkerResourceLimits } from './worker/worker-options.js'
+export { WORKER_METRIC_NAMES } from './worker/worker-metrics.js'
+export type { MetricsSink } from './metrics-sink.js'
