@@ -19,6 +19,9 @@ export const JOBS_ERRORS = defineErrors({
   MEGA_WORKER_INVALID_INPUT: { status: 500, message: said },
   MEGA_WORKER_ABORTED: { message: said },
   MEGA_WORKER_CLOSED: { status: 503, message: said },
+  // MegaCircuitBreaker
+  MEGA_CIRCUIT_OPEN: { status: 503, message: said },
+  MEGA_CIRCUIT_TIMEOUT: { status: 504, message: said },
 })
 
 /** Every error code @mega/jobs declares (see {@link JOBS_ERRORS}). */

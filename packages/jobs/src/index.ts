@@ -27,3 +27,26 @@ export {
 export type { MegaWorkerConfig, WorkerMode, WorkerResourceLimits } from './worker/worker-options.js'
 export { WORKER_METRIC_NAMES } from './worker/worker-metrics.js'
 export type { MetricsSink } from './metrics-sink.js'
+
+// MegaCircuitBreaker: closed / open / half-open around calls to a remote dependency
+export { MegaCircuitBreaker } from './breaker/mega-circuit-breaker.js'
+export type { CircuitStats } from './breaker/mega-circuit-breaker.js'
+export { CIRCUIT_EVENTS, CIRCUIT_STATES } from './breaker/breaker-events.js'
+export type {
+  CircuitEvent,
+  CircuitEventMap,
+  CircuitListener,
+  CircuitOpenReason,
+  CircuitState,
+} from './breaker/breaker-events.js'
+export {
+  DEFAULT_CIRCUIT_FAILURE_THRESHOLD,
+  DEFAULT_CIRCUIT_RESET_TIMEOUT_MS,
+} from './breaker/breaker-options.js'
+export type {
+  CircuitBreakerConfig,
+  CircuitClock,
+  CircuitFailureRate,
+} from './breaker/breaker-options.js'
+export { CIRCUIT_METRIC_NAMES } from './breaker/breaker-metrics.js'
+export type { CircuitCallOutcome } from './breaker/breaker-metrics.js'

@@ -6,10 +6,16 @@ describe('@mega/jobs public exports', () => {
   it('names exactly this API (update the snapshot when the API changes on purpose)', () => {
     expect(exportNames(source)).toMatchInlineSnapshot(`
       [
+        "CIRCUIT_EVENTS",
+        "CIRCUIT_METRIC_NAMES",
+        "CIRCUIT_STATES",
+        "DEFAULT_CIRCUIT_FAILURE_THRESHOLD",
+        "DEFAULT_CIRCUIT_RESET_TIMEOUT_MS",
         "DEFAULT_MAX_QUEUE_PER_WORKER",
         "DEFAULT_WORKER_CLOSE_TIMEOUT_MS",
         "JOBS_ERRORS",
         "JOBS_ERROR_CODES",
+        "MegaCircuitBreaker",
         "MegaWorker",
         "NatsBusAdapter",
         "WORKER_METRIC_NAMES",
@@ -30,6 +36,16 @@ describe('@mega/jobs public exports', () => {
     expect(typeExportNames(new URL('../src/index.ts', import.meta.url).pathname))
       .toMatchInlineSnapshot(`
         [
+          "CircuitBreakerConfig",
+          "CircuitCallOutcome",
+          "CircuitClock",
+          "CircuitEvent",
+          "CircuitEventMap",
+          "CircuitFailureRate",
+          "CircuitListener",
+          "CircuitOpenReason",
+          "CircuitState",
+          "CircuitStats",
           "CloseWorkerOptions",
           "JobsErrorCode",
           "MegaWorkerConfig",
