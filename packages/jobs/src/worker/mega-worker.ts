@@ -329,6 +329,7 @@ export class MegaWorker<T extends TaskMap = UntypedTasks> {
 
   #endRunning(task: Task, outcome: TaskOutcome, error: Error): void {
     const member = task.member
+    if (member !== undefined) member.task = undefined // not busy any more: close() may stop waiting
     this.#settle(task, outcome, error)
     if (member !== undefined) this.#retire(member, true)
   }

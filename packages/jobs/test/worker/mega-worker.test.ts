@@ -135,6 +135,13 @@ describe('MegaWorker (thread mode)', () => {
     expect(settled).toEqual(['sleep', 'add'])
   })
 
+  it('close() stops waiting as soon as a task it waits for times out', async () => {
+    const worker = pool({ taskTimeoutMs: 200 })
+    const spinning = caught(worker.run('spin'))
+    await worker.close({ timeoutMs: 60_000 })
+    expect((await spinning).code).toBe('MEGA_WORKER_TIMEOUT')
+  })
+
   it('close() terminates what is still running after timeoutMs with MEGA_WORKER_CLOSED', async () => {
     const worker = pool()
     const spinning = caught(worker.run('spin'))
