@@ -10,6 +10,18 @@ const said = (message: string): string => message
  */
 export const JOBS_ERRORS = defineErrors({
   MEGA_BUS_UNAVAILABLE: { status: 503, message: said },
+  // MegaWorker (thread/process pool)
+  MEGA_WORKER_QUEUE_FULL: { status: 503, message: said },
+  MEGA_WORKER_TIMEOUT: { status: 504, message: said },
+  MEGA_WORKER_CRASHED: { status: 500, message: said },
+  MEGA_WORKER_UNKNOWN_TASK: { status: 500, message: said },
+  MEGA_WORKER_LOAD_FAILED: { status: 500, message: said },
+  MEGA_WORKER_INVALID_INPUT: { status: 500, message: said },
+  MEGA_WORKER_ABORTED: { message: said },
+  MEGA_WORKER_CLOSED: { status: 503, message: said },
+  // MegaCircuitBreaker
+  MEGA_CIRCUIT_OPEN: { status: 503, message: said },
+  MEGA_CIRCUIT_TIMEOUT: { status: 504, message: said },
 })
 
 /** Every error code @mega/jobs declares (see {@link JOBS_ERRORS}). */

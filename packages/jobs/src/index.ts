@@ -7,3 +7,46 @@ export type { NatsConnect } from './bus/nats/nats-connection.js'
 export type { NatsBusOptions } from './bus/nats/nats-options.js'
 export { JOBS_ERRORS, JOBS_ERROR_CODES } from './errors.js'
 export type { JobsErrorCode } from './errors.js'
+
+// MegaWorker: a worker_threads / child-process pool for CPU-bound work
+export { MegaWorker } from './worker/mega-worker.js'
+export type {
+  CloseWorkerOptions,
+  RunTaskArgs,
+  RunTaskOptions,
+  UntypedTasks,
+  WorkerStats,
+} from './worker/mega-worker.js'
+export { defineTasks } from './worker/task-module.js'
+export type { TaskHandler, TaskInput, TaskMap, TaskOutput } from './worker/task-module.js'
+export {
+  DEFAULT_MAX_QUEUE_PER_WORKER,
+  DEFAULT_WORKER_CLOSE_TIMEOUT_MS,
+  WORKER_MODES,
+} from './worker/worker-options.js'
+export type { MegaWorkerConfig, WorkerMode, WorkerResourceLimits } from './worker/worker-options.js'
+export { WORKER_METRIC_NAMES } from './worker/worker-metrics.js'
+export type { MetricsSink } from './metrics-sink.js'
+
+// MegaCircuitBreaker: closed / open / half-open around calls to a remote dependency
+export { MegaCircuitBreaker } from './breaker/mega-circuit-breaker.js'
+export type { CircuitStats } from './breaker/mega-circuit-breaker.js'
+export { CIRCUIT_EVENTS, CIRCUIT_STATES } from './breaker/breaker-events.js'
+export type {
+  CircuitEvent,
+  CircuitEventMap,
+  CircuitListener,
+  CircuitOpenReason,
+  CircuitState,
+} from './breaker/breaker-events.js'
+export {
+  DEFAULT_CIRCUIT_FAILURE_THRESHOLD,
+  DEFAULT_CIRCUIT_RESET_TIMEOUT_MS,
+} from './breaker/breaker-options.js'
+export type {
+  CircuitBreakerConfig,
+  CircuitClock,
+  CircuitFailureRate,
+} from './breaker/breaker-options.js'
+export { CIRCUIT_METRIC_NAMES } from './breaker/breaker-metrics.js'
+export type { CircuitCallOutcome } from './breaker/breaker-metrics.js'

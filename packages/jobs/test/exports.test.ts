@@ -6,9 +6,21 @@ describe('@mega/jobs public exports', () => {
   it('names exactly this API (update the snapshot when the API changes on purpose)', () => {
     expect(exportNames(source)).toMatchInlineSnapshot(`
       [
+        "CIRCUIT_EVENTS",
+        "CIRCUIT_METRIC_NAMES",
+        "CIRCUIT_STATES",
+        "DEFAULT_CIRCUIT_FAILURE_THRESHOLD",
+        "DEFAULT_CIRCUIT_RESET_TIMEOUT_MS",
+        "DEFAULT_MAX_QUEUE_PER_WORKER",
+        "DEFAULT_WORKER_CLOSE_TIMEOUT_MS",
         "JOBS_ERRORS",
         "JOBS_ERROR_CODES",
+        "MegaCircuitBreaker",
+        "MegaWorker",
         "NatsBusAdapter",
+        "WORKER_METRIC_NAMES",
+        "WORKER_MODES",
+        "defineTasks",
         "megaDrivers",
         "natsDriver",
       ]
@@ -23,12 +35,35 @@ describe('@mega/jobs public exports', () => {
   it('names exactly these types (update the snapshot when a type is added or removed on purpose)', () => {
     expect(typeExportNames(new URL('../src/index.ts', import.meta.url).pathname))
       .toMatchInlineSnapshot(`
-      [
-        "JobsErrorCode",
-        "NatsBusOptions",
-        "NatsBusScope",
-        "NatsConnect",
-      ]
-    `)
+        [
+          "CircuitBreakerConfig",
+          "CircuitCallOutcome",
+          "CircuitClock",
+          "CircuitEvent",
+          "CircuitEventMap",
+          "CircuitFailureRate",
+          "CircuitListener",
+          "CircuitOpenReason",
+          "CircuitState",
+          "CircuitStats",
+          "CloseWorkerOptions",
+          "JobsErrorCode",
+          "MegaWorkerConfig",
+          "MetricsSink",
+          "NatsBusOptions",
+          "NatsBusScope",
+          "NatsConnect",
+          "RunTaskArgs",
+          "RunTaskOptions",
+          "TaskHandler",
+          "TaskInput",
+          "TaskMap",
+          "TaskOutput",
+          "UntypedTasks",
+          "WorkerMode",
+          "WorkerResourceLimits",
+          "WorkerStats",
+        ]
+      `)
   })
 })
