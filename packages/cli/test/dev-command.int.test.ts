@@ -8,6 +8,8 @@ import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { disposeAfterTest, uniqueName, userShellEnv } from '@mega/test-utils'
 
+import { devEnv } from '../src/commands/dev-command.js'
+
 const bin = new URL('../bin/mega.js', import.meta.url).pathname
 const here = new URL('.', import.meta.url).pathname
 
@@ -112,4 +114,13 @@ describe('mega dev', () => {
     expect(await refused(dev.url)).toBe(true)
     await vi.waitFor(() => expect(leftOver(root)).toEqual([]), { timeout: 10_000 })
   }, 60_000)
+})
+
+describe('devEnv', () => {
+  it('asks for pretty log lines on a terminal only, and never over what the user set', () => {
+    expect(devEnv({ env: {}, isTTY: true }).MEGA_LOG_PRETTY).toBe('1')
+    expect(devEnv({ env: {}, isTTY: false }).MEGA_LOG_PRETTY).toBe(process.env.MEGA_LOG_PRETTY)
+    expect(devEnv({ env: { MEGA_LOG_PRETTY: '0' }, isTTY: true }).MEGA_LOG_PRETTY).toBe('0')
+    expect(devEnv({ env: {}, isTTY: true }).NODE_ENV).toBe('development')
+  })
 })

@@ -131,6 +131,7 @@ export type {
 } from './tracing.js'
 export {
   DEFAULT_REDACT_PATHS,
+  LOG_PRETTY_ENV,
   LOGGER_LEVELS,
   TELEGRAM_TRANSPORT_TARGET,
   buildLoggerOptions,

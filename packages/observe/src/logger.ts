@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import pino, { type DestinationStream, type Logger, type TransportTargetOptions } from 'pino'
 import { z } from 'zod'
 import { createLogMixin, type LogMixin } from './internal/log-context.js'
@@ -39,8 +40,13 @@ export const TELEGRAM_TRANSPORT_TARGET = new URL(
 
 /** Where log lines go. At least one sink must be on. */
 export interface MegaLoggerSinks {
-  /** JSON lines on stdout; `{ level }` raises its level. @default true */
-  readonly stdout?: boolean | { readonly level?: LogLevelName }
+  /**
+   * Lines on stdout: JSON, or with `pretty` one coloured, human-readable line per record (pino-pretty;
+   * for a person at a terminal, never for a log collector). `{ level }` raises its level.
+   * @default true (JSON; pretty when the environment sets `MEGA_LOG_PRETTY=1`, as `mega dev` does
+   * on a terminal)
+   */
+  readonly stdout?: boolean | { readonly level?: LogLevelName; readonly pretty?: boolean }
   /** JSON lines appended to a file. */
   readonly file?: {
     /** The file (its folder is created unless `mkdir` is false). */
@@ -92,7 +98,15 @@ export interface MegaLoggerOptions {
 export interface BuildLoggerSeams {
   /** Adds `trace_id` / `span_id` of the active span. @default logMixin (from tracing) */
   readonly traceMixin?: LogMixin
+  /** Where `MEGA_LOG_PRETTY` is read. @default process.env */
+  readonly env?: NodeJS.ProcessEnv
 }
+
+/** The environment variable that turns on pretty stdout lines when the config does not say. */
+export const LOG_PRETTY_ENV = 'MEGA_LOG_PRETTY'
+
+/** The pino-pretty transport module, resolved from this package (an app need not install it). */
+const PINO_PRETTY_TARGET = createRequire(import.meta.url).resolve('pino-pretty')
 
 /** Seams of {@link createLogger}. */
 export interface CreateLoggerSeams extends BuildLoggerSeams {
@@ -103,7 +117,12 @@ export interface CreateLoggerSeams extends BuildLoggerSeams {
 const levelSchema = z.enum(LOG_LEVELS)
 
 const sinksSchema = z.strictObject({
-  stdout: z.union([z.boolean(), z.strictObject({ level: levelSchema.optional() })]).default(true),
+  stdout: z
+    .union([
+      z.boolean(),
+      z.strictObject({ level: levelSchema.optional(), pretty: z.boolean().optional() }),
+    ])
+    .default(true),
   file: z
     .strictObject({
       path: z.string().min(1),
@@ -153,11 +172,30 @@ function sinkLevels(sinks: ParsedSinks): [string, LogLevelName][] {
   return levels.filter((entry): entry is [string, LogLevelName] => entry[1] !== undefined)
 }
 
-function targetsFrom(sinks: ParsedSinks, level: MegaLogLevel): TransportTargetOptions[] {
+function targetsFrom(
+  sinks: ParsedSinks,
+  level: MegaLogLevel,
+  env: NodeJS.ProcessEnv = process.env,
+): TransportTargetOptions[] {
   const targets: TransportTargetOptions[] = []
   if (sinks.stdout !== false) {
-    const stdoutLevel = (sinks.stdout === true ? undefined : sinks.stdout.level) ?? level
-    targets.push({ target: 'pino/file', level: stdoutLevel, options: { destination: 1 } })
+    const stdout = sinks.stdout === true ? {} : sinks.stdout
+    const stdoutLevel = stdout.level ?? level
+    const pretty = stdout.pretty ?? env[LOG_PRETTY_ENV] === '1'
+    targets.push(
+      pretty
+        ? {
+            target: PINO_PRETTY_TARGET,
+            level: stdoutLevel,
+            options: {
+              destination: 1,
+              colorize: process.stdout.isTTY === true,
+              translateTime: 'SYS:HH:MM:ss.l',
+              ignore: 'pid,hostname',
+            },
+          }
+        : { target: 'pino/file', level: stdoutLevel, options: { destination: 1 } },
+    )
   }
   if (sinks.file !== undefined) {
     const { path, mkdir } = sinks.file
@@ -207,7 +245,7 @@ export function buildLoggerOptions(
     level: parsed.level,
     mixin: createLogMixin(parsed.includeRequestId, seams.traceMixin ?? logMixin),
     redact: resolveRedact(parsed.redact, DEFAULT_REDACT_PATHS, 'logger.redact'),
-    transport: { targets: targetsFrom(parsed.sinks, parsed.level) },
+    transport: { targets: targetsFrom(parsed.sinks, parsed.level, seams.env) },
   }
 }
 

@@ -30,6 +30,7 @@ describe('@mega/observe public exports', () => {
         "HealthRegistry",
         "LOGGER_LEVELS",
         "LOG_LEVELS",
+        "LOG_PRETTY_ENV",
         "METRIC_NAMES",
         "MegaConfigError",
         "MegaError",

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process'
 import { once } from 'node:events'
+import { promisify } from 'node:util'
 import { Writable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pino, { type LoggerOptions } from 'pino'
@@ -19,6 +21,8 @@ import {
 import telegramTransport, {
   type TelegramTransportOptions,
 } from '../src/telegram/telegram-transport.js'
+
+const execFileAsync = promisify(execFile)
 
 function capture(config: MegaLoggerConfig, seams: CreateLoggerSeams = {}) {
   const lines: Record<string, unknown>[] = []
@@ -156,6 +160,39 @@ describe('buildLoggerOptions', () => {
   })
 })
 
+describe('pretty stdout (MEGA_LOG_PRETTY)', () => {
+  const stdoutTarget = (config: MegaLoggerConfig, env: NodeJS.ProcessEnv) =>
+    buildLoggerOptions(config, { env })!.transport.targets[0]!.target
+
+  it('is JSON unless MEGA_LOG_PRETTY=1, and the config wins over the environment', () => {
+    expect(stdoutTarget({}, {})).toBe('pino/file')
+    expect(stdoutTarget({}, { MEGA_LOG_PRETTY: '0' })).toBe('pino/file')
+    expect(stdoutTarget({}, { MEGA_LOG_PRETTY: '1' })).toMatch(/pino-pretty/)
+    expect(stdoutTarget({ sinks: { stdout: { pretty: false } } }, { MEGA_LOG_PRETTY: '1' })).toBe(
+      'pino/file',
+    )
+  })
+
+  it('writes one readable line per record from a real process', async () => {
+    const built = new URL('../dist/index.js', import.meta.url).href
+    const script = `const { createLogger } = await import(${JSON.stringify(built)})
+const log = createLogger({ level: 'info' })
+log.info({ user: 7 }, 'hello pretty')
+await new Promise((r) => setTimeout(r, 300))`
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      {
+        env: { ...process.env, MEGA_LOG_PRETTY: '1' },
+      },
+    )
+    const line = stdout.split('\n').find((l) => l.includes('hello pretty'))
+    expect(line).toMatch(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: hello pretty$/)
+    expect(stdout).toContain('user: 7')
+    expect(() => JSON.parse(line!) as unknown).toThrow()
+  })
+})
+
 describe('buildTargets', () => {
   it('builds stdout, file and telegram targets with levels and resolved options', () => {
     const targets = buildTargets(
@@ -191,6 +228,16 @@ describe('buildTargets', () => {
         },
       },
     ])
+  })
+
+  it('prints stdout through pino-pretty when asked, keeping its level', () => {
+    const [target] = buildTargets({ stdout: { level: 'warn', pretty: true } })
+    expect(target).toMatchObject({
+      target: expect.stringMatching(/pino-pretty/) as string,
+      level: 'warn',
+      options: { destination: 1, ignore: 'pid,hostname' },
+    })
+    expect(structuredClone(target)).toEqual(target)
   })
 
   it('points the telegram target at the transport module next to the logger', () => {
