@@ -1,6 +1,12 @@
 export { WS_ERRORS, WS_ERROR_CODES } from './errors.js'
 export type { WsErrorCode } from './errors.js'
 export { ws, DRAIN_CLOSE_WAIT_MS } from './ws-plugin.js'
+export {
+  COMPRESSION_DEFAULTS,
+  buildPerMessageDeflate,
+  checkCompressionConfig,
+} from './compression/ws-compression.js'
+export type { CompressionConfig } from './compression/ws-compression.js'
 export type { WsClusterConfig, WsOptions, WsRouteOptions } from './ws-plugin.js'
 export {
   DEFAULT_CLUSTER_HEARTBEAT_MS,

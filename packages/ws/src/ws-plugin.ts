@@ -40,6 +40,7 @@ import {
 } from './presence/ws-cluster.js'
 import type { WsPresence } from './presence/presence-types.js'
 import { wsError } from './errors.js'
+import { buildPerMessageDeflate, type CompressionConfig } from './compression/ws-compression.js'
 
 declare module '@mega/core' {
   interface MegaContextFeatures {
@@ -78,6 +79,12 @@ export interface WsOptions {
    * other aliases and timings. @default false (this process only)
    */
   readonly cluster?: boolean | WsClusterConfig
+  /**
+   * permessage-deflate for every WebSocket route of the server: `true` uses
+   * {@link COMPRESSION_DEFAULTS}, or give the settings to change. Off by default: each compressing
+   * socket holds zlib state (memory) and spends CPU per message. @default false
+   */
+  readonly compression?: boolean | CompressionConfig
 }
 
 /** The cluster part of {@link WsOptions}. */
@@ -166,6 +173,19 @@ function invalidOptions(error: z.ZodError): MegaError {
   )
 }
 
+function perMessageDeflateOf(
+  compression: WsOptions['compression'],
+): false | ReturnType<typeof buildPerMessageDeflate> {
+  if (compression === undefined || compression === false) return false
+  if (compression === true) return buildPerMessageDeflate({})
+  if (typeof compression !== 'object' || compression === null)
+    throw wsError(
+      'MEGA_WS_OPTIONS_INVALID',
+      'ws(): compression: expected true, false or an object.',
+    )
+  return buildPerMessageDeflate(compression)
+}
+
 const REGISTRY = Symbol.for('mega.ws.registry')
 type WithRegistry = FastifyInstance & { [REGISTRY]?: PresenceRegistry }
 
@@ -211,9 +231,11 @@ function protocolVersionOf(socket: WebSocket): number {
  * export default defineRoutes((r) => r.ws('/boards/:id/live', BoardChannel, { before: [signedIn] }))
  */
 export function ws(options: WsOptions = {}): MegaPlugin {
-  const parsed = optionsSchema.safeParse(options)
+  const { compression, ...rest } = options
+  const parsed = optionsSchema.safeParse(rest)
   if (!parsed.success) throw invalidOptions(parsed.error)
   const o = parsed.data
+  const perMessageDeflate = perMessageDeflateOf(compression)
   const allowedOrigins = o.allowedOrigins ?? []
   const maxBufferedBytes = o.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
   const exposeErrors = o.exposeErrors ?? process.env.NODE_ENV !== 'production'
@@ -325,7 +347,7 @@ export function ws(options: WsOptions = {}): MegaPlugin {
       await api.fastify.register(websocket, {
         options: {
           maxPayload: o.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
-          perMessageDeflate: false,
+          perMessageDeflate,
           handleProtocols: (offered: Set<string>) =>
             negotiateWsProtocol(offered)?.protocol ?? false,
         },
