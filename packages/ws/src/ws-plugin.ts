@@ -23,12 +23,7 @@ import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_WS_HEARTBEAT_MS,
 } from './protocol/close-codes.js'
-import {
-  negotiateWsProtocol,
-  SUPPORTED_WS_PROTOCOL_VERSIONS,
-  WS_PROTOCOL_VERSION,
-  wsProtocolName,
-} from './protocol/ws-message.js'
+import { WS_PROTOCOL_VERSION } from './protocol/ws-message.js'
 import { PresenceRegistry } from './presence/presence-registry.js'
 import type { HistoryOptions } from './presence/ns-history.js'
 import { wsMetrics, type WsMetrics } from './ws-metrics.js'
@@ -40,6 +35,16 @@ import {
 } from './presence/ws-cluster.js'
 import type { WsPresence } from './presence/presence-types.js'
 import { wsError } from './errors.js'
+import { normalizeAspConfig, type AspConfig, type NormalizedAspConfig } from './asp/asp-config.js'
+import { aspFrameCodec, createAspCodec } from './asp/asp-codec.js'
+import {
+  MegaAspNonceCache,
+  MegaCacheNonceStore,
+  MegaMemoryNonceStore,
+  type AspNonceStore,
+} from './asp/asp-nonce-cache.js'
+import { negotiateServerProtocol, protocolAdvice } from './asp/asp-protocol.js'
+import type { WsFrameCodec } from './connection/ws-connection.js'
 import { buildPerMessageDeflate, type CompressionConfig } from './compression/ws-compression.js'
 
 declare module '@mega/core' {
@@ -85,6 +90,11 @@ export interface WsOptions {
    * socket holds zlib state (memory) and spends CPU per message. @default false
    */
   readonly compression?: boolean | CompressionConfig
+  /**
+   * Encrypted frames (ASP) on every WebSocket route of the server: keys and the nonce store. Clients
+   * then offer `mega.v1+asp` and seal frames with `createAspCodec`. @default off
+   */
+  readonly encryption?: AspConfig
 }
 
 /** The cluster part of {@link WsOptions}. */
@@ -186,6 +196,30 @@ function perMessageDeflateOf(
   return buildPerMessageDeflate(compression)
 }
 
+/** The server's ASP codec: its keys, and nonces remembered in memory, a cache adapter or a store. */
+function aspServerCodec(
+  config: AspConfig,
+  asp: NormalizedAspConfig,
+  cacheAdapter: (alias: string) => CacheAdapter,
+): WsFrameCodec {
+  const option = asp.nonceStore
+  const store: AspNonceStore =
+    option === 'memory'
+      ? new MegaMemoryNonceStore()
+      : 'cache' in option && typeof option.cache === 'string'
+        ? new MegaCacheNonceStore(cacheAdapter(option.cache))
+        : (option as AspNonceStore)
+  return aspFrameCodec(
+    createAspCodec({
+      ...(config.key === undefined ? {} : { key: config.key }),
+      ...(config.keys === undefined ? {} : { keys: config.keys }),
+      keyId: asp.keyId,
+      role: 'server',
+      nonceCache: new MegaAspNonceCache(store),
+    }),
+  )
+}
+
 const REGISTRY = Symbol.for('mega.ws.registry')
 type WithRegistry = FastifyInstance & { [REGISTRY]?: PresenceRegistry }
 
@@ -213,7 +247,7 @@ function originAllowed(request: FastifyRequest, allowed: readonly string[]): boo
 }
 
 function protocolVersionOf(socket: WebSocket): number {
-  const match = /^mega\.v(\d+)$/.exec(socket.protocol)
+  const match = /^mega\.v(\d+)(?:\+asp)?$/.exec(socket.protocol)
   return match === null ? WS_PROTOCOL_VERSION : Number(match[1])
 }
 
@@ -231,11 +265,12 @@ function protocolVersionOf(socket: WebSocket): number {
  * export default defineRoutes((r) => r.ws('/boards/:id/live', BoardChannel, { before: [signedIn] }))
  */
 export function ws(options: WsOptions = {}): MegaPlugin {
-  const { compression, ...rest } = options
+  const { compression, encryption, ...rest } = options
   const parsed = optionsSchema.safeParse(rest)
   if (!parsed.success) throw invalidOptions(parsed.error)
   const o = parsed.data
   const perMessageDeflate = perMessageDeflateOf(compression)
+  const asp = encryption === undefined ? undefined : normalizeAspConfig(encryption)
   const allowedOrigins = o.allowedOrigins ?? []
   const maxBufferedBytes = o.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
   const exposeErrors = o.exposeErrors ?? process.env.NODE_ENV !== 'production'
@@ -265,11 +300,11 @@ export function ws(options: WsOptions = {}): MegaPlugin {
       config: { megaRouteName: route.name, megaScope: app },
       onRequest: async (request: FastifyRequest) => {
         const offered = request.headers['sec-websocket-protocol']
-        if (offered !== undefined && negotiateWsProtocol(offered.split(',')) === undefined)
-          throw wsError(
-            'MEGA_WS_PROTOCOL_UNSUPPORTED',
-            `None of the offered envelope versions is spoken here: offer ${SUPPORTED_WS_PROTOCOL_VERSIONS.map(wsProtocolName).join(', ')}.`,
-          )
+        if (
+          (offered !== undefined || asp !== undefined) &&
+          negotiateServerProtocol(offered?.split(',') ?? [], asp !== undefined) === undefined
+        )
+          throw wsError('MEGA_WS_PROTOCOL_UNSUPPORTED', protocolAdvice(asp !== undefined))
         if (!originAllowed(request, allowedOrigins))
           throw wsError(
             'MEGA_WS_ORIGIN_REFUSED',
@@ -309,6 +344,7 @@ export function ws(options: WsOptions = {}): MegaPlugin {
           maxBufferedBytes,
           exposeErrors,
           ...(metrics === undefined ? {} : { metrics }),
+          ...(codec === undefined ? {} : { codec }),
         })
         return undefined
       },
@@ -319,12 +355,15 @@ export function ws(options: WsOptions = {}): MegaPlugin {
     o.cluster === true ? {} : o.cluster === false ? undefined : o.cluster
   let cluster: WsCluster | undefined
   let metrics: WsMetrics | undefined
+  let codec: WsFrameCodec | undefined
 
   return definePlugin({
     name: 'ws',
     routeDrivers: { ws: mount },
     async setup(api) {
       metrics = wsMetrics()
+      if (asp !== undefined && encryption !== undefined)
+        codec = aspServerCodec(encryption, asp, (alias) => api.adapter<CacheAdapter>(alias))
       const registry = new PresenceRegistry(metrics)
       ;(api.fastify as WithRegistry)[REGISTRY] = registry
       presenceFeature.provide(api.fastify, () => registry)
@@ -349,7 +388,7 @@ export function ws(options: WsOptions = {}): MegaPlugin {
           maxPayload: o.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
           perMessageDeflate,
           handleProtocols: (offered: Set<string>) =>
-            negotiateWsProtocol(offered)?.protocol ?? false,
+            negotiateServerProtocol(offered, asp !== undefined)?.protocol ?? false,
         },
         preClose: async function drain(this: FastifyInstance) {
           // The other processes stop listing this one's members at once, before its sockets go.
