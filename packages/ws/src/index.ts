@@ -14,6 +14,7 @@ export type { AspConfig, AspNonceStoreOption, NormalizedAspConfig } from './asp/
 export { createAspCodec } from './asp/asp-codec.js'
 export type { AspCodec, AspCodecOptions, AspRole } from './asp/asp-codec.js'
 export { ASP_PROTOCOL_SUFFIX } from './asp/asp-protocol.js'
+export { ASP_CONTENT_TYPE } from './asp/asp-http.js'
 export {
   DEFAULT_TTL_SEC,
   MegaAspNonceCache,

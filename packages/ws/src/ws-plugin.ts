@@ -36,7 +36,8 @@ import {
 import type { WsPresence } from './presence/presence-types.js'
 import { wsError } from './errors.js'
 import { normalizeAspConfig, type AspConfig, type NormalizedAspConfig } from './asp/asp-config.js'
-import { aspFrameCodec, createAspCodec } from './asp/asp-codec.js'
+import { aspFrameCodec, createAspCodec, type AspCodec } from './asp/asp-codec.js'
+import { installAspHttp } from './asp/asp-http.js'
 import {
   MegaAspNonceCache,
   MegaCacheNonceStore,
@@ -201,7 +202,7 @@ function aspServerCodec(
   config: AspConfig,
   asp: NormalizedAspConfig,
   cacheAdapter: (alias: string) => CacheAdapter,
-): WsFrameCodec {
+): AspCodec {
   const option = asp.nonceStore
   const store: AspNonceStore =
     option === 'memory'
@@ -209,15 +210,13 @@ function aspServerCodec(
       : 'cache' in option && typeof option.cache === 'string'
         ? new MegaCacheNonceStore(cacheAdapter(option.cache))
         : (option as AspNonceStore)
-  return aspFrameCodec(
-    createAspCodec({
-      ...(config.key === undefined ? {} : { key: config.key }),
-      ...(config.keys === undefined ? {} : { keys: config.keys }),
-      keyId: asp.keyId,
-      role: 'server',
-      nonceCache: new MegaAspNonceCache(store),
-    }),
-  )
+  return createAspCodec({
+    ...(config.key === undefined ? {} : { key: config.key }),
+    ...(config.keys === undefined ? {} : { keys: config.keys }),
+    keyId: asp.keyId,
+    role: 'server',
+    nonceCache: new MegaAspNonceCache(store),
+  })
 }
 
 const REGISTRY = Symbol.for('mega.ws.registry')
@@ -362,8 +361,11 @@ export function ws(options: WsOptions = {}): MegaPlugin {
     routeDrivers: { ws: mount },
     async setup(api) {
       metrics = wsMetrics()
-      if (asp !== undefined && encryption !== undefined)
-        codec = aspServerCodec(encryption, asp, (alias) => api.adapter<CacheAdapter>(alias))
+      if (asp !== undefined && encryption !== undefined) {
+        const sealer = aspServerCodec(encryption, asp, (alias) => api.adapter<CacheAdapter>(alias))
+        codec = aspFrameCodec(sealer)
+        if (asp.http) installAspHttp(api.fastify, sealer)
+      }
       const registry = new PresenceRegistry(metrics)
       ;(api.fastify as WithRegistry)[REGISTRY] = registry
       presenceFeature.provide(api.fastify, () => registry)

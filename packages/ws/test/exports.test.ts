@@ -6,6 +6,7 @@ describe('@mega/ws public exports', () => {
   it('names exactly this API (update the snapshot when the API changes on purpose)', () => {
     expect(exportNames(source)).toMatchInlineSnapshot(`
       [
+        "ASP_CONTENT_TYPE",
         "ASP_FAILURES",
         "ASP_PROTOCOL_SUFFIX",
         "ASP_RULES",

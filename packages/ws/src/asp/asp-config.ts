@@ -19,6 +19,11 @@ export interface AspConfig {
   readonly keyId?: string
   /** Where the server remembers nonces. @default 'memory' */
   readonly nonceStore?: AspNonceStoreOption
+  /**
+   * Also open HTTP request bodies sent as `application/vnd.mega.asp+json` and seal the responses to
+   * them (other requests are untouched). @default false
+   */
+  readonly http?: boolean
 }
 
 /** An {@link AspConfig} checked, with decoded keys. */
@@ -26,6 +31,7 @@ export interface NormalizedAspConfig {
   readonly keys: ReadonlyMap<string, Buffer>
   readonly keyId: string
   readonly nonceStore: AspNonceStoreOption
+  readonly http: boolean
 }
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/
@@ -64,6 +70,7 @@ const configSchema = z
       .optional(),
     keyId: z.string().regex(KEY_ID, 'a key id is 1–32 letters, digits, _ or -').optional(),
     nonceStore: nonceStoreSchema.optional(),
+    http: z.boolean().optional(),
   })
   .strict()
   .refine((c) => (c.key === undefined) !== (c.keys === undefined), {
@@ -107,5 +114,10 @@ export function normalizeAspConfig(config: AspConfig): NormalizedAspConfig {
       'MEGA_WS_OPTIONS_INVALID',
       `ws(): encryption.keyId: "${keyId}" is not one of the keys (${[...keys.keys()].join(', ')}): name the key new frames use.`,
     )
-  return Object.freeze({ keys, keyId, nonceStore: config.nonceStore ?? 'memory' })
+  return Object.freeze({
+    keys,
+    keyId,
+    nonceStore: config.nonceStore ?? 'memory',
+    http: config.http ?? false,
+  })
 }
