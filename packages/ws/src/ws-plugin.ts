@@ -204,9 +204,10 @@ function aspServerCodec(
   cacheAdapter: (alias: string) => CacheAdapter,
 ): AspCodec {
   const option = asp.nonceStore
+  const clock = config.now === undefined ? {} : { now: config.now }
   const store: AspNonceStore =
     option === 'memory'
-      ? new MegaMemoryNonceStore()
+      ? new MegaMemoryNonceStore(clock)
       : 'cache' in option && typeof option.cache === 'string'
         ? new MegaCacheNonceStore(cacheAdapter(option.cache))
         : (option as AspNonceStore)
@@ -215,6 +216,7 @@ function aspServerCodec(
     ...(config.keys === undefined ? {} : { keys: config.keys }),
     keyId: asp.keyId,
     role: 'server',
+    ...clock,
     nonceCache: new MegaAspNonceCache(store),
   })
 }

@@ -86,6 +86,17 @@ describe('ws({ encryption }) over a real socket', () => {
     expect((await late.client.closed).code).toBe(4500)
   })
 
+  it("measures the window on the server's clock (injected)", async () => {
+    const t = 1_800_000_000_000
+    const { wsUrl } = await serve({ routes }, { encryption: { key, now: () => t } })
+    const at = (ms: number) => createAspCodec({ key, now: () => t + ms })
+    const ok = await connectAsp(`${wsUrl}/live`, at(59_000))
+    expect(await ok.ask('echo', { text: 'ok' })).toMatchObject({ data: { text: 'ok' } })
+    const ahead = await connectAsp(`${wsUrl}/live`, at(61_000))
+    ahead.send({ type: 'echo', data: { text: 'early' } })
+    expect((await ahead.client.closed).code).toBe(4500)
+  })
+
   it('closes with 4500 on a plain envelope sent to an encrypted endpoint', async () => {
     const { wsUrl } = await serve({ routes }, { encryption })
     const asp = await connectAsp(`${wsUrl}/live`, createAspCodec({ key }))

@@ -24,6 +24,8 @@ export interface AspConfig {
    * them (other requests are untouched). @default false
    */
   readonly http?: boolean
+  /** The server's clock (epoch ms) for the ±60 s window and nonce expiry; a seam for tests. @default Date.now */
+  readonly now?: () => number
 }
 
 /** An {@link AspConfig} checked, with decoded keys. */
@@ -71,6 +73,9 @@ const configSchema = z
     keyId: z.string().regex(KEY_ID, 'a key id is 1–32 letters, digits, _ or -').optional(),
     nonceStore: nonceStoreSchema.optional(),
     http: z.boolean().optional(),
+    now: z
+      .custom<() => number>((v) => typeof v === 'function', { message: 'expected a function' })
+      .optional(),
   })
   .strict()
   .refine((c) => (c.key === undefined) !== (c.keys === undefined), {
