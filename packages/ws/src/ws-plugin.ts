@@ -35,18 +35,13 @@ import {
 } from './presence/ws-cluster.js'
 import type { WsPresence } from './presence/presence-types.js'
 import { wsError } from './errors.js'
-import { normalizeAspConfig, type AspConfig, type NormalizedAspConfig } from './asp/asp-config.js'
-import { aspFrameCodec, createAspCodec, type AspCodec } from './asp/asp-codec.js'
+import { normalizeAspConfig, type AspConfig } from './asp/asp-config.js'
+import { aspFrameCodec } from './asp/asp-codec.js'
 import { installAspHttp } from './asp/asp-http.js'
-import {
-  MegaAspNonceCache,
-  MegaCacheNonceStore,
-  MegaMemoryNonceStore,
-  type AspNonceStore,
-} from './asp/asp-nonce-cache.js'
 import { negotiateServerProtocol, protocolAdvice } from './asp/asp-protocol.js'
+import { aspServerCodec } from './asp/asp-server.js'
 import type { WsFrameCodec } from './connection/ws-connection.js'
-import { buildPerMessageDeflate, type CompressionConfig } from './compression/ws-compression.js'
+import { perMessageDeflateOf, type CompressionConfig } from './compression/ws-compression.js'
 
 declare module '@mega/core' {
   interface MegaContextFeatures {
@@ -182,43 +177,6 @@ function invalidOptions(error: z.ZodError): MegaError {
     `ws(): ${first?.path.join('.') || 'options'}: ${first?.message ?? 'invalid'}.`,
     { details: { issues: error.issues } },
   )
-}
-
-function perMessageDeflateOf(
-  compression: WsOptions['compression'],
-): false | ReturnType<typeof buildPerMessageDeflate> {
-  if (compression === undefined || compression === false) return false
-  if (compression === true) return buildPerMessageDeflate({})
-  if (typeof compression !== 'object' || compression === null)
-    throw wsError(
-      'MEGA_WS_OPTIONS_INVALID',
-      'ws(): compression: expected true, false or an object.',
-    )
-  return buildPerMessageDeflate(compression)
-}
-
-/** The server's ASP codec: its keys, and nonces remembered in memory, a cache adapter or a store. */
-function aspServerCodec(
-  config: AspConfig,
-  asp: NormalizedAspConfig,
-  cacheAdapter: (alias: string) => CacheAdapter,
-): AspCodec {
-  const option = asp.nonceStore
-  const clock = config.now === undefined ? {} : { now: config.now }
-  const store: AspNonceStore =
-    option === 'memory'
-      ? new MegaMemoryNonceStore(clock)
-      : 'cache' in option && typeof option.cache === 'string'
-        ? new MegaCacheNonceStore(cacheAdapter(option.cache))
-        : (option as AspNonceStore)
-  return createAspCodec({
-    ...(config.key === undefined ? {} : { key: config.key }),
-    ...(config.keys === undefined ? {} : { keys: config.keys }),
-    keyId: asp.keyId,
-    role: 'server',
-    ...clock,
-    nonceCache: new MegaAspNonceCache(store),
-  })
 }
 
 const REGISTRY = Symbol.for('mega.ws.registry')

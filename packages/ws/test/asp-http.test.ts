@@ -20,13 +20,13 @@ describe('ws({ encryption: { http: true } }) on HTTP routes', () => {
   it('opens a sealed body and seals the response to it; a replay or a tampered body is a 400', async () => {
     const { url } = await serve({ routes }, { encryption: { key, http: true } })
     const client = createAspCodec({ key })
-    const sealed = client.seal(JSON.stringify({ title: 'Milk' }))
+    const sealed = client.seal(JSON.stringify({ title: 'Milk & honey' }))
     const res = await post(url, sealed, ASP_CONTENT_TYPE)
     expect(res).toMatchObject({ status: 200, type: ASP_CONTENT_TYPE })
-    expect(res.text).not.toContain('Milk')
+    expect(res.text).not.toContain('Milk & honey')
     expect(JSON.parse(await client.open(res.text))).toMatchObject({
       ok: true,
-      data: { got: { title: 'Milk' } },
+      data: { got: { title: 'Milk & honey' } },
     })
 
     const replay = await post(url, sealed, ASP_CONTENT_TYPE)

@@ -42,12 +42,12 @@ describe('ws({ encryption }) over a real socket', () => {
     const rawFrames: string[] = []
     a.client.socket.on('message', (d: Buffer) => rawFrames.push(d.toString('utf8')))
     b.client.socket.on('message', (d: Buffer) => rawFrames.push(d.toString('utf8')))
-    a.send({ type: 'shout', data: { text: 'hey' } })
-    expect(await a.next()).toMatchObject({ type: 'shouted', data: { text: 'hey' } })
-    expect(await b.next()).toMatchObject({ type: 'shouted', data: { text: 'hey' } })
+    a.send({ type: 'shout', data: { text: 'hey you!' } })
+    expect(await a.next()).toMatchObject({ type: 'shouted', data: { text: 'hey you!' } })
+    expect(await b.next()).toMatchObject({ type: 'shouted', data: { text: 'hey you!' } })
     const nonces = rawFrames.slice(0, 2).map((f) => (JSON.parse(f) as { n: string }).n)
     expect(new Set(nonces).size).toBe(2)
-    expect(rawFrames.join()).not.toContain('hey')
+    expect(rawFrames.join()).not.toContain('hey you!') // not base64url characters
   })
 
   it.each([

@@ -88,3 +88,17 @@ export function buildPerMessageDeflate(config: CompressionConfig = {}): PerMessa
     zlibDeflateOptions: { level: c.level, memLevel: c.memLevel },
   }
 }
+
+/** The `perMessageDeflate` option of `ws({ compression })`: `false` when off. */
+export function perMessageDeflateOf(
+  compression: boolean | CompressionConfig | undefined,
+): false | PerMessageDeflateOptions {
+  if (compression === undefined || compression === false) return false
+  if (compression === true) return buildPerMessageDeflate({})
+  if (typeof compression !== 'object' || compression === null)
+    throw wsError(
+      'MEGA_WS_OPTIONS_INVALID',
+      'ws(): compression: expected true, false or an object.',
+    )
+  return buildPerMessageDeflate(compression)
+}
