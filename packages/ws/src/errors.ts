@@ -8,6 +8,7 @@ const said = (message: string): string => message
  * exactly these codes (a test keeps the two in step).
  */
 export const WS_ERRORS = defineErrors({
+  MEGA_WS_ASP_DECRYPT_FAILED: { status: 400, message: said },
   MEGA_WS_BINARY_UNSUPPORTED: { status: 400, message: said },
   MEGA_WS_CHANNEL_INVALID: { message: said },
   MEGA_WS_HANDLER_FAILED: { status: 500, message: said },

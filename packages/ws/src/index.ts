@@ -1,6 +1,30 @@
 export { WS_ERRORS, WS_ERROR_CODES } from './errors.js'
 export type { WsErrorCode } from './errors.js'
 export { ws, DRAIN_CLOSE_WAIT_MS } from './ws-plugin.js'
+export {
+  COMPRESSION_DEFAULTS,
+  buildPerMessageDeflate,
+  checkCompressionConfig,
+} from './compression/ws-compression.js'
+export type { CompressionConfig } from './compression/ws-compression.js'
+export { ASP_FAILURES, ASP_RULES, MegaAspDecryptError } from './asp/asp-rules.js'
+export type { AspFailure } from './asp/asp-rules.js'
+export { DEFAULT_ASP_KEY_ID, normalizeAspConfig } from './asp/asp-config.js'
+export type { AspConfig, AspNonceStoreOption, NormalizedAspConfig } from './asp/asp-config.js'
+export { createAspCodec } from './asp/asp-codec.js'
+export type { AspCodec, AspCodecOptions, AspRole } from './asp/asp-codec.js'
+export { ASP_PROTOCOL_SUFFIX } from './asp/asp-protocol.js'
+export { ASP_CONTENT_TYPE } from './asp/asp-http.js'
+export {
+  DEFAULT_TTL_SEC,
+  MegaAspNonceCache,
+  MegaCacheNonceStore,
+  MegaMemoryNonceStore,
+  MegaRedisNonceStore,
+  NONCE_KEY_PREFIX,
+  SWEEP_EVERY_OPS,
+} from './asp/asp-nonce-cache.js'
+export type { AspNonceStore, NonceCounterCache, RedisSetNxClient } from './asp/asp-nonce-cache.js'
 export type { WsClusterConfig, WsOptions, WsRouteOptions } from './ws-plugin.js'
 export {
   DEFAULT_CLUSTER_HEARTBEAT_MS,

@@ -23,12 +23,7 @@ import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_WS_HEARTBEAT_MS,
 } from './protocol/close-codes.js'
-import {
-  negotiateWsProtocol,
-  SUPPORTED_WS_PROTOCOL_VERSIONS,
-  WS_PROTOCOL_VERSION,
-  wsProtocolName,
-} from './protocol/ws-message.js'
+import { WS_PROTOCOL_VERSION } from './protocol/ws-message.js'
 import { PresenceRegistry } from './presence/presence-registry.js'
 import type { HistoryOptions } from './presence/ns-history.js'
 import { wsMetrics, type WsMetrics } from './ws-metrics.js'
@@ -40,6 +35,13 @@ import {
 } from './presence/ws-cluster.js'
 import type { WsPresence } from './presence/presence-types.js'
 import { wsError } from './errors.js'
+import { normalizeAspConfig, type AspConfig } from './asp/asp-config.js'
+import { aspFrameCodec } from './asp/asp-codec.js'
+import { installAspHttp } from './asp/asp-http.js'
+import { negotiateServerProtocol, protocolAdvice } from './asp/asp-protocol.js'
+import { aspServerCodec } from './asp/asp-server.js'
+import type { WsFrameCodec } from './connection/ws-connection.js'
+import { perMessageDeflateOf, type CompressionConfig } from './compression/ws-compression.js'
 
 declare module '@mega/core' {
   interface MegaContextFeatures {
@@ -78,6 +80,17 @@ export interface WsOptions {
    * other aliases and timings. @default false (this process only)
    */
   readonly cluster?: boolean | WsClusterConfig
+  /**
+   * permessage-deflate for every WebSocket route of the server: `true` uses
+   * {@link COMPRESSION_DEFAULTS}, or give the settings to change. Off by default: each compressing
+   * socket holds zlib state (memory) and spends CPU per message. @default false
+   */
+  readonly compression?: boolean | CompressionConfig
+  /**
+   * Encrypted frames (ASP) on every WebSocket route of the server: keys and the nonce store. Clients
+   * then offer `mega.v1+asp` and seal frames with `createAspCodec`. @default off
+   */
+  readonly encryption?: AspConfig
 }
 
 /** The cluster part of {@link WsOptions}. */
@@ -193,7 +206,7 @@ function originAllowed(request: FastifyRequest, allowed: readonly string[]): boo
 }
 
 function protocolVersionOf(socket: WebSocket): number {
-  const match = /^mega\.v(\d+)$/.exec(socket.protocol)
+  const match = /^mega\.v(\d+)(?:\+asp)?$/.exec(socket.protocol)
   return match === null ? WS_PROTOCOL_VERSION : Number(match[1])
 }
 
@@ -211,9 +224,12 @@ function protocolVersionOf(socket: WebSocket): number {
  * export default defineRoutes((r) => r.ws('/boards/:id/live', BoardChannel, { before: [signedIn] }))
  */
 export function ws(options: WsOptions = {}): MegaPlugin {
-  const parsed = optionsSchema.safeParse(options)
+  const { compression, encryption, ...rest } = options
+  const parsed = optionsSchema.safeParse(rest)
   if (!parsed.success) throw invalidOptions(parsed.error)
   const o = parsed.data
+  const perMessageDeflate = perMessageDeflateOf(compression)
+  const asp = encryption === undefined ? undefined : normalizeAspConfig(encryption)
   const allowedOrigins = o.allowedOrigins ?? []
   const maxBufferedBytes = o.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
   const exposeErrors = o.exposeErrors ?? process.env.NODE_ENV !== 'production'
@@ -243,11 +259,11 @@ export function ws(options: WsOptions = {}): MegaPlugin {
       config: { megaRouteName: route.name, megaScope: app },
       onRequest: async (request: FastifyRequest) => {
         const offered = request.headers['sec-websocket-protocol']
-        if (offered !== undefined && negotiateWsProtocol(offered.split(',')) === undefined)
-          throw wsError(
-            'MEGA_WS_PROTOCOL_UNSUPPORTED',
-            `None of the offered envelope versions is spoken here: offer ${SUPPORTED_WS_PROTOCOL_VERSIONS.map(wsProtocolName).join(', ')}.`,
-          )
+        if (
+          (offered !== undefined || asp !== undefined) &&
+          negotiateServerProtocol(offered?.split(',') ?? [], asp !== undefined) === undefined
+        )
+          throw wsError('MEGA_WS_PROTOCOL_UNSUPPORTED', protocolAdvice(asp !== undefined))
         if (!originAllowed(request, allowedOrigins))
           throw wsError(
             'MEGA_WS_ORIGIN_REFUSED',
@@ -287,6 +303,7 @@ export function ws(options: WsOptions = {}): MegaPlugin {
           maxBufferedBytes,
           exposeErrors,
           ...(metrics === undefined ? {} : { metrics }),
+          ...(codec === undefined ? {} : { codec }),
         })
         return undefined
       },
@@ -297,12 +314,18 @@ export function ws(options: WsOptions = {}): MegaPlugin {
     o.cluster === true ? {} : o.cluster === false ? undefined : o.cluster
   let cluster: WsCluster | undefined
   let metrics: WsMetrics | undefined
+  let codec: WsFrameCodec | undefined
 
   return definePlugin({
     name: 'ws',
     routeDrivers: { ws: mount },
     async setup(api) {
       metrics = wsMetrics()
+      if (asp !== undefined && encryption !== undefined) {
+        const sealer = aspServerCodec(encryption, asp, (alias) => api.adapter<CacheAdapter>(alias))
+        codec = aspFrameCodec(sealer)
+        if (asp.http) installAspHttp(api.fastify, sealer)
+      }
       const registry = new PresenceRegistry(metrics)
       ;(api.fastify as WithRegistry)[REGISTRY] = registry
       presenceFeature.provide(api.fastify, () => registry)
@@ -325,9 +348,9 @@ export function ws(options: WsOptions = {}): MegaPlugin {
       await api.fastify.register(websocket, {
         options: {
           maxPayload: o.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
-          perMessageDeflate: false,
+          perMessageDeflate,
           handleProtocols: (offered: Set<string>) =>
-            negotiateWsProtocol(offered)?.protocol ?? false,
+            negotiateServerProtocol(offered, asp !== undefined)?.protocol ?? false,
         },
         preClose: async function drain(this: FastifyInstance) {
           // The other processes stop listing this one's members at once, before its sockets go.

@@ -5,7 +5,11 @@ import type { AppScope } from '@mega/core'
 import { MegaError, tracer } from '@mega/observe'
 import type { ChannelClass } from '../channel/define-channel.js'
 import type { WsContext, WsMessageContext } from '../channel/ws-context.js'
-import { CLOSE_CODE_INTERNAL_ERROR, CLOSE_CODE_SLOW_CONSUMER } from '../protocol/close-codes.js'
+import {
+  CLOSE_CODE_DECRYPT_FAILED,
+  CLOSE_CODE_INTERNAL_ERROR,
+  CLOSE_CODE_SLOW_CONSUMER,
+} from '../protocol/close-codes.js'
 import { MAX_PENDING_FRAMES_BEFORE_CONNECT } from '../protocol/close-codes.js'
 import {
   parseWsMessage,
@@ -119,12 +123,31 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
     conn.send({ type: WS_ERROR_TYPE, error: body, ...(replyTo === undefined ? {} : { replyTo }) })
   }
 
+  // Fail closed: after one frame failed to decrypt, nothing more of this connection is handled.
+  let refused = false
+  const decode = async (frame: string): Promise<string | undefined> => {
+    if (options.codec === undefined) return frame
+    try {
+      const text = await options.codec.decode(frame)
+      return refused ? undefined : text
+    } catch (err) {
+      refused = true
+      metrics?.received('undecryptable')
+      log.warn(
+        { err: (err as Error).message },
+        'ws frame could not be decrypted: closing with 4500',
+      )
+      conn.close(CLOSE_CODE_DECRYPT_FAILED, 'decrypt failed')
+      return undefined
+    }
+  }
+
   const handle = async (frame: string): Promise<void> => {
+    const text = await decode(frame)
+    if (text === undefined) return
     let message: WsMessage
     try {
-      message = parseWsMessage(options.codec?.decode(frame) ?? frame, {
-        version: conn.protocolVersion,
-      })
+      message = parseWsMessage(text, { version: conn.protocolVersion })
     } catch (err) {
       metrics?.received('invalid')
       log.warn({ err: (err as Error).message }, 'ws invalid envelope')

@@ -8,10 +8,13 @@ import {
 } from '../protocol/ws-message.js'
 import { CLOSE_CODE_SLOW_CONSUMER, DEFAULT_MAX_BUFFERED_BYTES } from '../protocol/close-codes.js'
 
-/** Turns envelopes into frames and back: plain JSON, or an encrypted codec. */
+/** Turns envelopes into frames and back: plain JSON, or an encrypted (ASP) codec. */
 export interface WsFrameCodec {
   encode(message: WsMessage): string | Buffer
-  decode(frame: string): string
+  /** Turns an envelope's JSON, encoded once for many receivers, into this connection's frame. @default the text as is */
+  encodeFrame?(frame: string): string | Buffer
+  /** A received frame's envelope JSON; a throw or rejection closes the connection with 4500. */
+  decode(frame: string): string | Promise<string>
 }
 
 /** The plain codec: JSON text frames. */
@@ -101,7 +104,12 @@ export class MegaWsConnection {
       this.close(CLOSE_CODE_SLOW_CONSUMER, 'backpressure: send buffer exceeded')
       return false
     }
-    this.#raw.send(frame)
+    const codec = this.#codec
+    this.#raw.send(
+      typeof frame === 'string' && codec.encodeFrame !== undefined
+        ? codec.encodeFrame(frame)
+        : frame,
+    )
     return true
   }
 
