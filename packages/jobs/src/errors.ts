@@ -10,6 +10,13 @@ const said = (message: string): string => message
  */
 export const JOBS_ERRORS = defineErrors({
   MEGA_BUS_UNAVAILABLE: { status: 503, message: said },
+  MEGA_JOB_INVALID: { status: 500, message: said },
+  MEGA_JOB_PAYLOAD_INVALID: { status: 400, message: said },
+  MEGA_JOB_QUEUE_UNAVAILABLE: { status: 503, message: said },
+  MEGA_JOB_RUN_TIMEOUT: { status: 504, message: said },
+  MEGA_JOB_DELIVERIES_EXHAUSTED: { status: 500, message: said },
+  MEGA_JOB_QUEUE_EVENT_UNKNOWN: { status: 500, message: said },
+  MEGA_JOB_DLQ_ENTRY_NOT_FOUND: { status: 404, message: said },
 })
 
 /** Every error code @mega/jobs declares (see {@link JOBS_ERRORS}). */

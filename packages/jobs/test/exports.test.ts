@@ -6,11 +6,28 @@ describe('@mega/jobs public exports', () => {
   it('names exactly this API (update the snapshot when the API changes on purpose)', () => {
     expect(exportNames(source)).toMatchInlineSnapshot(`
       [
+        "DEFAULT_ACK_WAIT_MS",
+        "DEFAULT_DLQ_MAX_AGE_MS",
+        "DEFAULT_DUPLICATE_WINDOW_MS",
+        "DEFAULT_MAX_DELIVER",
+        "DEFAULT_RETRY_OPTIONS",
+        "DEFAULT_RUN_TIMEOUT_MS",
+        "DEFAULT_STREAM_PREFIX",
+        "DeadLetterQueue",
         "JOBS_ERRORS",
         "JOBS_ERROR_CODES",
+        "JOB_FAIL_PHASES",
+        "JOB_QUEUE_EVENTS",
+        "JOB_RETRY_DEFAULTS",
+        "MegaJob",
+        "MegaJobQueue",
         "NatsBusAdapter",
         "megaDrivers",
         "natsDriver",
+        "resolveJobRetryConfig",
+        "resolveJobRunTimeoutMs",
+        "resolveJobSubject",
+        "withRetry",
       ]
     `)
   })
@@ -23,12 +40,42 @@ describe('@mega/jobs public exports', () => {
   it('names exactly these types (update the snapshot when a type is added or removed on purpose)', () => {
     expect(typeExportNames(new URL('../src/index.ts', import.meta.url).pathname))
       .toMatchInlineSnapshot(`
-      [
-        "JobsErrorCode",
-        "NatsBusOptions",
-        "NatsBusScope",
-        "NatsConnect",
-      ]
-    `)
+        [
+          "DlqEntry",
+          "DlqEnvelope",
+          "DlqListOptions",
+          "DlqPage",
+          "DlqRedriveResult",
+          "EnqueueItem",
+          "EnqueueItemResult",
+          "EnqueueOptions",
+          "EnqueueResult",
+          "JobBackoff",
+          "JobClass",
+          "JobContext",
+          "JobDlqEvent",
+          "JobDoneEvent",
+          "JobFailEvent",
+          "JobFailPhase",
+          "JobPayload",
+          "JobProcessor",
+          "JobProcessorStopResult",
+          "JobPublish",
+          "JobPublishAck",
+          "JobQueueEventMap",
+          "JobQueueEventName",
+          "JobRetryConfig",
+          "JobRetryEvent",
+          "JobStartEvent",
+          "JobStatics",
+          "JobsErrorCode",
+          "MegaJobQueueConfig",
+          "NatsBusOptions",
+          "NatsBusScope",
+          "NatsConnect",
+          "RetryAttemptInfo",
+          "RetryOptions",
+        ]
+      `)
   })
 })
