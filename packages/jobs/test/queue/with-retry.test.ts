@@ -17,7 +17,7 @@ describe('withRetry', () => {
     let calls = 0
     const err = await withRetry(
       () => {
-        throw errors[calls++]
+        throw errors[calls++] ?? new Error('unexpected attempt')
       },
       { ...tiny, retries: 2, onFailedAttempt: (info) => void seen.push(info) },
     ).catch((e: unknown) => e)
