@@ -64,7 +64,8 @@ export async function startJobProcessor(input: ProcessorInput): Promise<JobProce
       max_messages: spec.concurrency,
       abort_on_missing_resource: true,
     })
-    if (stopped) return void (await messages.close())
+    // close() settles only once the iteration below sees the end, so never await it before that.
+    if (stopped) void messages.close()
     for await (const msg of messages) {
       const handled = handleJobMessage(deps, spec, msg).finally(() => inFlight.delete(handled))
       inFlight.add(handled)
@@ -97,12 +98,12 @@ export async function startJobProcessor(input: ProcessorInput): Promise<JobProce
     async stop(): Promise<JobProcessorStopResult> {
       stopped = true
       wake()
-      await messages?.close()
+      const closing = messages?.close()
       let timer: NodeJS.Timeout | undefined
       const bound = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, deps.config.stopTimeoutMs)
       })
-      await Promise.race([Promise.allSettled([looping, ...inFlight]), bound])
+      await Promise.race([Promise.allSettled([closing, looping, ...inFlight]), bound])
       clearTimeout(timer)
       return { pending: inFlight.size }
     },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { jetstreamManager } from '@nats-io/jetstream'
 import { MegaError } from '@mega/observe'
 import { requireService } from '@mega/test-utils'
 import { MegaJob, MegaJobQueue } from '../../src/index.js'
@@ -27,6 +28,27 @@ describe.runIf(nats.available)('MegaJobQueue on a real NATS JetStream server', (
     expect(done).toEqual({ subject: 'echo', seq: 1, result: 42 })
     expect(seen.of('start')).toEqual([{ subject: 'echo', seq: 1, deliveryCount: 1 }])
     expect(await worker.stop()).toEqual({ pending: 0 })
+  })
+
+  it('acks before done: a throwing done listener neither fails nor redelivers the job', async () => {
+    const reported: string[] = []
+    const queue = await openQueue(url, {
+      onListenerError: (_e, event) => void reported.push(event),
+    })
+    queue.on('done', () => {
+      throw new Error('listener bug')
+    })
+    const seen = recordEvents(queue)
+    const worker = await queue.process(EchoJob)
+    await queue.enqueue(EchoJob, { n: 1 })
+    await seen.next('done')
+    await worker.stop()
+    expect(reported).toEqual(['done'])
+    expect(seen.names()).toEqual(['start', 'done'])
+    const jsm = await jetstreamManager(queue.config.nc)
+    const info = await jsm.consumers.info(queue.config.streamPrefix, 'echo')
+    expect([info.num_ack_pending, info.num_pending, info.num_redelivered]).toEqual([0, 0, 0])
+    expect((await jsm.streams.info(queue.config.streamPrefix)).state.messages).toBe(0) // acked: removed
   })
 
   it('passes the instance and ctx given to process to every run', async () => {
