@@ -31,11 +31,22 @@ export interface JobStatics {
 export type JobClass<J extends MegaJob = MegaJob> = (abstract new (...args: never[]) => J) &
   JobStatics
 
-/** The payload type a job's `run` takes. */
-export type JobPayload<J extends MegaJob> = Parameters<J['run']>[0]
+/** The payload type a job's `run` takes (`unknown` when `run` declares none). */
+export type JobPayload<J extends MegaJob> = J['run'] extends (
+  payload: infer P,
+  ...rest: never[]
+) => unknown
+  ? P
+  : unknown
 
-/** The context type a job's `run` takes. */
-export type JobContext<J extends MegaJob> = Parameters<J['run']>[1]
+/** The context type a job's `run` takes (`unknown` when `run` declares none). */
+export type JobContext<J extends MegaJob> = J['run'] extends (
+  payload: never,
+  ctx: infer C,
+  ...rest: never[]
+) => unknown
+  ? C
+  : unknown
 
 /**
  * The base class of a durable job run by {@link MegaJobQueue}. Subclasses set the static

@@ -176,6 +176,7 @@ describe.runIf(nats.available)('MegaJobQueue on a real NATS JetStream server', (
       } catch (e) {
         return e
       }
+      return undefined
     })()
     expect(MegaError.is(err) && err.code).toBe('MEGA_JOB_QUEUE_EVENT_UNKNOWN')
     expect(queue.listenerCount('finished' as 'done')).toBe(0)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
-import { MegaError } from '@mega/observe'
+import { type MegaError } from '@mega/observe'
 import { requireService } from '@mega/test-utils'
 import { MegaJob } from '../../src/index.js'
 import { openConnection, openQueue, recordEvents } from './queue-fixture.js'

@@ -6,6 +6,7 @@ import {
   resolveJobRetryConfig,
   resolveJobRunTimeoutMs,
   resolveJobSubject,
+  type JobContext,
   type JobPayload,
 } from '../../src/index.js'
 
@@ -38,6 +39,16 @@ describe('MegaJob', () => {
     })
     expect(Object.isFrozen(JOB_RETRY_DEFAULTS)).toBe(true)
     expectTypeOf<JobPayload<SendEmailJob>>().toEqualTypeOf<{ to: string }>()
+    class NoPayloadJob extends MegaJob {
+      run(): void {}
+    }
+    expectTypeOf<JobPayload<NoPayloadJob>>().toEqualTypeOf<unknown>()
+    class CtxJob extends MegaJob<number, { db: string }> {
+      run(n: number, ctx: { db: string }): string {
+        return `${ctx.db}${n}`
+      }
+    }
+    expectTypeOf<JobContext<CtxJob>>().toEqualTypeOf<{ db: string }>()
   })
 
   it('derives the subject from the class name unless static subject is set', () => {
