@@ -126,14 +126,20 @@ export async function handleJobMessage(
     return routeToDlq(deps, { subject, msg, payload, error: decoded.error, phase: 'decode' })
   deps.emit('start', { subject, seq, deliveryCount: count })
   const stopHeartbeat = startHeartbeat(msg, deps.config.heartbeatMs)
-  const outcome = await runWithTimeout(
-    deps,
-    spec,
-    msg,
-    retriedRun(deps, spec, msg, payload),
-  ).finally(stopHeartbeat)
-  if (!outcome.ok)
-    return routeToDlq(deps, { subject, msg, payload, error: outcome.error, phase: 'run' })
+  const outcome = await runWithTimeout(deps, spec, msg, retriedRun(deps, spec, msg, payload))
+  if (!outcome.ok) {
+    // The lease is kept while the DLQ publish is retried, then the heartbeat stops.
+    const routed = await routeToDlq(deps, {
+      subject,
+      msg,
+      payload,
+      error: outcome.error,
+      phase: 'run',
+    })
+    stopHeartbeat()
+    return routed
+  }
+  stopHeartbeat()
   msg.ack()
   deps.emit('done', { subject, seq, result: outcome.result })
   return 'done'

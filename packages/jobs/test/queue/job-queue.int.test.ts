@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { MegaError } from '@mega/observe'
-import { requireService } from '@mega/test-utils'
-import { MegaJob, MegaJobQueue } from '../../src/index.js'
+import { disposeAfterTest, requireService } from '@mega/test-utils'
+import { MegaJob, MegaJobQueue, NatsBusAdapter } from '../../src/index.js'
 import { openConnection, openQueue, recordEvents } from './queue-fixture.js'
 
 const nats = await requireService('nats')
@@ -49,6 +49,19 @@ describe.runIf(nats.available)('MegaJobQueue on a real NATS JetStream server', (
     const info = await jsm.consumers.info(queue.config.streamPrefix, 'echo')
     expect([info.num_ack_pending, info.num_pending, info.num_redelivered]).toEqual([0, 0, 0])
     expect((await jsm.streams.info(queue.config.streamPrefix)).state.messages).toBe(0) // acked: removed
+  })
+
+  it('takes the connection of a NatsBusAdapter (bus.native, the same as bus.connection)', async () => {
+    const bus = new NatsBusAdapter('bus', { url })
+    await bus.connect()
+    disposeAfterTest(() => bus.disconnect())
+    expect(bus.native).toBe(bus.connection)
+    const queue = await openQueue(url, { nc: bus.native })
+    const seen = recordEvents(queue)
+    const worker = await queue.process(EchoJob)
+    await queue.enqueue(EchoJob, { n: 4 })
+    expect((await seen.next('done'))[0]?.result).toBe(8)
+    await worker.stop()
   })
 
   it('passes the instance and ctx given to process to every run', async () => {
