@@ -1,5 +1,7 @@
 import { JetStreamApiError, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream'
 import { headers as natsHeaders } from '@nats-io/transport-node'
+import { parseOptions } from '@mega/observe/internal'
+import { z } from 'zod'
 import { jobsError } from '../errors.js'
 import { FAIL_PHASE_HEADER, type DlqEnvelope } from './dead-letter-route.js'
 import type { JobFailPhase } from './job-queue-events.js'
@@ -23,7 +25,7 @@ export interface DlqEntry {
 export interface DlqListOptions {
   /** Only this job subject. @default every subject */
   readonly subject?: string
-  /** The most entries in one page. @default 50 */
+  /** The most entries in one page, 1–10000. @default 50 */
   readonly limit?: number
   /** Start after this DLQ sequence (the `next` of the previous page). @default 0 */
   readonly after?: number
@@ -44,6 +46,12 @@ export interface DlqRedriveResult {
   }[]
   readonly failed: readonly { readonly dlqSeq: number; readonly error: Error }[]
 }
+
+const listOptionsSchema = z.strictObject({
+  subject: z.string().min(1).optional(),
+  limit: z.number().int().min(1).max(10_000).default(50),
+  after: z.number().int().min(0).default(0),
+})
 
 const decoder = new TextDecoder()
 const isMissing = (err: unknown): boolean =>
@@ -91,16 +99,16 @@ export class DeadLetterQueue {
    * while (page.next !== undefined) page = await queue.dlq.list({ limit: 20, after: page.next })
    */
   async list(options: DlqListOptions = {}): Promise<DlqPage> {
-    const limit = options.limit ?? 50
+    const { subject, limit, after } = parseOptions(listOptionsSchema, options, 'dlq.list options')
     const jsm = await this.#jsm()
     const { state } = await jsm.streams.info(this.#names.dlq)
     const entries: DlqEntry[] = []
-    let seq = Math.max((options.after ?? 0) + 1, state.first_seq)
+    let seq = Math.max(after + 1, state.first_seq)
     for (; seq <= state.last_seq && entries.length < limit; seq++) {
       const m = await this.#get(jsm, seq)
       if (m === undefined) continue
       const entry = this.#entry(m)
-      if (options.subject === undefined || entry.subject === options.subject) entries.push(entry)
+      if (subject === undefined || entry.subject === subject) entries.push(entry)
     }
     const more = entries.length === limit && seq <= state.last_seq
     return { entries, next: more ? entries[entries.length - 1]?.seq : undefined }

@@ -115,6 +115,11 @@ describe.runIf(nats.available)('MegaJobQueue dead-letter queue on a real NATS se
         .sort(),
     ).toEqual([0, 1, 2])
     expect((await queue.dlq.list({ subject: 'other' })).entries).toHaveLength(1)
+    const badList = await queue.dlq.list({ limit: 0, after: -1 }).catch((e: unknown) => e)
+    expect(MegaError.is(badList) && badList.issues?.map((i) => i.path)).toEqual([
+      'dlq.list options.limit',
+      'dlq.list options.after',
+    ])
     expect(await queue.dlq.purge({ subject: 'other' })).toEqual({ purged: 1 })
     await Promise.all(workers.map((w) => w.stop()))
     const all = await queue.dlq.redrive('all')

@@ -138,6 +138,23 @@ describe.runIf(nats.available)('MegaJobQueue on a real NATS JetStream server', (
       ackWaitMs: 2000,
     })
     const [a, b] = await Promise.all([first.process(EchoJob), second.process(EchoJob)])
+    const jsm = await jetstreamManager(nc)
+    const consumer = await jsm.consumers.info(first.config.streamPrefix, 'echo')
+    expect(consumer.config).toMatchObject({
+      durable_name: 'echo',
+      filter_subject: `${first.config.streamPrefix}.echo`,
+      max_ack_pending: 1,
+      max_deliver: 5,
+      ack_wait: 2000 * 1_000_000,
+    })
+    class WiderEchoJob extends EchoJob {
+      static override subject = 'echo'
+      static override concurrency = 3
+    }
+    await (await first.process(WiderEchoJob)).stop()
+    expect(
+      (await jsm.consumers.info(first.config.streamPrefix, 'echo')).config.max_ack_pending,
+    ).toBe(3)
     const [c, d] = await Promise.all([
       first.enqueue(EchoJob, { n: 1 }),
       second.enqueue(EchoJob, { n: 2 }),
