@@ -35,7 +35,13 @@ function remainingDelay(msg: JsMsg, now: number): number {
 const firstRunDelivery = (msg: JsMsg): number => (msg.headers?.get(NOT_BEFORE_HEADER) ? 2 : 1)
 
 function startHeartbeat(msg: JsMsg, everyMs: number): () => void {
-  const timer = setInterval(() => msg.working(), everyMs)
+  const timer = setInterval(() => {
+    try {
+      msg.working()
+    } catch {
+      // The connection is gone: the lease cannot be renewed, the server will redeliver.
+    }
+  }, everyMs)
   timer.unref()
   return () => clearInterval(timer)
 }

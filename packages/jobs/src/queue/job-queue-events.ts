@@ -42,7 +42,7 @@ export interface JobRetryEvent {
 }
 
 /**
- * `fail`: something failed for good. `seq` is undefined for `consume-loop`. For `dlq-publish`
+ * `fail`: something failed for good. `seq` is undefined for a `consume-loop` error of the loop itself. For `dlq-publish`
  * and `dlq-orphan`, `error` is the publish error and `jobError` the failure that sent the job to
  * the DLQ; `nakDelayMs` comes with `dlq-publish`.
  */

@@ -126,7 +126,7 @@ export class MegaJobQueue extends EventEmitter<JobQueueEventMap> {
   }
 
   #safeEmit<K extends JobQueueEventName>(event: K, payload: JobQueueEventMap[K][0]): void {
-    for (const listener of this.listeners(event) as ((p: unknown) => unknown)[]) {
+    for (const listener of this.rawListeners(event) as ((p: unknown) => unknown)[]) {
       try {
         const r = listener(payload)
         if (r instanceof Promise) r.catch((err: unknown) => this.#listenerError(err, event))

@@ -198,6 +198,27 @@ describe.runIf(nats.available)('MegaJobQueue on a real NATS JetStream server', (
     expect(doneA.of('done').length + doneB.of('done').length).toBe(total)
   })
 
+  it('refuses an invalid job class before creating anything, and once listeners fire once', async () => {
+    class ZeroJob extends EchoJob {
+      static override concurrency = 0
+    }
+    const queue = await openQueue(url)
+    const err = await queue.process(ZeroJob).catch((e: unknown) => e)
+    expect(MegaError.is(err) && err.code).toBe('MEGA_JOB_INVALID')
+    const jsm = await jetstreamManager(queue.config.nc)
+    const missing = await jsm.streams.info(queue.config.streamPrefix).catch(() => 'missing')
+    expect(missing).toBe('missing')
+    let once = 0
+    queue.once('done', () => void once++)
+    const seen = recordEvents(queue)
+    const worker = await queue.process(EchoJob)
+    await queue.enqueueMany(EchoJob, [{ payload: { n: 1 } }, { payload: { n: 2 } }])
+    await seen.next('done', 2)
+    await worker.stop()
+    expect(once).toBe(1)
+    expect(queue.listenerCount('done')).toBe(1)
+  })
+
   it('rejects listeners for unknown events with MEGA_JOB_QUEUE_EVENT_UNKNOWN', async () => {
     const queue = await openQueue(url)
     const err = (() => {
