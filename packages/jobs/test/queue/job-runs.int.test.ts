@@ -100,7 +100,9 @@ describe.runIf(nats.available)('MegaJobQueue runs on a real NATS server', () => 
     const enqueuedAt = Date.now()
     await queue.enqueue(LaterJob, null, { delayMs: 300 })
     await seen.next('done')
-    expect(seen.of('start')).toEqual([{ subject: 'later', seq: 1, deliveryCount: 2 }])
+    const starts = seen.of('start')
+    expect(starts).toHaveLength(1) // early deliveries are nak-ed, never started
+    expect(starts[0]?.deliveryCount).toBeGreaterThanOrEqual(2)
     expect(ranAt[0]).toBeGreaterThanOrEqual(enqueuedAt + 300) // never before its time
     await worker.stop()
   })
