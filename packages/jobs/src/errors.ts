@@ -22,6 +22,13 @@ export const JOBS_ERRORS = defineErrors({
   // MegaCircuitBreaker
   MEGA_CIRCUIT_OPEN: { status: 503, message: said },
   MEGA_CIRCUIT_TIMEOUT: { status: 504, message: said },
+  MEGA_JOB_INVALID: { status: 500, message: said },
+  MEGA_JOB_PAYLOAD_INVALID: { status: 400, message: said },
+  MEGA_JOB_QUEUE_UNAVAILABLE: { status: 503, message: said },
+  MEGA_JOB_RUN_TIMEOUT: { status: 504, message: said },
+  MEGA_JOB_DELIVERIES_EXHAUSTED: { status: 500, message: said },
+  MEGA_JOB_QUEUE_EVENT_UNKNOWN: { status: 500, message: said },
+  MEGA_JOB_DLQ_ENTRY_NOT_FOUND: { status: 404, message: said },
 })
 
 /** Every error code @mega/jobs declares (see {@link JOBS_ERRORS}). */

@@ -80,6 +80,11 @@ export class NatsBusAdapter extends BaseAdapter implements BusAdapter {
     return this.#connected('use the connection')
   }
 
+  /** The same as {@link NatsBusAdapter.connection} (the original's name): `new MegaJobQueue({ nc: bus.native })`. */
+  get native(): NatsConnection {
+    return this.connection
+  }
+
   async publish(subject: string, data: unknown): Promise<void> {
     const payload = encodeData(data, checkSubject(subject))
     const nc = this.#connected(`publish on "${subject}"`)

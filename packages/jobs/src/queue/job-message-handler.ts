@@ -1,0 +1,152 @@
+import type { JsMsg } from '@nats-io/jetstream'
+import { SpanKind } from '@opentelemetry/api'
+import { withExtractedContext } from '@mega/observe'
+import { jobsError } from '../errors.js'
+import { routeToDlq, type DlqRouteOutcome } from './dead-letter-route.js'
+import type { JobQueueDeps } from './job-queue-deps.js'
+import { NOT_BEFORE_HEADER, decodePayload, toError } from './job-payload.js'
+import type { JobRetryConfig } from './mega-job.js'
+import { withRetry } from './with-retry.js'
+
+/** One job class being processed: what each of its messages needs. */
+export interface JobRunSpec {
+  readonly subject: string
+  readonly retry: JobRetryConfig
+  readonly runTimeoutMs: number
+  run(payload: unknown): unknown
+}
+
+/** How the handling of one message ended. */
+export type JobHandleResult = 'done' | 'delayed' | DlqRouteOutcome
+
+function headerRecord(msg: JsMsg): Record<string, string> {
+  const record: Record<string, string> = {}
+  for (const key of msg.headers?.keys() ?? []) record[key] = msg.headers?.get(key) ?? ''
+  return record
+}
+
+/** The delay still to wait when the message carries a not-before time in the future. */
+function remainingDelay(msg: JsMsg, now: number): number {
+  const notBefore = Number(msg.headers?.get(NOT_BEFORE_HEADER) || NaN)
+  return Number.isFinite(notBefore) ? notBefore - now : 0
+}
+
+/** The delivery on which a job first runs: the second when the first was spent on a delay. */
+const firstRunDelivery = (msg: JsMsg): number => (msg.headers?.get(NOT_BEFORE_HEADER) ? 2 : 1)
+
+function startHeartbeat(msg: JsMsg, everyMs: number): () => void {
+  const timer = setInterval(() => {
+    try {
+      msg.working()
+    } catch {
+      // The connection is gone: the lease cannot be renewed, the server will redeliver.
+    }
+  }, everyMs)
+  timer.unref()
+  return () => clearInterval(timer)
+}
+
+type RunOutcome = { ok: true; result: unknown } | { ok: false; error: Error }
+
+/** The retried run, raced against the run timeout; a later rejection is reported, never unhandled. */
+function runWithTimeout(deps: JobQueueDeps, spec: JobRunSpec, msg: JsMsg, run: Promise<unknown>) {
+  const settled = run.then(
+    (result): RunOutcome => ({ ok: true, result }),
+    (err: unknown): RunOutcome => ({ ok: false, error: toError(err) }),
+  )
+  if (spec.runTimeoutMs === 0) return settled
+  let timer: NodeJS.Timeout | undefined
+  let timedOut = false
+  const timeout = new Promise<RunOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      timedOut = true
+      const error = jobsError(
+        'MEGA_JOB_RUN_TIMEOUT',
+        `Job "${spec.subject}" (seq ${msg.seq}) did not finish within ${spec.runTimeoutMs} ms: it is treated as failed and goes to the DLQ, but the run was not cancelled and continues in the background. Make run() idempotent, and raise the job's static timeoutMs if it needs longer.`,
+      )
+      resolve({ ok: false, error })
+    }, spec.runTimeoutMs)
+    timer.unref()
+  })
+  void settled.then((outcome) => {
+    if (timedOut && !outcome.ok)
+      deps.emit('fail', {
+        subject: spec.subject,
+        seq: msg.seq,
+        error: outcome.error,
+        phase: 'abandoned-run',
+      })
+  })
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer))
+}
+
+function retriedRun(deps: JobQueueDeps, spec: JobRunSpec, msg: JsMsg, payload: unknown) {
+  const { subject } = spec
+  const seq = msg.seq
+  const attempts = () =>
+    withRetry(() => spec.run(payload), {
+      ...spec.retry,
+      onFailedAttempt: ({ attempt, retriesLeft, error }) => {
+        if (retriesLeft > 0) deps.emit('retry', { subject, seq, attempt, retriesLeft, error })
+      },
+    })
+  return withExtractedContext(headerRecord(msg), () =>
+    deps.tracer.span(`job ${subject}`, attempts, {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'nats',
+        'messaging.destination.name': msg.subject,
+        'mega.job.seq': seq,
+      },
+    }),
+  )
+}
+
+/**
+ * Handles one delivery: delay, max-deliver guard, decode, run with retries, heartbeats and the run
+ * timeout, then ack and `done`, or the DLQ. Never throws.
+ */
+export async function handleJobMessage(
+  deps: JobQueueDeps,
+  spec: JobRunSpec,
+  msg: JsMsg,
+): Promise<JobHandleResult> {
+  const { subject } = spec
+  const seq = msg.seq
+  const wait = remainingDelay(msg, deps.now())
+  if (wait > 0) {
+    msg.nak(wait)
+    return 'delayed'
+  }
+  const decoded = decodePayload(msg.data)
+  const payload = decoded.ok ? decoded.value : decoded.raw
+  const count = msg.info.deliveryCount
+  if (count >= deps.config.maxDeliver && count > firstRunDelivery(msg)) {
+    const error = jobsError(
+      'MEGA_JOB_DELIVERIES_EXHAUSTED',
+      `Job "${subject}" (seq ${seq}) reached its last delivery (${count} of maxDeliver ${deps.config.maxDeliver}) without being settled: earlier runs crashed the worker or outlived ackWaitMs. It goes to the DLQ without running again; inspect it there and redrive it once fixed.`,
+    )
+    return routeToDlq(deps, { subject, msg, payload, error, phase: 'max-deliver' })
+  }
+  if (!decoded.ok)
+    return routeToDlq(deps, { subject, msg, payload, error: decoded.error, phase: 'decode' })
+  deps.emit('start', { subject, seq, deliveryCount: count })
+  const stopHeartbeat = startHeartbeat(msg, deps.config.heartbeatMs)
+  const outcome = await runWithTimeout(deps, spec, msg, retriedRun(deps, spec, msg, payload))
+  if (!outcome.ok) {
+    // The lease is kept while the DLQ publish is retried, then the heartbeat stops.
+    const routed = await routeToDlq(deps, {
+      subject,
+      msg,
+      payload,
+      error: outcome.error,
+      phase: 'run',
+    })
+    stopHeartbeat()
+    return routed
+  }
+  stopHeartbeat()
+  msg.ack()
+  deps.emit('done', { subject, seq, result: outcome.result })
+  return 'done'
+}
