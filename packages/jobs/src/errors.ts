@@ -10,6 +10,9 @@ const said = (message: string): string => message
  */
 export const JOBS_ERRORS = defineErrors({
   MEGA_BUS_UNAVAILABLE: { status: 503, message: said },
+  MEGA_SCHEDULE_INVALID: { status: 500, message: said },
+  MEGA_JOBS_OPTIONS_INVALID: { status: 500, message: said },
+  MEGA_JOBS_NOT_INSTALLED: { status: 500, message: said },
 })
 
 /** Every error code @mega/jobs declares (see {@link JOBS_ERRORS}). */
