@@ -60,4 +60,4 @@ export abstract class MegaSchedule {
 }
 
 /** A schedule class, as `apps/<app>/schedules/*-schedule.ts` default-exports it. */
-export type ScheduleClass = (abstract new () => MegaSchedule) & ScheduleStatics
+export type ScheduleClass = (new () => MegaSchedule) & ScheduleStatics
