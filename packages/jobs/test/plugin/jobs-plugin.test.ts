@@ -51,6 +51,21 @@ describe('runWorkers', () => {
     expect(p.seen).toHaveLength(3)
   })
 
+  it('stops the schedules at close before the adapters: a running tick is told and finishes first', async () => {
+    const timers = new ManualTimers(at('09:59:30'))
+    const p = probe()
+    const workers = await runWorkers({
+      root: fileURLToPath(new URL('../fixtures/slow-app', import.meta.url)),
+      signals: false,
+      typescript: false,
+      boot: { config: config({ schedules: { timers } }), apps: p.apps, shutdown: quietShutdown() },
+    })
+    await timers.advanceTo(at('10:00:00'))
+    expect(p.seen).toEqual(['started'])
+    await workers.close()
+    expect(p.seen).toEqual(['started', 'finished, lock connected'])
+  })
+
   it('refuses an app without the jobs() plugin with MEGA_JOBS_NOT_INSTALLED', async () => {
     const error = await caught(
       runWorkers({
