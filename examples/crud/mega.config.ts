@@ -12,6 +12,7 @@ import {
   views,
 } from '@mega/core'
 import type { SqlDbAdapter } from '@mega/db'
+import { jobs } from '@mega/jobs'
 import { ws } from '@mega/ws'
 
 // SQLite by default (./data/app.sqlite, created with its folder on first start). PostgreSQL is the one
@@ -45,6 +46,8 @@ export default defineConfig({
     cache: { driver: 'memory' },
     // The pages' cookie sessions (one process; redis or file from @mega/db to share them).
     session: { driver: 'memory', kind: 'session' },
+    // The schedules' lock: each tick runs once (memory: one process; redis from @mega/db: all of them).
+    lock: { driver: 'memory' },
   },
   logger: { level: env('LOG_LEVEL', 'info') as 'info' },
   metrics: { enabled: true },
@@ -77,6 +80,9 @@ export default defineConfig({
     // only (a page elsewhere cannot ride the session cookie); one process (ws({ cluster: true }) with
     // a NATS bus and a Redis cache shares presence between processes).
     ws(),
+    // apps/main/schedules/*-schedule.ts (the monthly log partition run): loaded here, run by
+    // `mega worker` (a web process runs none: jobs({ schedules: { runIn: 'all' } }) would).
+    jobs(),
   ],
 })
 

@@ -242,7 +242,7 @@ export const COMMANDS = {
     loadsApp: true,
   },
   worker: {
-    summary: 'Run the job workers (needs @mega/jobs)',
+    summary: "Run the app's schedules, and later its job workers, without HTTP (needs @mega/jobs)",
     args: [],
     options: { root },
     examples: ['mega worker'],

@@ -70,7 +70,7 @@ describe('mega generate', () => {
     expect(await files(root)).toEqual(['mega.config.ts'])
   })
 
-  it('says @mega/jobs is not built yet for jobs and schedules, and to install @mega/ws for channels, writing nothing', async () => {
+  it('says defineJob is not built yet, and to install @mega/jobs for schedules and @mega/ws for channels, writing nothing', async () => {
     const root = await project()
     const notInstalled = async () => undefined
     await expect(
@@ -79,17 +79,18 @@ describe('mega generate', () => {
       code: 'MEGA_CLI_PACKAGE_MISSING',
       message: expect.stringContaining('install @mega/ws (pnpm add @mega/ws)'),
     })
-    for (const [kind, pkg, fn] of [
-      ['job', '@mega/jobs', 'defineJob'],
-      ['schedule', '@mega/jobs', 'defineSchedule'],
-    ] as const) {
-      await expect(
-        generate({ root, kind, name: 'x', importPackage: notInstalled }),
-      ).rejects.toMatchObject({
-        code: 'MEGA_CLI_PACKAGE_MISSING',
-        message: `mega generate ${kind} needs ${fn}() from ${pkg}, which is not built yet: no release of ${pkg} provides it, so mega generate ${kind} cannot run today.`,
-      })
-    }
+    await expect(
+      generate({ root, kind: 'job', name: 'x', importPackage: notInstalled }),
+    ).rejects.toMatchObject({
+      code: 'MEGA_CLI_PACKAGE_MISSING',
+      message: `mega generate job needs defineJob() from @mega/jobs, which is not built yet: no release of @mega/jobs provides it, so mega generate job cannot run today.`,
+    })
+    await expect(
+      generate({ root, kind: 'schedule', name: 'x', importPackage: notInstalled }),
+    ).rejects.toMatchObject({
+      code: 'MEGA_CLI_PACKAGE_MISSING',
+      message: expect.stringContaining('install @mega/jobs (pnpm add @mega/jobs)'),
+    })
     await expect(
       generate({ root, kind: 'job', name: 'x', importPackage: async () => ({}) }),
     ).rejects.toThrow('needs defineJob() from @mega/jobs, which is not built yet')
@@ -125,6 +126,40 @@ describe('mega generate', () => {
     expect(code).toContain("'chat-room.say': z.object({ text: z.string().min(1).max(1000) }),")
     const test = await readFile(join(root, 'test/channels/chat-room-channel.test.ts'), 'utf8')
     expect(test).toContain("from '../../apps/admin/channels/chat-room-channel.js'")
+  })
+
+  it('writes a schedule and its test when @mega/jobs is installed, and says how mega worker runs it', async () => {
+    const root = await project()
+    const jobs = join(root, 'node_modules/@mega/jobs')
+    await mkdir(jobs, { recursive: true })
+    await writeFile(
+      join(jobs, 'package.json'),
+      '{"name":"@mega/jobs","type":"module","main":"index.js"}',
+    )
+    await writeFile(join(jobs, 'index.js'), 'export function defineSchedule() {}\n')
+    const m = memoryIo(root)
+    expect(await run(['generate', 'schedule', 'NightlyReport'], m.io)).toBe(0)
+    expect(m.stdout).toMatchInlineSnapshot(`
+      "created apps/main/schedules/nightly-report-schedule.ts
+      created test/schedules/nightly-report-schedule.test.ts
+      mega worker runs it once jobs() from @mega/jobs is in plugins and a lock adapter is configured (mega.config.ts):
+        adapters: { lock: { driver: 'memory' } } (one process) or { driver: 'redis', url } (@mega/db)
+        plugins: [jobs()]
+      "
+    `)
+    const code = await readFile(
+      join(root, 'apps/main/schedules/nightly-report-schedule.ts'),
+      'utf8',
+    )
+    expect(code).toContain('export default defineSchedule({')
+    expect(code).toContain("'nightly-report ran'")
+    const test = await readFile(
+      join(root, 'test/schedules/nightly-report-schedule.test.ts'),
+      'utf8',
+    )
+    expect(test).toContain(
+      "import NightlyReportSchedule from '../../apps/main/schedules/nightly-report-schedule.js'",
+    )
   })
 
   it('calls @mega/db generateMigration with the models, or says it is not there yet', async () => {

@@ -101,6 +101,7 @@ export { MegaService } from './services/mega-service.js'
 export type { ServiceEntry } from './services/mega-service.js'
 export { boot, BOOT_STEPS, DEFAULT_DRAIN_TIMEOUT_MS } from './boot/boot.js'
 export type { BootOptions, BootStep, AppDefinition, MegaRuntime } from './boot/boot.js'
+export type { ConventionModule } from './boot/convention-loader.js'
 export { REQUEST_PHASES, HOOK_PHASES } from './pipeline/request-pipeline.js'
 export type {
   RequestPhase,
@@ -112,6 +113,7 @@ export { definePlugin } from './plugins/define-plugin.js'
 export type {
   MegaPlugin,
   PluginApi,
+  PluginApp,
   RouteDrivers,
   WsRouteDriver,
   WsRouteHooks,

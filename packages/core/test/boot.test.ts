@@ -302,6 +302,30 @@ describe('boot', () => {
     const res = await fetch(`${runtime.url}/hello`)
     expect(await res.json()).toEqual({ ok: true, data: { greeting: 'hello, file' } })
   })
+
+  it("gives plugins each app's scope and the modules of a folder of its own convention", async () => {
+    const root = new URL('./fixtures/convention-app', import.meta.url).pathname
+    const seen: { app: string; files: string[]; services: string[] }[] = []
+    const probe = definePlugin({
+      name: 'probe',
+      async setup(api) {
+        for (const app of api.apps) {
+          const found = await app.loadModules('services', '-service')
+          seen.push({
+            app: app.name,
+            files: found.map((m) => m.file.slice(root.length)),
+            services: Object.keys(app.scope.services),
+          })
+          expect(await app.loadModules('schedules', '-schedule')).toEqual([])
+        }
+      },
+    })
+    const runtime = await boot({ root, shutdown: fakeShutdown().shutdown, plugins: [probe] })
+    runtimes.push(runtime)
+    expect(seen).toEqual([
+      { app: 'main', files: ['/apps/main/services/greeter-service.mjs'], services: ['greeter'] },
+    ])
+  })
 })
 
 describe('boot as a cluster worker', () => {

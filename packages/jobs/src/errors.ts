@@ -29,6 +29,9 @@ export const JOBS_ERRORS = defineErrors({
   MEGA_JOB_DELIVERIES_EXHAUSTED: { status: 500, message: said },
   MEGA_JOB_QUEUE_EVENT_UNKNOWN: { status: 500, message: said },
   MEGA_JOB_DLQ_ENTRY_NOT_FOUND: { status: 404, message: said },
+  MEGA_SCHEDULE_INVALID: { status: 500, message: said },
+  MEGA_JOBS_OPTIONS_INVALID: { status: 500, message: said },
+  MEGA_JOBS_NOT_INSTALLED: { status: 500, message: said },
 })
 
 /** Every error code @mega/jobs declares (see {@link JOBS_ERRORS}). */

@@ -84,6 +84,21 @@ const channel: Generator = async (input) => {
   ])
 }
 
+const schedule: Generator = async (input) => {
+  await requireExport(
+    input.root,
+    '@mega/jobs',
+    'defineSchedule',
+    'mega generate schedule',
+    input.importPackage,
+  )
+  const n = toKebab(input.name)
+  return files(input, [
+    ['schedule/code.ts.tpl', `apps/${input.app}/schedules/${n}-schedule.ts`],
+    ['schedule/test.ts.tpl', `test/schedules/${n}-schedule.test.ts`],
+  ])
+}
+
 function waitsFor(pkg: string, exportName: string, kind: string): Generator {
   return async (input) => {
     await requireExport(input.root, pkg, exportName, `mega generate ${kind}`, input.importPackage)
@@ -107,12 +122,17 @@ export const GENERATORS: Readonly<Record<GeneratorKind, Generator>> = {
   controller: route,
   migration,
   job: waitsFor('@mega/jobs', 'defineJob', 'job'),
-  schedule: waitsFor('@mega/jobs', 'defineSchedule', 'schedule'),
+  schedule,
   channel,
 }
 
 /** The steps a generated file needs by hand, for the kinds that have some (printed after it). */
 export const GENERATOR_NEXT_STEPS: Readonly<Partial<Record<GeneratorKind, GeneratorNextSteps>>> = {
+  schedule: () => [
+    'mega worker runs it once jobs() from @mega/jobs is in plugins and a lock adapter is configured (mega.config.ts):',
+    "  adapters: { lock: { driver: 'memory' } } (one process) or { driver: 'redis', url } (@mega/db)",
+    '  plugins: [jobs()]',
+  ],
   channel: (input) => {
     const n = toKebab(input.name)
     return [

@@ -24,6 +24,11 @@ export interface MegaAppOptions {
   readonly log?: Logger
   /** The app's settings, reachable as `this.settings` in services. @default {} */
   readonly settings?: Readonly<Record<string, unknown>>
+  /**
+   * The app's folder (`apps/<name>/`), where plugins find their conventions (`schedules/`...);
+   * `boot` sets it. @default none (a code-only app: plugins find no files)
+   */
+  readonly dir?: string
 }
 
 const NAME_RE = /^[a-z][a-z0-9_-]*$/i
@@ -34,6 +39,8 @@ export class MegaApp {
   readonly prefix: string
   readonly routes: readonly (RouteDefinition | WsRouteDefinition)[]
   readonly scope: AppScope
+  /** The app's folder, when it was loaded from one (see {@link MegaAppOptions.dir}). */
+  readonly dir: string | undefined
   readonly #services: readonly MegaService[]
 
   constructor(options: MegaAppOptions = {}) {
@@ -45,6 +52,7 @@ export class MegaApp {
     }
     this.name = name
     this.prefix = joinPath(options.prefix ?? '/')
+    this.dir = options.dir
     const tables =
       options.routes === undefined
         ? []

@@ -1,9 +1,16 @@
+import { join } from 'node:path'
 import { createAppScope } from './app-scope.js'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { createFastify, type HttpOptions } from '../http/create-fastify.js'
 import { mountRoute } from '../router/compile-route.js'
 import { RequestPipeline, type HookPhase, type PhaseHookMap } from '../pipeline/request-pipeline.js'
-import { PluginHost, type MegaPlugin, type WsRouteDriver } from '../plugins/define-plugin.js'
+import {
+  PluginHost,
+  type MegaPlugin,
+  type PluginApp,
+  type WsRouteDriver,
+} from '../plugins/define-plugin.js'
+import { loadConventionModules, runtimeLoadsTypeScript } from '../boot/convention-loader.js'
 import { joinPath } from '../router/define-routes.js'
 import type { RouteDefinition, WsRouteDefinition } from '../router/route-types.js'
 import type { RouteSchema } from '../router/route-schema.js'
@@ -27,6 +34,11 @@ export interface MegaServerOptions extends HttpOptions {
   readonly apps: readonly MegaApp[]
   /** Plugins, set up in dependency order at `ready()`, torn down in reverse at `close()`. */
   readonly plugins?: readonly MegaPlugin[]
+  /**
+   * Whether plugins may load `.ts` files from the apps' folders (`api.apps[i].loadModules`).
+   * @default process.features.typescript
+   */
+  readonly typescript?: boolean
 }
 
 /** Where {@link MegaServer.listen} listens. */
@@ -101,6 +113,16 @@ function wsDriverOf(
   return drivers[0]?.routeDrivers?.ws
 }
 
+function pluginApp(app: MegaApp, typescript: boolean): PluginApp {
+  const dir = app.dir
+  return Object.freeze({
+    name: app.name,
+    scope: app.scope,
+    loadModules: async (folder: string, suffix: string) =>
+      dir === undefined ? [] : loadConventionModules(join(dir, folder), suffix, typescript),
+  })
+}
+
 /** Several apps in one Fastify instance, each encapsulated under its prefix. */
 export class MegaServer {
   readonly fastify: FastifyInstance
@@ -109,6 +131,7 @@ export class MegaServer {
   readonly #pipeline = new RequestPipeline()
   readonly #plugins: PluginHost
   readonly #wsDriver: WsRouteDriver | undefined
+  readonly #pluginApps: readonly PluginApp[]
   #ready: Promise<void> | undefined
 
   constructor(options: MegaServerOptions) {
@@ -120,6 +143,8 @@ export class MegaServer {
       this.#pipeline.runOnError(error, request, reply),
     )
     this.#routes = Object.freeze(this.apps.flatMap((app) => app.routes.map((r) => info(app, r))))
+    const typescript = options.typescript ?? runtimeLoadsTypeScript()
+    this.#pluginApps = Object.freeze(this.apps.map((app) => pluginApp(app, typescript)))
   }
 
   #mount(app: MegaApp): void {
@@ -173,6 +198,7 @@ export class MegaServer {
       await this.#plugins.setupAll((plugin) => ({
         name: plugin.name,
         appNames: this.apps.map((app) => app.name),
+        apps: this.#pluginApps,
         hook: (phase, hook) => this.#pipeline.add(phase, hook),
         fastify: this.fastify,
         log: this.fastify.log.child({ plugin: plugin.name }),

@@ -162,6 +162,7 @@ async function buildApps(
       new MegaApp({
         name: app.name,
         prefix: app.prefix,
+        dir,
         routes,
         services,
         adapters: adapters.adapters,
@@ -237,6 +238,7 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
       trustProxy: config.server.trustProxy,
       maxJsonDepth: config.server.maxJsonDepth,
       closeIdleConnections: !inCluster,
+      typescript: options.typescript ?? runtimeLoadsTypeScript(),
       ...(config.production === undefined ? {} : { production: config.production }),
     })
     drain.install(s.fastify)

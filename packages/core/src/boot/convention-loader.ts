@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { RouteTable } from '../router/route-types.js'
 import { serviceNameFromFile, type ServiceEntry } from '../services/mega-service.js'
@@ -36,7 +36,7 @@ async function importDefault(file: string): Promise<unknown> {
   const mod = (await import(pathToFileURL(file).href)) as { default?: unknown }
   if (mod.default === undefined) {
     throw CORE_ERRORS.create('MEGA_APP_INVALID', [
-      `${file} has no default export: export default the route table or service.`,
+      `${file} has no default export: export default what its folder declares (a route table, a service, a schedule...).`,
     ])
   }
   return mod.default
@@ -65,17 +65,41 @@ export async function loadRouteFiles(
   return tables
 }
 
+/** One module found by convention: its file (absolute path) and its default export. */
+export interface ConventionModule {
+  readonly file: string
+  readonly value: unknown
+}
+
+/**
+ * Loads the default export of every `<dir>/*<suffix>.{js,mjs,ts}` (tests and `.d.ts` left out), in
+ * file-name order; none when the folder does not exist. A module without a default export is a
+ * `MEGA_APP_INVALID` naming the file.
+ */
+export async function loadConventionModules(
+  dir: string,
+  suffix: string,
+  typescript = runtimeLoadsTypeScript(),
+): Promise<ConventionModule[]> {
+  const found: ConventionModule[] = []
+  for (const name of await listModules(dir, typescript, suffix)) {
+    const file = join(dir, name)
+    found.push({ file, value: await importDefault(file) })
+  }
+  return found
+}
+
 /** Loads `<dir>/services/*-service.*`, named after the file (`user-service.js` → `user`). */
 export async function loadServiceFiles(
   dir: string,
   typescript = runtimeLoadsTypeScript(),
 ): Promise<Record<string, ServiceEntry>> {
-  const servicesDir = join(dir, 'services')
   const services: Record<string, ServiceEntry> = {}
-  for (const file of await listModules(servicesDir, typescript, '-service')) {
-    services[serviceNameFromFile(file)] = (await importDefault(
-      join(servicesDir, file),
-    )) as ServiceEntry
-  }
+  for (const { file, value } of await loadConventionModules(
+    join(dir, 'services'),
+    '-service',
+    typescript,
+  ))
+    services[serviceNameFromFile(basename(file))] = value as ServiceEntry
   return services
 }

@@ -5,6 +5,7 @@ import type { RequestContext } from '../app/request-context.js'
 import type { WsRouteDefinition } from '../router/route-types.js'
 import type { AppScope } from '../app/app-scope.js'
 import { CORE_ERRORS } from '../errors.js'
+import type { ConventionModule } from '../boot/convention-loader.js'
 
 /** What a plugin's `setup` receives. */
 export interface PluginApi {
@@ -12,6 +13,8 @@ export interface PluginApi {
   readonly name: string
   /** The names of the server's apps (one for `createApp`), e.g. to keep a plugin's shared keys apart. */
   readonly appNames: readonly string[]
+  /** The server's apps: their scopes, and the files of their folders that the plugin's conventions name. */
+  readonly apps: readonly PluginApp[]
   /** Adds a hook to a request phase (`onRequest`, `authenticate`, `validate`, `onResponse`, `onError`). */
   hook<P extends HookPhase>(phase: P, hook: PhaseHookMap[P]): void
   /** The Fastify instance, to register Fastify plugins (`@fastify/cors`...) before the server starts. */
@@ -22,6 +25,22 @@ export interface PluginApi {
    * cache; `MEGA_ADAPTER_NOT_FOUND` naming the configured aliases when there is none.
    */
   adapter<T = unknown>(alias: string): T
+}
+
+/** One app as a plugin sees it (see {@link PluginApi.apps}). */
+export interface PluginApp {
+  readonly name: string
+  /**
+   * The app's scope: services (created, started only after every plugin's setup), adapters, logger,
+   * settings; what a plugin's own handlers (schedules, jobs) are given.
+   */
+  readonly scope: AppScope
+  /**
+   * The default exports of `apps/<name>/<folder>/*<suffix>.{js,mjs,ts}` in file-name order (tests and
+   * `.d.ts` left out; `.ts` only where the runtime loads TypeScript), e.g.
+   * `loadModules('schedules', '-schedule')`. None for an app without a folder (`createApp`).
+   */
+  loadModules(folder: string, suffix: string): Promise<readonly ConventionModule[]>
 }
 
 /** What a WebSocket route gets from the request pipeline, for its upgrade request. */

@@ -1,0 +1,111 @@
+import { z } from 'zod'
+import { jobsError } from '../errors.js'
+import type { ScheduleTimers } from '../schedule/schedule-timers.js'
+import type { ScheduleTickInfo } from '../schedule/scheduler.js'
+
+/** Where an app's schedules run: `mega worker` processes only, or also every web process. */
+export const SCHEDULE_RUN_IN = ['worker', 'all'] as const
+
+/** One of {@link SCHEDULE_RUN_IN}. */
+export type ScheduleRunIn = (typeof SCHEDULE_RUN_IN)[number]
+
+/** The lock adapter alias schedules use unless told otherwise. */
+export const DEFAULT_SCHEDULE_LOCK = 'lock'
+/** How late a tick may still start (ms). */
+export const DEFAULT_SCHEDULE_GRACE_MS = 60_000
+/** The TTL of a tick's lock while it runs, extended every third of it (ms). */
+export const DEFAULT_SCHEDULE_LOCK_TTL_MS = 30_000
+/** How long a stop waits for running ticks (ms). */
+export const DEFAULT_SCHEDULE_STOP_TIMEOUT_MS = 10_000
+/** The first part of every schedule lock key. */
+export const DEFAULT_SCHEDULE_KEY_PREFIX = 'schedule:'
+
+/** The schedules part of {@link JobsOptions}. */
+export interface SchedulesOptions {
+  /**
+   * `worker`: only `mega worker` (`runWorkers`) runs schedules, as Sidekiq-cron and AdonisJS do, so
+   * web processes scale without multiplying cron work. `all`: web processes run them too, once
+   * listening (the lock still runs each tick once). @default 'worker'
+   */
+  readonly runIn?: ScheduleRunIn
+  /** Alias of the lock adapter (`memory` in one process, `redis` from @mega/db across processes). @default 'lock' */
+  readonly lock?: string
+  /** How late (ms) a tick may start; later it is missed (see `missedTicks`). @default 60000 */
+  readonly graceMs?: number
+  /** TTL (ms) of a running tick's lock, extended every third of it. @default 30000 */
+  readonly lockTtlMs?: number
+  /** How long (ms) a stop waits for running ticks. @default 10000 */
+  readonly stopTimeoutMs?: number
+  /** First part of lock keys (`schedule:<app>:<name>:<tick>`). @default 'schedule:' */
+  readonly keyPrefix?: string
+  /** Clock and timers (a seam for tests). @default the real ones */
+  readonly timers?: ScheduleTimers
+  /** Called with each tick's outcome on this process (after it is logged); a throw is ignored. */
+  readonly onTick?: (info: ScheduleTickInfo) => void
+}
+
+/** Options of {@link jobs}. */
+export interface JobsOptions {
+  /** How schedules run. @default {} */
+  readonly schedules?: SchedulesOptions
+}
+
+const fn = (message: string) =>
+  z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { message })
+
+const schedulesSchema = z
+  .object({
+    runIn: z.enum(SCHEDULE_RUN_IN).optional(),
+    lock: z.string().min(1).optional(),
+    graceMs: z.number().int().min(0).optional(),
+    lockTtlMs: z.number().int().min(1000).optional(),
+    stopTimeoutMs: z.number().int().min(0).optional(),
+    keyPrefix: z.string().optional(),
+    timers: z
+      .object({
+        now: fn('now() is a function'),
+        setTimeout: fn('setTimeout() is a function'),
+        clearTimeout: fn('clearTimeout() is a function'),
+      })
+      .optional(),
+    onTick: fn('onTick is a function').optional(),
+  })
+  .strict()
+
+const optionsSchema = z.object({ schedules: schedulesSchema.optional() }).strict()
+
+/** The options once checked, defaults filled in. */
+export interface ResolvedSchedulesOptions {
+  readonly runIn: ScheduleRunIn
+  readonly lock: string
+  readonly graceMs: number
+  readonly lockTtlMs: number
+  readonly stopTimeoutMs: number
+  readonly keyPrefix: string
+  readonly timers: ScheduleTimers | undefined
+  readonly onTick: ((info: ScheduleTickInfo) => void) | undefined
+}
+
+/** Checks {@link JobsOptions}: every problem in one `MEGA_JOBS_OPTIONS_INVALID` with `issues`. */
+export function resolveJobsOptions(options: unknown): ResolvedSchedulesOptions {
+  const parsed = optionsSchema.safeParse(options ?? {})
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+    throw jobsError(
+      'MEGA_JOBS_OPTIONS_INVALID',
+      `jobs(): ${issues.map((i) => `${i.path || 'options'}: ${i.message}`).join('; ')}.`,
+      { issues },
+    )
+  }
+  const s = (options as JobsOptions | undefined)?.schedules ?? {}
+  return Object.freeze({
+    runIn: s.runIn ?? 'worker',
+    lock: s.lock ?? DEFAULT_SCHEDULE_LOCK,
+    graceMs: s.graceMs ?? DEFAULT_SCHEDULE_GRACE_MS,
+    lockTtlMs: s.lockTtlMs ?? DEFAULT_SCHEDULE_LOCK_TTL_MS,
+    stopTimeoutMs: s.stopTimeoutMs ?? DEFAULT_SCHEDULE_STOP_TIMEOUT_MS,
+    keyPrefix: s.keyPrefix ?? DEFAULT_SCHEDULE_KEY_PREFIX,
+    timers: s.timers,
+    onTick: s.onTick,
+  })
+}
