@@ -5,7 +5,12 @@ import { createWsMessage } from '../protocol/ws-message.js'
 import { generateMessageId } from '../protocol/ulid.js'
 import type { ClusterPeer, WsCluster } from './ws-cluster.js'
 import type { WsMetrics } from '../ws-metrics.js'
-import { NsHistory, type HistoryOptions, type Replay } from './ns-history.js'
+import {
+  DEFAULT_HISTORY_TTL_MS,
+  NsHistory,
+  type HistoryOptions,
+  type Replay,
+} from './ns-history.js'
 import type { HistoryPosition, SharedHistory } from './shared-history.js'
 
 interface HistorySlot {
@@ -97,7 +102,7 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
   keepHistory(ns: string, options: HistoryOptions): void {
     if (this.#histories.has(ns)) return
     const history = this.#shared === undefined ? new NsHistory(options) : undefined
-    const ttlMs = history?.ttlMs ?? new NsHistory(options).ttlMs
+    const ttlMs = options.ttlMs ?? DEFAULT_HISTORY_TTL_MS
     this.#histories.set(ns, { history, options, ttlMs, emptySince: undefined })
   }
 
