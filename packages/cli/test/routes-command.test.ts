@@ -17,6 +17,8 @@ describe('mega routes', () => {
         kind: 'http',
         summary: null,
         schemas: [],
+        before: [],
+        channel: null,
       },
       {
         method: 'POST',
@@ -26,6 +28,8 @@ describe('mega routes', () => {
         kind: 'http',
         summary: null,
         schemas: ['params', 'body'],
+        before: [],
+        channel: null,
       },
     ])
   })
@@ -39,5 +43,30 @@ describe('mega routes', () => {
       POST    /items/:id  items.update  main  params,body
       "
     `)
+  })
+
+  it('marks WebSocket routes WS with their channel, and shows the before hooks of every route', async () => {
+    const wsFixture = new URL('./fixtures/ws-app', import.meta.url).pathname
+    const table = memoryIo('/', {})
+    expect(await run(['routes', '--root', wsFixture], table.io)).toBe(0)
+    expect(table.stdout).toMatchInlineSnapshot(`
+      "METHOD  PATH              CHANNEL       NAME         APP   BEFORE
+      GET     /boards/:id                     boards.show  main  signedIn
+      WS      /boards/:id/live  BoardChannel  boards.live  main  signedIn,loadBoard
+      "
+    `)
+    const json = memoryIo(wsFixture)
+    expect(await run(['routes', '--json'], json.io)).toBe(0)
+    expect(JSON.parse(json.stdout)).toContainEqual({
+      method: 'WS',
+      path: '/boards/:id/live',
+      name: 'boards.live',
+      app: 'main',
+      kind: 'ws',
+      summary: null,
+      schemas: [],
+      before: ['signedIn', 'loadBoard'],
+      channel: 'BoardChannel',
+    })
   })
 })

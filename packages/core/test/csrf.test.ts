@@ -130,11 +130,23 @@ describe('csrf', () => {
     expect(forged.statusCode).toBe(403)
   })
 
+  it('lets through Origin: null that the browser says is same-origin (a no-referrer page posting its form)', async () => {
+    const { server } = await app()
+    const res = await server.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { ...FORM, origin: 'null', 'sec-fetch-site': 'same-origin' },
+      payload: 'email=dave%40example.com&password=x',
+    })
+    expect(res.json().error?.code).not.toBe('MEGA_CSRF_ORIGIN_INVALID')
+  })
+
   it('refuses a cross-site login (Origin, or Sec-Fetch-Site without Origin) even with no cookie', async () => {
     const { server } = await app()
     const attempts = [
       { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
       { origin: 'null' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' }, // a sandboxed frame elsewhere
       { 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'same-site' },
     ]

@@ -9,6 +9,7 @@ import {
   type BusAdapter,
   type CacheAdapter,
   type MegaPlugin,
+  type PluginApi,
   type RequestContext,
   type WsRouteDefinition,
   type WsRouteHooks,
@@ -34,6 +35,7 @@ import {
   clusterPrefix,
 } from './presence/ws-cluster.js'
 import type { WsPresence } from './presence/presence-types.js'
+import { SharedHistory, canKeepHistory } from './presence/shared-history.js'
 import { wsError } from './errors.js'
 import { normalizeAspConfig, type AspConfig } from './asp/asp-config.js'
 import { aspFrameCodec } from './asp/asp-codec.js'
@@ -103,6 +105,13 @@ export interface WsClusterConfig {
   readonly heartbeatMs?: number
   /** How long a crashed process's members stay listed (more than two heartbeats). @default 15000 */
   readonly rosterTtlMs?: number
+  /**
+   * The cache adapter (its alias) that keeps the namespaces' histories for every process: one
+   * offset sequence and one epoch per namespace, so a client resuming on another process gets what
+   * it missed. Its driver must keep capped logs (`redis` does). @default none (each process keeps
+   * its own history in memory, and a client resuming on another process gets `mega.gap`)
+   */
+  readonly history?: string
 }
 
 const optionsSchema = z
@@ -124,6 +133,7 @@ const optionsSchema = z
             roster: z.string().min(1).optional(),
             heartbeatMs: z.number().int().min(100).optional(),
             rosterTtlMs: z.number().int().min(300).optional(),
+            history: z.string().min(1).optional(),
           })
           .strict()
           .refine(
@@ -341,7 +351,7 @@ export function ws(options: WsOptions = {}): MegaPlugin {
           },
           api.log,
         )
-        registry.attach(cluster)
+        registry.attach(cluster, sharedHistory(api, clusterConfig))
         await cluster.start()
       }
       const stopCluster = () => cluster?.stop()
@@ -362,6 +372,18 @@ export function ws(options: WsOptions = {}): MegaPlugin {
     },
     teardown: () => cluster?.stop(),
   })
+}
+
+/** The history the cluster's processes share, when `cluster.history` names a cache adapter. */
+function sharedHistory(api: PluginApi, config: WsClusterConfig): SharedHistory | undefined {
+  if (config.history === undefined) return undefined
+  const cache = api.adapter<CacheAdapter>(config.history)
+  if (!canKeepHistory(cache))
+    throw wsError(
+      'MEGA_WS_OPTIONS_INVALID',
+      `ws(): cluster.history: the "${config.history}" adapter (driver ${cache.driver}) cannot keep a shared history: use a redis cache adapter, or leave history out.`,
+    )
+  return new SharedHistory(cache, `${clusterPrefix(api.appNames)}`, api.log)
 }
 
 /** Tells every client 4503 (reconnect elsewhere, keep the session), waits briefly, cuts off the rest. */

@@ -205,3 +205,15 @@ describe('onConnect', () => {
     expect(disconnects).toEqual([CLOSE_CODE_INTERNAL_ERROR])
   })
 })
+
+describe('defineChannel name', () => {
+  it('names the class (what mega routes shows) and refuses a name that is not an identifier', () => {
+    expect(defineChannel({ name: 'BoardChannel', messages: {}, handlers: {} }).name).toBe(
+      'BoardChannel',
+    )
+    expect(defineChannel({ messages: {}, handlers: {} }).name).toBe('DefinedChannel')
+    expect(() => defineChannel({ name: 'board channel', messages: {}, handlers: {} })).toThrow(
+      expect.objectContaining({ code: 'MEGA_WS_CHANNEL_INVALID' }),
+    )
+  })
+})

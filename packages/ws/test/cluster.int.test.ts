@@ -7,7 +7,7 @@ import {
   userShellEnv,
   type ServerProcess,
 } from '@mega/test-utils'
-import { ask, joinBoard, type TestClient } from './helpers/ws-harness.js'
+import { ask, connect, joinBoard, type TestClient } from './helpers/ws-harness.js'
 
 const redis = await requireService('redis')
 const nats = await requireService('nats')
@@ -64,5 +64,36 @@ describe.runIf(redis.available && nats.available)('two processes over Redis and 
     await b.stop()
     expect((await bob.closed).code).toBe(4503)
     expect(await who(ann)).toEqual(['ann'])
+  })
+
+  it('resumes on another process from the history they share in Redis, the offsets coming over NATS', async () => {
+    const app = uniqueName('wshistory')
+    const [a, b] = await Promise.all([node(app), node(app)])
+    const post = (p: ServerProcess, n: number) => fetch(`${p.url}/post/${n}`, { method: 'POST' })
+    const onA = await connect(`${a.url.replace(/^http/, 'ws')}/feed`)
+    const onB = await connect(`${b.url.replace(/^http/, 'ws')}/feed`)
+    const epoch = ((await onA.next()).data as { epoch: string }).epoch
+    expect(await onB.next()).toMatchObject({ type: 'mega.position', data: { epoch } })
+    await post(a, 1)
+    // one offset everywhere: B got A's message with the offset A appended it under
+    expect(await onA.next()).toMatchObject({ data: 1, offset: 1, epoch })
+    expect(await onB.next()).toMatchObject({ data: 1, offset: 1, epoch })
+    onA.socket.terminate()
+    await onA.closed
+    await post(a, 2)
+    await post(b, 3)
+    const moved = await connect(`${b.url.replace(/^http/, 'ws')}/feed`)
+    moved.send({ type: 'mega.resume', id: 'r', data: { epoch, offset: 1 } })
+    const seen = []
+    for (;;) {
+      const m = await moved.next()
+      seen.push(m)
+      if (m.replyTo === 'r') break
+    }
+    expect(seen.filter((m) => m.type === 'item').map((m) => [m.data, m.offset])).toEqual([
+      [2, 2],
+      [3, 3],
+    ])
+    expect(seen.at(-1)).toMatchObject({ data: { resumed: true, offset: 3, replayed: 2 } })
   })
 })

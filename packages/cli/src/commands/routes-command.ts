@@ -8,6 +8,7 @@ export const ROUTE_SCHEMA_PARTS = ['params', 'query', 'body', 'headers', 'respon
 
 /** One row of `mega routes`. */
 export interface RouteRow {
+  /** The HTTP method, or `WS` for a WebSocket route. */
   readonly method: string
   readonly path: string
   readonly name: string | null
@@ -16,18 +17,24 @@ export interface RouteRow {
   readonly summary: string | null
   /** Which of {@link ROUTE_SCHEMA_PARTS} the route declares. */
   readonly schemas: readonly string[]
+  /** The names of its `before` hooks, in the order they run. */
+  readonly before: readonly string[]
+  /** A WebSocket route's channel (its class name), `null` otherwise. */
+  readonly channel: string | null
 }
 
 function toRow(route: RouteInfo): RouteRow {
   const schema = route.schema as Readonly<Record<string, unknown>>
   return {
-    method: route.method,
+    method: route.kind === 'ws' ? 'WS' : route.method,
     path: route.path,
     name: route.name ?? null,
     app: route.app,
     kind: route.kind,
     summary: route.summary ?? null,
     schemas: ROUTE_SCHEMA_PARTS.filter((part) => schema[part] !== undefined),
+    before: route.before ?? [],
+    channel: route.kind === 'ws' ? (route.channel ?? 'anonymous channel') : null,
   }
 }
 
@@ -49,8 +56,20 @@ export async function listRoutes(options: { readonly root: string }, bootFn?: Bo
 /** The route table as aligned text columns. */
 export function formatRouteTable(rows: readonly RouteRow[], c: Colors): string {
   if (rows.length === 0) return 'No routes: add one under apps/<app>/routes/.\n'
-  const cells = rows.map((r) => [r.method, r.path, r.name ?? '', r.app, r.schemas.join(',')])
-  const header = ['METHOD', 'PATH', 'NAME', 'APP', 'SCHEMAS']
+  const all = rows.map((r) => [
+    r.method,
+    r.path,
+    r.channel ?? '',
+    r.name ?? '',
+    r.app,
+    r.before.join(','),
+    r.schemas.join(','),
+  ])
+  const titles = ['METHOD', 'PATH', 'CHANNEL', 'NAME', 'APP', 'BEFORE', 'SCHEMAS']
+  // A column nobody fills (no WebSocket route, no hooks) is left out.
+  const shown = titles.map((_, i) => i < 2 || all.some((row) => row[i] !== ''))
+  const header = titles.filter((_, i) => shown[i])
+  const cells = all.map((row) => row.filter((_, i) => shown[i]))
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)))
   const line = (row: readonly string[]) =>
     row

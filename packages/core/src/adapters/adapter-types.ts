@@ -50,6 +50,66 @@ export interface CacheAdapter extends MegaAdapter {
    * need it (rate limits) say so.
    */
   incr?(key: string, ttlMs: number): Promise<CounterState>
+  /**
+   * Appends `value` to the capped log under `key` and resolves the entry's offset and the log's
+   * epoch, atomically across every process sharing the store. A log that does not exist (new,
+   * expired or lost) is started under `options.create` (offsets from 1, the given epoch); without
+   * `create` nothing is written and the call resolves `undefined`. Optional: stores that cannot do
+   * it leave it out (shared WebSocket history needs it; the `redis` driver has it).
+   */
+  logAppend?(
+    key: string,
+    value: string,
+    options: CacheLogOptions,
+  ): Promise<CacheLogState | undefined>
+  /**
+   * The log's epoch and latest offset, and the entries still kept after offset `after` (none when
+   * `after` is `undefined`), oldest first. Starts a missing log like {@link logAppend} when
+   * `options.create` is given, else resolves `undefined`.
+   */
+  logRead?(
+    key: string,
+    after: number | undefined,
+    options: CacheLogOptions,
+  ): Promise<CacheLogRead | undefined>
+}
+
+/** How {@link CacheAdapter.logAppend} and {@link CacheAdapter.logRead} start a missing log. */
+export interface CacheLogCreate {
+  /** The new log's epoch: a fresh id, so holders of an older epoch know their offsets are void. */
+  readonly epoch: string
+  /** The most entries kept (older ones are dropped first). */
+  readonly maxLen: number
+  /** How long the entries outlive the last append, in ms. */
+  readonly ttlMs: number
+}
+
+/** Options of the capped-log calls of {@link CacheAdapter}. */
+export interface CacheLogOptions {
+  /** Start the log when it does not exist; without it a missing log resolves `undefined`. */
+  readonly create?: CacheLogCreate
+  /** The time stamped on an appended entry, in epoch ms. @default Date.now() */
+  readonly now?: number
+}
+
+/** Where a capped log stands: its epoch and its latest offset (0 before the first entry). */
+export interface CacheLogState {
+  readonly epoch: string
+  readonly offset: number
+}
+
+/** One entry of a capped log. */
+export interface CacheLogEntry {
+  readonly offset: number
+  /** When it was appended, in epoch ms. */
+  readonly at: number
+  readonly value: string
+}
+
+/** What {@link CacheAdapter.logRead} resolves. */
+export interface CacheLogRead extends CacheLogState {
+  /** The kept entries after the offset asked for, oldest first (may start later than asked). */
+  readonly entries: readonly CacheLogEntry[]
 }
 
 /** A held lock: release and extend need its token, so an expired holder never frees another's lock. */

@@ -27,6 +27,18 @@ export interface RouteInfo {
   readonly name: string | undefined
   readonly summary: string | undefined
   readonly schema: RouteSchema
+  /** The names of its `before` hooks (its groups' first), `anonymous` for an unnamed function. */
+  readonly before?: readonly string[]
+  /** A WebSocket route's channel class name (`undefined` for HTTP routes or an unnamed class). */
+  readonly channel?: string | undefined
+}
+
+function hookNames(hooks: readonly { readonly name: string }[]): string[] {
+  return hooks.map((hook) => hook.name || 'anonymous')
+}
+
+function channelName(channel: unknown): string | undefined {
+  return typeof channel === 'function' && channel.name !== '' ? channel.name : undefined
 }
 
 /** Options of {@link MegaServer}. */
@@ -60,6 +72,8 @@ function info(app: MegaApp, route: RouteDefinition | WsRouteDefinition): RouteIn
       name: route.name,
       summary: undefined,
       schema: {},
+      before: hookNames(route.before),
+      channel: channelName(route.channel),
     }
   return {
     app: app.name,
@@ -69,6 +83,7 @@ function info(app: MegaApp, route: RouteDefinition | WsRouteDefinition): RouteIn
     name: route.name,
     summary: route.summary,
     schema: route.schema,
+    before: hookNames(route.before),
   }
 }
 

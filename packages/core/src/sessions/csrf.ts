@@ -176,6 +176,10 @@ function checkOrigin(request: FastifyRequest, trusted: readonly string[]): void 
   }
   const own = ownOrigin(request)
   if (origin === own || trusted.includes(origin)) return
+  // `Origin: null`: the browser hid the origin. A page sent with `Referrer-Policy: no-referrer`
+  // (security()'s default) posts its forms so; so does a sandboxed frame. Sec-Fetch-Site, which
+  // no page can set, tells the two apart: only `same-origin` passes.
+  if (origin === 'null' && header(request, 'sec-fetch-site') === 'same-origin') return
   refuse('MEGA_CSRF_ORIGIN_INVALID', { origin, expected: own })
 }
 
@@ -224,7 +228,8 @@ function finish(request: FastifyRequest, reply: FastifyReply, state: CsrfState):
  * (POST, PUT, PATCH, DELETE):
  *
  * 1. the `Origin` header must be this site's own origin (scheme, host and port, as `trustProxy`
- *    sees them) or one of `trustedOrigins`; without `Origin`, a `Sec-Fetch-Site` of `cross-site` or
+ *    sees them) or one of `trustedOrigins` (`null` passes only with `Sec-Fetch-Site: same-origin`:
+ *    a no-referrer page's form); without `Origin`, a `Sec-Fetch-Site` of `cross-site` or
  *    `same-site` is refused; with neither header (non-browser clients) this check passes. 403
  *    `MEGA_CSRF_ORIGIN_INVALID`.
  * 2. a request that carries the session cookie or the CSRF cookie (or for which `requireToken`

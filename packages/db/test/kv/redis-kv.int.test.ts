@@ -65,6 +65,60 @@ describe.runIf(redis.available)('redis key-value adapters', () => {
       await a.del('hits')
     })
 
+    it('keeps a capped log shared by connections: one offset sequence, trimmed, a new epoch when lost', async () => {
+      const [a, b] = [await open(RedisCacheAdapter, 'logs'), await open(RedisCacheAdapter, 'logs')]
+      const create = { epoch: 'e1', maxLen: 3, ttlMs: 60_000 }
+      expect(await a.logRead('feed', undefined, {})).toBeUndefined() // no create: nothing written
+      expect(await a.logAppend('feed', 'x', {})).toBeUndefined()
+      expect(await a.logRead('feed', undefined, { create })).toEqual({
+        epoch: 'e1',
+        offset: 0,
+        entries: [],
+      })
+      const appended = []
+      for (const [i, v] of ['m1', 'm2', 'm3', 'm4', 'm5'].entries())
+        appended.push(
+          await (i % 2 === 0 ? a : b).logAppend('feed', v, {
+            create: { ...create, epoch: 'other' },
+            now: 100 + i,
+          }),
+        )
+      expect(appended.map((s) => s?.offset)).toEqual([1, 2, 3, 4, 5])
+      expect(new Set(appended.map((s) => s?.epoch))).toEqual(new Set(['e1']))
+      // only the last 3 are kept: asking after 1 starts at 3 (the reader sees the hole)
+      expect(await b.logRead('feed', 1, {})).toEqual({
+        epoch: 'e1',
+        offset: 5,
+        entries: [
+          { offset: 3, at: 102, value: 'm3' },
+          { offset: 4, at: 103, value: 'm4' },
+          { offset: 5, at: 104, value: 'm5' },
+        ],
+      })
+      expect((await a.logRead('feed', 4, {}))?.entries.map((e) => e.value)).toEqual(['m5'])
+      expect((await a.logRead('feed', 5, {}))?.entries).toEqual([])
+      // lost (deleted): started afresh under the new epoch
+      await raw.del(`${keyPrefix}:cachelog:logs:feed`)
+      expect(await a.logAppend('feed', 'n1', { create: { ...create, epoch: 'e2' } })).toEqual({
+        epoch: 'e2',
+        offset: 1,
+      })
+      expect((await b.logRead('feed', 0, {}))?.entries.map((e) => e.value)).toEqual(['n1'])
+      expect(await raw.pttl(`${keyPrefix}:cachelog-entries:logs:feed`)).toBeGreaterThan(55_000)
+      const racing = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 === 0 ? a : b).logAppend('race', `r${i}`, { create }),
+        ),
+      )
+      expect(racing.map((s) => s?.offset).sort((x = 0, y = 0) => x - y)).toEqual(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      )
+      await expectCode(
+        a.logAppend('feed', 'x', { create: { ...create, maxLen: 0 } }),
+        'MEGA_KV_INVALID_INPUT',
+      )
+    })
+
     it('namespaces keys as <keyPrefix>:cache:<app>:<key> in Redis', async () => {
       const cache = await open(RedisCacheAdapter, 'shop')
       await cache.set('user:1', { name: 'Ada' })

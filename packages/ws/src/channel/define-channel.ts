@@ -53,6 +53,8 @@ export type ChannelClass = (new () => MegaChannel) & { readonly messages: WsMess
 
 /** What {@link defineChannel} takes. */
 export interface ChannelDefinition<M extends WsMessageSchemas> {
+  /** The channel's name, shown by `mega routes` (a class's own name is used otherwise). @default 'DefinedChannel' */
+  readonly name?: string
   /** Payload schemas (zod) by message type: each is parsed before its handler runs. */
   readonly messages: M
   /** A handler for every message type. */
@@ -130,8 +132,13 @@ export function defineChannel<M extends WsMessageSchemas>(
   const table = handlers as Readonly<
     Record<string, (payload: unknown, ctx: WsMessageContext) => unknown>
   >
+  if (
+    definition.name !== undefined &&
+    (typeof definition.name !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(definition.name))
+  )
+    throw invalid('defineChannel: name is an identifier such as "BoardChannel".')
   const { onConnect, onDisconnect, onGap } = definition
-  return class DefinedChannel extends MegaChannel {
+  const Defined = class DefinedChannel extends MegaChannel {
     static override readonly messages: WsMessageSchemas = messages
     override onConnect(ctx: WsContext): unknown {
       return onConnect?.(ctx)
@@ -146,6 +153,9 @@ export function defineChannel<M extends WsMessageSchemas>(
       return onGap?.(ctx, gap)
     }
   }
+  if (definition.name !== undefined)
+    Object.defineProperty(Defined, 'name', { value: definition.name })
+  return Defined
 }
 
 /** Checks, at boot, that a route's channel is a {@link MegaChannel} class with a valid message table. */

@@ -22,6 +22,7 @@ import {
   type WsMessage,
 } from '../protocol/ws-message.js'
 import type { PresenceRegistry } from '../presence/presence-registry.js'
+import type { HistoryPosition } from '../presence/shared-history.js'
 import { startHeartbeat } from './heartbeat.js'
 import { jsonCodec, MegaWsConnection, type WsFrameCodec } from './ws-connection.js'
 import type { WsMetrics } from '../ws-metrics.js'
@@ -186,9 +187,8 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
   // A reconnecting client's `mega.resume { epoch, offset }`: the broadcasts it missed, in order, then
   // the reply; or `mega.gap` and the channel's onGap when the history no longer covers it.
   const resume = async (message: WsMessage): Promise<void> => {
-    const history = registry.historyOf(options.ns)
     metrics?.received(WS_RESUME_TYPE)
-    if (history === undefined) {
+    if (!registry.hasHistory(options.ns)) {
       sendError(
         {
           code: 'MEGA_WS_NO_HISTORY',
@@ -201,7 +201,8 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
     const data = (message.data ?? {}) as { epoch?: unknown; offset?: unknown }
     const epoch = typeof data.epoch === 'string' ? data.epoch : undefined
     const offset = typeof data.offset === 'number' ? data.offset : undefined
-    const replay = history.since(epoch ?? '', offset ?? -1)
+    const replay = await registry.replay(options.ns, epoch ?? '', offset ?? -1)
+    if (replay === undefined) return
     const reply = (body: unknown): void => {
       if (message.id !== undefined)
         conn.send({ type: WS_REPLY_TYPE, replyTo: message.id, data: body })
@@ -210,7 +211,7 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
       for (const frame of replay.frames) conn.sendFrame(frame)
       reply({
         resumed: true,
-        epoch: history.epoch,
+        epoch: epoch ?? '',
         offset: replay.offset,
         replayed: replay.frames.length,
       })
@@ -276,13 +277,17 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
         pending = undefined
         settled = true
         if (!conn.isOpen) return
-        const history = registry.historyOf(options.ns)
-        if (history !== undefined)
-          conn.send({
-            type: WS_POSITION_TYPE,
-            data: { epoch: history.epoch, offset: history.offset },
-          })
-        for (const frame of queued ?? []) run(frame)
+        const position = registry.positionOf(options.ns)
+        const sendPosition = (data: HistoryPosition | undefined): void => {
+          if (data !== undefined) conn.send({ type: WS_POSITION_TYPE, data })
+          for (const frame of queued ?? []) run(frame)
+        }
+        // A shared history's position is read from the store: the queued frames wait for it.
+        if (!(position instanceof Promise)) return sendPosition(position)
+        position.then(sendPosition, (err: unknown) => {
+          log.warn({ err }, 'ws history: position read failed')
+          sendPosition(undefined)
+        })
       },
       (err: unknown) => {
         log.error({ err }, 'ws onConnect failed: closing with 1011')

@@ -5,10 +5,18 @@ import { createWsMessage } from '../protocol/ws-message.js'
 import { generateMessageId } from '../protocol/ulid.js'
 import type { ClusterPeer, WsCluster } from './ws-cluster.js'
 import type { WsMetrics } from '../ws-metrics.js'
-import { NsHistory, type HistoryOptions } from './ns-history.js'
+import {
+  DEFAULT_HISTORY_TTL_MS,
+  NsHistory,
+  type HistoryOptions,
+  type Replay,
+} from './ns-history.js'
+import type { HistoryPosition, SharedHistory } from './shared-history.js'
 
 interface HistorySlot {
-  readonly history: NsHistory
+  /** This process's own history (none when the history is shared). */
+  readonly history: NsHistory | undefined
+  readonly options: HistoryOptions
   readonly ttlMs: number
   /** When the namespace's last local connection left (the history is dropped a TTL later). */
   emptySince: number | undefined
@@ -63,6 +71,7 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
   readonly #members = new Map<string, Map<string, PresenceMember>>()
   readonly #all = new Map<string, MegaWsConnection>()
   #cluster: WsCluster | undefined
+  #shared: SharedHistory | undefined
   readonly #metrics: WsMetrics | undefined
   readonly #histories = new Map<string, HistorySlot>()
   #lastSweep = 0
@@ -71,9 +80,13 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
     this.#metrics = metrics
   }
 
-  /** Links the registry to the other processes (before the first connection). */
-  attach(cluster: WsCluster | undefined): void {
+  /**
+   * Links the registry to the other processes (before the first connection), and to the history
+   * they share, if any.
+   */
+  attach(cluster: WsCluster | undefined, shared?: SharedHistory): void {
     this.#cluster = cluster
+    this.#shared = shared
   }
 
   get connections(): number {
@@ -86,17 +99,40 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
   }
 
   /** Keeps a history of the namespace's broadcasts (once per namespace; the first options win). */
-  keepHistory(ns: string, options: HistoryOptions): NsHistory {
-    const slot = this.#histories.get(ns)
-    if (slot !== undefined) return slot.history
-    const history = new NsHistory(options)
-    this.#histories.set(ns, { history, ttlMs: history.ttlMs, emptySince: undefined })
-    return history
+  keepHistory(ns: string, options: HistoryOptions): void {
+    if (this.#histories.has(ns)) return
+    const history = this.#shared === undefined ? new NsHistory(options) : undefined
+    const ttlMs = options.ttlMs ?? DEFAULT_HISTORY_TTL_MS
+    this.#histories.set(ns, { history, options, ttlMs, emptySince: undefined })
   }
 
-  /** The namespace's history, when it keeps one. */
-  historyOf(ns: string): NsHistory | undefined {
-    return this.#histories.get(ns)?.history
+  /** Whether the namespace keeps a history. */
+  hasHistory(ns: string): boolean {
+    return this.#histories.has(ns)
+  }
+
+  /** The namespace's position for a newly connected client (`undefined` without a history). */
+  positionOf(ns: string): HistoryPosition | Promise<HistoryPosition> | undefined {
+    const slot = this.#histories.get(ns)
+    if (slot === undefined) return undefined
+    if (slot.history !== undefined)
+      return { epoch: slot.history.epoch, offset: slot.history.offset }
+    return this.#shared?.position(ns, slot.options)
+  }
+
+  /** What a client that last saw `offset` of `epoch` missed, as frames, or a gap. */
+  async replay(ns: string, epoch: string, offset: number): Promise<Replay | undefined> {
+    const slot = this.#histories.get(ns)
+    if (slot === undefined) return undefined
+    if (slot.history !== undefined) return slot.history.since(epoch, offset)
+    const replay = await this.#shared?.since(ns, slot.options, epoch, offset)
+    if (replay === undefined || !replay.ok) return replay
+    // Shared records hold type, data and id: the frame gets its offset back (they are contiguous).
+    const frames = replay.frames.map((record, i) => {
+      const { type, data, id } = JSON.parse(record) as { type: string; data: unknown; id: string }
+      return JSON.stringify(createWsMessage({ type, ns, data, id, offset: offset + 1 + i, epoch }))
+    })
+    return { ...replay, frames }
   }
 
   #sweepHistories(now: number): void {
@@ -196,8 +232,19 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
     return out
   }
 
-  deliverNs(ns: string, type: string, data: unknown, id: string, except: string | undefined): void {
-    this.#deliver(ns, type, this.#frame(ns, type, data, id), except)
+  deliverNs(
+    ns: string,
+    type: string,
+    data: unknown,
+    id: string,
+    except: string | undefined,
+    at?: HistoryPosition,
+  ): void {
+    const frame =
+      this.#shared === undefined
+        ? this.#frame(ns, type, data, id)
+        : JSON.stringify(createWsMessage({ type, ns, data, id, ...at }))
+    this.#deliver(ns, type, frame, except)
   }
 
   /** A broadcast's frame: with the next offset of the namespace's history, which keeps it. */
@@ -234,9 +281,30 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
   ): Promise<number> {
     // Encoded once for every receiver (the same id and ns in each copy, in every process).
     const id = generateMessageId()
+    if (this.#shared !== undefined)
+      return this.#broadcastShared(this.#shared, ns, { type, data, id }, options.except)
     const kept = this.#byNs.has(ns) || this.#histories.has(ns)
     const sent = kept ? this.#deliver(ns, type, this.#frame(ns, type, data, id), options.except) : 0
     await this.#cluster?.publishNs(ns, type, data, id, options.except)
+    return sent
+  }
+
+  /** A broadcast whose offset comes from the shared history (appended first, then sent). */
+  async #broadcastShared(
+    shared: SharedHistory,
+    ns: string,
+    message: { type: string; data: unknown; id: string },
+    except: string | undefined,
+  ): Promise<number> {
+    const slot = this.#histories.get(ns)
+    // A namespace with local connections and no history here keeps none; otherwise ask the store.
+    const at =
+      slot === undefined && this.#byNs.has(ns)
+        ? undefined
+        : await shared.append(ns, JSON.stringify(message), slot?.options)
+    const frame = JSON.stringify(createWsMessage({ ...message, ns, ...at }))
+    const sent = this.#byNs.has(ns) ? this.#deliver(ns, message.type, frame, except) : 0
+    await this.#cluster?.publishNs(ns, message.type, message.data, message.id, except, at)
     return sent
   }
 

@@ -2,6 +2,7 @@ import type { BusAdapter, BusMessage, CacheAdapter } from '@mega/core'
 import type { FastifyBaseLogger } from 'fastify'
 import { generateMessageId } from '../protocol/ulid.js'
 import type { KickOptions, KickTarget, PresenceMember } from './presence-types.js'
+import type { HistoryPosition } from './shared-history.js'
 
 /** The first token of the WebSocket cluster's subjects (`mega.ws.<app>.ns.<ns>`, `.user.<id>`, `.hb`, `.bye`, `.kick`). */
 export const WS_CLUSTER_SUBJECT_PREFIX = 'mega.ws'
@@ -13,7 +14,14 @@ export const DEFAULT_ROSTER_TTL_MS = 15_000
 /** What the registry gives the cluster and takes from it. */
 export interface ClusterPeer {
   /** Delivers a message that came from another process to this process's connections. */
-  deliverNs(ns: string, type: string, data: unknown, id: string, except: string | undefined): void
+  deliverNs(
+    ns: string,
+    type: string,
+    data: unknown,
+    id: string,
+    except: string | undefined,
+    at?: HistoryPosition,
+  ): void
   deliverUser(ns: string, userId: string, type: string, data: unknown): void
   kickLocal(target: KickTarget, options: KickOptions): number
   /** This process's members, by namespace (the roster entry). */
@@ -39,6 +47,8 @@ interface NsPayload {
   readonly data: unknown
   readonly id: string
   readonly except?: string
+  /** The message's place in the shared history, when it has one. */
+  readonly at?: HistoryPosition
 }
 
 interface UserPayload {
@@ -190,7 +200,7 @@ export class WsCluster {
   watchNs(ns: string): void {
     this.#watch(this.#subject('ns', token(ns)), ({ data }) => {
       const m = data as NsPayload
-      if (m.origin !== this.procId) this.#peer.deliverNs(ns, m.type, m.data, m.id, m.except)
+      if (m.origin !== this.procId) this.#peer.deliverNs(ns, m.type, m.data, m.id, m.except, m.at)
     })
   }
 
@@ -211,13 +221,21 @@ export class WsCluster {
   }
 
   /** Sends a namespace message to the other processes. */
-  publishNs(ns: string, type: string, data: unknown, id: string, except?: string): Promise<void> {
+  publishNs(
+    ns: string,
+    type: string,
+    data: unknown,
+    id: string,
+    except?: string,
+    at?: HistoryPosition,
+  ): Promise<void> {
     const payload: NsPayload = {
       origin: this.procId,
       type,
       data,
       id,
       ...(except === undefined ? {} : { except }),
+      ...(at === undefined ? {} : { at }),
     }
     return this.#quietly('publish', () =>
       this.#bus.publish(this.#subject('ns', token(ns)), payload),

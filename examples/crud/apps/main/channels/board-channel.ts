@@ -46,6 +46,7 @@ export function viewerOf(member: Pick<PresenceMember, 'userId' | 'metadata'>): V
  * (`note.created`, `note.updated`, `note.deleted`, see routes/notes.ts), whoever made them.
  */
 export const BoardChannel = defineChannel({
+  name: 'BoardChannel', // shown by `mega routes`
   messages: {
     viewers: z.object({}).strict().optional(),
   },

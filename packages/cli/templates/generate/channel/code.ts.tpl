@@ -7,6 +7,7 @@ import { defineChannel } from '@mega/ws'
  * the reply to a message sent with an `id`.
  */
 export const {{Name}}Channel = defineChannel({
+  name: '{{Name}}Channel', // shown by `mega routes`
   messages: {
     '{{name}}.say': z.object({ text: z.string().min(1).max(1000) }),
   },
