@@ -124,12 +124,19 @@ export type { ScheduleTimers } from './schedule/schedule-timers.js'
 export { jobs } from './plugin/jobs-plugin.js'
 export {
   SCHEDULE_RUN_IN,
+  DEFAULT_JOBS_BUS,
   DEFAULT_SCHEDULE_GRACE_MS,
   DEFAULT_SCHEDULE_KEY_PREFIX,
   DEFAULT_SCHEDULE_LOCK,
   DEFAULT_SCHEDULE_LOCK_TTL_MS,
   DEFAULT_SCHEDULE_STOP_TIMEOUT_MS,
 } from './plugin/jobs-options.js'
-export type { JobsOptions, SchedulesOptions, ScheduleRunIn } from './plugin/jobs-options.js'
+export type {
+  JobsOptions,
+  JobsQueueOptions,
+  SchedulesOptions,
+  ScheduleRunIn,
+} from './plugin/jobs-options.js'
+export type { JobsClient } from './plugin/jobs-client.js'
 export { runWorkers } from './plugin/run-workers.js'
 export type { RunWorkersOptions, MegaWorkers } from './plugin/run-workers.js'

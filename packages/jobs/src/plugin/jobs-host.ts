@@ -1,5 +1,9 @@
-import type { PluginApi } from '@mega/core'
+import type { AppScope, PluginApi } from '@mega/core'
+import { jobsError } from '../errors.js'
+import type { JobProcessor } from '../queue/job-processor.js'
+import type { MegaJobQueue } from '../queue/job-queue.js'
 import type { Scheduler } from '../schedule/scheduler.js'
+import type { LoadedJob } from './load-jobs.js'
 
 type FastifyInstance = PluginApi['fastify']
 type FastifyBaseLogger = PluginApi['log']
@@ -7,18 +11,65 @@ type FastifyBaseLogger = PluginApi['log']
 const HOST = Symbol.for('mega.jobs.host')
 type WithHost = FastifyInstance & { [HOST]?: JobsHost }
 
+/** The jobs of one app: what its worker consumes, run with the app's scope as `ctx`. */
+export interface AppJobs {
+  readonly app: string
+  readonly scope: AppScope
+  readonly jobs: readonly LoadedJob[]
+}
+
+/** The queue the host consumes from, or why there is none. */
+export type HostQueue =
+  | { readonly queue: MegaJobQueue; readonly why?: undefined }
+  | { readonly queue?: undefined; readonly why: string }
+
 /**
- * What the jobs() plugin runs in one server: the schedulers of its apps (the JetStream consumers
- * join here). `runWorkers` finds it on the booted server and starts it.
+ * What the jobs() plugin runs in one server: the schedulers and the job consumers of its apps.
+ * `runWorkers` finds it on the booted server and starts both.
  */
 export class JobsHost {
   readonly #schedulers: readonly Scheduler[]
   readonly #log: FastifyBaseLogger
+  readonly #apps: readonly AppJobs[]
+  readonly #queue: HostQueue
+  readonly #processors: JobProcessor[] = []
   #started = false
+  #jobsStarted: Promise<void> | undefined
 
-  constructor(schedulers: readonly Scheduler[], log: FastifyBaseLogger) {
+  constructor(
+    schedulers: readonly Scheduler[],
+    log: FastifyBaseLogger,
+    apps: readonly AppJobs[] = [],
+    queue: HostQueue = { why: 'no queue' },
+  ) {
     this.#schedulers = schedulers
     this.#log = log
+    this.#apps = apps
+    this.#queue = queue
+  }
+
+  /** `<app>:<subject>` of every loaded job. */
+  get jobs(): string[] {
+    return this.#apps.flatMap((a) => a.jobs.map((j) => `${a.app}:${j.subject}`))
+  }
+
+  /**
+   * Starts a consumer for every app's jobs (once), each `run` getting the app's scope as `ctx`
+   * (services, log, adapters). Without a queue and with jobs to run: `MEGA_JOBS_OPTIONS_INVALID`.
+   */
+  startJobs(): Promise<void> {
+    this.#jobsStarted ??= this.#startJobs()
+    return this.#jobsStarted
+  }
+
+  async #startJobs(): Promise<void> {
+    if (this.jobs.length === 0) return
+    const { queue, why } = this.#queue
+    if (queue === undefined) throw jobsError('MEGA_JOBS_OPTIONS_INVALID', why)
+    for (const { scope, jobs } of this.#apps)
+      for (const { JobClass } of jobs)
+        this.#processors.push(await queue.process(JobClass, undefined, scope))
+    this.#log.info({ jobs: this.jobs }, 'job consumers started')
   }
 
   /** `<app>:<schedule>` of every loaded schedule. */
@@ -35,9 +86,13 @@ export class JobsHost {
       this.#log.info({ schedules: this.schedules }, 'schedules started')
   }
 
-  /** Stops the schedules, letting running ticks finish within their bound. */
+  /** Stops the schedules and the job consumers, letting running ticks and jobs finish within their bounds. */
   async stop(): Promise<void> {
-    await Promise.all(this.#schedulers.map((s) => s.stop()))
+    await this.#jobsStarted?.catch(() => undefined)
+    await Promise.all([
+      ...this.#schedulers.map((s) => s.stop()),
+      ...this.#processors.splice(0).map((p) => p.stop()),
+    ])
   }
 
   /** Puts the host on the server, for {@link JobsHost.of}. */

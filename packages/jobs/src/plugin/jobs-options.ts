@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { jobsError } from '../errors.js'
+import type { MegaJobQueueConfig } from '../queue/job-queue-options.js'
 import type { ScheduleTimers } from '../schedule/schedule-timers.js'
 import type { ScheduleTickInfo } from '../schedule/scheduler.js'
 
@@ -44,10 +45,24 @@ export interface SchedulesOptions {
   readonly onTick?: (info: ScheduleTickInfo) => void
 }
 
+/** The bus adapter alias the job queue uses unless told otherwise. */
+export const DEFAULT_JOBS_BUS = 'bus'
+
+/**
+ * The queue part of {@link JobsOptions}: which NATS bus adapter carries the JetStream queue, and the
+ * queue's own options (checked by `MegaJobQueue` at boot).
+ */
+export interface JobsQueueOptions extends Partial<Omit<MegaJobQueueConfig, 'nc'>> {
+  /** Alias of the `nats` bus adapter. @default 'bus' */
+  readonly bus?: string
+}
+
 /** Options of {@link jobs}. */
 export interface JobsOptions {
   /** How schedules run. @default {} */
   readonly schedules?: SchedulesOptions
+  /** The durable job queue behind `ctx.jobs` and `mega worker`. @default {} */
+  readonly queue?: JobsQueueOptions
 }
 
 const fn = (message: string) =>
@@ -72,7 +87,11 @@ const schedulesSchema = z
   })
   .strict()
 
-const optionsSchema = z.object({ schedules: schedulesSchema.optional() }).strict()
+const queueSchema = z.object({ bus: z.string().min(1).optional() }).catchall(z.unknown())
+
+const optionsSchema = z
+  .object({ schedules: schedulesSchema.optional(), queue: queueSchema.optional() })
+  .strict()
 
 /** The options once checked, defaults filled in. */
 export interface ResolvedSchedulesOptions {

@@ -1,22 +1,45 @@
-import { definePlugin, type MegaPlugin } from '@mega/core'
+import { definePlugin, type MegaPlugin, type PluginApi } from '@mega/core'
+import { jobsError } from '../errors.js'
+import { MegaJobQueue } from '../queue/job-queue.js'
 import { Scheduler } from '../schedule/scheduler.js'
 import { scheduleMetrics } from '../schedule/schedule-metrics.js'
 import { realScheduleTimers } from '../schedule/schedule-timers.js'
-import { resolveJobsOptions, type JobsOptions } from './jobs-options.js'
-import { JobsHost } from './jobs-host.js'
+import { noQueueMessage, provideJobsClient } from './jobs-client.js'
+import { DEFAULT_JOBS_BUS, resolveJobsOptions, type JobsOptions } from './jobs-options.js'
+import { JobsHost, type AppJobs, type HostQueue } from './jobs-host.js'
+import { loadJobs } from './load-jobs.js'
 import { loadSchedules, scheduleLockOf } from './load-schedules.js'
 
+/** The JetStream queue on the app's NATS bus adapter, or why there is none. */
+function queueOf(api: PluginApi, options: JobsOptions['queue']): HostQueue {
+  const { bus: alias = DEFAULT_JOBS_BUS, ...config } = options ?? {}
+  let bus: unknown
+  try {
+    bus = api.adapter<unknown>(alias)
+  } catch {
+    return { why: noQueueMessage(alias, `there is no adapter "${alias}"`) }
+  }
+  if (typeof bus !== 'object' || bus === null || !('native' in bus))
+    return { why: noQueueMessage(alias, `the adapter "${alias}" is not a nats bus`) }
+  return { queue: new MegaJobQueue({ ...config, nc: (bus as { native: never }).native }) }
+}
+
 /**
- * Jobs for Mega apps: loads each app's `apps/<app>/schedules/*-schedule.ts` at boot (a bad one
- * fails the boot with `MEGA_SCHEDULE_INVALID`) and runs them in `mega worker` (or, with
- * `schedules.runIn: 'all'`, also in web processes once they listen), each tick once across every
+ * Jobs for Mega apps. Loads each app's `apps/<app>/jobs/*-job.ts` (`MegaJob` classes) and
+ * `apps/<app>/schedules/*-schedule.ts` at boot (a bad one fails the boot with `MEGA_JOB_INVALID` or
+ * `MEGA_SCHEDULE_INVALID`); gives every request `ctx.jobs.enqueue(Job, payload)` on a JetStream
+ * queue over the app's `nats` bus adapter; `mega worker` consumes the jobs and runs the schedules (or,
+ * with `schedules.runIn: 'all'`, web processes run schedules too), each tick once across every
  * process through the lock adapter. Stops them at close, after HTTP and WebSockets, before the
  * adapters disconnect.
  *
  * @example
  * // mega.config.ts
  * export default defineConfig({
- *   adapters: { lock: { driver: 'redis', url: env('REDIS_URL') } },
+ *   adapters: {
+ *     bus: { driver: 'nats', url: env('NATS_URL') },
+ *     lock: { driver: 'redis', url: env('REDIS_URL') },
+ *   },
  *   plugins: [jobs()],
  * })
  */
@@ -28,6 +51,15 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
     async setup(api) {
       const metrics = scheduleMetrics()
       const schedulers: Scheduler[] = []
+      const appJobs: AppJobs[] = []
+      for (const app of api.apps) {
+        const jobs = await loadJobs(app)
+        if (jobs.length > 0) appJobs.push({ app: app.name, scope: app.scope, jobs })
+      }
+      const queue = queueOf(api, options.queue)
+      if (queue.why !== undefined && appJobs.length > 0)
+        throw jobsError('MEGA_JOBS_OPTIONS_INVALID', queue.why)
+      provideJobsClient(api, queue.queue, queue.why ?? '')
       for (const app of api.apps) {
         const schedules = await loadSchedules(app)
         if (schedules.length === 0) continue
@@ -46,7 +78,7 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
           }),
         )
       }
-      const created = new JobsHost(schedulers, api.log)
+      const created = new JobsHost(schedulers, api.log, appJobs, queue)
       host = created
       created.attach(api.fastify)
       if (o.runIn === 'all') api.fastify.addHook('onListen', async () => created.startSchedules())

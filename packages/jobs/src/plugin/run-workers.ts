@@ -20,14 +20,17 @@ export interface MegaWorkers {
   readonly runtime: MegaRuntime
   /** `<schedule>` names of every app's schedules running here. */
   readonly schedules: readonly string[]
+  /** `<app>:<subject>` of every job consumed here. */
+  readonly jobs: readonly string[]
   /** Stops schedules (running ticks finish within their bound), services, then adapters. */
   close(): Promise<void>
 }
 
 /**
- * What `mega worker` runs: boots the app at `root` without listening on HTTP, starts its schedules
- * (the jobs() plugin must be in its plugins) and, with `signals`, stops gracefully on SIGTERM or
- * SIGINT. Durable job consumers join here once @mega/jobs has them.
+ * What `mega worker` runs: boots the app at `root` without listening on HTTP, starts a consumer for
+ * each of its `apps/<app>/jobs/*-job.ts` and its schedules (the jobs() plugin must be in its plugins)
+ * and, with `signals`, stops gracefully on SIGTERM or SIGINT (running jobs and ticks finish within
+ * their bounds).
  *
  * @example
  * const workers = await runWorkers({ root: process.cwd() })
@@ -48,8 +51,13 @@ export async function runWorkers(options: RunWorkersOptions): Promise<MegaWorker
       'mega worker runs what the jobs() plugin loads: add jobs() from @mega/jobs to plugins in mega.config.ts.',
     )
   }
+  try {
+    await host.startJobs()
+  } catch (err) {
+    await runtime.close()
+    throw err
+  }
   host.startSchedules()
-  // The seam for durable jobs: their JetStream consumers start here, next to the schedules.
-  runtime.log.info({ schedules: host.schedules }, 'mega worker started')
-  return { runtime, schedules: host.schedules, close: () => runtime.close() }
+  runtime.log.info({ schedules: host.schedules, jobs: host.jobs }, 'mega worker started')
+  return { runtime, schedules: host.schedules, jobs: host.jobs, close: () => runtime.close() }
 }
