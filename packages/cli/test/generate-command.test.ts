@@ -70,7 +70,7 @@ describe('mega generate', () => {
     expect(await files(root)).toEqual(['mega.config.ts'])
   })
 
-  it('says defineJob is not built yet, and to install @mega/jobs for schedules and @mega/ws for channels, writing nothing', async () => {
+  it('says to install @mega/jobs for jobs and schedules and @mega/ws for channels, writing nothing', async () => {
     const root = await project()
     const notInstalled = async () => undefined
     await expect(
@@ -79,26 +79,36 @@ describe('mega generate', () => {
       code: 'MEGA_CLI_PACKAGE_MISSING',
       message: expect.stringContaining('install @mega/ws (pnpm add @mega/ws)'),
     })
-    await expect(
-      generate({ root, kind: 'job', name: 'x', importPackage: notInstalled }),
-    ).rejects.toMatchObject({
-      code: 'MEGA_CLI_PACKAGE_MISSING',
-      message: `mega generate job needs defineJob() from @mega/jobs, which is not built yet: no release of @mega/jobs provides it, so mega generate job cannot run today.`,
-    })
-    await expect(
-      generate({ root, kind: 'schedule', name: 'x', importPackage: notInstalled }),
-    ).rejects.toMatchObject({
-      code: 'MEGA_CLI_PACKAGE_MISSING',
-      message: expect.stringContaining('install @mega/jobs (pnpm add @mega/jobs)'),
-    })
-    await expect(
-      generate({ root, kind: 'job', name: 'x', importPackage: async () => ({}) }),
-    ).rejects.toThrow('needs defineJob() from @mega/jobs, which is not built yet')
-    const m = memoryIo(root)
-    // Whatever @mega/jobs is today (missing, or without a job template yet): exit 1, no files.
-    expect(await run(['generate', 'job', 'mail'], m.io)).toBe(1)
-    expect(m.stderr).toMatch(/MEGA_CLI_PACKAGE_MISSING|MEGA_CLI_NOT_AVAILABLE/)
+    for (const kind of ['job', 'schedule'] as const)
+      await expect(
+        generate({ root, kind, name: 'x', importPackage: notInstalled }),
+      ).rejects.toMatchObject({
+        code: 'MEGA_CLI_PACKAGE_MISSING',
+        message: expect.stringContaining('install @mega/jobs (pnpm add @mega/jobs)'),
+      })
     expect(await files(root)).toEqual(['mega.config.ts'])
+  })
+
+  it('writes a job and its test when @mega/jobs is installed, and says how to enqueue and run it', async () => {
+    const root = await project()
+    const jobs = join(root, 'node_modules/@mega/jobs')
+    await mkdir(jobs, { recursive: true })
+    await writeFile(
+      join(jobs, 'package.json'),
+      '{"name":"@mega/jobs","type":"module","main":"index.js"}',
+    )
+    await writeFile(join(jobs, 'index.js'), 'export class MegaJob {}\n')
+    const m = memoryIo(root)
+    expect(await run(['generate', 'job', 'SendWelcome'], m.io)).toBe(0)
+    expect(m.stdout).toContain('created apps/main/jobs/send-welcome-job.ts\n')
+    expect(m.stdout).toContain('created test/jobs/send-welcome-job.test.ts\n')
+    expect(m.stdout).toContain('await ctx.jobs.enqueue(SendWelcomeJob, { id: 1 })')
+    const code = await readFile(join(root, 'apps/main/jobs/send-welcome-job.ts'), 'utf8')
+    expect(code).toContain(
+      'export default class SendWelcomeJob extends MegaJob<SendWelcomePayload, AppScope> {',
+    )
+    const test = await readFile(join(root, 'test/jobs/send-welcome-job.test.ts'), 'utf8')
+    expect(test).toContain("import SendWelcomeJob from '../../apps/main/jobs/send-welcome-job.js'")
   })
 
   it('writes a channel and its test when @mega/ws is installed, and prints the route to add', async () => {

@@ -99,14 +99,13 @@ const schedule: Generator = async (input) => {
   ])
 }
 
-function waitsFor(pkg: string, exportName: string, kind: string): Generator {
-  return async (input) => {
-    await requireExport(input.root, pkg, exportName, `mega generate ${kind}`, input.importPackage)
-    throw cliError(
-      'MEGA_CLI_NOT_AVAILABLE',
-      `mega generate ${kind}: this @mega/cli has no ${kind} template yet for the installed ${pkg}: update @mega/cli.`,
-    )
-  }
+const job: Generator = async (input) => {
+  await requireExport(input.root, '@mega/jobs', 'MegaJob', 'mega generate job', input.importPackage)
+  const n = toKebab(input.name)
+  return files(input, [
+    ['job/code.ts.tpl', `apps/${input.app}/jobs/${n}-job.ts`],
+    ['job/test.ts.tpl', `test/jobs/${n}-job.test.ts`],
+  ])
 }
 
 const migration: Generator = () => {
@@ -121,13 +120,19 @@ export const GENERATORS: Readonly<Record<GeneratorKind, Generator>> = {
   route,
   controller: route,
   migration,
-  job: waitsFor('@mega/jobs', 'defineJob', 'job'),
+  job,
   schedule,
   channel,
 }
 
 /** The steps a generated file needs by hand, for the kinds that have some (printed after it). */
 export const GENERATOR_NEXT_STEPS: Readonly<Partial<Record<GeneratorKind, GeneratorNextSteps>>> = {
+  job: (input) => [
+    'enqueue it from a handler or service, and mega worker runs it, once jobs() from @mega/jobs is in plugins and a nats bus is configured (mega.config.ts):',
+    `  await ctx.jobs.enqueue(${toPascal(input.name)}Job, { id: 1 })`,
+    "  adapters: { bus: { driver: 'nats', url: env('NATS_URL') } }",
+    '  plugins: [jobs()]',
+  ],
   schedule: () => [
     'mega worker runs it once jobs() from @mega/jobs is in plugins and a lock adapter is configured (mega.config.ts):',
     "  adapters: { lock: { driver: 'memory' } } (one process) or { driver: 'redis', url } (@mega/db)",
