@@ -1,5 +1,4 @@
 import type { DriverImporter } from '@mega/core'
-import { cliError } from '../errors.js'
 import { requireExport } from '../internal/packages.js'
 import { toCamel, toKebab, toPascal, toTable } from '../internal/names.js'
 import type { GeneratorKind } from '../options.js'
