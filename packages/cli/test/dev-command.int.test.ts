@@ -3,23 +3,14 @@
 // resolves through packages/cli/node_modules like an installed app's would.
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import { disposeAfterTest, uniqueName, userShellEnv } from '@mega/test-utils'
+import { disposeAfterTest, freePort, uniqueName, userShellEnv } from '@mega/test-utils'
 
 import { devEnv } from '../src/commands/dev-command.js'
 
 const bin = new URL('../bin/mega.js', import.meta.url).pathname
 const here = new URL('.', import.meta.url).pathname
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 const route = (word: string) =>
   `import { defineRoutes } from '@mega/core'\nexport default defineRoutes((r) => {\n  r.get('/', () => ({ word: '${word}' }))\n})\n`

@@ -1,4 +1,5 @@
 import { getMetrics, MegaError, type MegaMetrics } from '@mega/observe'
+import { z } from 'zod'
 
 /**
  * The slice of `@mega/observe`'s {@link MegaMetrics} the worker pool and the circuit breaker record
@@ -19,3 +20,14 @@ export function resolveMetricsSink(
     throw err
   }
 }
+
+/** The `metrics` option of the pool and the breaker: a {@link MetricsSink}, or `false` for none. */
+export const metricsOptionSchema = z
+  .union([
+    z.literal(false),
+    z.custom<MetricsSink>(
+      (v) => typeof v === 'object' && v !== null,
+      'metrics is a MegaMetrics instance or false',
+    ),
+  ])
+  .optional()

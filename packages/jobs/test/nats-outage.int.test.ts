@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { describe, expect, it, vi } from 'vitest'
 import type { BusMessage } from '@mega/core'
-import { disposeAfterTest, tempDir } from '@mega/test-utils'
+import { disposeAfterTest, freePort, tempDir } from '@mega/test-utils'
 import { NatsBusAdapter } from '../src/index.js'
 
 // This suite never touches the shared server on 4222: it runs its own nats-server on a free port
@@ -13,14 +12,6 @@ const NATS_SERVER = process.env.MEGA_TEST_NATS_SERVER_BIN ?? '/usr/sbin/nats-ser
 const hasServer = existsSync(NATS_SERVER) || process.env.MEGA_REQUIRE_SERVICES === '1'
 if (!hasServer)
   process.stderr.write(`!!! SKIPPING the NATS outage tests: no nats-server at ${NATS_SERVER} !!!\n`)
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 /** Starts nats-server on `port` in `dir`; resolves once it accepts clients. */
 function startNats(port: number, dir: string): Promise<ChildProcess> {

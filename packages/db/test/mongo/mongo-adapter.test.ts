@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { caught } from '@mega/test-utils'
+import { caught, freePort } from '@mega/test-utils'
 import { type MegaError } from '@mega/observe'
 import { MongoServerError, type MongoClient } from 'mongodb'
 import { MegaMongoAdapter } from '../../src/mongo/mongo-adapter.js'
@@ -8,14 +7,6 @@ import { mongoDriver } from '../../src/mongo/mongo-driver.js'
 import { databaseFromUrl, mongoOptionsSchema } from '../../src/mongo/mongo-options.js'
 
 /** A port nothing listens on: bound, then closed. */
-async function freePort(): Promise<number> {
-  const server: Server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
 
 const adapters: MegaMongoAdapter[] = []
 afterEach(async () => {

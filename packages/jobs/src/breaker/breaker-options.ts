@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { MetricsSink } from '../metrics-sink.js'
+import { metricsOptionSchema, type MetricsSink } from '../metrics-sink.js'
 import type { CircuitEvent } from './breaker-events.js'
 
 /** Consecutive failures that open the breaker when neither threshold is given. */
@@ -104,15 +104,7 @@ export const circuitBreakerConfigSchema = z
     timeoutMs: z.number().int().min(0).default(0),
     isFailure: fn<(error: unknown) => boolean>('isFailure').default(() => () => true),
     clock: clockSchema.default(systemClock),
-    metrics: z
-      .union([
-        z.literal(false),
-        z.custom<MetricsSink>(
-          (v) => typeof v === 'object' && v !== null,
-          'metrics is a MegaMetrics instance or false',
-        ),
-      ])
-      .optional(),
+    metrics: metricsOptionSchema,
     onListenerError: fn<(error: unknown, event: CircuitEvent) => void>('onListenerError').default(
       () => warnListenerError,
     ),

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os'
 import { isAbsolute } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { z } from 'zod'
-import type { MetricsSink } from '../metrics-sink.js'
+import { metricsOptionSchema, type MetricsSink } from '../metrics-sink.js'
 
 /** How pool members run: `thread` (worker_threads) or `process` (a child `node` with IPC). */
 export const WORKER_MODES = ['thread', 'process'] as const
@@ -83,15 +83,7 @@ export const megaWorkerConfigSchema = z
     mode: z.enum(WORKER_MODES).default('thread'),
     resourceLimits: resourceLimitsSchema.optional(),
     name: z.string().min(1).default('default'),
-    metrics: z
-      .union([
-        z.literal(false),
-        z.custom<MetricsSink>(
-          (v) => typeof v === 'object' && v !== null,
-          'metrics is a MegaMetrics instance or false',
-        ),
-      ])
-      .optional(),
+    metrics: metricsOptionSchema,
   })
   .superRefine((o, ctx) => {
     const url = toEntryUrl(o.entry)
