@@ -104,6 +104,13 @@ export type {
   DlqRedriveResult,
 } from './queue/dead-letter-queue.js'
 export type { DlqEnvelope } from './queue/dead-letter-route.js'
+export type { JobQueue, JobDeadLetterQueue, JobQueueListener } from './queue/job-queue-types.js'
+export { MemoryJobQueue, MEMORY_QUEUE_WARNING_CODE } from './queue/memory-job-queue.js'
+export type {
+  MemoryJobQueueConfig,
+  MemoryJobQueueWarn,
+  ResolvedMemoryJobQueueConfig,
+} from './queue/memory-job-queue.js'
 export {
   MegaSchedule,
   MISSED_TICK_POLICIES,

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { jobsError } from '../errors.js'
 import { FAIL_PHASE_HEADER, type DlqEnvelope } from './dead-letter-route.js'
 import type { JobFailPhase } from './job-queue-events.js'
+import type { JobDeadLetterQueue } from './job-queue-types.js'
 import type { JobPublish } from './job-queue-options.js'
 import type { JobStreamNames } from './job-streams.js'
 import { encodePayload, toError } from './job-payload.js'
@@ -47,7 +48,8 @@ export interface DlqRedriveResult {
   readonly failed: readonly { readonly dlqSeq: number; readonly error: Error }[]
 }
 
-const listOptionsSchema = z.strictObject({
+/** The zod schema of {@link DlqListOptions} (shared with the memory queue's DLQ). */
+export const dlqListOptionsSchema = z.strictObject({
   subject: z.string().min(1).optional(),
   limit: z.number().int().min(1).max(10_000).default(50),
   after: z.number().int().min(0).default(0),
@@ -61,7 +63,7 @@ const isMissing = (err: unknown): boolean =>
  * The dead-letter queue of a {@link MegaJobQueue} (`queue.dlq`): list, show, redrive and purge the
  * jobs that failed for good. Each call returns what it did.
  */
-export class DeadLetterQueue {
+export class DeadLetterQueue implements JobDeadLetterQueue {
   readonly #jsm: () => Promise<JetStreamManager>
   readonly #names: JobStreamNames
   readonly #publish: JobPublish
@@ -99,7 +101,11 @@ export class DeadLetterQueue {
    * while (page.next !== undefined) page = await queue.dlq.list({ limit: 20, after: page.next })
    */
   async list(options: DlqListOptions = {}): Promise<DlqPage> {
-    const { subject, limit, after } = parseOptions(listOptionsSchema, options, 'dlq.list options')
+    const { subject, limit, after } = parseOptions(
+      dlqListOptionsSchema,
+      options,
+      'dlq.list options',
+    )
     const jsm = await this.#jsm()
     const { state } = await jsm.streams.info(this.#names.dlq)
     const entries: DlqEntry[] = []

@@ -40,18 +40,30 @@ export function dlqNakDelayMs(deliveryCount: number): number {
   return Math.min(NAK_DELAY_MAX_MS, 1000 * 2 ** Math.max(0, deliveryCount - 1))
 }
 
-function envelopeOf(msg: JsMsg, error: Error, payload: unknown, now: number): DlqEnvelope {
+/** What a DLQ envelope is made of (see {@link dlqEnvelope}). */
+export interface DlqEnvelopeInput {
+  readonly originalSubject: string
+  readonly deliveryCount: number
+  readonly error: Error
+  readonly payload: unknown
+  /** When it failed, in epoch ms. */
+  readonly now: number
+}
+
+/** The DLQ envelope both queues write: the error with its stack cut by {@link truncateStack}. */
+export function dlqEnvelope(input: DlqEnvelopeInput): DlqEnvelope {
+  const { error } = input
   const stack = truncateStack(error.stack)
   return {
-    originalSubject: msg.subject,
-    failedAt: new Date(now).toISOString(),
-    deliveryCount: msg.info.deliveryCount,
+    originalSubject: input.originalSubject,
+    failedAt: new Date(input.now).toISOString(),
+    deliveryCount: input.deliveryCount,
     error: {
       name: error.name,
       message: error.message,
       ...(typeof stack === 'string' ? { stack } : {}),
     },
-    payload,
+    payload: input.payload,
   }
 }
 
@@ -84,7 +96,15 @@ export async function routeToDlq(deps: JobQueueDeps, f: DlqFailure): Promise<Dlq
   let ack
   try {
     const data = new TextEncoder().encode(
-      JSON.stringify(envelopeOf(msg, f.error, f.payload, deps.now())),
+      JSON.stringify(
+        dlqEnvelope({
+          originalSubject: msg.subject,
+          deliveryCount: msg.info.deliveryCount,
+          error: f.error,
+          payload: f.payload,
+          now: deps.now(),
+        }),
+      ),
     )
     ack = await withRetry(() => deps.publish(dlqSubject, data, { headers: h }), DLQ_PUBLISH_RETRY)
   } catch (err) {

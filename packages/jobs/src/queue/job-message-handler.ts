@@ -4,17 +4,10 @@ import { withExtractedContext } from '@mega/observe'
 import { jobsError } from '../errors.js'
 import { routeToDlq, type DlqRouteOutcome } from './dead-letter-route.js'
 import type { JobQueueDeps } from './job-queue-deps.js'
-import { NOT_BEFORE_HEADER, decodePayload, toError } from './job-payload.js'
-import type { JobRetryConfig } from './mega-job.js'
-import { withRetry } from './with-retry.js'
+import { NOT_BEFORE_HEADER, decodePayload } from './job-payload.js'
+import { runJobAttempts, type JobRunSpec } from './job-run.js'
 
-/** One job class being processed: what each of its messages needs. */
-export interface JobRunSpec {
-  readonly subject: string
-  readonly retry: JobRetryConfig
-  readonly runTimeoutMs: number
-  run(payload: unknown): unknown
-}
+export type { JobRunSpec }
 
 /** How the handling of one message ended. */
 export type JobHandleResult = 'done' | 'delayed' | DlqRouteOutcome
@@ -46,60 +39,18 @@ function startHeartbeat(msg: JsMsg, everyMs: number): () => void {
   return () => clearInterval(timer)
 }
 
-type RunOutcome = { ok: true; result: unknown } | { ok: false; error: Error }
-
-/** The retried run, raced against the run timeout; a later rejection is reported, never unhandled. */
-function runWithTimeout(deps: JobQueueDeps, spec: JobRunSpec, msg: JsMsg, run: Promise<unknown>) {
-  const settled = run.then(
-    (result): RunOutcome => ({ ok: true, result }),
-    (err: unknown): RunOutcome => ({ ok: false, error: toError(err) }),
-  )
-  if (spec.runTimeoutMs === 0) return settled
-  let timer: NodeJS.Timeout | undefined
-  let timedOut = false
-  const timeout = new Promise<RunOutcome>((resolve) => {
-    timer = setTimeout(() => {
-      timedOut = true
-      const error = jobsError(
-        'MEGA_JOB_RUN_TIMEOUT',
-        `Job "${spec.subject}" (seq ${msg.seq}) did not finish within ${spec.runTimeoutMs} ms: it is treated as failed and goes to the DLQ, but the run was not cancelled and continues in the background. Make run() idempotent, and raise the job's static timeoutMs if it needs longer.`,
-      )
-      resolve({ ok: false, error })
-    }, spec.runTimeoutMs)
-    timer.unref()
-  })
-  void settled.then((outcome) => {
-    if (timedOut && !outcome.ok)
-      deps.emit('fail', {
-        subject: spec.subject,
-        seq: msg.seq,
-        error: outcome.error,
-        phase: 'abandoned-run',
-      })
-  })
-  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer))
-}
-
-function retriedRun(deps: JobQueueDeps, spec: JobRunSpec, msg: JsMsg, payload: unknown) {
-  const { subject } = spec
-  const seq = msg.seq
-  const attempts = () =>
-    withRetry(() => spec.run(payload), {
-      ...spec.retry,
-      onFailedAttempt: ({ attempt, retriesLeft, error }) => {
-        if (retriesLeft > 0) deps.emit('retry', { subject, seq, attempt, retriesLeft, error })
-      },
-    })
-  return withExtractedContext(headerRecord(msg), () =>
-    deps.tracer.span(`job ${subject}`, attempts, {
-      kind: SpanKind.CONSUMER,
-      attributes: {
-        'messaging.system': 'nats',
-        'messaging.destination.name': msg.subject,
-        'mega.job.seq': seq,
-      },
-    }),
-  )
+function tracedAttempts(deps: JobQueueDeps, msg: JsMsg, subject: string) {
+  return (attempts: () => Promise<unknown>) =>
+    withExtractedContext(headerRecord(msg), () =>
+      deps.tracer.span(`job ${subject}`, attempts, {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.destination.name': msg.subject,
+          'mega.job.seq': msg.seq,
+        },
+      }),
+    )
 }
 
 /**
@@ -132,7 +83,13 @@ export async function handleJobMessage(
     return routeToDlq(deps, { subject, msg, payload, error: decoded.error, phase: 'decode' })
   deps.emit('start', { subject, seq, deliveryCount: count })
   const stopHeartbeat = startHeartbeat(msg, deps.config.heartbeatMs)
-  const outcome = await runWithTimeout(deps, spec, msg, retriedRun(deps, spec, msg, payload))
+  const outcome = await runJobAttempts({
+    spec,
+    seq,
+    payload,
+    emit: (event, p) => deps.emit(event, p),
+    wrap: tracedAttempts(deps, msg, subject),
+  })
   if (!outcome.ok) {
     // The lease is kept while the DLQ publish is retried, then the heartbeat stops.
     const routed = await routeToDlq(deps, {

@@ -8,6 +8,11 @@ const decoder = new TextDecoder()
 
 /** JSON bytes of a job payload; MEGA_JOB_PAYLOAD_INVALID for what JSON cannot hold. */
 export function encodePayload(payload: unknown, subject: string): Uint8Array {
+  return encoder.encode(payloadJson(payload, subject))
+}
+
+/** JSON text of a job payload; MEGA_JOB_PAYLOAD_INVALID for what JSON cannot hold. */
+export function payloadJson(payload: unknown, subject: string): string {
   let text: string | undefined
   try {
     text = JSON.stringify(payload)
@@ -23,7 +28,7 @@ export function encodePayload(payload: unknown, subject: string): Uint8Array {
       'MEGA_JOB_PAYLOAD_INVALID',
       `Cannot enqueue a ${typeof payload} as the payload of job "${subject}": enqueue JSON data (null for none).`,
     )
-  return encoder.encode(text)
+  return text
 }
 
 /** The payload of a job message, or the raw text and the error when it is not JSON. */

@@ -6,21 +6,12 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream'
 import { headers as natsHeaders } from '@nats-io/transport-node'
-import {
-  type MegaError,
-  injectTraceContext,
-  tracer as defaultTracer,
-  toMegaError,
-} from '@mega/observe'
+import { type MegaError, injectTraceContext, tracer as defaultTracer } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
-import { z } from 'zod'
 import { jobsError } from '../errors.js'
 import { DeadLetterQueue } from './dead-letter-queue.js'
-import {
-  JOB_QUEUE_EVENTS,
-  type JobQueueEventMap,
-  type JobQueueEventName,
-} from './job-queue-events.js'
+import type { JobQueueEventMap, JobQueueEventName } from './job-queue-events.js'
+import { guardJobQueueEvents, safeEmitJobEvent, warnListenerError } from './job-queue-emitter.js'
 import type { JobQueueDeps } from './job-queue-deps.js'
 import {
   jobQueueConfigSchema,
@@ -42,35 +33,17 @@ import {
 } from './mega-job.js'
 import { startJobProcessor, type JobProcessor } from './job-processor.js'
 
-/** Options of one {@link MegaJobQueue.enqueue}. */
-export interface EnqueueOptions {
-  /** Run no earlier than this many ms from now. @default 0 */
-  readonly delayMs?: number
-  /** Drop a second enqueue with the same id within the stream's duplicate window (JetStream `Nats-Msg-Id`). */
-  readonly dedupeId?: string
-}
+import {
+  enqueueEach,
+  enqueueOptionsSchema,
+  type EnqueueItem,
+  type EnqueueItemResult,
+  type EnqueueOptions,
+  type EnqueueResult,
+  type JobQueue,
+} from './job-queue-types.js'
 
-/** What one enqueue did: the work stream sequence, and whether the server dropped it as a duplicate. */
-export interface EnqueueResult {
-  readonly subject: string
-  readonly seq: number
-  readonly duplicate: boolean
-}
-
-/** One job of {@link MegaJobQueue.enqueueMany}. */
-export interface EnqueueItem<P> {
-  readonly payload: P
-  readonly options?: EnqueueOptions
-}
-
-/** The result of one item of {@link MegaJobQueue.enqueueMany}. */
-export type EnqueueItemResult =
-  ({ readonly ok: true } & EnqueueResult) | { readonly ok: false; readonly error: MegaError }
-
-const enqueueOptionsSchema = z.strictObject({
-  delayMs: z.number().int().min(0).optional(),
-  dedupeId: z.string().min(1).optional(),
-})
+export type { EnqueueItem, EnqueueItemResult, EnqueueOptions, EnqueueResult }
 
 /**
  * A durable job queue on NATS JetStream (at least once): `enqueue` publishes jobs, `process` runs
@@ -85,7 +58,7 @@ const enqueueOptionsSchema = z.strictObject({
  * await queue.enqueue(SendEmailJob, { to: 'a@b.c' }, { dedupeId: 'welcome-42' })
  * await worker.stop()
  */
-export class MegaJobQueue extends EventEmitter<JobQueueEventMap> {
+export class MegaJobQueue extends EventEmitter<JobQueueEventMap> implements JobQueue {
   /** The configuration, validated, with defaults. */
   readonly config: ResolvedJobQueueConfig
   /** The dead-letter queue tools. */
@@ -99,14 +72,7 @@ export class MegaJobQueue extends EventEmitter<JobQueueEventMap> {
   constructor(config: MegaJobQueueConfig) {
     super()
     this.config = parseOptions(jobQueueConfigSchema, config, 'MegaJobQueue')
-    ;(this as EventEmitter).on('newListener', (event: string | symbol) => {
-      if (event === 'removeListener' || event === 'newListener') return
-      if (!(JOB_QUEUE_EVENTS as readonly (string | symbol)[]).includes(event))
-        throw jobsError(
-          'MEGA_JOB_QUEUE_EVENT_UNKNOWN',
-          `MegaJobQueue has no event "${String(event)}": listen to one of ${JOB_QUEUE_EVENTS.join(', ')}.`,
-        )
-    })
+    guardJobQueueEvents(this, 'MegaJobQueue')
     this.#names = jobStreamNames(this.config.streamPrefix)
     this.#js = jetstream(this.config.nc)
     const publish = this.config.publish ?? this.#jsPublish
@@ -126,21 +92,10 @@ export class MegaJobQueue extends EventEmitter<JobQueueEventMap> {
   }
 
   #safeEmit<K extends JobQueueEventName>(event: K, payload: JobQueueEventMap[K][0]): void {
-    for (const listener of this.rawListeners(event) as ((p: unknown) => unknown)[]) {
-      try {
-        const r = listener(payload)
-        if (r instanceof Promise) r.catch((err: unknown) => this.#listenerError(err, event))
-      } catch (err) {
-        this.#listenerError(err, event)
-      }
-    }
-  }
-
-  #listenerError(err: unknown, event: string): void {
-    if (this.config.onListenerError) return this.config.onListenerError(err, event)
-    process.emitWarning(
-      `A MegaJobQueue "${event}" listener threw: ${String(err)}`,
-      'MegaJobQueueWarning',
+    safeEmitJobEvent(this, event, payload, (err, name) =>
+      this.config.onListenerError
+        ? this.config.onListenerError(err, name)
+        : warnListenerError('MegaJobQueue', err, name),
     )
   }
 
@@ -201,16 +156,7 @@ export class MegaJobQueue extends EventEmitter<JobQueueEventMap> {
     JobClass: JobClass<J>,
     items: readonly EnqueueItem<JobPayload<J>>[],
   ): Promise<EnqueueItemResult[]> {
-    const results: EnqueueItemResult[] = []
-    for (const item of items) {
-      results.push(
-        await this.enqueue(JobClass, item.payload, item.options).then(
-          (r): EnqueueItemResult => ({ ok: true, ...r }),
-          (err: unknown): EnqueueItemResult => ({ ok: false, error: toMegaError(err) }),
-        ),
-      )
-    }
-    return results
+    return enqueueEach((payload, options) => this.enqueue(JobClass, payload, options), items)
   }
 
   /**

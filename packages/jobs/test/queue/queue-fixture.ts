@@ -3,6 +3,7 @@ import { jetstreamManager } from '@nats-io/jetstream'
 import { disposeAfterTest, uniqueName } from '@mega/test-utils'
 import {
   MegaJobQueue,
+  type JobQueue,
   type JobQueueEventMap,
   type JobQueueEventName,
   type MegaJobQueueConfig,
@@ -34,7 +35,7 @@ export async function openQueue(
 }
 
 /** Records every event of `queue`; `next(event, n)` resolves once n of that event arrived. */
-export function recordEvents(queue: MegaJobQueue) {
+export function recordEvents(queue: JobQueue) {
   const events: { event: JobQueueEventName; payload: unknown }[] = []
   const waiters: { event: JobQueueEventName; n: number; resolve: () => void }[] = []
   const count = (event: JobQueueEventName) => events.filter((e) => e.event === event).length

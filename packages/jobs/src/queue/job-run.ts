@@ -1,0 +1,79 @@
+import { jobsError } from '../errors.js'
+import type { JobQueueEventMap, JobQueueEventName } from './job-queue-events.js'
+import { toError } from './job-payload.js'
+import type { JobRetryConfig } from './mega-job.js'
+import { withRetry } from './with-retry.js'
+
+/** One job class being processed: what each of its runs needs. */
+export interface JobRunSpec {
+  readonly subject: string
+  readonly retry: JobRetryConfig
+  readonly runTimeoutMs: number
+  run(payload: unknown): unknown
+}
+
+/** How one run (all its attempts) ended. */
+export type JobRunOutcome = { ok: true; result: unknown } | { ok: false; error: Error }
+
+/** Emits a queue event; a throwing listener never reaches the caller. */
+export type JobEventEmit = <K extends JobQueueEventName>(
+  event: K,
+  payload: JobQueueEventMap[K][0],
+) => void
+
+/** What {@link runJobAttempts} needs besides the spec. */
+export interface JobRunInput {
+  readonly spec: JobRunSpec
+  /** The job's sequence (work stream or memory queue). */
+  readonly seq: number
+  readonly payload: unknown
+  readonly emit: JobEventEmit
+  /** Wraps the retried attempts, e.g. in a trace span. @default runs them as is */
+  readonly wrap?: (attempts: () => Promise<unknown>) => Promise<unknown>
+}
+
+/**
+ * Runs a job the way both queues do: `run` retried with `withRetry` (a `retry` event before each
+ * retry), the whole raced against the run timeout (0 = none). A timed-out run is not cancelled;
+ * when it later rejects, `fail` with phase `abandoned-run` reports it. Never rejects.
+ */
+export function runJobAttempts(input: JobRunInput): Promise<JobRunOutcome> {
+  const { spec, seq, payload, emit } = input
+  const { subject } = spec
+  const attempts = () =>
+    withRetry(() => spec.run(payload), {
+      ...spec.retry,
+      onFailedAttempt: ({ attempt, retriesLeft, error }) => {
+        if (retriesLeft > 0) emit('retry', { subject, seq, attempt, retriesLeft, error })
+      },
+    })
+  let run: Promise<unknown>
+  try {
+    run = input.wrap ? input.wrap(attempts) : attempts()
+  } catch (err) {
+    run = Promise.reject(toError(err))
+  }
+  const settled = run.then(
+    (result): JobRunOutcome => ({ ok: true, result }),
+    (err: unknown): JobRunOutcome => ({ ok: false, error: toError(err) }),
+  )
+  if (spec.runTimeoutMs === 0) return settled
+  let timer: NodeJS.Timeout | undefined
+  let timedOut = false
+  const timeout = new Promise<JobRunOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      timedOut = true
+      const error = jobsError(
+        'MEGA_JOB_RUN_TIMEOUT',
+        `Job "${subject}" (seq ${seq}) did not finish within ${spec.runTimeoutMs} ms: it is treated as failed and goes to the DLQ, but the run was not cancelled and continues in the background. Make run() idempotent, and raise the job's static timeoutMs if it needs longer.`,
+      )
+      resolve({ ok: false, error })
+    }, spec.runTimeoutMs)
+    timer.unref()
+  })
+  void settled.then((outcome) => {
+    if (timedOut && !outcome.ok)
+      emit('fail', { subject, seq, error: outcome.error, phase: 'abandoned-run' })
+  })
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer))
+}
