@@ -1,12 +1,11 @@
 import { defineContextFeature, type PluginApi } from '@mega/core'
-import { jobsError } from '../errors.js'
 import type {
   EnqueueItem,
   EnqueueItemResult,
   EnqueueOptions,
   EnqueueResult,
-  MegaJobQueue,
 } from '../queue/job-queue.js'
+import type { JobQueue } from '../queue/job-queue-types.js'
 import type { JobClass, JobPayload, MegaJob } from '../queue/mega-job.js'
 
 /** What handlers and services enqueue through: `ctx.jobs.enqueue(SendEmailJob, { to })`. */
@@ -36,27 +35,12 @@ const jobsFeature = defineContextFeature('jobs', {
   hint: 'add jobs() from @mega/jobs to plugins in mega.config.ts.',
 })
 
-/** Why there is no queue: the message of every enqueue, and of a worker with jobs to run. */
-export function noQueueMessage(busAlias: string, reason: string): string {
-  return `Jobs need a NATS bus for their JetStream queue, and ${reason}: add adapters.${busAlias} = { driver: 'nats', url: env('NATS_URL') } to mega.config.ts (a nats-server started with -js), or name another bus with jobs({ queue: { bus } }).`
-}
-
-/** `ctx.jobs` on every request context of the server: the queue, or coded errors saying what to add. */
-export function provideJobsClient(
-  api: PluginApi,
-  queue: MegaJobQueue | undefined,
-  why: string,
-): JobsClient {
-  const client: JobsClient =
-    queue === undefined
-      ? {
-          enqueue: () => Promise.reject(jobsError('MEGA_JOBS_OPTIONS_INVALID', why)),
-          enqueueMany: () => Promise.reject(jobsError('MEGA_JOBS_OPTIONS_INVALID', why)),
-        }
-      : {
-          enqueue: (JobClass, payload, options) => queue.enqueue(JobClass, payload, options),
-          enqueueMany: (JobClass, items) => queue.enqueueMany(JobClass, items),
-        }
+/** `ctx.jobs` on every request context of the server, enqueuing on `queue`. */
+export function provideJobsClient(api: PluginApi, queue: JobQueue): JobsClient {
+  const client: JobsClient = {
+    enqueue: (JobClass, payload, options) => queue.enqueue(JobClass, payload, options),
+    enqueueMany: (JobClass, items) => queue.enqueueMany(JobClass, items),
+  }
   jobsFeature.provide(api.fastify, () => client)
   return client
 }

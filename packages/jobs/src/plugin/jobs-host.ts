@@ -1,7 +1,6 @@
 import type { AppScope, PluginApi } from '@mega/core'
-import { jobsError } from '../errors.js'
 import type { JobProcessor } from '../queue/job-processor.js'
-import type { MegaJobQueue } from '../queue/job-queue.js'
+import type { JobQueue } from '../queue/job-queue-types.js'
 import type { Scheduler } from '../schedule/scheduler.js'
 import type { LoadedJob } from './load-jobs.js'
 
@@ -18,10 +17,11 @@ export interface AppJobs {
   readonly jobs: readonly LoadedJob[]
 }
 
-/** The queue the host consumes from, or why there is none. */
-export type HostQueue =
-  | { readonly queue: MegaJobQueue; readonly why?: undefined }
-  | { readonly queue?: undefined; readonly why: string }
+/** The queue the host consumes from; `inProcess` when it lives in this process only (memory). */
+export interface HostQueue {
+  readonly queue: JobQueue
+  readonly inProcess: boolean
+}
 
 /**
  * What the jobs() plugin runs in one server: the schedulers and the job consumers of its apps.
@@ -31,7 +31,7 @@ export class JobsHost {
   readonly #schedulers: readonly Scheduler[]
   readonly #log: FastifyBaseLogger
   readonly #apps: readonly AppJobs[]
-  readonly #queue: HostQueue
+  readonly #queue: HostQueue | undefined
   readonly #processors: JobProcessor[] = []
   #started = false
   #jobsStarted: Promise<void> | undefined
@@ -40,7 +40,7 @@ export class JobsHost {
     schedulers: readonly Scheduler[],
     log: FastifyBaseLogger,
     apps: readonly AppJobs[] = [],
-    queue: HostQueue = { why: 'no queue' },
+    queue?: HostQueue,
   ) {
     this.#schedulers = schedulers
     this.#log = log
@@ -55,7 +55,7 @@ export class JobsHost {
 
   /**
    * Starts a consumer for every app's jobs (once), each `run` getting the app's scope as `ctx`
-   * (services, log, adapters). Without a queue and with jobs to run: `MEGA_JOBS_OPTIONS_INVALID`.
+   * (services, log, adapters).
    */
   startJobs(): Promise<void> {
     this.#jobsStarted ??= this.#startJobs()
@@ -63,9 +63,8 @@ export class JobsHost {
   }
 
   async #startJobs(): Promise<void> {
-    if (this.jobs.length === 0) return
-    const { queue, why } = this.#queue
-    if (queue === undefined) throw jobsError('MEGA_JOBS_OPTIONS_INVALID', why)
+    const queue = this.#queue?.queue
+    if (this.jobs.length === 0 || queue === undefined) return
     for (const { scope, jobs } of this.#apps)
       for (const { JobClass } of jobs)
         this.#processors.push(await queue.process(JobClass, undefined, scope))

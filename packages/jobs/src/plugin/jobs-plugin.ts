@@ -1,34 +1,52 @@
 import { definePlugin, type MegaPlugin, type PluginApi } from '@mega/core'
 import { jobsError } from '../errors.js'
 import { MegaJobQueue } from '../queue/job-queue.js'
+import { MemoryJobQueue } from '../queue/memory-job-queue.js'
 import { Scheduler } from '../schedule/scheduler.js'
 import { scheduleMetrics } from '../schedule/schedule-metrics.js'
 import { realScheduleTimers } from '../schedule/schedule-timers.js'
-import { noQueueMessage, provideJobsClient } from './jobs-client.js'
+import { provideJobsClient } from './jobs-client.js'
 import { DEFAULT_JOBS_BUS, resolveJobsOptions, type JobsOptions } from './jobs-options.js'
 import { JobsHost, type AppJobs, type HostQueue } from './jobs-host.js'
 import { loadJobs } from './load-jobs.js'
 import { loadSchedules, scheduleLockOf } from './load-schedules.js'
 
-/** The JetStream queue on the app's NATS bus adapter, or why there is none. */
+/** Options only the JetStream queue understands (refused when the queue is the in-process one). */
+const MEMORY_QUEUE_KEYS = new Set(['runTimeoutMs', 'duplicateWindowMs', 'stopTimeoutMs'])
+
+/**
+ * The JetStream queue on the app's `nats` bus adapter; without one (no adapter under that alias, or a
+ * `memory` bus), the in-process {@link MemoryJobQueue}: jobs then run in the process that enqueued
+ * them, lost at exit (a warning says so under NODE_ENV=production).
+ */
 function queueOf(api: PluginApi, options: JobsOptions['queue']): HostQueue {
   const { bus: alias = DEFAULT_JOBS_BUS, ...config } = options ?? {}
   let bus: unknown
   try {
     bus = api.adapter<unknown>(alias)
   } catch {
-    return { why: noQueueMessage(alias, `there is no adapter "${alias}"`) }
+    bus = undefined
   }
-  if (typeof bus !== 'object' || bus === null || !('native' in bus))
-    return { why: noQueueMessage(alias, `the adapter "${alias}" is not a nats bus`) }
-  return { queue: new MegaJobQueue({ ...config, nc: (bus as { native: never }).native }) }
+  if (typeof bus === 'object' && bus !== null && 'native' in bus)
+    return {
+      queue: new MegaJobQueue({ ...config, nc: (bus as { native: never }).native }),
+      inProcess: false,
+    }
+  const natsOnly = Object.keys(config).filter((key) => !MEMORY_QUEUE_KEYS.has(key))
+  if (natsOnly.length > 0)
+    throw jobsError(
+      'MEGA_JOBS_OPTIONS_INVALID',
+      `jobs({ queue }): ${natsOnly.join(', ')} ${natsOnly.length === 1 ? 'is an option' : 'are options'} of the JetStream queue, and there is no nats bus "${alias}" (jobs run in process): add adapters.${alias} = { driver: 'nats', url: env('NATS_URL') }, or remove ${natsOnly.length === 1 ? 'it' : 'them'}.`,
+    )
+  return { queue: new MemoryJobQueue(config), inProcess: true }
 }
 
 /**
  * Jobs for Mega apps. Loads each app's `apps/<app>/jobs/*-job.ts` (`MegaJob` classes) and
  * `apps/<app>/schedules/*-schedule.ts` at boot (a bad one fails the boot with `MEGA_JOB_INVALID` or
  * `MEGA_SCHEDULE_INVALID`); gives every request `ctx.jobs.enqueue(Job, payload)` on a JetStream
- * queue over the app's `nats` bus adapter; `mega worker` consumes the jobs and runs the schedules (or,
+ * queue over the app's `nats` bus adapter, where `mega worker` consumes the jobs (without one, on an
+ * in-process queue the same process consumes); `mega worker` also runs the schedules (or,
  * with `schedules.runIn: 'all'`, web processes run schedules too), each tick once across every
  * process through the lock adapter. Stops them at close, after HTTP and WebSockets, before the
  * adapters disconnect.
@@ -57,9 +75,7 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
         if (jobs.length > 0) appJobs.push({ app: app.name, scope: app.scope, jobs })
       }
       const queue = queueOf(api, options.queue)
-      if (queue.why !== undefined && appJobs.length > 0)
-        throw jobsError('MEGA_JOBS_OPTIONS_INVALID', queue.why)
-      provideJobsClient(api, queue.queue, queue.why ?? '')
+      provideJobsClient(api, queue.queue)
       for (const app of api.apps) {
         const schedules = await loadSchedules(app)
         if (schedules.length === 0) continue
@@ -82,6 +98,8 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
       host = created
       created.attach(api.fastify)
       if (o.runIn === 'all') api.fastify.addHook('onListen', async () => created.startSchedules())
+      // An in-process queue's jobs run where they are enqueued: every process consumes its own.
+      if (queue.inProcess) api.fastify.addHook('onReady', () => created.startJobs())
     },
     teardown: () => host?.stop(),
   })

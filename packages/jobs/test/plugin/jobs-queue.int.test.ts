@@ -84,18 +84,39 @@ describe.runIf(nats.available)('jobs() with a nats bus', () => {
     await vi.waitFor(() => expect(seen).toEqual([1, 2, 3]), { timeout: 10_000 })
     await workers.close()
   })
+})
 
-  it('without a nats bus, an app with jobs fails to boot, saying what to add', async () => {
+describe('jobs() without a nats bus', () => {
+  it('runs the jobs in process: a request enqueues, the same process runs the job', async () => {
+    const seen: number[] = []
+    const web = await boot({
+      root,
+      config: config({}, false),
+      apps: { main: { routes, services: { probe: { seen } } } },
+      listen: false,
+      typescript: false,
+      shutdown: quietShutdown(),
+    })
+    disposeAfterTest(() => web.close())
+    for (const n of [4, 5]) {
+      const res = await web.server.inject({ method: 'POST', url: `/record/${n}` })
+      expect(res.statusCode).toBe(200)
+    }
+    await vi.waitFor(() => expect(seen).toEqual([4, 5]))
+  })
+
+  it('refuses JetStream-only queue options at boot, naming them and the bus to add', async () => {
     const error = await caught(
       boot({
         root,
-        config: config({}, false),
+        config: config({ queue: { streamPrefix: 'X', maxDeliver: 3 } }, false),
         listen: false,
         typescript: false,
         shutdown: quietShutdown(),
       }),
     )
     expect(error.code).toBe('MEGA_BOOT_FAILED')
+    expect(error.message).toContain('streamPrefix, maxDeliver are options of the JetStream queue')
     expect(error.message).toContain("adapters.bus = { driver: 'nats'")
   })
 })
