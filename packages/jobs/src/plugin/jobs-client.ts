@@ -35,11 +35,11 @@ const jobsFeature = defineContextFeature('jobs', {
   hint: 'add jobs() from @mega/jobs to plugins in mega.config.ts.',
 })
 
-/** `ctx.jobs` on every request context of the server, enqueuing on `queue`. */
-export function provideJobsClient(api: PluginApi, queue: JobQueue): JobsClient {
+/** `ctx.jobs` on every request context of the server, enqueuing on `queue()` (made on first use). */
+export function provideJobsClient(api: PluginApi, queue: () => JobQueue): JobsClient {
   const client: JobsClient = {
-    enqueue: (JobClass, payload, options) => queue.enqueue(JobClass, payload, options),
-    enqueueMany: (JobClass, items) => queue.enqueueMany(JobClass, items),
+    enqueue: (JobClass, payload, options) => queue().enqueue(JobClass, payload, options),
+    enqueueMany: (JobClass, items) => queue().enqueueMany(JobClass, items),
   }
   jobsFeature.provide(api.fastify, () => client)
   return client

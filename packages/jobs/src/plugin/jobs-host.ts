@@ -19,7 +19,8 @@ export interface AppJobs {
 
 /** The queue the host consumes from; `inProcess` when it lives in this process only (memory). */
 export interface HostQueue {
-  readonly queue: JobQueue
+  /** The queue, made on first call. */
+  readonly queue: () => JobQueue
   readonly inProcess: boolean
 }
 
@@ -63,8 +64,8 @@ export class JobsHost {
   }
 
   async #startJobs(): Promise<void> {
-    const queue = this.#queue?.queue
-    if (this.jobs.length === 0 || queue === undefined) return
+    if (this.jobs.length === 0 || this.#queue === undefined) return
+    const queue = this.#queue.queue()
     for (const { scope, jobs } of this.#apps)
       for (const { JobClass } of jobs)
         this.#processors.push(await queue.process(JobClass, undefined, scope))

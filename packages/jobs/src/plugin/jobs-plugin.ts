@@ -17,7 +17,8 @@ const MEMORY_QUEUE_KEYS = new Set(['runTimeoutMs', 'duplicateWindowMs', 'stopTim
 /**
  * The JetStream queue on the app's `nats` bus adapter; without one (no adapter under that alias, or a
  * `memory` bus), the in-process {@link MemoryJobQueue}: jobs then run in the process that enqueued
- * them, lost at exit (a warning says so under NODE_ENV=production).
+ * them, lost at exit (a warning says so under NODE_ENV=production), made on first use: an app that
+ * never enqueues gets neither the queue nor the warning.
  */
 function queueOf(api: PluginApi, options: JobsOptions['queue']): HostQueue {
   const { bus: alias = DEFAULT_JOBS_BUS, ...config } = options ?? {}
@@ -27,18 +28,18 @@ function queueOf(api: PluginApi, options: JobsOptions['queue']): HostQueue {
   } catch {
     bus = undefined
   }
-  if (typeof bus === 'object' && bus !== null && 'native' in bus)
-    return {
-      queue: new MegaJobQueue({ ...config, nc: (bus as { native: never }).native }),
-      inProcess: false,
-    }
+  if (typeof bus === 'object' && bus !== null && 'native' in bus) {
+    const queue = new MegaJobQueue({ ...config, nc: (bus as { native: never }).native })
+    return { queue: () => queue, inProcess: false }
+  }
   const natsOnly = Object.keys(config).filter((key) => !MEMORY_QUEUE_KEYS.has(key))
   if (natsOnly.length > 0)
     throw jobsError(
       'MEGA_JOBS_OPTIONS_INVALID',
       `jobs({ queue }): ${natsOnly.join(', ')} ${natsOnly.length === 1 ? 'is an option' : 'are options'} of the JetStream queue, and there is no nats bus "${alias}" (jobs run in process): add adapters.${alias} = { driver: 'nats', url: env('NATS_URL') }, or remove ${natsOnly.length === 1 ? 'it' : 'them'}.`,
     )
-  return { queue: new MemoryJobQueue(config), inProcess: true }
+  let memory: MemoryJobQueue | undefined
+  return { queue: () => (memory ??= new MemoryJobQueue(config)), inProcess: true }
 }
 
 /**

@@ -105,6 +105,33 @@ describe('jobs() without a nats bus', () => {
     await vi.waitFor(() => expect(seen).toEqual([4, 5]))
   })
 
+  it('warns under NODE_ENV=production only for an app that uses the in-process queue', async () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined)
+    disposeAfterTest(() => (warn.mockRestore(), vi.unstubAllEnvs()))
+    const memoryWarnings = () =>
+      warn.mock.calls.filter((c) => JSON.stringify(c).includes('MEGA_JOBS_MEMORY_QUEUE'))
+    const quiet = await boot({
+      root: fileURLToPath(new URL('../fixtures/probe-app', import.meta.url)),
+      config: { ...config({}, false), adapters: { lock: { driver: 'memory' } } },
+      listen: false,
+      typescript: false,
+      shutdown: quietShutdown(),
+    })
+    disposeAfterTest(() => quiet.close())
+    expect(memoryWarnings()).toHaveLength(0)
+    const withJobs = await boot({
+      root,
+      config: config({}, false),
+      apps: { main: { services: { probe: { seen: [] } } } },
+      listen: false,
+      typescript: false,
+      shutdown: quietShutdown(),
+    })
+    disposeAfterTest(() => withJobs.close())
+    expect(memoryWarnings()).toHaveLength(1)
+  })
+
   it('refuses JetStream-only queue options at boot, naming them and the bus to add', async () => {
     const error = await caught(
       boot({
