@@ -5,48 +5,16 @@ import { z } from 'zod'
 import { jobsError } from '../errors.js'
 import { FAIL_PHASE_HEADER, type DlqEnvelope } from './dead-letter-route.js'
 import type { JobFailPhase } from './job-queue-events.js'
-import type { JobDeadLetterQueue } from './job-queue-types.js'
+import type {
+  DlqEntry,
+  DlqListOptions,
+  DlqPage,
+  DlqRedriveResult,
+  JobDeadLetterQueue,
+} from './job-queue-types.js'
 import type { JobPublish } from './job-queue-options.js'
 import type { JobStreamNames } from './job-streams.js'
 import { encodePayload, toError } from './job-payload.js'
-
-/** One message in the dead-letter queue. */
-export interface DlqEntry {
-  /** Its sequence in the DLQ stream (what show, redrive and `after` take). */
-  readonly seq: number
-  /** The job subject (`send-email`). */
-  readonly subject: string
-  /** Where the job failed (`run`, `decode`, `max-deliver`), when the DLQ message says so. */
-  readonly phase: JobFailPhase | undefined
-  /** The envelope the queue wrote. */
-  readonly envelope: DlqEnvelope
-}
-
-/** Options of {@link DeadLetterQueue.list}. */
-export interface DlqListOptions {
-  /** Only this job subject. @default every subject */
-  readonly subject?: string
-  /** The most entries in one page, 1–10000. @default 50 */
-  readonly limit?: number
-  /** Start after this DLQ sequence (the `next` of the previous page). @default 0 */
-  readonly after?: number
-}
-
-/** A page of DLQ entries; `next` is the `after` of the next page, undefined on the last one. */
-export interface DlqPage {
-  readonly entries: readonly DlqEntry[]
-  readonly next: number | undefined
-}
-
-/** What a redrive did: each entry moved back to its work subject, or why it stayed. */
-export interface DlqRedriveResult {
-  readonly redriven: readonly {
-    readonly dlqSeq: number
-    readonly subject: string
-    readonly seq: number
-  }[]
-  readonly failed: readonly { readonly dlqSeq: number; readonly error: Error }[]
-}
 
 /** The zod schema of {@link DlqListOptions} (shared with the memory queue's DLQ). */
 export const dlqListOptionsSchema = z.strictObject({
@@ -54,6 +22,8 @@ export const dlqListOptionsSchema = z.strictObject({
   limit: z.number().int().min(1).max(10_000).default(50),
   after: z.number().int().min(0).default(0),
 })
+
+export type { DlqEntry, DlqListOptions, DlqPage, DlqRedriveResult }
 
 const decoder = new TextDecoder()
 const isMissing = (err: unknown): boolean =>

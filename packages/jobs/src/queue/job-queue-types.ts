@@ -1,9 +1,47 @@
 import { toMegaError, type MegaError } from '@mega/observe'
 import { z } from 'zod'
-import type { DlqEntry, DlqListOptions, DlqPage, DlqRedriveResult } from './dead-letter-queue.js'
+import type { DlqEnvelope } from './dead-letter-route.js'
 import type { JobProcessor } from './job-processor.js'
-import type { JobQueueEventMap, JobQueueEventName } from './job-queue-events.js'
+import type { JobFailPhase, JobQueueEventMap, JobQueueEventName } from './job-queue-events.js'
 import type { JobClass, JobContext, JobPayload, MegaJob } from './mega-job.js'
+
+/** One message in the dead-letter queue. */
+export interface DlqEntry {
+  /** Its sequence in the DLQ stream (what show, redrive and `after` take). */
+  readonly seq: number
+  /** The job subject (`send-email`). */
+  readonly subject: string
+  /** Where the job failed (`run`, `decode`, `max-deliver`), when the DLQ message says so. */
+  readonly phase: JobFailPhase | undefined
+  /** The envelope the queue wrote. */
+  readonly envelope: DlqEnvelope
+}
+
+/** Options of `DeadLetterQueue.list`. */
+export interface DlqListOptions {
+  /** Only this job subject. @default every subject */
+  readonly subject?: string
+  /** The most entries in one page, 1–10000. @default 50 */
+  readonly limit?: number
+  /** Start after this DLQ sequence (the `next` of the previous page). @default 0 */
+  readonly after?: number
+}
+
+/** A page of DLQ entries; `next` is the `after` of the next page, undefined on the last one. */
+export interface DlqPage {
+  readonly entries: readonly DlqEntry[]
+  readonly next: number | undefined
+}
+
+/** What a redrive did: each entry moved back to its work subject, or why it stayed. */
+export interface DlqRedriveResult {
+  readonly redriven: readonly {
+    readonly dlqSeq: number
+    readonly subject: string
+    readonly seq: number
+  }[]
+  readonly failed: readonly { readonly dlqSeq: number; readonly error: Error }[]
+}
 
 /** Options of one {@link JobQueue.enqueue}. */
 export interface EnqueueOptions {
