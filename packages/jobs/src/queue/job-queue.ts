@@ -22,9 +22,6 @@ import {
 import { NOT_BEFORE_HEADER, encodePayload } from './job-payload.js'
 import { jobStreamNames, ensureStream, streamConfigs, type JobStreamNames } from './job-streams.js'
 import {
-  resolveJobConcurrency,
-  resolveJobRetryConfig,
-  resolveJobRunTimeoutMs,
   resolveJobSubject,
   type JobClass,
   type JobContext,
@@ -32,6 +29,7 @@ import {
   type MegaJob,
 } from './mega-job.js'
 import { startJobProcessor, type JobProcessor } from './job-processor.js'
+import { resolveJobRunSpec } from './job-run.js'
 
 import {
   enqueueEach,
@@ -173,18 +171,7 @@ export class MegaJobQueue extends EventEmitter<JobQueueEventMap> implements JobQ
     instance?: J,
     ctx?: JobContext<J>,
   ): Promise<JobProcessor> {
-    const subject = resolveJobSubject(JobClass)
-    const concurrency = resolveJobConcurrency(JobClass)
-    const retry = resolveJobRetryConfig(JobClass)
-    const runTimeoutMs = resolveJobRunTimeoutMs(JobClass, this.config.runTimeoutMs)
-    const job = instance ?? new (JobClass as unknown as new () => J)()
-    const spec = {
-      subject,
-      concurrency,
-      retry,
-      runTimeoutMs,
-      run: (payload: unknown): unknown => job.run(payload, ctx),
-    }
+    const spec = resolveJobRunSpec(JobClass, instance, ctx, this.config.runTimeoutMs)
     const jsm = await this.#ready()
     return startJobProcessor({
       deps: this.#deps,
@@ -193,7 +180,7 @@ export class MegaJobQueue extends EventEmitter<JobQueueEventMap> implements JobQ
       names: this.#names,
       spec,
     }).catch((err: unknown) => {
-      throw unavailable(`start consuming job "${subject}"`, err)
+      throw unavailable(`start consuming job "${spec.subject}"`, err)
     })
   }
 }

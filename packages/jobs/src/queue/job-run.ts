@@ -1,7 +1,16 @@
 import { jobsError } from '../errors.js'
 import type { JobQueueEventMap, JobQueueEventName } from './job-queue-events.js'
 import { toError } from './job-payload.js'
-import type { JobRetryConfig } from './mega-job.js'
+import {
+  resolveJobConcurrency,
+  resolveJobRetryConfig,
+  resolveJobRunTimeoutMs,
+  resolveJobSubject,
+  type JobClass,
+  type JobContext,
+  type JobRetryConfig,
+  type MegaJob,
+} from './mega-job.js'
 import { withRetry } from './with-retry.js'
 
 /** One job class being processed: what each of its runs needs. */
@@ -10,6 +19,25 @@ export interface JobRunSpec {
   readonly retry: JobRetryConfig
   readonly runTimeoutMs: number
   run(payload: unknown): unknown
+}
+
+/**
+ * What both queues need to process `JobClass`: its subject, concurrency, retry config, run timeout
+ * (the job's own, else `defaultRunTimeoutMs`) and a `run` calling `instance` (default
+ * `new JobClass()`) with `ctx`. Invalid statics throw `MEGA_JOB_INVALID` before anything starts.
+ */
+export function resolveJobRunSpec<J extends MegaJob>(
+  JobClass: JobClass<J>,
+  instance: J | undefined,
+  ctx: JobContext<J> | undefined,
+  defaultRunTimeoutMs: number,
+): JobRunSpec & { readonly concurrency: number } {
+  const subject = resolveJobSubject(JobClass)
+  const concurrency = resolveJobConcurrency(JobClass)
+  const retry = resolveJobRetryConfig(JobClass)
+  const runTimeoutMs = resolveJobRunTimeoutMs(JobClass, defaultRunTimeoutMs)
+  const job = instance ?? new (JobClass as unknown as new () => J)()
+  return { subject, concurrency, retry, runTimeoutMs, run: (payload) => job.run(payload, ctx) }
 }
 
 /** How one run (all its attempts) ended. */

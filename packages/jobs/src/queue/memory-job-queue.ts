@@ -21,13 +21,10 @@ import {
   type JobQueue,
 } from './job-queue-types.js'
 import { payloadJson } from './job-payload.js'
-import { runJobAttempts, type JobRunSpec } from './job-run.js'
+import { resolveJobRunSpec, runJobAttempts, type JobRunSpec } from './job-run.js'
 import { jobStreamNames } from './job-streams.js'
 import { MemoryDeadLetterQueue } from './memory-dead-letter-queue.js'
 import {
-  resolveJobConcurrency,
-  resolveJobRetryConfig,
-  resolveJobRunTimeoutMs,
   resolveJobSubject,
   type JobClass,
   type JobContext,
@@ -215,18 +212,19 @@ export class MemoryJobQueue extends EventEmitter<JobQueueEventMap> implements Jo
     instance?: J,
     ctx?: JobContext<J>,
   ): Promise<JobProcessor> {
-    const subject = resolveJobSubject(JobClass)
-    const concurrency = resolveJobConcurrency(JobClass)
-    const retry = resolveJobRetryConfig(JobClass)
-    const runTimeoutMs = resolveJobRunTimeoutMs(JobClass, this.config.runTimeoutMs)
-    const job = instance ?? new (JobClass as unknown as new () => J)()
+    const { concurrency, ...spec } = resolveJobRunSpec(
+      JobClass,
+      instance,
+      ctx,
+      this.config.runTimeoutMs,
+    )
     const worker: Worker = {
-      spec: { subject, retry, runTimeoutMs, run: (payload) => job.run(payload, ctx) },
+      spec,
       concurrency,
       inFlight: new Set(),
     }
     const processor: JobProcessor = {
-      subject,
+      subject: spec.subject,
       stop: () => this.#stop(worker),
     }
     this.#workers.set(worker, processor)
