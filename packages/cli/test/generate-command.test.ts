@@ -18,6 +18,17 @@ async function files(root: string): Promise<string[]> {
   return (await readdir(root, { recursive: true })).sort()
 }
 
+/** A stand-in @mega/jobs in the project's node_modules whose index is `source`. */
+async function installFakeJobs(root: string, source: string): Promise<void> {
+  const jobs = join(root, 'node_modules/@mega/jobs')
+  await mkdir(jobs, { recursive: true })
+  await writeFile(
+    join(jobs, 'package.json'),
+    '{"name":"@mega/jobs","type":"module","main":"index.js"}',
+  )
+  await writeFile(join(jobs, 'index.js'), source)
+}
+
 describe('mega generate', () => {
   it('writes a model and its test', async () => {
     const root = await project()
@@ -91,13 +102,7 @@ describe('mega generate', () => {
 
   it('writes a job and its test when @mega/jobs is installed, and says how to enqueue and run it', async () => {
     const root = await project()
-    const jobs = join(root, 'node_modules/@mega/jobs')
-    await mkdir(jobs, { recursive: true })
-    await writeFile(
-      join(jobs, 'package.json'),
-      '{"name":"@mega/jobs","type":"module","main":"index.js"}',
-    )
-    await writeFile(join(jobs, 'index.js'), 'export class MegaJob {}\n')
+    await installFakeJobs(root, 'export class MegaJob {}\n')
     const m = memoryIo(root)
     expect(await run(['generate', 'job', 'SendWelcome'], m.io)).toBe(0)
     expect(m.stdout).toContain('created apps/main/jobs/send-welcome-job.ts\n')
@@ -140,13 +145,7 @@ describe('mega generate', () => {
 
   it('writes a schedule and its test when @mega/jobs is installed, and says how mega worker runs it', async () => {
     const root = await project()
-    const jobs = join(root, 'node_modules/@mega/jobs')
-    await mkdir(jobs, { recursive: true })
-    await writeFile(
-      join(jobs, 'package.json'),
-      '{"name":"@mega/jobs","type":"module","main":"index.js"}',
-    )
-    await writeFile(join(jobs, 'index.js'), 'export function defineSchedule() {}\n')
+    await installFakeJobs(root, 'export function defineSchedule() {}\n')
     const m = memoryIo(root)
     expect(await run(['generate', 'schedule', 'NightlyReport'], m.io)).toBe(0)
     expect(m.stdout).toMatchInlineSnapshot(`
