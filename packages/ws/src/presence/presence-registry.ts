@@ -3,7 +3,7 @@ import type { MegaWsConnection } from '../connection/ws-connection.js'
 import { CLOSE_CODE_KICKED, CLOSE_CODE_REQUEUE } from '../protocol/close-codes.js'
 import { createWsMessage } from '../protocol/ws-message.js'
 import { generateMessageId } from '../protocol/ulid.js'
-import type { ClusterPeer, WsCluster } from './ws-cluster.js'
+import type { ClusterPeer, ClusterTransport } from './ws-cluster.js'
 import type { WsMetrics } from '../ws-metrics.js'
 import {
   DEFAULT_HISTORY_TTL_MS,
@@ -70,7 +70,7 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
   readonly #byNs = new Map<string, Set<MegaWsConnection>>()
   readonly #members = new Map<string, Map<string, PresenceMember>>()
   readonly #all = new Map<string, MegaWsConnection>()
-  #cluster: WsCluster | undefined
+  #cluster: ClusterTransport | undefined
   #shared: SharedHistory | undefined
   readonly #metrics: WsMetrics | undefined
   readonly #histories = new Map<string, HistorySlot>()
@@ -84,7 +84,7 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
    * Links the registry to the other processes (before the first connection), and to the history
    * they share, if any.
    */
-  attach(cluster: WsCluster | undefined, shared?: SharedHistory): void {
+  attach(cluster: ClusterTransport | undefined, shared?: SharedHistory): void {
     this.#cluster = cluster
     this.#shared = shared
   }

@@ -28,6 +28,44 @@ export interface ClusterPeer {
   localMembers(): Record<string, PresenceMember[]>
 }
 
+/**
+ * How a process's registry reaches the others: over a bus and a cache ({@link WsCluster}) or through a
+ * central hub (the hub link). The registry calls these; the transport calls back into a
+ * {@link ClusterPeer}. Every call is best-effort: a failure is logged by the transport, never thrown
+ * into a connection's handler.
+ */
+export interface ClusterTransport {
+  /** A local connection is in `ns` (counted per call): receive the namespace's messages. */
+  watchNs(ns: string): void
+  /** One local connection fewer in `ns`. */
+  unwatchNs(ns: string): void
+  /** A local connection belongs to `userId` (counted per call): receive messages to the user. */
+  watchUser(userId: string): void
+  /** One local connection of `userId` fewer. */
+  unwatchUser(userId: string): void
+  /** Sends a broadcast to the other processes' connections in `ns`. */
+  publishNs(
+    ns: string,
+    type: string,
+    data: unknown,
+    id: string,
+    except?: string,
+    at?: HistoryPosition,
+  ): Promise<void>
+  /** Sends a message to the other processes' connections of `userId` in `ns`. */
+  publishUser(ns: string, userId: string, type: string, data: unknown): Promise<void>
+  /** Asks the other processes to kick. */
+  publishKick(target: KickTarget, options: KickOptions): Promise<void>
+  /** The other processes' members of `ns`. */
+  remoteMembers(ns: string): Promise<PresenceMember[]>
+  /** This process's members changed: tell the others (soon, once per burst). */
+  rosterChanged(): void
+  /** Starts linking (before the first connection). */
+  start(): Promise<void>
+  /** Stops (once): the others forget this process's members. */
+  stop(): Promise<void>
+}
+
 /** Options of the cluster link. */
 export interface WsClusterOptions {
   /** The first subject tokens (`mega.ws.<app>`), so apps sharing a bus stay apart. */
@@ -74,7 +112,7 @@ function token(value: string): string {
  * key with a TTL, renewed by a heartbeat). A process that stops cleanly deletes its entry and says
  * goodbye; one that crashes drops out of every listing when its entry expires.
  */
-export class WsCluster {
+export class WsCluster implements ClusterTransport {
   /** This process's id in the cluster. */
   readonly procId = generateMessageId()
   readonly #bus: BusAdapter
