@@ -11,6 +11,7 @@ import { run, startServer, userShellEnv, type ServerProcess } from '@mega/test-u
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { typeInto } from '../src/interactive.js'
 import { startLocalRegistry, type LocalRegistry } from '../src/registry.js'
+import { createAppFromClone } from '../src/create-app.js'
 import { packAll, publishablePackages } from '../src/workspace.js'
 
 let tmp: string
@@ -227,5 +228,48 @@ describe('a newcomer, from the registry', () => {
     expect(sandboxed).toContain('sandbox: changes to db are rolled back when you leave.')
     expect(sandboxed).toContain('titles ["From the console","Sandboxed"]')
     expect(await consoleSession([], [titles])).toContain('titles ["From the console"]')
+  })
+})
+
+describe('a newcomer, from a clone (nothing published)', () => {
+  it('`pnpm create-app` makes an app on the packed checkout that installs, boots and answers', async () => {
+    const work = join(tmp, 'clone-work')
+    await mkdir(work)
+    // The same npm cache as the registry walk: third-party packages are not downloaded twice.
+    const app = await createAppFromClone({
+      target: join(work, 'from-clone'),
+      env: shell(),
+      quiet: true,
+      log: () => undefined,
+    })
+
+    // Every @mega/* package, direct or not, comes from the app's own packed tarballs.
+    const manifest = JSON.parse(await readFile(join(app, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>
+      overrides: Record<string, string>
+    }
+    expect(manifest.dependencies['@mega/core']).toMatch(
+      /^file:\.\/\.mega-packs\/mega-core-.+\.tgz$/,
+    )
+    expect(Object.keys(manifest.overrides).sort()).toEqual([...tarballs.keys()].sort())
+    const lock = JSON.parse(await readFile(join(app, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { resolved?: string; integrity?: string }>
+    }
+    for (const name of ['@mega/core', '@mega/db', '@mega/observe', '@mega/cli']) {
+      const entry = lock.packages[`node_modules/${name}`]
+      expect(entry?.resolved, name).toMatch(/^file:\.mega-packs\//)
+      expect((await lstat(join(app, 'node_modules', name))).isSymbolicLink()).toBe(false)
+    }
+
+    const server = await startServer(join(app, 'node_modules/.bin/mega'), ['start'], {
+      cwd: app,
+      env: shell({ PORT: '0' }),
+    })
+    try {
+      const home = await fetch(`${server.url}/`)
+      expect(await json(home)).toMatchObject({ ok: true, data: { hello: 'from-clone' } })
+    } finally {
+      expect(await server.stop()).toBe(0)
+    }
   })
 })
