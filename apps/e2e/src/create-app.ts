@@ -3,8 +3,9 @@
 // dependencies on @mega/* point at the tarballs (directly and through `overrides`, so the packages'
 // dependencies on each other resolve to them too). Third-party packages come from the usual registry.
 import { spawnSync } from 'node:child_process'
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir } from 'node:fs/promises'
 import { basename, join, relative, resolve } from 'node:path'
+import { useLocalPackages } from '@mega/test-utils'
 import { WORKSPACE_ROOT, packAll, publishablePackages } from './workspace.js'
 
 /** The folder inside the app that holds the packed @mega/* tarballs. */
@@ -24,14 +25,6 @@ export interface CreateAppOptions {
   readonly env?: NodeJS.ProcessEnv
   /** Keep the commands' output (shown only when one fails) instead of printing it. @default false */
   readonly quiet?: boolean
-}
-
-type Manifest = {
-  dependencies?: Record<string, string>
-  devDependencies?: Record<string, string>
-  overrides?: Record<string, string>
-  pnpm?: { overrides?: Record<string, string> }
-  resolutions?: Record<string, string>
 }
 
 function step(command: string, args: readonly string[], cwd: string, options: CreateAppOptions) {
@@ -85,19 +78,7 @@ export async function createAppFromClone(options: CreateAppOptions): Promise<str
     packages.map((pkg, i) => [pkg.name, `file:./${PACKS_DIR}/${basename(tarballs[i]!)}`]),
   )
 
-  const manifestPath = join(app, 'package.json')
-  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest
-  for (const deps of [manifest.dependencies, manifest.devDependencies])
-    for (const name of Object.keys(deps ?? {})) {
-      const spec = local.get(name)
-      if (spec !== undefined) deps![name] = spec
-    }
-  const overrides = Object.fromEntries(local)
-  if (pm === 'npm') manifest.overrides = { ...manifest.overrides, ...overrides }
-  else if (pm === 'pnpm')
-    manifest.pnpm = { ...manifest.pnpm, overrides: { ...manifest.pnpm?.overrides, ...overrides } }
-  else manifest.resolutions = { ...manifest.resolutions, ...overrides }
-  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`)
+  await useLocalPackages(app, Object.fromEntries(local), pm)
 
   if (options.skipInstall !== true) {
     log(

@@ -2,9 +2,8 @@
 // migrate its SQLite database, type-check and run the app's own tests, list its routes, boot it and
 // create, list and show a Post over HTTP. Needs `pnpm build` first (the tarballs hold dist/) and pnpm
 // on PATH; installs from pnpm's store, so it runs in seconds when warm.
-import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { run, startServer, tempDir, userShellEnv } from '@mega/test-utils'
+import { run, startServer, tempDir, useLocalPackages, userShellEnv } from '@mega/test-utils'
 import { describe, expect, it } from 'vitest'
 
 const workspace = new URL('../../..', import.meta.url).pathname
@@ -12,19 +11,6 @@ const bin = new URL('../bin/mega.js', import.meta.url).pathname
 const PACKAGES = ['observe', 'core', 'db', 'cli'] as const
 
 const must = (command: string, args: string[], cwd: string) => run(command, args, { cwd })
-
-async function useTarballs(app: string, packs: string): Promise<void> {
-  const file = join(app, 'package.json')
-  const pkg = JSON.parse(await readFile(file, 'utf8'))
-  const tarballs = Object.fromEntries(
-    PACKAGES.map((p) => [`@mega/${p}`, `file:${join(packs, `mega-${p}-0.1.0.tgz`)}`]),
-  )
-  for (const deps of [pkg.dependencies, pkg.devDependencies])
-    for (const name of Object.keys(deps as object))
-      if (name in tarballs) deps[name] = tarballs[name]
-  pkg.pnpm.overrides = tarballs // @mega/core's own @mega/observe dependency too
-  await writeFile(file, JSON.stringify(pkg, null, 2))
-}
 
 describe('the newcomer path', () => {
   it('creates an app that installs, scaffolds and migrates a resource, passes its tests and serves it', async () => {
@@ -35,7 +21,13 @@ describe('the newcomer path', () => {
 
     await must(process.execPath, [bin, 'new', 'hello-app', '--skip-install'], tmp)
     const app = join(tmp, 'hello-app')
-    await useTarballs(app, packs)
+    await useLocalPackages(
+      app,
+      Object.fromEntries(
+        PACKAGES.map((p) => [`@mega/${p}`, `file:${join(packs, `mega-${p}-0.1.0.tgz`)}`]),
+      ),
+      'pnpm',
+    )
     await must('pnpm', ['install', '--prefer-offline', '--ignore-workspace'], app)
 
     await must('npx', ['mega', 'migrate', 'check'], app) // the template's migration covers Note
