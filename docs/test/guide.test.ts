@@ -26,8 +26,14 @@ async function nextStage(): Promise<void> {
   const next = join(work, `stage-${++stage}`, 'my-app')
   if (app !== '') await cp(app, next, { recursive: true })
   app = next
+  await enter()
+}
+
+/** Works in the app's folder, as a reader does after `cd my-app` (relative paths in its config). */
+async function enter(): Promise<void> {
   await mkdir(join(app, 'data'), { recursive: true })
   process.env['DATABASE_FILE'] = join(app, 'data', 'app.sqlite')
+  process.chdir(app)
 }
 
 async function cli(args: readonly string[], where: string): Promise<string> {
@@ -57,6 +63,12 @@ async function request(line: string, expected: GuideBlock | undefined, where: st
     expect(res.statusCode, `${where}: ${line}: ${res.body}`).toBeLessThan(400)
     return
   }
+  if (expected.lang === 'text') {
+    // A page: each line shown must be in it.
+    for (const shown of expected.body.split('\n').filter((l) => l.trim() !== ''))
+      expect(res.body, `${where}: ${line}`).toContain(shown.trim())
+    return
+  }
   const body: unknown = res.headers['content-type']?.toString().includes('json')
     ? res.json()
     : res.body
@@ -83,7 +95,10 @@ async function runChapter(name: string): Promise<void> {
         const words = line.split(/\s+/)
         if (words[0] === 'curl') {
           // The JSON block under an sh block shows the answer to its last request.
-          const shown = next?.lang === 'json' && next.meta['file'] === undefined ? next : undefined
+          const shown =
+            (next?.lang === 'json' || next?.lang === 'text') && next.meta['file'] === undefined
+              ? next
+              : undefined
           await request(line, n === lastCurl ? shown : undefined, where)
         } else if (words[0] === 'mega' || (words[0] === 'npx' && words[1] === 'mega')) {
           if (booted !== undefined) {
@@ -106,11 +121,14 @@ beforeAll(async () => {
   app = first // `mega new` runs from here
   await cli(['new', 'my-app', '--skip-install'], 'setup')
   app = join(first, 'my-app')
-  await mkdir(join(app, 'data'), { recursive: true })
-  process.env['DATABASE_FILE'] = join(app, 'data', 'app.sqlite')
+  await enter()
 })
 
-afterAll(() => rm(work, { recursive: true, force: true }))
+const startedIn = process.cwd()
+afterAll(async () => {
+  process.chdir(startedIn)
+  await rm(work, { recursive: true, force: true })
+})
 
 describe('the guide', () => {
   it('has chapters', () => {
