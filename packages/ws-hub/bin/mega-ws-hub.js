@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import { runWsHubCli } from '../dist/index.js'
+process.exitCode = await runWsHubCli()
