@@ -19,11 +19,15 @@ export interface HubAdminTarget {
 }
 
 const id = z.string().min(1).max(128)
+// One object with both fields rather than a union of two: Fastify's Ajv strips unknown properties
+// (removeAdditional) while it tries the first anyOf branch, so a union of strict objects refuses the
+// second shape. "Exactly one" is checked by zod at request time.
 const disconnectBody = z.strictObject({
-  target: z.union([
-    z.strictObject({ connId: id }),
-    z.strictObject({ userId: z.string().min(1).max(256) }),
-  ]),
+  target: z
+    .strictObject({ connId: id.optional(), userId: z.string().min(1).max(256).optional() })
+    .refine((t) => (t.connId === undefined) !== (t.userId === undefined), {
+      message: 'give exactly one of connId and userId',
+    }),
   requeue: z.boolean().optional(),
   reason: z.string().max(123).optional(),
 })
@@ -65,7 +69,11 @@ export function hubAdminRoutes(hub: HubAdminTarget, adminToken: string): RouteTa
         },
         (ctx) => {
           const { target, ...options } = ctx.body
-          return { bridges: hub.disconnect(target, options) }
+          const which =
+            target.connId === undefined
+              ? { userId: target.userId ?? '' }
+              : { connId: target.connId }
+          return { bridges: hub.disconnect(which, options) }
         },
       )
       r.post(
