@@ -17,3 +17,5 @@ export type {
 } from './hub-types.js'
 export { WS_HUB_ERRORS, WS_HUB_ERROR_CODES } from './errors.js'
 export type { WsHubErrorCode } from './errors.js'
+export { runWsHubCli } from './cli/run-ws-hub-cli.js'
+export type { RunWsHubCliOptions } from './cli/run-ws-hub-cli.js'

@@ -84,6 +84,17 @@ export class MegaWsHub {
         `start() on a ${this.#state} hub: start a hub once.`,
       )
     this.#state = 'starting'
+    try {
+      return await this.#serve()
+    } catch (err) {
+      this.#state = 'closed'
+      clearInterval(this.#heartbeat)
+      await this.#runtime?.close()
+      throw err
+    }
+  }
+
+  async #serve(): Promise<string> {
     const runtime = await boot({
       root: import.meta.dirname,
       config: this.#bootConfig(),
@@ -112,13 +123,7 @@ export class MegaWsHub {
       'upgrade',
       (req: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(req, socket, head),
     )
-    try {
-      this.#url = await runtime.server.listen({ port: this.#config.port, host: this.#config.host })
-    } catch (err) {
-      this.#state = 'closed'
-      await runtime.close()
-      throw err
-    }
+    this.#url = await runtime.server.listen({ port: this.#config.port, host: this.#config.host })
     this.#heartbeat = setInterval(() => this.#beat(), this.#config.heartbeatMs)
     this.#heartbeat.unref()
     this.#state = 'running'

@@ -6,7 +6,11 @@ const auth = { authorization: `Bearer ${ADMIN}` }
 
 async function call(url: string, path: string, init: RequestInit = {}) {
   const response = await fetch(`${url}${path}`, init)
-  return { status: response.status, body: (await response.json()) as Record<string, any> }
+  const body = (await response.json()) as {
+    data: Record<string, unknown>
+    error: { code: string; message: string }
+  }
+  return { status: response.status, body }
 }
 
 const post = (body: unknown, headers: Record<string, string> = auth): RequestInit => ({

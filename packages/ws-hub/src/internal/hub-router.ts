@@ -10,16 +10,6 @@ import type { HubMetrics } from './hub-metrics.js'
 /** The most members a `presence_result` carries (the protocol's list limit). */
 export const MAX_RESULT_MEMBERS = 10_000
 
-/** What a bridge may send once registered; every other type goes hub → bridge only. */
-const FROM_BRIDGE: ReadonlySet<HubMessageType> = new Set([
-  'heartbeat',
-  'interest',
-  'publish',
-  'presence',
-  'presence_query',
-  'kick',
-])
-
 /** A refusal of one frame from a registered bridge: its `error` frame code and message. */
 export interface FrameRefusal {
   readonly code: string
@@ -41,43 +31,41 @@ export class HubRouter {
 
   /** Handles one valid frame from `from`; a refusal when the type may not come from a bridge. */
   route(from: BridgeSession, message: HubMessage): FrameRefusal | undefined {
-    if (!FROM_BRIDGE.has(message.type))
-      return message.type === 'register'
-        ? {
-            code: 'MEGA_WS_HUB_ALREADY_REGISTERED',
-            message: 'This bridge is already registered: send register once per connection.',
-          }
-        : {
-            code: 'MEGA_WS_HUB_WRONG_DIRECTION',
-            message: `"${message.type}" goes from the hub to bridges, never to the hub.`,
-          }
-    this.#dispatch(from, message)
-    return undefined
-  }
-
-  #dispatch(from: BridgeSession, message: HubMessage): void {
     switch (message.type) {
       case 'interest':
         from.applyInterest(message.data)
-        return
+        return undefined
       case 'publish':
         this.#publish(from, message.data)
-        return
+        return undefined
       case 'presence':
         from.members = message.data.members
-        return
+        return undefined
       case 'presence_query':
         from.send('presence_result', {
           requestId: message.data.requestId,
           members: this.membersOf(message.data.ns, from),
         })
-        return
+        return undefined
       case 'kick':
         this.broadcast('kick', message.data, from)
-        return
-      default:
-        // heartbeat: being heard is all it says (lastSeen is set for every frame)
-        return
+        return undefined
+      case 'heartbeat':
+        return undefined // being heard is all it says (lastSeen is set for every frame)
+      case 'register':
+        return {
+          code: 'MEGA_WS_HUB_ALREADY_REGISTERED',
+          message: 'This bridge is already registered: send register once per connection.',
+        }
+      case 'register_ok':
+      case 'deliver':
+      case 'presence_result':
+      case 'drain':
+      case 'error':
+        return {
+          code: 'MEGA_WS_HUB_WRONG_DIRECTION',
+          message: `"${message.type}" goes from the hub to bridges, never to the hub.`,
+        }
     }
   }
 

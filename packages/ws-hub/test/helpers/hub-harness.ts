@@ -43,7 +43,7 @@ export class TestBridge {
     this.socket = new WebSocket(url)
     open.push({ close: () => this.socket.terminate() })
     this.socket.on('message', (data) => {
-      this.frames.push(JSON.parse(String(data)) as Received)
+      this.frames.push(JSON.parse((data as Buffer).toString('utf8')) as Received)
       for (const wake of this.#waiters.splice(0)) wake()
     })
     this.closed = new Promise((resolve) =>
