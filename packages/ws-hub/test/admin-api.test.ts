@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HUB_CLOSE_CODES } from '@mega/ws/hub-protocol'
-import { ADMIN, registeredBridge, settled, startHub } from './helpers/hub-harness.js'
+import { ADMIN, TestBridge, registeredBridge, settled, startHub } from './helpers/hub-harness.js'
 
 const auth = { authorization: `Bearer ${ADMIN}` }
 
@@ -131,7 +131,7 @@ describe('MegaWsHub endpoints and close', () => {
     await settled(b)
     a.send('publish', { ns: 'room', type: 't' })
     await b.next('deliver')
-    const bad = new (await import('./helpers/hub-harness.js')).TestBridge(wsUrl)
+    const bad = new TestBridge(wsUrl)
     await bad.opened
     bad.send('register', { instanceId: 'x', token: 'not-a-valid-token-000', capabilities: [] })
     await bad.closed
@@ -149,7 +149,10 @@ describe('MegaWsHub endpoints and close', () => {
     const { hub, url, wsUrl } = await startHub()
     const { bridge: a } = await registeredBridge(wsUrl, 'a')
     const { bridge: b } = await registeredBridge(wsUrl, 'b')
+    const unregistered = new TestBridge(wsUrl)
+    await unregistered.opened
     await hub.close()
+    expect((await unregistered.closed).code).toBe(HUB_CLOSE_CODES.SHUTDOWN)
     expect((await a.closed).code).toBe(HUB_CLOSE_CODES.DRAIN)
     expect((await b.closed).code).toBe(HUB_CLOSE_CODES.DRAIN)
     await expect(fetch(`${url}/health/live`)).rejects.toThrow()
