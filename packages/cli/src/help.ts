@@ -19,6 +19,7 @@ function optionNote(option: OptionSpec): string {
   const notes = [
     option.values === undefined ? '' : `one of ${option.values.join(', ')}`,
     option.default === undefined ? '' : `default: ${option.default}`,
+    option.repeatable === true ? 'repeatable' : '',
   ].filter(Boolean)
   return notes.length === 0 ? option.description : `${option.description} (${notes.join('; ')})`
 }

@@ -63,6 +63,8 @@ export interface OptionSpec {
   readonly values?: readonly string[]
   /** What `--help` shows as the value (`--app <name>`). @default 'value' */
   readonly valueName?: string
+  /** The flag may be given several times; every value is kept, in order (strings only). */
+  readonly repeatable?: boolean
 }
 
 /** One positional argument of a command. */
@@ -249,10 +251,51 @@ export const COMMANDS = {
     loadsApp: true,
   },
   hub: {
-    summary: 'Run the WebSocket hub (needs @mega/ws-hub)',
+    summary: 'Run the WebSocket hub (needs @mega/ws-hub; flags as mega-ws-hub, env MEGA_HUB_*)',
     args: [],
-    options: { root },
-    examples: ['mega hub'],
+    options: {
+      root,
+      port: {
+        type: 'string',
+        description: 'the port (env MEGA_HUB_PORT; default 7070)',
+        valueName: 'n',
+      },
+      host: {
+        type: 'string',
+        description: 'the address (env MEGA_HUB_HOST; default 0.0.0.0)',
+        valueName: 'addr',
+      },
+      token: {
+        type: 'string',
+        description: 'a bridge token; several rotate (env MEGA_HUB_TOKENS, a comma list)',
+        valueName: 'secret',
+        repeatable: true,
+      },
+      adminToken: {
+        type: 'string',
+        description: 'the admin API token (env MEGA_HUB_ADMIN_TOKEN)',
+        valueName: 'secret',
+      },
+      heartbeatMs: {
+        type: 'string',
+        description: 'the heartbeat period (env MEGA_HUB_HEARTBEAT_MS; default 10000)',
+        valueName: 'ms',
+      },
+      path: {
+        type: 'string',
+        description: "the bridges' WebSocket path (env MEGA_HUB_PATH; default /hub)",
+        valueName: 'path',
+      },
+      logLevel: {
+        type: 'string',
+        description: 'the log level (env MEGA_HUB_LOG_LEVEL; default info)',
+        valueName: 'level',
+      },
+    },
+    examples: [
+      'mega hub --token "$HUB_TOKEN"',
+      'mega hub --port 7070 --token "$OLD" --token "$NEW"',
+    ],
     loadsApp: false,
   },
 } as const satisfies Record<string, CommandSpec>
@@ -270,9 +313,11 @@ export const GLOBAL_OPTIONS = {
 
 type ValueOf<S extends OptionSpec> = S['type'] extends 'boolean'
   ? boolean
-  : S extends { readonly default: string }
-    ? string
-    : string | undefined
+  : S extends { readonly repeatable: true }
+    ? string[]
+    : S extends { readonly default: string }
+      ? string
+      : string | undefined
 
 /** The parsed values of an option table: booleans, and strings (or `undefined` without a default). */
 export type OptionValues<O extends Readonly<Record<string, OptionSpec>>> = {

@@ -4,7 +4,19 @@ import * as source from '../src/index.js'
 
 describe('@mega/ws-hub public exports', () => {
   it('names exactly this API (update the snapshot when the API changes on purpose)', () => {
-    expect(exportNames(source)).toMatchInlineSnapshot(`[]`)
+    expect(exportNames(source)).toMatchInlineSnapshot(`
+      [
+        "DEFAULT_HEARTBEAT_MS",
+        "DEFAULT_HUB_HOST",
+        "DEFAULT_HUB_PATH",
+        "DEFAULT_HUB_PORT",
+        "DEFAULT_REGISTER_TIMEOUT_MS",
+        "MegaWsHub",
+        "WS_HUB_ERRORS",
+        "WS_HUB_ERROR_CODES",
+        "runWsHubCli",
+      ]
+    `)
   })
 
   it('the built package a user installs exposes the same API', async () => {
@@ -13,8 +25,19 @@ describe('@mega/ws-hub public exports', () => {
   })
 
   it('names exactly these types (update the snapshot when a type is added or removed on purpose)', () => {
-    expect(
-      typeExportNames(new URL('../src/index.ts', import.meta.url).pathname),
-    ).toMatchInlineSnapshot(`[]`)
+    expect(typeExportNames(new URL('../src/index.ts', import.meta.url).pathname))
+      .toMatchInlineSnapshot(`
+      [
+        "HubBridgeInfo",
+        "HubDisconnectOptions",
+        "HubDisconnectTarget",
+        "HubEndpointAccess",
+        "HubMemberFilter",
+        "HubMemberInfo",
+        "MegaWsHubConfig",
+        "RunWsHubCliOptions",
+        "WsHubErrorCode",
+      ]
+    `)
   })
 })

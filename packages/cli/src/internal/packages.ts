@@ -3,11 +3,11 @@ import { importFromRoot } from '@mega/core/internal'
 import { cliError } from '../errors.js'
 
 /**
- * What DESIGN.md's plan names but no release ships yet: a whole package (`@mega/ws-hub`) or one export
+ * What DESIGN.md's plan names but no release ships yet: a whole package or one export
  * of it (`<package>#<export>`). No install or upgrade makes a command that needs one work today.
  * Remove an entry when it ships.
  */
-const NOT_BUILT_YET: ReadonlySet<string> = new Set(['@mega/ws-hub'])
+const NOT_BUILT_YET: ReadonlySet<string> = new Set<string>([])
 
 function notBuiltYet(name: string, exportName: string, purpose: string): Error {
   return cliError(

@@ -44,7 +44,7 @@ function checkValue(command: string, label: string, value: string, values?: read
 }
 
 class ArgParser {
-  readonly options: Record<string, string | boolean | undefined> = {}
+  readonly options: Record<string, string | boolean | string[] | undefined> = {}
   readonly args: string[] = []
   readonly rest: string[] = []
   readonly #flags: Map<string, Flag>
@@ -55,7 +55,8 @@ class ArgParser {
   ) {
     this.#flags = flagTable(spec)
     for (const [key, option] of Object.entries(spec.options))
-      this.options[key] = option.type === 'boolean' ? false : option.default
+      this.options[key] =
+        option.type === 'boolean' ? false : option.repeatable === true ? [] : option.default
     this.options.help = false
   }
 
@@ -97,7 +98,8 @@ class ArgParser {
     if (value === undefined || (eq < 0 && value.startsWith('-')))
       throw this.#invalid(`${name} needs a value (${name} <${flag.spec.valueName ?? 'value'}>)`)
     checkValue(this.command, name, value, flag.spec.values)
-    this.options[flag.key] = value
+    const previous = this.options[flag.key]
+    this.options[flag.key] = Array.isArray(previous) ? [...previous, value] : value
     return eq > 0 ? i : i + 1
   }
 
