@@ -133,7 +133,7 @@ const silent: HubLinkLogger = {
   info: () => undefined,
   warn: () => undefined,
   error: () => undefined,
-} as unknown as HubLinkLogger
+}
 
 const processInstanceId = `${hostname().slice(0, 60)}-${process.pid}-${generateMessageId()}`
 let linksMade = 0

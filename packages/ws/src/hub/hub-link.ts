@@ -232,7 +232,11 @@ export class MegaHubLink implements ClusterTransport {
         const count = this.#peer.requeueLocal(message.data.reason ?? HUB_DRAIN_REASON)
         return this.#log.info({ count }, 'hub link: the hub drains this bridge; clients requeued')
       }
-      default:
+      case 'register':
+      case 'interest':
+      case 'publish':
+      case 'presence':
+      case 'presence_query':
         return this.#log.warn({ type: message.type }, 'hub link: ignored a bridge-to-hub frame')
     }
   }

@@ -47,7 +47,7 @@ function link(url: string, config: Partial<HubLinkConfig> = {}, peer = recording
     final: [],
   }
   for (const name of Object.keys(events) as (keyof Events)[])
-    made.on(name, (info: never) => void (events[name] as unknown[]).push(info))
+    made.on(name, (info) => void (events[name] as unknown[]).push(info))
   return { link: made, events }
 }
 

@@ -2,7 +2,7 @@
  * A scripted hub for the hub link's tests: a real `ws` WebSocketServer that speaks the hub protocol
  * through `parseHubMessage`/`encodeHubMessage`. It is a test double of our own hub (`MegaWsHub` of
  * @mega/ws-hub is built in parallel): it accepts `register` (or closes with the code a test asks
- * for), answers `presence_query`, records every frame a bridge sends, and lets a test send frames
+ * for), answers `presence_query`, relays `publish` as `deliver` when asked to, records every frame a bridge sends, and lets a test send frames
  * and close sockets with any code. It sends no heartbeats unless told to.
  */
 import { afterEach } from 'vitest'
@@ -38,6 +38,8 @@ export interface ScriptedHubOptions {
   readonly refuseWith?: number
   /** The version echoed (when the bridge sent one). @default what the bridge sent, capped at 1 */
   readonly echo?: number
+  /** Relay every `publish` to the other bridges as `deliver` (no interest routing). */
+  readonly relay?: boolean
   /** The members a `presence_query` is answered with; `undefined`: not answered. */
   readonly presence?: (ns: string) => PresenceMember[] | undefined
 }
@@ -71,7 +73,7 @@ export class ScriptedHub {
 
   get url(): string {
     const address = this.#server.address()
-    if (typeof address === 'string') return address
+    if (address === null || typeof address === 'string') throw new Error('not listening')
     return `ws://127.0.0.1:${address.port}`
   }
 
@@ -106,6 +108,13 @@ export class ScriptedHub {
           : { protocolVersion: this.options.echo ?? Math.min(asked, 1) }),
       })
     }
+    if (message.type === 'publish' && this.options.relay === true)
+      for (const other of this.sessions)
+        if (other !== session && other.register !== undefined)
+          this.send(other, 'deliver', {
+            origin: session.register?.instanceId ?? '?',
+            ...message.data,
+          })
     if (message.type === 'presence_query') {
       const members = this.options.presence?.(message.data.ns)
       if (members !== undefined)
