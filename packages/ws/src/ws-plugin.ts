@@ -344,7 +344,7 @@ export function ws(options: WsOptions = {}): MegaPlugin {
       const registry = new PresenceRegistry(metrics)
       ;(api.fastify as WithRegistry)[REGISTRY] = registry
       presenceFeature.provide(api.fastify, () => registry)
-      link = await linkProcesses(api, registry, clusterConfig, o.hub)
+      link = await linkProcesses(api, registry, clusterConfig, o.hub, metrics)
       const stopLink = () => link?.stop()
       await api.fastify.register(websocket, {
         options: {

@@ -8,6 +8,7 @@ export const HUB_LINK_EVENTS = Object.freeze([
   'disconnected',
   'reconnecting',
   'final',
+  'dropped',
 ] as const)
 
 /** One of {@link HUB_LINK_EVENTS}. */
@@ -29,6 +30,8 @@ export interface HubLinkEventMap {
   readonly reconnecting: { readonly delayMs: number; readonly attempt: number }
   /** The hub refused the bridge for good (4401, 4409): no more attempts; the app serves locally. */
   readonly final: { readonly code: number; readonly reason: string }
+  /** The buffer was full while the hub was away: its oldest frame was dropped (`total` so far). */
+  readonly dropped: { readonly total: number }
 }
 
 /** A listener of event `E`. */

@@ -84,7 +84,9 @@ export class MegaHubLink implements ClusterTransport {
     this.#peer = peer
     this.#log = this.#config.log
     this.#events = new HubLinkEmitter(this.#log)
-    this.#outbox = new HubOutbox(this.#config.maxBufferedFrames, this.#log)
+    this.#outbox = new HubOutbox(this.#config.maxBufferedFrames, this.#log, (total) =>
+      this.#events.emit('dropped', { total }),
+    )
     this.#queries = new PresenceQueries(this.#config.presenceTimeoutMs, this.#log)
   }
 

@@ -7,13 +7,15 @@ import type { HubLinkLogger } from './hub-link-config.js'
 export class HubOutbox {
   readonly #max: number
   readonly #log: HubLinkLogger
+  readonly #onDrop: (total: number) => void
   #frames: string[] = []
   #droppedNow = 0
   #dropped = 0
 
-  constructor(max: number, log: HubLinkLogger) {
+  constructor(max: number, log: HubLinkLogger, onDrop: (total: number) => void) {
     this.#max = max
     this.#log = log
+    this.#onDrop = onDrop
   }
 
   /** Every frame dropped since the link was made. */
@@ -31,6 +33,7 @@ export class HubOutbox {
     this.#frames.shift()
     this.#dropped += 1
     this.#droppedNow += 1
+    this.#onDrop(this.#dropped)
     if (this.#droppedNow === 1)
       this.#log.warn(
         { maxBufferedFrames: this.#max },

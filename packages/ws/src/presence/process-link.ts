@@ -4,6 +4,7 @@ import { wsError } from '../errors.js'
 import { MegaHubLink } from '../hub/hub-link.js'
 import type { WsHubConfig } from '../hub/hub-link-config.js'
 import type { PresenceRegistry } from './presence-registry.js'
+import type { WsMetrics } from '../ws-metrics.js'
 import { SharedHistory, canKeepHistory } from './shared-history.js'
 import {
   DEFAULT_CLUSTER_HEARTBEAT_MS,
@@ -39,10 +40,12 @@ export async function linkProcesses(
   registry: PresenceRegistry,
   cluster: ClusterSettings | undefined,
   hub: WsHubConfig | undefined,
+  metrics: WsMetrics,
 ): Promise<ProcessLink | undefined> {
   if (hub !== undefined) {
     const { history, ...config } = hub
     const link = new MegaHubLink(registry, { ...config, log: api.log })
+    link.on('dropped', () => metrics.hubDropped())
     registry.attach(link, sharedHistory(api, 'hub', history))
     const hook = `mega-hublink:${api.appNames.join(',')}`
     const stop = async (): Promise<void> => {

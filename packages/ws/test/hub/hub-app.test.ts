@@ -3,7 +3,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { MemoryCacheAdapter, defineRoutes, type BeforeHook } from '@mega/core'
-import { MegaShutdown } from '@mega/observe'
+import { MegaShutdown, initMetrics, renderPrometheus, shutdownMetrics } from '@mega/observe'
+import { freePort } from '@mega/test-utils'
 import { CLOSE_CODE_KICKED, defineChannel, ws, type PresenceMember } from '../../src/index.js'
 import { ask, joinBoard, serve, type TestClient } from '../helpers/ws-harness.js'
 import { ScriptedHub } from './scripted-hub.js'
@@ -144,6 +145,23 @@ describe('ws({ hub })', () => {
     expect(await hub.last.closed).toBe(4401)
     const ann = await joinBoard(wsUrl, 'ann')
     expect(await ask(ann, 'who')).toEqual(['ann'])
+  })
+
+  it('counts the frames it drops while the hub is away', async () => {
+    initMetrics({ serviceName: 'ws-hub-test' })
+    try {
+      const port = await freePort()
+      const { wsUrl } = await serve(
+        { routes },
+        { hub: { url: `ws://127.0.0.1:${port}`, token: 't', maxBufferedFrames: 0 } },
+      )
+      const ann = await joinBoard(wsUrl, 'ann') // its join event is one frame for the hub
+      ann.send({ type: 'say', id: 's', data: { text: 'hi' } })
+      await ask(ann, 'who')
+      expect(await renderPrometheus()).toMatch(/mega_ws_hub_dropped_frames_total\{[^}]*\} 2/)
+    } finally {
+      await shutdownMetrics()
+    }
   })
 
   it('refuses a history adapter that cannot keep capped logs', async () => {

@@ -45,6 +45,7 @@ function link(url: string, config: Partial<HubLinkConfig> = {}, peer = recording
     disconnected: [],
     reconnecting: [],
     final: [],
+    dropped: [],
   }
   for (const name of Object.keys(events) as (keyof Events)[])
     made.on(name, (info) => void (events[name] as unknown[]).push(info))
@@ -177,12 +178,13 @@ describe('MegaHubLink: reconnecting', () => {
 describe('MegaHubLink: frames', () => {
   it('keeps publish and kick frames while away (the oldest dropped past the bound) and sends them after the re-sync', async () => {
     const port = await freePort()
-    const { link: l } = link(`ws://127.0.0.1:${port}`, { maxBufferedFrames: 2 })
+    const { link: l, events } = link(`ws://127.0.0.1:${port}`, { maxBufferedFrames: 2 })
     await l.start()
     await l.publishNs('board', 'news', 1, 'id1')
     await l.publishUser('board', 'ann', 'dm', { text: 'hi' })
     await l.publishKick({ userId: 'bob' }, { requeue: true, reason: 'move' })
     expect(l.droppedFrames).toBe(1)
+    expect(events.dropped).toEqual([{ total: 1 }])
     const hub = await ScriptedHub.start({ port })
     await hub.take('kick')
     expect(hub.types()).toEqual(['register', 'interest', 'presence', 'publish', 'kick'])
