@@ -31,6 +31,7 @@ import { HubLinkEmitter, type HubLinkEvent, type HubLinkListener } from './hub-l
 import { HubOutbox } from './hub-outbox.js'
 import { HubInterest } from './hub-interest.js'
 import { PresenceQueries } from './hub-presence-queries.js'
+import { closeSocket, frameText } from './hub-socket.js'
 
 /** The close reason local clients get when the hub drains this bridge. */
 export const HUB_DRAIN_REASON = 'reconnect to another process keeping the session'
@@ -38,9 +39,6 @@ export const HUB_DRAIN_REASON = 'reconnect to another process keeping the sessio
 /** Where a {@link MegaHubLink} stands. */
 export type HubLinkState =
   'idle' | 'connecting' | 'registering' | 'registered' | 'waiting' | 'final' | 'stopped'
-
-/** How long `stop()` waits for the hub to answer the close before cutting the socket. */
-const STOP_CLOSE_WAIT_MS = 1_000
 
 type Timer = ReturnType<typeof setTimeout>
 
@@ -142,17 +140,7 @@ export class MegaHubLink implements ClusterTransport {
     this.#outbox.clear()
     const socket = this.#socket
     this.#socket = undefined
-    if (socket === undefined) return
-    if (socket.readyState !== WebSocket.OPEN) return socket.terminate()
-    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
-    socket.close(1000, 'bridge stopping')
-    let timer: Timer | undefined
-    await Promise.race([
-      closed,
-      new Promise<void>((r) => (timer = setTimeout(r, STOP_CLOSE_WAIT_MS))),
-    ])
-    clearTimeout(timer)
-    socket.terminate()
+    if (socket !== undefined) await closeSocket(socket, 1000, 'bridge stopping')
   }
 
   #connect(): void {
@@ -203,8 +191,7 @@ export class MegaHubLink implements ClusterTransport {
     if (socket !== this.#socket) return
     this.#lastHeard = Date.now()
     if (isBinary) return this.#log.warn('hub link: ignored a binary frame from the hub')
-    const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
-    const parsed = parseHubMessage(raw.toString('utf8'))
+    const parsed = parseHubMessage(frameText(data))
     if (!parsed.ok)
       return this.#log.warn({ violation: parsed.violation }, 'hub link: ignored an invalid frame')
     try {
