@@ -26,6 +26,25 @@ export {
 } from './asp/asp-nonce-cache.js'
 export type { AspNonceStore, NonceCounterCache, RedisSetNxClient } from './asp/asp-nonce-cache.js'
 export type { WsClusterConfig, WsOptions, WsRouteOptions } from './ws-plugin.js'
+export { MegaHubLink, HUB_DRAIN_REASON } from './hub/hub-link.js'
+export type { HubLinkState } from './hub/hub-link.js'
+export {
+  DEFAULT_HUB_CAPABILITIES,
+  DEFAULT_HUB_CONNECT_TIMEOUT_MS,
+  DEFAULT_HUB_MAX_BUFFERED_FRAMES,
+  DEFAULT_HUB_PRESENCE_TIMEOUT_MS,
+  DEFAULT_HUB_RECONNECT_MAX_MS,
+  DEFAULT_HUB_RECONNECT_MIN_MS,
+} from './hub/hub-link-config.js'
+export type {
+  HubLinkConfig,
+  HubLinkLogger,
+  HubReconnectConfig,
+  WsHubConfig,
+} from './hub/hub-link-config.js'
+export { HUB_LINK_EVENTS } from './hub/hub-link-events.js'
+export type { HubLinkEvent, HubLinkEventMap, HubLinkListener } from './hub/hub-link-events.js'
+export type { ClusterPeer, ClusterTransport } from './presence/ws-cluster.js'
 export {
   DEFAULT_CLUSTER_HEARTBEAT_MS,
   DEFAULT_ROSTER_TTL_MS,

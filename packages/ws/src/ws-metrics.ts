@@ -7,18 +7,24 @@ export interface WsMetrics {
   /** A message in: its type when the channel declares it, `invalid` or `unknown` otherwise. */
   received(type: string): void
   sent(type: string, count?: number): void
+  /** A frame for the hub dropped while it was away (the hub link's buffer was full). */
+  hubDropped(): void
 }
+
+/** The counter of frames the hub link dropped while the hub was away. */
+export const WS_HUB_DROPPED_METRIC = 'mega_ws_hub_dropped_frames_total'
 
 const none: WsMetrics = Object.freeze({
   opened: () => undefined,
   closed: () => undefined,
   received: () => undefined,
   sent: () => undefined,
+  hubDropped: () => undefined,
 })
 
 /**
  * The process metrics' ws instruments (`mega_ws_connections`, `mega_ws_messages_total`,
- * `mega_ws_closes_total`), or nothing when the app did not turn metrics on.
+ * `mega_ws_closes_total`, `mega_ws_hub_dropped_frames_total`), or nothing when the app did not turn metrics on.
  */
 export function wsMetrics(): WsMetrics {
   let metrics
@@ -39,7 +45,11 @@ export function wsMetrics(): WsMetrics {
     description: 'WebSocket connections closed, by close code',
     labels: ['code'],
   })
+  const hubDropped = metrics.counter(WS_HUB_DROPPED_METRIC, {
+    description: 'Frames for the WebSocket hub dropped while it was away (buffer full)',
+  })
   return {
+    hubDropped: () => hubDropped.add(1),
     opened: () => connections.add(1),
     closed: (code) => {
       connections.add(-1)

@@ -6,10 +6,8 @@ import {
   defineContextFeature,
   definePlugin,
   type AppScope,
-  type BusAdapter,
   type CacheAdapter,
   type MegaPlugin,
-  type PluginApi,
   type RequestContext,
   type WsRouteDefinition,
   type WsRouteHooks,
@@ -28,14 +26,10 @@ import { WS_PROTOCOL_VERSION } from './protocol/ws-message.js'
 import { PresenceRegistry } from './presence/presence-registry.js'
 import type { HistoryOptions } from './presence/ns-history.js'
 import { wsMetrics, type WsMetrics } from './ws-metrics.js'
-import {
-  DEFAULT_CLUSTER_HEARTBEAT_MS,
-  DEFAULT_ROSTER_TTL_MS,
-  WsCluster,
-  clusterPrefix,
-} from './presence/ws-cluster.js'
+import { DEFAULT_CLUSTER_HEARTBEAT_MS, DEFAULT_ROSTER_TTL_MS } from './presence/ws-cluster.js'
+import { linkProcesses, type ProcessLink } from './presence/process-link.js'
+import { wsHubConfigSchema, type WsHubConfig } from './hub/hub-link-config.js'
 import type { WsPresence } from './presence/presence-types.js'
-import { SharedHistory, canKeepHistory } from './presence/shared-history.js'
 import { wsError } from './errors.js'
 import { normalizeAspConfig, type AspConfig } from './asp/asp-config.js'
 import { aspFrameCodec } from './asp/asp-codec.js'
@@ -82,6 +76,12 @@ export interface WsOptions {
    * other aliases and timings. @default false (this process only)
    */
   readonly cluster?: boolean | WsClusterConfig
+  /**
+   * Presence and delivery across processes through a central hub (`@mega/ws-hub`) instead of a bus
+   * and a roster: `{ url, token }` and the link's settings (see {@link WsHubConfig}). Not together
+   * with `cluster`. @default none
+   */
+  readonly hub?: WsHubConfig
   /**
    * permessage-deflate for every WebSocket route of the server: `true` uses
    * {@link COMPRESSION_DEFAULTS}, or give the settings to change. Off by default: each compressing
@@ -144,8 +144,13 @@ const optionsSchema = z
           ),
       ])
       .optional(),
+    hub: wsHubConfigSchema.optional(),
   })
-  .strict() satisfies z.ZodType<WsOptions>
+  .strict()
+  .refine((o) => o.hub === undefined || o.cluster === undefined || o.cluster === false, {
+    message: 'give cluster or hub, not both (a hub replaces the bus and the roster)',
+    path: ['hub'],
+  }) satisfies z.ZodType<WsOptions>
 
 /** Route options `r.ws(path, Channel, { ns, heartbeatMs })` understands. */
 export interface WsRouteOptions {
@@ -322,7 +327,7 @@ export function ws(options: WsOptions = {}): MegaPlugin {
 
   const clusterConfig: WsClusterConfig | undefined =
     o.cluster === true ? {} : o.cluster === false ? undefined : o.cluster
-  let cluster: WsCluster | undefined
+  let link: ProcessLink | undefined
   let metrics: WsMetrics | undefined
   let codec: WsFrameCodec | undefined
 
@@ -339,22 +344,8 @@ export function ws(options: WsOptions = {}): MegaPlugin {
       const registry = new PresenceRegistry(metrics)
       ;(api.fastify as WithRegistry)[REGISTRY] = registry
       presenceFeature.provide(api.fastify, () => registry)
-      if (clusterConfig !== undefined) {
-        cluster = new WsCluster(
-          api.adapter<BusAdapter>(clusterConfig.bus ?? 'bus'),
-          api.adapter<CacheAdapter>(clusterConfig.roster ?? 'cache'),
-          registry,
-          {
-            prefix: clusterPrefix(api.appNames),
-            heartbeatMs: clusterConfig.heartbeatMs ?? DEFAULT_CLUSTER_HEARTBEAT_MS,
-            rosterTtlMs: clusterConfig.rosterTtlMs ?? DEFAULT_ROSTER_TTL_MS,
-          },
-          api.log,
-        )
-        registry.attach(cluster, sharedHistory(api, clusterConfig))
-        await cluster.start()
-      }
-      const stopCluster = () => cluster?.stop()
+      link = await linkProcesses(api, registry, clusterConfig, o.hub, metrics)
+      const stopLink = () => link?.stop()
       await api.fastify.register(websocket, {
         options: {
           maxPayload: o.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
@@ -363,27 +354,16 @@ export function ws(options: WsOptions = {}): MegaPlugin {
             negotiateServerProtocol(offered, asp !== undefined)?.protocol ?? false,
         },
         preClose: async function drain(this: FastifyInstance) {
-          // The other processes stop listing this one's members at once, before its sockets go.
-          await stopCluster()
+          // The other processes stop listing this one's members at once (the hub link goes first),
+          // before its sockets go.
+          await stopLink()
           await drainConnections(registry)
           await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()))
         },
       })
     },
-    teardown: () => cluster?.stop(),
+    teardown: () => link?.stop(),
   })
-}
-
-/** The history the cluster's processes share, when `cluster.history` names a cache adapter. */
-function sharedHistory(api: PluginApi, config: WsClusterConfig): SharedHistory | undefined {
-  if (config.history === undefined) return undefined
-  const cache = api.adapter<CacheAdapter>(config.history)
-  if (!canKeepHistory(cache))
-    throw wsError(
-      'MEGA_WS_OPTIONS_INVALID',
-      `ws(): cluster.history: the "${config.history}" adapter (driver ${cache.driver}) cannot keep a shared history: use a redis cache adapter, or leave history out.`,
-    )
-  return new SharedHistory(cache, `${clusterPrefix(api.appNames)}`, api.log)
 }
 
 /** Tells every client 4503 (reconnect elsewhere, keep the session), waits briefly, cuts off the rest. */

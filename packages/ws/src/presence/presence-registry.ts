@@ -216,6 +216,14 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
     return victims.length
   }
 
+  /** Closes every connection of this process with 4503 (a hub's drain): they reconnect elsewhere. */
+  requeueLocal(reason: string): number {
+    const open = [...this.#all.values()]
+    const text = Buffer.from(reason).subarray(0, MAX_REASON_BYTES).toString()
+    for (const conn of open) conn.close(CLOSE_CODE_REQUEUE, text)
+    return open.length
+  }
+
   /** Local members first, then the other processes' (one per session). */
   async #list(ns: string): Promise<PresenceMember[]> {
     const local = [...(this.#members.get(ns)?.values() ?? [])]

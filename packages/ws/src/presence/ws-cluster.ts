@@ -24,6 +24,11 @@ export interface ClusterPeer {
   ): void
   deliverUser(ns: string, userId: string, type: string, data: unknown): void
   kickLocal(target: KickTarget, options: KickOptions): number
+  /**
+   * Closes every local connection with 4503 (reconnect, to another process, keeping the session):
+   * the hub's `drain`. Returns how many.
+   */
+  requeueLocal(reason: string): number
   /** This process's members, by namespace (the roster entry). */
   localMembers(): Record<string, PresenceMember[]>
 }
