@@ -104,3 +104,32 @@ export function shellLines(body: string): string[] {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'))
 }
+
+/** A `wscat` line: where to connect, with which subprotocols, and the one message to send. */
+export interface WscatCommand {
+  readonly path: string
+  readonly protocols: string[]
+  readonly message: string
+}
+
+/** Reads `npx wscat -c ws://127.0.0.1:3000/path [-s protocol]… -x '<message>'`; nothing else. */
+export function parseWscat(line: string): WscatCommand {
+  const words = shellWords(line)
+  const start = words[0] === 'npx' ? 1 : 0
+  if (words[start] !== 'wscat') throw new Error(`not a wscat line: ${line}`)
+  let path: string | undefined
+  let message: string | undefined
+  const protocols: string[] = []
+  for (let i = start + 1; i < words.length; i++) {
+    const word = words[i]!
+    if (word === '-c') {
+      const url = new URL(words[++i] ?? '')
+      path = url.pathname + url.search
+    } else if (word === '-s') protocols.push(words[++i] ?? '')
+    else if (word === '-x') message = words[++i]
+    else throw new Error(`wscat option "${word}" is not one the guide test understands: ${line}`)
+  }
+  if (path === undefined || message === undefined)
+    throw new Error(`a wscat line needs -c <url> and -x <message>: ${line}`)
+  return { path, protocols, message }
+}

@@ -8,7 +8,8 @@ import { run as mega } from '@mega/cli'
 import { createTestApp, type TestApp } from '@mega/core/testing'
 import { run } from '@mega/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type GuideBlock, parseBlocks, parseCurl, shellLines } from './guide-runner.js'
+import { WebSocket } from 'ws'
+import { type GuideBlock, parseBlocks, parseCurl, parseWscat, shellLines } from './guide-runner.js'
 
 const guide = join(import.meta.dirname, '..', 'guide')
 const work = join(import.meta.dirname, '..', '.tmp', `guide-${process.pid}`)
@@ -20,9 +21,13 @@ const DONE_BY_THE_TEST = /^(cd |pnpm install|pnpm create-app |npm install|npm ru
 let app = ''
 let stage = 0
 let booted: TestApp | undefined
+/** Whether this folder's files were imported by a boot (then a change needs a fresh folder). */
+let loaded = false
 
 /** Moves the app to a fresh folder (so changed files are imported anew) and points its database there. */
 async function nextStage(): Promise<void> {
+  booted = undefined // closed when the current chapter's test ends
+  loaded = false
   const next = join(work, `stage-${++stage}`, 'my-app')
   if (app !== '') await cp(app, next, { recursive: true })
   app = next
@@ -50,8 +55,13 @@ async function cli(args: readonly string[], where: string): Promise<string> {
   return output
 }
 
+function boot(): Promise<TestApp> {
+  loaded = true
+  return createTestApp({ root: app })
+}
+
 async function request(line: string, expected: GuideBlock | undefined, where: string) {
-  booted ??= await createTestApp({ root: app })
+  booted ??= await boot()
   const req = parseCurl(line)
   const res = await booted.inject({
     method: req.method as 'GET',
@@ -75,16 +85,42 @@ async function request(line: string, expected: GuideBlock | undefined, where: st
   expect(body, `${where}: ${line}`).toMatchObject(JSON.parse(expected.body) as object)
 }
 
+/**
+ * `npx wscat -c ws://…/path [-s protocol] -x '<message>'`: connects to the booted app, sends the
+ * message and takes the first frame answering it (by `replyTo` when the message has an `id`).
+ */
+async function wscat(line: string, expected: GuideBlock | undefined, where: string) {
+  booted ??= await boot()
+  const cmd = parseWscat(line)
+  const base = (await booted.url()).replace(/^http/, 'ws')
+  const socket = new WebSocket(base + cmd.path, cmd.protocols)
+  try {
+    const answer = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${where}: no answer to ${line}`)), 10_000)
+      socket.on('error', reject)
+      socket.on('open', () => socket.send(cmd.message))
+      const sent = JSON.parse(cmd.message) as { id?: string }
+      socket.on('message', (raw: Buffer) => {
+        const frame = JSON.parse(raw.toString('utf8')) as Record<string, unknown>
+        if (sent.id !== undefined && frame['replyTo'] !== sent.id) return
+        clearTimeout(timer)
+        resolve(frame)
+      })
+    })
+    if (expected !== undefined)
+      expect(answer, `${where}: ${line}`).toMatchObject(JSON.parse(expected.body) as object)
+  } finally {
+    socket.close()
+  }
+}
+
 async function runChapter(name: string): Promise<void> {
   const blocks = parseBlocks(await readFile(join(guide, name), 'utf8'))
   for (const [i, block] of blocks.entries()) {
     const where = `${name}:${block.line}`
     const file = block.meta['file']
     if (file !== undefined) {
-      if (booted !== undefined) {
-        booted = undefined // closed when this chapter's test ends
-        await nextStage()
-      }
+      if (loaded) await nextStage()
       await mkdir(dirname(join(app, file)), { recursive: true })
       await writeFile(join(app, file), block.body)
     } else if (block.lang === 'sh') {
@@ -100,11 +136,11 @@ async function runChapter(name: string): Promise<void> {
               ? next
               : undefined
           await request(line, n === lastCurl ? shown : undefined, where)
+        } else if (words[0] === 'npx' && words[1] === 'wscat') {
+          const shown = next?.lang === 'json' && next.meta['file'] === undefined ? next : undefined
+          await wscat(line, shown, where)
         } else if (words[0] === 'mega' || (words[0] === 'npx' && words[1] === 'mega')) {
-          if (booted !== undefined) {
-            booted = undefined
-            await nextStage()
-          }
+          if (loaded) await nextStage()
           await cli(words.slice(words[0] === 'npx' ? 2 : 1), where)
         } else if (!DONE_BY_THE_TEST.test(line))
           throw new Error(`${where}: the guide test does not know how to run "${line}"`)
