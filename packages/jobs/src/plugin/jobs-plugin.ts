@@ -10,6 +10,7 @@ import { DEFAULT_JOBS_BUS, resolveJobsOptions, type JobsOptions } from './jobs-o
 import { JobsHost, type AppJobs, type HostQueue } from './jobs-host.js'
 import { loadJobs } from './load-jobs.js'
 import { loadSchedules, scheduleLockOf } from './load-schedules.js'
+import { setupOutbox, type PluginOutbox } from './jobs-outbox.js'
 
 /** Options only the JetStream queue understands (refused when the queue is the in-process one). */
 const MEMORY_QUEUE_KEYS = new Set(['runTimeoutMs', 'duplicateWindowMs', 'stopTimeoutMs'])
@@ -65,6 +66,7 @@ function queueOf(api: PluginApi, options: JobsOptions['queue']): HostQueue {
 export function jobs(options: JobsOptions = {}): MegaPlugin {
   const o = resolveJobsOptions(options)
   let host: JobsHost | undefined
+  let outbox: PluginOutbox | undefined
   return definePlugin({
     name: 'jobs',
     async setup(api) {
@@ -76,7 +78,18 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
         if (jobs.length > 0) appJobs.push({ app: app.name, scope: app.scope, jobs })
       }
       const queue = queueOf(api, options.queue)
-      provideJobsClient(api, queue.queue)
+      if (options.outbox !== undefined) outbox = await setupOutbox(api, options.outbox, queue.queue)
+      const writer = outbox?.writer
+      const outboxDb = outbox?.db
+      provideJobsClient(
+        api,
+        queue.queue,
+        writer === undefined || outboxDb === undefined
+          ? undefined
+          : (trx = outboxDb.kysely()) => ({
+              enqueue: (JobClass, payload, opts) => writer.enqueue(trx, JobClass, payload, opts),
+            }),
+      )
       for (const app of api.apps) {
         const schedules = await loadSchedules(app)
         if (schedules.length === 0) continue
@@ -101,7 +114,14 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
       if (o.runIn === 'all') api.fastify.addHook('onListen', async () => created.startSchedules())
       // An in-process queue's jobs run where they are enqueued: every process consumes its own.
       if (queue.inProcess) api.fastify.addHook('onReady', () => created.startJobs())
+      const relay = outbox?.relay
+      // Committed outbox rows are relayed by every process that has the outbox (SKIP LOCKED keeps
+      // them apart), once the server is ready.
+      if (relay !== undefined) api.fastify.addHook('onReady', async () => relay.start())
     },
-    teardown: () => host?.stop(),
+    teardown: async () => {
+      await outbox?.relay?.stop()
+      await host?.stop()
+    },
   })
 }
