@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { injectTraceContext } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import { jobsError } from '../errors.js'
@@ -13,6 +12,7 @@ import {
 import {
   checkOutboxTable,
   insertOutboxRow,
+  outboxRowId,
   outboxUnavailable,
   type OutboxRowOptions,
 } from './outbox-table.js'
@@ -82,7 +82,8 @@ export class JobOutbox {
       trace: injectTraceContext(),
     }
     const text = payloadJson(payload, subject)
-    const id = randomUUID()
+    const createdAt = this.#now()
+    const id = outboxRowId(createdAt)
     try {
       await insertOutboxRow(trx, this.table, {
         id,
@@ -90,7 +91,7 @@ export class JobOutbox {
         payload: text,
         options: JSON.stringify(rowOptions),
         dedupe_id: o.dedupeId ?? null,
-        created_at: this.#now(),
+        created_at: createdAt,
       })
     } catch (err) {
       throw outboxUnavailable(`write job "${subject}" to the outbox table ${this.table}`, err)

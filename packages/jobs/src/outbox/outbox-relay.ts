@@ -8,6 +8,7 @@ import {
   checkOutboxTable,
   claimOutboxRows,
   deleteOutboxRows,
+  insertOutboxRow,
   type OutboxRow,
   type OutboxRowOptions,
 } from './outbox-table.js'
@@ -108,40 +109,58 @@ export class OutboxRelay {
   }
 
   /**
-   * One pass: claims up to `batchSize` rows, publishes them in order, deletes the published ones and
-   * commits. A row the queue refuses stays for a later pass (reported to `onError`); when the queue
-   * is unavailable the pass stops there. A database failure rejects with MEGA_JOBS_OUTBOX_UNAVAILABLE.
+   * One pass: in one transaction, claims up to `batchSize` rows and deletes them (before anything is
+   * published, so a lock conflict there publishes nothing and the pass is tried again, up to 3
+   * times), publishes them in order, puts back the rows it could not publish, and commits. A row the
+   * queue refuses stays for a later pass (reported to `onError`); when the queue is unavailable the
+   * pass stops there. A database failure rejects with MEGA_JOBS_OUTBOX_UNAVAILABLE.
    *
    * @example
    * const { published, duplicates } = await relay.relayOnce()
    */
   async relayOnce(): Promise<OutboxRelayResult> {
-    try {
-      return await this.#db
-        .kysely()
-        .transaction()
-        .execute(async (trx) => {
-          const rows = await claimOutboxRows(trx, this.#db.dialect, this.#table, this.#batchSize)
-          const done: string[] = []
-          let duplicates = 0
-          for (const row of rows) {
-            const outcome = await this.#publish(row)
-            if (outcome === 'stop') break
-            if (outcome === 'skip') continue
-            done.push(row.id)
-            if (outcome === 'duplicate') duplicates += 1
-          }
-          await deleteOutboxRows(trx, this.#table, done)
-          return { published: done.length, duplicates, left: rows.length - done.length }
-        })
-    } catch (err) {
-      if (MegaError.is(err)) throw err
-      throw jobsError(
-        'MEGA_JOBS_OUTBOX_UNAVAILABLE',
-        `The outbox relay could not read or delete rows of ${this.#table} (${err instanceof Error ? err.message : String(err)}): check the database; committed jobs stay in the table until a pass succeeds.`,
-        { cause: err },
-      )
+    for (let attempt = 1; ; attempt++) {
+      const progress = { published: false }
+      try {
+        return await this.#pass(progress)
+      } catch (err) {
+        if (MegaError.is(err)) throw err
+        if (attempt < 3 && !progress.published && isLockConflict(err)) continue
+        throw jobsError(
+          'MEGA_JOBS_OUTBOX_UNAVAILABLE',
+          `The outbox relay could not read or delete rows of ${this.#table} (${err instanceof Error ? err.message : String(err)}): check the database; committed jobs stay in the table until a pass succeeds.`,
+          { cause: err },
+        )
+      }
     }
+  }
+
+  #pass(progress: { published: boolean }): Promise<OutboxRelayResult> {
+    const begin = this.#db.kysely().transaction()
+    // MariaDB's REPEATABLE READ takes gap locks on the scanned index; read committed takes none
+    const tx = this.#db.dialect === 'maria' ? begin.setIsolationLevel('read committed') : begin
+    return tx.execute(async (trx) => {
+      const rows = await claimOutboxRows(trx, this.#db.dialect, this.#table, this.#batchSize)
+      await deleteOutboxRows(
+        trx,
+        this.#table,
+        rows.map((r) => r.id),
+      )
+      const kept: OutboxRow[] = []
+      let duplicates = 0
+      for (const [i, row] of rows.entries()) {
+        const outcome = await this.#publish(row)
+        if (outcome === 'stop') {
+          kept.push(...rows.slice(i))
+          break
+        }
+        if (outcome === 'skip') kept.push(row)
+        else progress.published = true
+        if (outcome === 'duplicate') duplicates += 1
+      }
+      for (const row of kept) await insertOutboxRow(trx, this.#table, row)
+      return { published: rows.length - kept.length, duplicates, left: kept.length }
+    })
   }
 
   async #publish(row: OutboxRow): Promise<'ok' | 'duplicate' | 'skip' | 'stop'> {
@@ -211,4 +230,16 @@ export class OutboxRelay {
     this.#timer = undefined
     await this.#running
   }
+}
+
+/** A deadlock or serialization failure (MariaDB ER_LOCK_DEADLOCK, PostgreSQL 40001/40P01, SQLite BUSY). */
+function isLockConflict(err: unknown): boolean {
+  const e = err as { code?: unknown; sqlState?: unknown }
+  return (
+    e?.code === 'ER_LOCK_DEADLOCK' ||
+    e?.code === '40P01' ||
+    e?.code === '40001' ||
+    e?.sqlState === '40001' ||
+    e?.code === 'SQLITE_BUSY'
+  )
 }

@@ -1,4 +1,5 @@
 // The outbox table and the SQL the writer and the relay run on it, for every outbox dialect.
+import { randomBytes } from 'node:crypto'
 import { sql, type QueryExecutorProvider } from 'kysely'
 import { jobsError } from '../errors.js'
 import type { OutboxDatabase, OutboxDialect } from './outbox-types.js'
@@ -18,6 +19,24 @@ export interface OutboxRowOptions {
   readonly delayMs?: number
   /** The W3C trace headers active at enqueue, so the job's run continues that trace. */
   readonly trace?: Readonly<Record<string, string>>
+}
+
+let lastMs = 0
+let seq = 0
+
+/**
+ * A row id (36 characters, uuid-shaped) that sorts in write order within a process: the epoch ms,
+ * a counter within that ms, then random bytes. Rows of one ms keep their order (`ORDER BY
+ * created_at, id`), and ids from several processes never collide.
+ */
+export function outboxRowId(nowMs: number): string {
+  if (nowMs > lastMs) {
+    lastMs = nowMs
+    seq = 0
+  } else seq += 1
+  const ts = Math.floor(lastMs).toString(16).padStart(12, '0')
+  const counter = seq.toString(16).padStart(8, '0')
+  return `${ts.slice(0, 8)}-${ts.slice(8)}-${counter.slice(0, 4)}-${counter.slice(4)}-${randomBytes(6).toString('hex')}`
 }
 
 const TABLE_RE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
@@ -61,14 +80,14 @@ export async function ensureOutboxTable(db: OutboxDatabase, table: string): Prom
   }
 }
 
-/** Inserts one row in the caller's transaction. */
+/** Inserts one row in the caller's transaction (the relay puts back a row it did not publish). */
 export async function insertOutboxRow(
   trx: QueryExecutorProvider,
   table: string,
-  row: Omit<OutboxRow, 'created_at'> & { readonly created_at: number },
+  row: OutboxRow,
 ): Promise<void> {
   await sql`insert into ${sql.table(table)} (id, job, payload, options, dedupe_id, created_at)
-    values (${row.id}, ${row.job}, ${row.payload}, ${row.options}, ${row.dedupe_id}, ${row.created_at})`.execute(
+    values (${row.id}, ${row.job}, ${row.payload}, ${row.options}, ${row.dedupe_id}, ${Number(row.created_at)})`.execute(
     trx,
   )
 }
