@@ -3,21 +3,24 @@ import { jobsError } from '../errors.js'
 import { JobOutbox } from '../outbox/job-outbox.js'
 import { OutboxRelay } from '../outbox/outbox-relay.js'
 import { ensureOutboxTable } from '../outbox/outbox-table.js'
-import { OUTBOX_DIALECTS, isOutboxDatabase, type OutboxDatabase } from '../outbox/outbox-types.js'
+import { OUTBOX_DIALECTS, isOutboxDatabase } from '../outbox/outbox-types.js'
 import type { JobQueue } from '../queue/job-queue-types.js'
+import type { OutboxWriterFactory } from './jobs-client.js'
 import { DEFAULT_OUTBOX_DB, type JobsOutboxOptions } from './jobs-options.js'
 
-/** The outbox of one server: the writer behind `ctx.jobs.outbox()`, its database and its relay. */
+/** The outbox of one server: what `ctx.jobs.outbox(trx)` gives, and a stop for its relay. */
 export interface PluginOutbox {
-  readonly writer: JobOutbox
-  readonly db: OutboxDatabase
-  /** Absent with `relay: false`. */
-  readonly relay: OutboxRelay | undefined
+  /** `ctx.jobs.outbox`: a writer bound to `trx` (default: the adapter's `kysely()`, the active transaction inside `db.transaction()`). */
+  readonly writerFor: OutboxWriterFactory
+  /** Stops the relay (none with `relay: false`), waiting for a pass under way. */
+  readonly stop: () => Promise<void>
 }
 
 /**
- * Finds the outbox's SQL adapter by alias, creates the outbox table when missing and makes the writer
- * and (unless `relay: false`) the relay. MEGA_JOBS_OPTIONS_INVALID when the alias is not a SQL adapter.
+ * Finds the outbox's SQL adapter by alias, creates the outbox table when missing, makes the writer
+ * and (unless `relay: false`) the relay, started once the server is ready: every process with the
+ * outbox relays (SKIP LOCKED keeps them apart). MEGA_JOBS_OPTIONS_INVALID when the alias is not a
+ * SQL adapter.
  */
 export async function setupOutbox(
   api: PluginApi,
@@ -49,5 +52,11 @@ export async function setupOutbox(
           ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
           onError: (err) => api.log.error({ err }, 'outbox relay failed'),
         })
-  return { writer, db, relay }
+  if (relay !== undefined) api.fastify.addHook('onReady', async () => relay.start())
+  return {
+    writerFor: (trx = db.kysely()) => ({
+      enqueue: (JobClass, payload, options) => writer.enqueue(trx, JobClass, payload, options),
+    }),
+    stop: async () => relay?.stop(),
+  }
 }

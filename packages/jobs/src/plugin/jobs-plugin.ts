@@ -79,17 +79,7 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
       }
       const queue = queueOf(api, options.queue)
       if (options.outbox !== undefined) outbox = await setupOutbox(api, options.outbox, queue.queue)
-      const writer = outbox?.writer
-      const outboxDb = outbox?.db
-      provideJobsClient(
-        api,
-        queue.queue,
-        writer === undefined || outboxDb === undefined
-          ? undefined
-          : (trx = outboxDb.kysely()) => ({
-              enqueue: (JobClass, payload, opts) => writer.enqueue(trx, JobClass, payload, opts),
-            }),
-      )
+      provideJobsClient(api, queue.queue, outbox?.writerFor)
       for (const app of api.apps) {
         const schedules = await loadSchedules(app)
         if (schedules.length === 0) continue
@@ -114,13 +104,9 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
       if (o.runIn === 'all') api.fastify.addHook('onListen', async () => created.startSchedules())
       // An in-process queue's jobs run where they are enqueued: every process consumes its own.
       if (queue.inProcess) api.fastify.addHook('onReady', () => created.startJobs())
-      const relay = outbox?.relay
-      // Committed outbox rows are relayed by every process that has the outbox (SKIP LOCKED keeps
-      // them apart), once the server is ready.
-      if (relay !== undefined) api.fastify.addHook('onReady', async () => relay.start())
     },
     teardown: async () => {
-      await outbox?.relay?.stop()
+      await outbox?.stop()
       await host?.stop()
     },
   })
