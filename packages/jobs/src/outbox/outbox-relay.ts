@@ -70,10 +70,10 @@ function classFor(subject: string): JobClass {
 }
 
 /**
- * Moves committed outbox rows to the job queue: each pass claims the oldest rows in a transaction
- * (`FOR UPDATE SKIP LOCKED` on PostgreSQL and MariaDB, so relays in several processes take disjoint
- * rows), publishes each with its row id (or `dedupeId`) as the JetStream message id, and deletes
- * them before committing. A relay that dies after publishing and before the commit leaves the rows;
+ * Moves committed outbox rows to the job queue: each pass claims and deletes the oldest rows in a
+ * transaction (`FOR UPDATE SKIP LOCKED` on PostgreSQL and MariaDB, so relays in several processes
+ * take disjoint rows), publishes each with its row id (or `dedupeId`) as the JetStream message id,
+ * and commits. A relay that dies after publishing and before the commit leaves the rows;
  * the next pass publishes them again and JetStream drops them as duplicates within the stream's
  * duplicate window, so the job runs once.
  *
@@ -216,7 +216,7 @@ export class OutboxRelay {
     let next = this.#pollMs
     try {
       const r = await this.relayOnce()
-      if (r.published + r.left >= this.#batchSize && r.left === 0) next = 0
+      if (r.published === this.#batchSize) next = 0
     } catch (err) {
       this.#report(MegaError.is(err) ? err : jobsError('MEGA_JOBS_OUTBOX_UNAVAILABLE', String(err)))
     }
