@@ -1,5 +1,5 @@
-// The outbox across a process that dies (SIGKILL) at the worst moments, on the shared PostgreSQL and
-// NATS JetStream, with the built packages in the child: between commit and relay, and between the
+// The outbox across a process that dies (SIGKILL) at the worst moments, on the shared PostgreSQL, MariaDB
+// and NATS JetStream, with the built packages in the child: between commit and relay, and between the
 // relay's publish and its delete. A fresh `mega worker` (runWorkers, relay on) then runs the job
 // exactly once.
 import { spawn } from 'node:child_process'
@@ -18,16 +18,19 @@ import {
   userShellEnv,
 } from '@mega/test-utils'
 import { jobs, JobOutbox, MegaJob, runWorkers } from '../../src/index.js'
-import { outboxCount, outboxDatabases, outboxTables } from './outbox-fixture.js'
+import {
+  outboxCount,
+  outboxDatabases,
+  outboxTables,
+  type OutboxDbUnderTest,
+} from './outbox-fixture.js'
 
 const nats = await requireService('nats')
 const natsUrl = nats.url ?? 'nats://127.0.0.1:4222'
-const pg = (await outboxDatabases()).find((d) => d.name === 'postgres')
-const pgUrl = serviceUrl('postgres') ?? ''
-const openPg = () => {
-  if (pg === undefined) throw new Error('outboxDatabases() has no postgres entry')
-  return pg.open()
-}
+// the two servers: a child process cannot share the test's SQLite connection the way it is opened here
+const servers = (await outboxDatabases()).filter(
+  (d): d is OutboxDbUnderTest & { name: 'postgres' | 'maria' } => d.name !== 'sqlite',
+)
 const fixture = fileURLToPath(new URL('../fixtures/outbox-child.mjs', import.meta.url))
 const root = fileURLToPath(new URL('../fixtures/jobs-app', import.meta.url))
 const cwd = fileURLToPath(new URL('../..', import.meta.url))
@@ -71,7 +74,13 @@ class RecordJobRef extends MegaJob<{ n: number }> {
 }
 
 /** A `mega worker` with the outbox relay on; `seen` collects what RecordJob ran. */
-async function worker(db: SqlDbAdapter, table: string, prefix: string, seen: number[]) {
+async function worker(
+  driver: 'postgres' | 'maria',
+  db: SqlDbAdapter,
+  table: string,
+  prefix: string,
+  seen: number[],
+) {
   const workers = await runWorkers({
     root,
     signals: false,
@@ -82,7 +91,7 @@ async function worker(db: SqlDbAdapter, table: string, prefix: string, seen: num
         name: 'outbox-worker',
         logger: { enabled: false },
         adapters: {
-          db: { driver: 'postgres', url: pgUrl },
+          db: { driver, url: serviceUrl(driver) ?? '' },
           bus: { driver: 'nats', url: natsUrl },
         },
         plugins: [
@@ -109,63 +118,67 @@ async function worker(db: SqlDbAdapter, table: string, prefix: string, seen: num
   return { workers, marker }
 }
 
-describe.runIf(pg?.available && nats.available)('outbox across a killed process (postgres)', () => {
-  it('a job committed by a process killed before any relay runs exactly once in a fresh worker', async () => {
-    const db = await openPg()
-    const { table, users } = await outboxTables(db)
-    const prefix = streamPrefix()
-    const env = {
-      OUTBOX_MODE: 'commit',
-      PG_URL: pgUrl,
-      NATS_URL: natsUrl,
-      OUTBOX_TABLE: table,
-      STREAM_PREFIX: prefix,
-    }
-    const { output, signal } = await child(env, '{"committed":7}')
-    expect(signal).toBe('SIGKILL')
-    expect(output).toContain('{"committed":7}')
-    expect(await outboxCount(db, table)).toBe(1)
-    const { rows } = await sql<{ id: string }>`select id from ${sql.table(users)}`.execute(
-      db.kysely(),
-    )
-    expect(rows).toEqual([{ id: '7' }])
+describe.each(servers)('outbox across a killed process ($name)', ({ name, available, open }) => {
+  describe.runIf(available && nats.available)(`${name} + JetStream`, () => {
+    it('a job committed by a process killed before any relay runs exactly once in a fresh worker', async () => {
+      const db = await open()
+      const { table, users } = await outboxTables(db)
+      const prefix = streamPrefix()
+      const env = {
+        OUTBOX_MODE: 'commit',
+        DB_DRIVER: name,
+        DB_URL: serviceUrl(name) ?? '',
+        NATS_URL: natsUrl,
+        OUTBOX_TABLE: table,
+        STREAM_PREFIX: prefix,
+      }
+      const { output, signal } = await child(env, '{"committed":7}')
+      expect(signal).toBe('SIGKILL')
+      expect(output).toContain('{"committed":7}')
+      expect(await outboxCount(db, table)).toBe(1)
+      const { rows } = await sql<{ id: string }>`select id from ${sql.table(users)}`.execute(
+        db.kysely(),
+      )
+      expect(rows).toEqual([{ id: '7' }])
 
-    const seen: number[] = []
-    const { marker } = await worker(db, table, prefix, seen)
-    await vi.waitFor(() => expect(seen).toEqual([7]), { timeout: 10_000 })
-    await marker(8)
-    await vi.waitFor(() => expect(seen).toEqual([7, 8]), { timeout: 10_000 })
-    // the relay commits its delete just after the publish the job ran from
-    await vi.waitFor(async () => expect(await outboxCount(db, table)).toBe(0))
-  }, 30_000)
+      const seen: number[] = []
+      const { marker } = await worker(name, db, table, prefix, seen)
+      await vi.waitFor(() => expect(seen).toEqual([7]), { timeout: 10_000 })
+      await marker(8)
+      await vi.waitFor(() => expect(seen).toEqual([7, 8]), { timeout: 10_000 })
+      // the relay commits its delete just after the publish the job ran from
+      await vi.waitFor(async () => expect(await outboxCount(db, table)).toBe(0))
+    }, 30_000)
 
-  it('a relay killed between its publish and its delete does not make the job run twice', async () => {
-    const db = await openPg()
-    const { table } = await outboxTables(db)
-    const prefix = streamPrefix()
-    await db
-      .kysely()
-      .transaction()
-      .execute((trx) => new JobOutbox({ table }).enqueue(trx, RecordJobRef, { n: 1 }))
-    const env = {
-      OUTBOX_MODE: 'publish',
-      PG_URL: pgUrl,
-      NATS_URL: natsUrl,
-      OUTBOX_TABLE: table,
-      STREAM_PREFIX: prefix,
-    }
-    const { output, signal } = await child(env)
-    expect(signal).toBe('SIGKILL')
-    expect(output).toContain('{"published":1}')
-    // the row is still there: the relay's transaction died with the process
-    expect(await outboxCount(db, table)).toBe(1)
+    it('a relay killed between its publish and its delete does not make the job run twice', async () => {
+      const db = await open()
+      const { table } = await outboxTables(db)
+      const prefix = streamPrefix()
+      await db
+        .kysely()
+        .transaction()
+        .execute((trx) => new JobOutbox({ table }).enqueue(trx, RecordJobRef, { n: 1 }))
+      const env = {
+        OUTBOX_MODE: 'publish',
+        DB_DRIVER: name,
+        DB_URL: serviceUrl(name) ?? '',
+        NATS_URL: natsUrl,
+        OUTBOX_TABLE: table,
+        STREAM_PREFIX: prefix,
+      }
+      const { output, signal } = await child(env)
+      expect(signal).toBe('SIGKILL')
+      expect(output).toContain('{"published":1}')
+      // the row is still there: the relay's transaction died with the process
+      expect(await outboxCount(db, table)).toBe(1)
 
-    const seen: number[] = []
-    const { marker } = await worker(db, table, prefix, seen)
-    await vi.waitFor(() => expect(seen).toEqual([1]), { timeout: 10_000 })
-    await marker(2)
-    await vi.waitFor(() => expect(seen).toEqual([1, 2]), { timeout: 10_000 })
-    // the relay commits its delete just after the publish the job ran from
-    await vi.waitFor(async () => expect(await outboxCount(db, table)).toBe(0))
-  }, 30_000)
+      const seen: number[] = []
+      const { marker } = await worker(name, db, table, prefix, seen)
+      await vi.waitFor(() => expect(seen).toEqual([1]), { timeout: 10_000 })
+      await marker(2)
+      await vi.waitFor(() => expect(seen).toEqual([1, 2]), { timeout: 10_000 })
+      // the relay commits its delete just after the publish the job ran from
+      await vi.waitFor(async () => expect(await outboxCount(db, table)).toBe(0))
+    }, 30_000)
+  })
 })
