@@ -1,7 +1,7 @@
 // The outbox across a process that dies (SIGKILL) at the worst moments, on the shared PostgreSQL,
 // MariaDB and NATS JetStream, with the built packages in the child: between commit and relay, and
-// between the relay's publish and its delete. A fresh `mega worker` (runWorkers, relay on) then runs the job
-// exactly once.
+// between the relay's publish and its delete. A fresh `mega worker` (runWorkers, relay on) then runs
+// the job exactly once.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { jetstreamManager } from '@nats-io/jetstream'
