@@ -32,6 +32,10 @@ export const JOBS_ERRORS = defineErrors({
   MEGA_SCHEDULE_INVALID: { status: 500, message: said },
   MEGA_JOBS_OPTIONS_INVALID: { status: 500, message: said },
   MEGA_JOBS_NOT_INSTALLED: { status: 500, message: said },
+  // transactional outbox
+  MEGA_JOBS_OUTBOX_NO_TRANSACTION: { status: 500, message: said },
+  MEGA_JOBS_OUTBOX_NOT_CONFIGURED: { status: 500, message: said },
+  MEGA_JOBS_OUTBOX_UNAVAILABLE: { status: 503, message: said },
 })
 
 /** Every error code @mega/jobs declares (see {@link JOBS_ERRORS}). */

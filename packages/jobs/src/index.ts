@@ -132,6 +132,7 @@ export { jobs } from './plugin/jobs-plugin.js'
 export {
   SCHEDULE_RUN_IN,
   DEFAULT_JOBS_BUS,
+  DEFAULT_OUTBOX_DB,
   DEFAULT_SCHEDULE_GRACE_MS,
   DEFAULT_SCHEDULE_KEY_PREFIX,
   DEFAULT_SCHEDULE_LOCK,
@@ -140,10 +141,31 @@ export {
 } from './plugin/jobs-options.js'
 export type {
   JobsOptions,
+  JobsOutboxOptions,
   JobsQueueOptions,
   SchedulesOptions,
   ScheduleRunIn,
 } from './plugin/jobs-options.js'
-export type { JobsClient } from './plugin/jobs-client.js'
+export type { JobsClient, OutboxWriter } from './plugin/jobs-client.js'
 export { runWorkers } from './plugin/run-workers.js'
 export type { RunWorkersOptions, MegaWorkers } from './plugin/run-workers.js'
+
+// Transactional outbox (src/outbox): enqueue inside the app's SQL transaction, relayed after commit
+export { JobOutbox } from './outbox/job-outbox.js'
+export type { JobOutboxConfig } from './outbox/job-outbox.js'
+export { OutboxRelay } from './outbox/outbox-relay.js'
+export type { OutboxRelayConfig } from './outbox/outbox-relay.js'
+export { ensureOutboxTable } from './outbox/outbox-table.js'
+export {
+  OUTBOX_DIALECTS,
+  DEFAULT_OUTBOX_TABLE,
+  DEFAULT_OUTBOX_POLL_MS,
+  DEFAULT_OUTBOX_BATCH_SIZE,
+} from './outbox/outbox-types.js'
+export type {
+  OutboxDatabase,
+  OutboxDialect,
+  OutboxEnqueueResult,
+  OutboxRelayResult,
+  OutboxTransaction,
+} from './outbox/outbox-types.js'

@@ -1,4 +1,6 @@
 import { defineContextFeature, type PluginApi } from '@mega/core'
+import { jobsError } from '../errors.js'
+import type { OutboxEnqueueResult, OutboxTransaction } from '../outbox/outbox-types.js'
 import type {
   EnqueueItem,
   EnqueueItemResult,
@@ -21,7 +23,27 @@ export interface JobsClient {
     JobClass: JobClass<J>,
     items: readonly EnqueueItem<JobPayload<J>>[],
   ): Promise<EnqueueItemResult[]>
+  /**
+   * The transactional outbox (with `jobs({ outbox })`): `enqueue` writes the job in `trx`, the
+   * caller's Kysely transaction (default: the outbox adapter's `kysely()`, which is the active
+   * transaction inside `db.transaction()`), and the relay publishes it once the transaction commits.
+   * MEGA_JOBS_OUTBOX_NOT_CONFIGURED without `jobs({ outbox })`.
+   */
+  outbox(trx?: OutboxTransaction): OutboxWriter
 }
+
+/** What `ctx.jobs.outbox(trx)` gives: enqueue in that transaction. */
+export interface OutboxWriter {
+  /** Writes one job row in the transaction (see `JobOutbox.enqueue`). */
+  enqueue<J extends MegaJob>(
+    JobClass: JobClass<J>,
+    payload: JobPayload<J>,
+    options?: EnqueueOptions,
+  ): Promise<OutboxEnqueueResult>
+}
+
+/** The outbox side of the client: a writer bound to a transaction. */
+export type OutboxWriterFactory = (trx?: OutboxTransaction) => OutboxWriter
 
 declare module '@mega/core' {
   interface MegaContextFeatures {
@@ -36,11 +58,23 @@ const jobsFeature = defineContextFeature('jobs', {
 })
 
 /** `ctx.jobs` on every request context of the server, enqueuing on `queue()` (made on first use). */
-export function provideJobsClient(api: PluginApi, queue: () => JobQueue): JobsClient {
+export function provideJobsClient(
+  api: PluginApi,
+  queue: () => JobQueue,
+  outbox: OutboxWriterFactory = noOutbox,
+): JobsClient {
   const client: JobsClient = {
     enqueue: (JobClass, payload, options) => queue().enqueue(JobClass, payload, options),
     enqueueMany: (JobClass, items) => queue().enqueueMany(JobClass, items),
+    outbox,
   }
   jobsFeature.provide(api.fastify, () => client)
   return client
+}
+
+function noOutbox(): never {
+  throw jobsError(
+    'MEGA_JOBS_OUTBOX_NOT_CONFIGURED',
+    "ctx.jobs.outbox() needs the outbox: add outbox: { db: 'db' } to jobs() in mega.config.ts (the alias of the app's SQL db adapter).",
+  )
 }

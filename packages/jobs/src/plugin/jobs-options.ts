@@ -57,12 +57,34 @@ export interface JobsQueueOptions extends Partial<Omit<MegaJobQueueConfig, 'nc'>
   readonly bus?: string
 }
 
+/** The SQL adapter alias the transactional outbox uses unless told otherwise. */
+export const DEFAULT_OUTBOX_DB = 'db'
+
+/**
+ * The outbox part of {@link JobsOptions}: `ctx.jobs.outbox(trx).enqueue(...)` writes jobs in the
+ * app's SQL transaction, and a relay moves committed rows to the queue.
+ */
+export interface JobsOutboxOptions {
+  /** Alias of the app's SQL db adapter (`postgres`, `maria` or `sqlite` from @mega/db). @default 'db' */
+  readonly db?: string
+  /** The outbox table, created at boot when missing. @default 'mega_job_outbox' */
+  readonly table?: string
+  /** Run the relay in this process (web and worker alike); `false` only writes rows. @default true */
+  readonly relay?: boolean
+  /** Wait between relay polls that found less than a batch (ms, ≥ 10). @default 1000 */
+  readonly pollMs?: number
+  /** The most rows one relay pass claims (1–1000). @default 100 */
+  readonly batchSize?: number
+}
+
 /** Options of {@link jobs}. */
 export interface JobsOptions {
   /** How schedules run. @default {} */
   readonly schedules?: SchedulesOptions
   /** The durable job queue behind `ctx.jobs` and `mega worker`. @default {} */
   readonly queue?: JobsQueueOptions
+  /** The transactional outbox (`ctx.jobs.outbox(trx)`); none unless given. */
+  readonly outbox?: JobsOutboxOptions
 }
 
 const fn = (message: string) =>
@@ -89,8 +111,25 @@ const schedulesSchema = z
 
 const queueSchema = z.object({ bus: z.string().min(1).optional() }).catchall(z.unknown())
 
+const outboxSchema = z
+  .object({
+    db: z.string().min(1).optional(),
+    table: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a plain identifier (letters, digits, _)')
+      .optional(),
+    relay: z.boolean().optional(),
+    pollMs: z.number().int().min(10).optional(),
+    batchSize: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict()
+
 const optionsSchema = z
-  .object({ schedules: schedulesSchema.optional(), queue: queueSchema.optional() })
+  .object({
+    schedules: schedulesSchema.optional(),
+    queue: queueSchema.optional(),
+    outbox: outboxSchema.optional(),
+  })
   .strict()
 
 /** The options once checked, defaults filled in. */

@@ -10,6 +10,7 @@ import { DEFAULT_JOBS_BUS, resolveJobsOptions, type JobsOptions } from './jobs-o
 import { JobsHost, type AppJobs, type HostQueue } from './jobs-host.js'
 import { loadJobs } from './load-jobs.js'
 import { loadSchedules, scheduleLockOf } from './load-schedules.js'
+import { setupOutbox, type PluginOutbox } from './jobs-outbox.js'
 
 /** Options only the JetStream queue understands (refused when the queue is the in-process one). */
 const MEMORY_QUEUE_KEYS = new Set(['runTimeoutMs', 'duplicateWindowMs', 'stopTimeoutMs'])
@@ -65,6 +66,7 @@ function queueOf(api: PluginApi, options: JobsOptions['queue']): HostQueue {
 export function jobs(options: JobsOptions = {}): MegaPlugin {
   const o = resolveJobsOptions(options)
   let host: JobsHost | undefined
+  let outbox: PluginOutbox | undefined
   return definePlugin({
     name: 'jobs',
     async setup(api) {
@@ -76,7 +78,8 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
         if (jobs.length > 0) appJobs.push({ app: app.name, scope: app.scope, jobs })
       }
       const queue = queueOf(api, options.queue)
-      provideJobsClient(api, queue.queue)
+      if (options.outbox !== undefined) outbox = await setupOutbox(api, options.outbox, queue.queue)
+      provideJobsClient(api, queue.queue, outbox?.writerFor)
       for (const app of api.apps) {
         const schedules = await loadSchedules(app)
         if (schedules.length === 0) continue
@@ -102,6 +105,9 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
       // An in-process queue's jobs run where they are enqueued: every process consumes its own.
       if (queue.inProcess) api.fastify.addHook('onReady', () => created.startJobs())
     },
-    teardown: () => host?.stop(),
+    teardown: async () => {
+      await outbox?.stop()
+      await host?.stop()
+    },
   })
 }
