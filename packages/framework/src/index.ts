@@ -8,6 +8,7 @@ export * from '@mega/observe'
 export * from '@mega/core'
 export * from '@mega/db'
 export * from '@mega/ws'
+export * from '@mega/ws-client'
 export * from '@mega/jobs'
 
 /**

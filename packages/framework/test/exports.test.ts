@@ -4,19 +4,21 @@ import * as observe from '@mega/observe'
 import * as core from '@mega/core'
 import * as db from '@mega/db'
 import * as ws from '@mega/ws'
+import * as wsClient from '@mega/ws-client'
 import * as jobs from '@mega/jobs'
 import * as source from '../src/index.js'
 
 // The meta-package names nothing of its own: its API is exactly the union of the packages it
 // forwards (each package snapshots its own list), so a package export that is not forwarded fails here.
 describe('mega-framework public exports', () => {
-  it('forwards every export of observe, core, db, ws and jobs, and nothing else', () => {
+  it('forwards every export of observe, core, db, ws, ws-client and jobs, and nothing else', () => {
     const union = [
       ...new Set([
         ...exportNames(observe),
         ...exportNames(core),
         ...exportNames(db),
         ...exportNames(ws),
+        ...exportNames(wsClient),
         ...exportNames(jobs),
       ]),
     ].sort()
@@ -28,6 +30,7 @@ describe('mega-framework public exports', () => {
     expect(source.createApp).toBe(core.createApp)
     expect(source.defineModel).toBe(db.defineModel)
     expect(source.defineChannel).toBe(ws.defineChannel)
+    expect(source.MegaWsClient).toBe(wsClient.MegaWsClient)
     expect(source.NatsBusAdapter).toBe(jobs.NatsBusAdapter)
   })
 
@@ -43,10 +46,12 @@ describe('mega-framework public exports', () => {
     expect(exportNames(built)).toEqual(exportNames(source))
   })
 
-  it('forwards every type of observe, core, db, ws and jobs, and nothing else', () => {
+  it('forwards every type of observe, core, db, ws, ws-client and jobs, and nothing else', () => {
     const typesOf = (pkg: string) =>
       typeExportNames(new URL(`../../${pkg}/src/index.ts`, import.meta.url).pathname)
-    const union = [...new Set(['observe', 'core', 'db', 'ws', 'jobs'].flatMap(typesOf))].sort()
+    const union = [
+      ...new Set(['observe', 'core', 'db', 'ws', 'ws-client', 'jobs'].flatMap(typesOf)),
+    ].sort()
     expect(typeExportNames(new URL('../src/index.ts', import.meta.url).pathname)).toEqual(union)
   })
 })

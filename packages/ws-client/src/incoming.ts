@@ -5,6 +5,9 @@ import type { ResumeState, WsClientPosition } from './internal/resume-state.js'
 import type { WsClientMessage } from './protocol/envelope.js'
 import { WS_CLIENT_TYPES } from './protocol/wire.js'
 
+/** A broadcast with its history position. */
+export type HeldBroadcast = WsClientMessage & { readonly epoch: string; readonly offset: number }
+
 /** What {@link routeIncoming} acts on. */
 export interface IncomingContext {
   readonly pending: PendingRequests
@@ -75,6 +78,8 @@ export function routeIncoming(message: WsClientMessage, ctx: IncomingContext): b
     default:
       if (ctx.resume === undefined || message.offset === undefined || message.epoch === undefined)
         return true
+      // While a resume is on its way, replayed and live broadcasts are held and merged in order.
+      if (ctx.resume.hold(ns, message as HeldBroadcast)) return false
       return ctx.resume.accept(ns, message.epoch, message.offset)
   }
 }

@@ -60,7 +60,7 @@ export interface WsClientConfig {
 
 /** The defaults of {@link WsClientConfig}. */
 export const WS_CLIENT_DEFAULTS = Object.freeze({
-  versions: Object.freeze([1]) as readonly number[],
+  versions: Object.freeze<readonly number[]>([1]),
   requestTimeoutMs: 10_000,
   pingIntervalMs: 25_000,
   idleTimeoutMs: 60_000,

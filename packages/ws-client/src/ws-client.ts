@@ -15,7 +15,7 @@ import { backoffDelay, resolveWsClientConfig, type ResolvedWsClientConfig } from
 import type { WsClientConfig } from './options.js'
 import { envelopeProblem, parseEnvelope, type WsClientMessage } from './protocol/envelope.js'
 import { protocolName, versionOf, WS_CLIENT_CLOSE_CODES, WS_CLIENT_TYPES } from './protocol/wire.js'
-import { routeIncoming } from './incoming.js'
+import { routeIncoming, type HeldBroadcast } from './incoming.js'
 
 /** Per-call options of {@link MegaWsClient.send}. */
 export interface WsClientSendOptions {
@@ -138,7 +138,7 @@ export class MegaWsClient<In extends object = Record<string, unknown>> {
     try {
       this.#write(type, id, data, options.ns)
     } catch (err) {
-      return Promise.reject(err as Error)
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)))
     }
     return this.#pending.add(id, type, timeoutMs) as Promise<R>
   }
@@ -244,9 +244,11 @@ export class MegaWsClient<In extends object = Record<string, unknown>> {
   #sendResume(): void {
     for (const [ns, position] of this.#resume.positions()) {
       const id = generateClientId()
-      this.#tryWrite(WS_CLIENT_TYPES.resume, id, position, ns)
+      this.#resume.holdFrom(ns)
+      this.#tryWrite(WS_CLIENT_TYPES.resume, id, position, ns === '' ? undefined : ns)
       this.#pending
         .add(id, WS_CLIENT_TYPES.resume, this.#config.requestTimeoutMs)
+        .finally(() => this.#releaseHeld(ns))
         .catch((err: unknown) => {
           // A route without history answers MEGA_WS_NO_HISTORY; a close rejects it: nothing to do.
           if (!MegaWsClientError.is(err, 'MEGA_WSC_CLOSED'))
@@ -289,9 +291,17 @@ export class MegaWsClient<In extends object = Record<string, unknown>> {
       resume: this.#config.resume ? this.#resume : undefined,
       emit: (name, event) => this.#events.emit(name, event),
     })
-    if (!deliver) return
+    if (deliver) this.#deliver(message)
+  }
+
+  #deliver(message: WsClientMessage): void {
     this.#events.emit('message', message)
     this.#handlers.emit(message.type, message)
+  }
+
+  #releaseHeld(ns: string): void {
+    for (const message of this.#resume.release<HeldBroadcast>(ns))
+      if (this.#resume.accept(ns, message.epoch, message.offset)) this.#deliver(message)
   }
 
   #write(type: string, id: string, data: unknown, ns: string | undefined): void {

@@ -7,7 +7,9 @@ import { client, nextEvent, serve } from './helpers/server.js'
 async function silentServer(): Promise<{ url: string; pings: string[] }> {
   const pings: string[] = []
   const wss = new WebSocketServer({ port: 0, handleProtocols: () => 'mega.v1' })
-  wss.on('connection', (socket) => socket.on('message', (data) => pings.push(String(data))))
+  wss.on('connection', (socket) =>
+    socket.on('message', (data: Buffer) => pings.push(data.toString('utf8'))),
+  )
   await new Promise((resolve) => wss.once('listening', resolve))
   disposeAfterTest(() => new Promise<void>((resolve) => wss.close(() => resolve())))
   const { port } = wss.address() as { port: number }

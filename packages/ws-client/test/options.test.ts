@@ -1,15 +1,9 @@
 import { describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import { expectMegaError } from '@mega/test-utils'
-import {
-  backoffDelay,
-  MegaWsClient,
-  WS_CLIENT_DEFAULTS,
-  type WsClientConfig,
-} from '../src/index.js'
+import { backoffDelay, MegaWsClient, WS_CLIENT_DEFAULTS } from '../src/index.js'
 
-const make = (config: Record<string, unknown>) => () =>
-  new MegaWsClient({ WebSocket, ...config } as WsClientConfig)
+const make = (config: Record<string, unknown>) => () => new MegaWsClient({ WebSocket, ...config })
 
 describe('MegaWsClient options', () => {
   it('refuses bad options with one MEGA_WSC_OPTIONS_INVALID listing every problem', () => {

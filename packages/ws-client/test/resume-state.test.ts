@@ -12,6 +12,17 @@ describe('ResumeState (dedupe by offset)', () => {
     expect(state.positions()).toEqual([['board', { epoch: 'e1', offset: 9 }]])
   })
 
+  it('holds broadcasts while a resume is on its way and releases them in offset order', () => {
+    const state = new ResumeState()
+    state.reset('board', { epoch: 'e1', offset: 1 })
+    expect(state.hold('board', { epoch: 'e1', offset: 4 })).toBe(false) // no resume on its way
+    state.holdFrom('board')
+    for (const offset of [4, 2, 3, 4]) state.hold('board', { epoch: 'e1', offset })
+    const released = state.release('board').filter((m) => state.accept('board', m.epoch, m.offset))
+    expect(released.map((m) => m.offset)).toEqual([2, 3, 4])
+    expect(state.hold('board', { epoch: 'e1', offset: 5 })).toBe(false)
+  })
+
   it('resumes from the last offset below a hole, so a second reconnect asks for it again', () => {
     const state = new ResumeState()
     state.reset('board', { epoch: 'e1', offset: 0 })

@@ -15,12 +15,12 @@ export class Emitter<Events extends object> {
   on<K extends keyof Events>(name: K, listener: Listener<Events[K]>): () => void {
     let set = this.#listeners.get(name)
     if (set === undefined) this.#listeners.set(name, (set = new Set()))
-    set.add(listener as Listener<never>)
+    set.add(listener)
     return () => this.off(name, listener)
   }
 
   off<K extends keyof Events>(name: K, listener: Listener<Events[K]>): void {
-    this.#listeners.get(name)?.delete(listener as Listener<never>)
+    this.#listeners.get(name)?.delete(listener)
   }
 
   emit<K extends keyof Events>(name: K, arg: Events[K]): void {

@@ -19,8 +19,38 @@ interface NsState {
 /** Holes older than this many later broadcasts are given up (e.g. a broadcast `except` this client). */
 const MAX_SEEN = 512
 
+/** A broadcast held back while a resume is on its way. */
+export interface HeldMessage {
+  readonly epoch: string
+  readonly offset: number
+}
+
 export class ResumeState {
   readonly #byNs = new Map<string, NsState>()
+  readonly #held = new Map<string, HeldMessage[]>()
+
+  /** From now until {@link release}, broadcasts of `ns` are held (a resume is on its way). */
+  holdFrom(ns: string): void {
+    this.#held.set(ns, [])
+  }
+
+  /** Holds `message` if a resume of `ns` is on its way; `false` when nothing is held. */
+  hold<M extends HeldMessage>(ns: string, message: M): boolean {
+    const held = this.#held.get(ns)
+    if (held === undefined) return false
+    held.push(message)
+    return true
+  }
+
+  /**
+   * Ends the hold: what was held, in offset order (the replay and the live broadcasts that overtook
+   * it, merged), for the caller to pass through {@link accept}.
+   */
+  release<M extends HeldMessage>(ns: string): M[] {
+    const held = (this.#held.get(ns) ?? []) as M[]
+    this.#held.delete(ns)
+    return held.sort((a, b) => a.offset - b.offset)
+  }
 
   /** The position a resume asks from, per namespace. */
   positions(): [string, WsClientPosition][] {

@@ -25,7 +25,7 @@ afterEach(async () => {
 })
 
 /** Upgrades wait for this gate (a test holds a reconnect back with it). */
-export const gate = { open: Promise.resolve() as Promise<void> }
+export const gate: { open: Promise<void> } = { open: Promise.resolve() }
 
 const asUser: BeforeHook = async (ctx) => {
   await gate.open
@@ -52,7 +52,7 @@ export const Board = defineChannel({
       return 'late'
     },
     die: (_p, ctx) => {
-      ;(ctx.conn.raw as WebSocket).terminate()
+      ctx.conn.raw.terminate()
     },
   },
 })
@@ -65,8 +65,8 @@ export const boardRoutes = defineRoutes((r) => {
       .in('board')
       .broadcast('note.created', { n: Number((ctx.params as { n: string }).n) }),
   )
-  r.post('/kick/:user', async (ctx) => {
-    await ctx.presence.kick(
+  r.post('/kick/:user', (ctx) => {
+    ctx.presence.kick(
       { userId: (ctx.params as { user: string }).user },
       { requeue: (ctx.query as { requeue?: string }).requeue === '1' },
     )
