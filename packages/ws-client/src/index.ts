@@ -1,5 +1,9 @@
 export { MegaWsClient } from './ws-client.js'
-export type { WsClientHandler, WsClientRequestOptions, WsClientSendOptions } from './ws-client.js'
+export type {
+  WsClientHandler,
+  WsClientRequestOptions,
+  WsClientSendOptions,
+} from './client-types.js'
 export { WS_CLIENT_EVENTS } from './client-events.js'
 export type { WsClientEventName, WsClientEvents, WsClientState } from './client-events.js'
 export { WS_CLIENT_DEFAULTS, backoffDelay } from './options.js'

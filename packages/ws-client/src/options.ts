@@ -154,9 +154,10 @@ function checkTop(o: Record<string, unknown>, issues: WsClientIssue[]): void {
     'versions',
     Array.isArray(versions) &&
       versions.length > 0 &&
-      versions.every((v) => Number.isSafeInteger(v) && v >= 1 && v <= 9999)
+      versions.every((v) => Number.isSafeInteger(v) && v >= 1 && v <= 9999) &&
+      new Set(versions).size === versions.length
       ? undefined
-      : 'must be a non-empty list of whole numbers from 1 to 9999',
+      : 'must be a non-empty list of distinct whole numbers from 1 to 9999',
   )
   const codec = o.codec as Record<string, unknown> | undefined
   at(
@@ -194,6 +195,11 @@ const KNOWN = new Set([
   'random',
 ])
 
+/** The fields that are not `undefined` (a field given as `undefined` keeps its default). */
+function defined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
 /**
  * Checks the options (by hand, not zod: the client runs in browsers, where zod would be most of its
  * size), fills in the defaults and freezes them. All problems come in one `MEGA_WSC_OPTIONS_INVALID`.
@@ -225,7 +231,7 @@ export function resolveWsClientConfig(config: WsClientConfig): ResolvedWsClientC
   const reconnect =
     config.reconnect === false
       ? false
-      : Object.freeze({ ...WS_CLIENT_DEFAULTS.reconnect, ...config.reconnect })
+      : Object.freeze({ ...WS_CLIENT_DEFAULTS.reconnect, ...defined(config.reconnect ?? {}) })
   return Object.freeze({
     urls: Object.freeze(config.urls === undefined ? [config.url as string] : [...config.urls]),
     WebSocket: config.WebSocket,

@@ -16,21 +16,11 @@ import type { WsClientConfig } from './options.js'
 import { envelopeProblem, parseEnvelope, type WsClientMessage } from './protocol/envelope.js'
 import { protocolName, versionOf, WS_CLIENT_CLOSE_CODES, WS_CLIENT_TYPES } from './protocol/wire.js'
 import { routeIncoming, type HeldBroadcast } from './incoming.js'
-
-/** Per-call options of {@link MegaWsClient.send}. */
-export interface WsClientSendOptions {
-  /** The namespace; the server fills in the connection's own when it is left out. */
-  readonly ns?: string
-}
-
-/** Per-call options of {@link MegaWsClient.request}. */
-export interface WsClientRequestOptions extends WsClientSendOptions {
-  /** How long to wait for the answer, in ms. @default the client's `requestTimeoutMs` */
-  readonly timeoutMs?: number
-}
-
-/** A handler of one message type: the payload, then the whole envelope. */
-export type WsClientHandler<T> = (data: T, message: WsClientMessage<T>) => void
+import type {
+  WsClientHandler,
+  WsClientRequestOptions,
+  WsClientSendOptions,
+} from './client-types.js'
 
 const CODES = WS_CLIENT_CLOSE_CODES
 

@@ -40,6 +40,7 @@ describe('MegaWsClient options', () => {
     )
     expect(idle.message).toMatch(/idleTimeoutMs must exceed pingIntervalMs/)
     expectMegaError(make({ url: 'ws://a', codec: { encode: 1 } }), 'MEGA_WSC_OPTIONS_INVALID')
+    expectMegaError(make({ url: 'ws://a', versions: [1, 1] }), 'MEGA_WSC_OPTIONS_INVALID')
     expect(
       make({ url: 'ws://a', pingIntervalMs: 0, idleTimeoutMs: 0, reconnect: false })(),
     ).toBeInstanceOf(MegaWsClient)
