@@ -1,5 +1,6 @@
 // The one-way package dependency direction of DESIGN.md, as ESLint `no-restricted-imports` configs.
-// observe ← core ← {db, ws, jobs}; ws ← ws-hub; cli and the meta-package may import everything.
+// observe ← core ← {db, ws, jobs}; ws ← ws-hub; ws-client imports none; cli and the meta-package
+// may import everything.
 
 /** What each package may import from the workspace (`@mega/*` and `mega-framework`). */
 export const ALLOWED_IMPORTS = Object.freeze({
@@ -9,11 +10,29 @@ export const ALLOWED_IMPORTS = Object.freeze({
   ws: ['@mega/observe', '@mega/core'],
   jobs: ['@mega/observe', '@mega/core'],
   'ws-hub': ['@mega/observe', '@mega/core', '@mega/ws'],
-  cli: ['@mega/observe', '@mega/core', '@mega/db', '@mega/ws', '@mega/ws-hub', '@mega/jobs'],
-  framework: ['@mega/observe', '@mega/core', '@mega/db', '@mega/ws', '@mega/ws-hub', '@mega/jobs'],
+  // The browser/Node client of the WS protocol: no server package (DESIGN.md).
+  'ws-client': [],
+  cli: [
+    '@mega/observe',
+    '@mega/core',
+    '@mega/db',
+    '@mega/ws',
+    '@mega/ws-hub',
+    '@mega/ws-client',
+    '@mega/jobs',
+  ],
+  framework: [
+    '@mega/observe',
+    '@mega/core',
+    '@mega/db',
+    '@mega/ws',
+    '@mega/ws-hub',
+    '@mega/ws-client',
+    '@mega/jobs',
+  ],
 })
 
-const ALL = ['observe', 'core', 'db', 'ws', 'ws-hub', 'jobs', 'cli', 'test-utils']
+const ALL = ['observe', 'core', 'db', 'ws', 'ws-hub', 'ws-client', 'jobs', 'cli', 'test-utils']
 
 function forbiddenFor(pkg) {
   const allowed = new Set(ALLOWED_IMPORTS[pkg])

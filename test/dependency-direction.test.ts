@@ -26,6 +26,8 @@ describe('dependency direction (DESIGN.md)', () => {
     ['packages/jobs/src/x.ts', '@mega/ws/internal'],
     ['packages/core/src/x.ts', 'mega-framework'],
     ['packages/ws-hub/src/x.ts', '@mega/cli'],
+    ['packages/ws-client/src/x.ts', '@mega/ws'],
+    ['packages/ws-client/src/x.ts', '@mega/observe'],
   ])('%s may not import %s', async (file, specifier) => {
     const found = await problems(file, `import { x } from '${specifier}'\nexport { x }\n`)
     expect(found).toHaveLength(1)
@@ -39,6 +41,8 @@ describe('dependency direction (DESIGN.md)', () => {
     ['packages/cli/src/x.ts', '@mega/jobs'],
     ['packages/observe/src/x.ts', 'pino'],
     ['packages/observe/test/x.test.ts', '@mega/test-utils'],
+    ['packages/ws-client/test/x.test.ts', '@mega/ws'],
+    ['packages/framework/src/x.ts', '@mega/ws-client'],
   ])('%s may import %s', async (file, specifier) => {
     expect(await problems(file, `import { x } from '${specifier}'\nexport { x }\n`)).toEqual([])
   })

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import {
   csrf,
   defineConfig,
@@ -18,6 +19,12 @@ import { ws } from '@mega/ws'
 // SQLite by default (./data/app.sqlite, created with its folder on first start). PostgreSQL is the one
 // line below: set DATABASE_URL (in .env or the environment) and the postgres driver is used instead.
 const databaseUrl = env('DATABASE_URL', '')
+
+/** The built browser modules of @mega/ws-client, found through Node's resolver (its package.json). */
+function wsClientDist(): URL {
+  const manifest = createRequire(import.meta.url).resolve('@mega/ws-client/package.json')
+  return new URL('./dist/', pathToFileURL(manifest))
+}
 
 // Signs the pages' session cookie. Production must set SESSION_SECRET (32+ characters: `openssl rand
 // -base64 48`). The fixed default below is for development and tests only: it is public, so under
@@ -75,6 +82,8 @@ export default defineConfig({
       layout: 'layout.ejs',
     }),
     staticFiles({ root: new URL('./apps/main/public', import.meta.url), prefix: '/assets' }),
+    // The browser build of @mega/ws-client (plain ES modules, no bundler), which the live board imports.
+    staticFiles({ root: wsClientDist(), prefix: '/vendor/ws-client' }),
     // WebSockets: the live board (`r.ws('/boards/:id/live', BoardChannel)` in routes/live.ts) and
     // `ctx.presence` in handlers, which tell a board's viewers about note changes. Same-origin pages
     // only (a page elsewhere cannot ride the session cookie); one process (ws({ cluster: true }) with

@@ -182,7 +182,7 @@ describe('live board', () => {
     const show = await browser.get(`/web/boards/${board}`)
     expect(show.statusCode).toBe(200)
     expect(show.body).toContain(`data-board-id="${board}"`)
-    expect(show.body).toContain('<script src="/assets/board-live.js" defer></script>')
+    expect(show.body).toContain('<script type="module" src="/assets/board-live.js"></script>')
     expect(show.body).toContain('&lt;b&gt;Bold&lt;/b&gt;')
     // The CSP allows the script (same origin) and the socket ('self' covers ws: and wss: there).
     const csp = String(show.headers['content-security-policy'])
@@ -194,6 +194,12 @@ describe('live board', () => {
     expect(script.statusCode).toBe(200)
     expect(script.headers['content-type']).toMatch(/javascript/)
     expect(script.body).toContain("'/live'")
+    expect(script.body).toContain("from '/vendor/ws-client/index.js'")
+    // The client's browser build, served as plain ES modules from the package's dist/.
+    const client = await app.inject('/vendor/ws-client/index.js')
+    expect(client.statusCode).toBe(200)
+    expect(client.headers['content-type']).toMatch(/javascript/)
+    expect(client.body).toContain('MegaWsClient')
 
     expect((await browser.get(`/web/boards/${board + 100}`)).statusCode).toBe(404)
     const anonymous = await new Browser(app).get(`/web/boards/${board}`)

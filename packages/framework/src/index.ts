@@ -9,6 +9,7 @@ export * from '@mega/core'
 export * from '@mega/db'
 export * from '@mega/ws'
 export * from '@mega/ws-hub'
+export * from '@mega/ws-client'
 export * from '@mega/jobs'
 
 /**

@@ -5,13 +5,14 @@ import * as core from '@mega/core'
 import * as db from '@mega/db'
 import * as ws from '@mega/ws'
 import * as wsHub from '@mega/ws-hub'
+import * as wsClient from '@mega/ws-client'
 import * as jobs from '@mega/jobs'
 import * as source from '../src/index.js'
 
 // The meta-package names nothing of its own: its API is exactly the union of the packages it
 // forwards (each package snapshots its own list), so a package export that is not forwarded fails here.
 describe('mega-framework public exports', () => {
-  it('forwards every export of observe, core, db, ws, ws-hub and jobs, and nothing else', () => {
+  it('forwards every export of observe, core, db, ws, ws-hub, ws-client and jobs, and nothing else', () => {
     const union = [
       ...new Set([
         ...exportNames(observe),
@@ -19,6 +20,7 @@ describe('mega-framework public exports', () => {
         ...exportNames(db),
         ...exportNames(ws),
         ...exportNames(wsHub),
+        ...exportNames(wsClient),
         ...exportNames(jobs),
       ]),
     ].sort()
@@ -31,6 +33,7 @@ describe('mega-framework public exports', () => {
     expect(source.defineModel).toBe(db.defineModel)
     expect(source.defineChannel).toBe(ws.defineChannel)
     expect(source.MegaWsHub).toBe(wsHub.MegaWsHub)
+    expect(source.MegaWsClient).toBe(wsClient.MegaWsClient)
     expect(source.NatsBusAdapter).toBe(jobs.NatsBusAdapter)
   })
 
@@ -46,11 +49,11 @@ describe('mega-framework public exports', () => {
     expect(exportNames(built)).toEqual(exportNames(source))
   })
 
-  it('forwards every type of observe, core, db, ws, ws-hub and jobs, and nothing else', () => {
+  it('forwards every type of observe, core, db, ws, ws-hub, ws-client and jobs, and nothing else', () => {
     const typesOf = (pkg: string) =>
       typeExportNames(new URL(`../../${pkg}/src/index.ts`, import.meta.url).pathname)
     const union = [
-      ...new Set(['observe', 'core', 'db', 'ws', 'ws-hub', 'jobs'].flatMap(typesOf)),
+      ...new Set(['observe', 'core', 'db', 'ws', 'ws-hub', 'ws-client', 'jobs'].flatMap(typesOf)),
     ].sort()
     expect(typeExportNames(new URL('../src/index.ts', import.meta.url).pathname)).toEqual(union)
   })

@@ -53,6 +53,8 @@ describe('@mega/ws public exports', () => {
         "WS_ERROR_CODES",
         "WS_ERROR_TYPE",
         "WS_GAP_TYPE",
+        "WS_PING_TYPE",
+        "WS_PONG_TYPE",
         "WS_POSITION_TYPE",
         "WS_PROTOCOL_VERSION",
         "WS_REPLY_TYPE",

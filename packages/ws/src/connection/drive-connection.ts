@@ -15,6 +15,8 @@ import {
   parseWsMessage,
   WS_ERROR_TYPE,
   WS_GAP_TYPE,
+  WS_PING_TYPE,
+  WS_PONG_TYPE,
   WS_POSITION_TYPE,
   WS_REPLY_TYPE,
   WS_RESUME_TYPE,
@@ -157,6 +159,11 @@ export function driveWsConnection(options: DriveOptions): MegaWsConnection {
     }
     const replyTo = message.id
     if (message.type === WS_RESUME_TYPE) return resume(message)
+    if (message.type === WS_PING_TYPE) {
+      metrics?.received(WS_PING_TYPE)
+      conn.send({ type: WS_PONG_TYPE, ...(replyTo === undefined ? {} : { replyTo }) })
+      return
+    }
     try {
       const schema = options.schemas.get(message.type)
       metrics?.received(schema === undefined ? 'unknown' : message.type)

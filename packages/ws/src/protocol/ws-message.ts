@@ -62,6 +62,14 @@ export const WS_GAP_TYPE = 'mega.gap'
 /** Server → client, after `onConnect` on a route that keeps history: the current `{ epoch, offset }`. */
 export const WS_POSITION_TYPE = 'mega.position'
 
+/**
+ * Client → server: an app-level ping (browsers cannot send ping frames), to find a silently dead link.
+ * Answered at once with {@link WS_PONG_TYPE}; the channel never sees it.
+ */
+export const WS_PING_TYPE = 'mega.ping'
+/** Server → client: the answer to {@link WS_PING_TYPE}, with `replyTo` = the ping's `id`. */
+export const WS_PONG_TYPE = 'mega.pong'
+
 function invalid(message: string): MegaError {
   return wsError('MEGA_WS_INVALID_ENVELOPE', message)
 }

@@ -1,0 +1,3 @@
+import { defineMegaProject } from '../../vitest.shared.js'
+
+export default defineMegaProject(import.meta.dirname)
