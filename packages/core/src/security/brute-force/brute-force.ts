@@ -282,7 +282,7 @@ export function bruteForce(options: BruteForceOptions = {}): BruteForceGuard {
     name: o.name,
     use(store: CacheAdapter, log?: BruteForceLogger): BruteForceAttempts {
       if (log !== undefined) return attemptsIn(o, storeOf(store), shared, log)
-      let attempts = bound.get(store as object)
+      let attempts = bound.get(store)
       if (attempts === undefined) {
         attempts = attemptsIn(o, storeOf(store), shared)
         bound.set(store, attempts)
