@@ -104,10 +104,18 @@ export default class AuthService extends MegaService {
         this.log.warn({ userId: user?.id }, 'stored password hash is malformed')
       const matches = await passwords.verify(password, stored)
       if (user === undefined || !matches) throw invalidCredentials()
-      if (passwords.needsRehash(user.password_hash))
-        await this.services.user.setPasswordHash(user.id, await passwords.hash(password))
+      if (passwords.needsRehash(user.password_hash)) await this.#rehash(user.id, password)
       return this.services.user.get(user.id)
     })
+  }
+
+  /** Stores a hash of the current cost; a failure is logged and the login goes on (next time). */
+  async #rehash(userId: number, password: string): Promise<void> {
+    try {
+      await this.services.user.setPasswordHash(userId, await passwords.hash(password))
+    } catch (err) {
+      this.log.warn({ err, userId }, 'password rehash failed; the old hash stays')
+    }
   }
 
   /** Lifts a login lockout of the account (staff, after checking who asks). */
