@@ -155,6 +155,19 @@ describe('bruteForce per account', () => {
     expect((await attempts.fail(ada)).retryAfterS).toBe(60)
   })
 
+  it('a fractional factor gives whole milliseconds (1.5: 1 s, 1.5 s, 2.25 s)', async () => {
+    const { attempts, clock, events } = setup({
+      maxFailures: 1,
+      lockoutMs: 1000,
+      progressive: { factor: 1.5, maxLockoutMs: 60_000 },
+    })
+    for (let i = 0; i < 3; i += 1) {
+      await attempts.fail({ account: 'a' })
+      clock.now += 60_000
+    }
+    expect(events.map((e) => e.lockedForMs)).toEqual([1000, 1500, 2250])
+  })
+
   it('fixed (progressive: false): every lockout lasts lockoutMs', async () => {
     const { attempts, clock } = setup({ maxFailures: 1, lockoutMs: 30_000, progressive: false })
     for (let i = 0; i < 3; i += 1) {

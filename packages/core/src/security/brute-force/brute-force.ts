@@ -167,6 +167,10 @@ function attemptsIn(
         })
       }
       shared.instrument?.add(1, { guard, scope })
+    } catch (err) {
+      log?.error({ err, guard }, 'brute-force lockout metric failed')
+    }
+    try {
       o.onLockout?.(event)
     } catch (err) {
       log?.error({ err, guard }, 'brute-force lockout listener failed')
@@ -188,7 +192,10 @@ function attemptsIn(
     const ms =
       o.progressive === false
         ? o.lockoutMs
-        : Math.min(o.lockoutMs * o.progressive.factor ** (level - 1), o.progressive.maxLockoutMs)
+        : Math.min(
+            Math.round(o.lockoutMs * o.progressive.factor ** (level - 1)),
+            o.progressive.maxLockoutMs,
+          )
     const claim = await store.incr(`${b}:claim`, ms)
     if (claim.count !== 1) return lockedForMs(b)
     const until = now() + ms
