@@ -295,30 +295,33 @@ describe('bruteForce options and store', () => {
 })
 
 describe('bruteForce over HTTP', () => {
-  it('answers 429 MEGA_LOCKED_OUT with a Retry-After header', async () => {
-    const guard = bruteForce({ maxFailures: 2, metrics: false })
-    const routes = defineRoutes((r) => {
-      r.post('/login', async (ctx) => {
-        const { email, password } = ctx.body as { email: string; password: string }
-        return guard
-          .use(ctx.cache(), ctx.log)
-          .attempt({ account: email, address: ctx.request.ip }, () => {
-            if (password !== 'right') throw new UnauthorizedError('Wrong email or password.')
-            return { email }
-          })
+  it.each([false, true])(
+    'answers 429 MEGA_LOCKED_OUT with a Retry-After header (production: %s, which hides details)',
+    async (production) => {
+      const guard = bruteForce({ maxFailures: 2, metrics: false })
+      const routes = defineRoutes((r) => {
+        r.post('/login', async (ctx) => {
+          const { email, password } = ctx.body as { email: string; password: string }
+          return guard
+            .use(ctx.cache(), ctx.log)
+            .attempt({ account: email, address: ctx.request.ip }, () => {
+              if (password !== 'right') throw new UnauthorizedError('Wrong email or password.')
+              return { email }
+            })
+        })
       })
-    })
-    const server = track(
-      createApp({ routes, adapters: { cache: new MemoryCacheAdapter('cache') } }),
-    )
-    const login = (password: string) =>
-      server.inject({ method: 'POST', url: '/login', payload: { email: 'a@x', password } })
-    expect((await login('right')).statusCode).toBe(200)
-    expect((await login('wrong')).statusCode).toBe(401)
-    expect((await login('wrong')).statusCode).toBe(401)
-    const refused = await login('right')
-    expect(refused.statusCode).toBe(429)
-    expect(refused.headers['retry-after']).toBe('900')
-    expect(refused.json()).toMatchObject({ error: { code: 'MEGA_LOCKED_OUT' } })
-  })
+      const server = track(
+        createApp({ routes, production, adapters: { cache: new MemoryCacheAdapter('cache') } }),
+      )
+      const login = (password: string) =>
+        server.inject({ method: 'POST', url: '/login', payload: { email: 'a@x', password } })
+      expect((await login('right')).statusCode).toBe(200)
+      expect((await login('wrong')).statusCode).toBe(401)
+      expect((await login('wrong')).statusCode).toBe(401)
+      const refused = await login('right')
+      expect(refused.statusCode).toBe(429)
+      expect(refused.headers['retry-after']).toBe('900')
+      expect(refused.json()).toMatchObject({ error: { code: 'MEGA_LOCKED_OUT' } })
+    },
+  )
 })
