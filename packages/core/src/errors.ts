@@ -163,7 +163,7 @@ export const CORE_ERRORS = defineErrors({
     message: (retryAfterS: number) =>
       `Too many failed attempts: try again in ${retryAfterS} s, or ask support to unlock the account.`,
   },
-  MEGA_BRUTE_FORCE_STORE_INVALID: {
+  MEGA_LOCKOUT_STORE_INVALID: {
     message: (got: string) =>
       `bruteForce().use() needs a cache adapter with incr() (the memory or redis cache driver), got ${got}: pass ctx.cache() or this.cache().`,
   },

@@ -285,10 +285,10 @@ describe('bruteForce options and store', () => {
     }
   })
 
-  it('use() refuses a store without incr with MEGA_BRUTE_FORCE_STORE_INVALID', () => {
+  it('use() refuses a store without incr with MEGA_LOCKOUT_STORE_INVALID', () => {
     const noIncr = { kind: 'cache', get: vi.fn() } as unknown as CacheAdapter
     expect(() => bruteForce().use(noIncr)).toThrow(
-      expect.objectContaining({ code: 'MEGA_BRUTE_FORCE_STORE_INVALID' }),
+      expect.objectContaining({ code: 'MEGA_LOCKOUT_STORE_INVALID' }),
     )
     expect(() => bruteForce().use(undefined as unknown as CacheAdapter)).toThrow(/got undefined/)
   })

@@ -119,7 +119,7 @@ function storeOf(store: unknown): Store {
     cache === null || typeof cache !== 'object'
       ? String(cache)
       : `a ${String(cache.kind ?? 'non-adapter')} adapter${cache.kind === 'cache' ? ' without incr()' : ''}`
-  throw CORE_ERRORS.create('MEGA_BRUTE_FORCE_STORE_INVALID', [got])
+  throw CORE_ERRORS.create('MEGA_LOCKOUT_STORE_INVALID', [got])
 }
 
 /** The lockout counter, made at the first lockout and shared by every store of a guard. */
