@@ -96,7 +96,7 @@ describe('attacker against examples/crud over HTTP', () => {
     for (let i = 1; i <= 10; i++) expect((await login(spell(i), 'a guess')).status).toBe(401)
     const blocked = await login(carol.email.toUpperCase(), PASSWORD)
     expect(blocked.status).toBe(429)
-    expect(codeOf(blocked)).toBe('MEGA_RATE_LIMITED')
+    expect(codeOf(blocked)).toBe('MEGA_LOCKED_OUT')
   })
 
   // Item 4 as the attacker sees it. This body also has a trimmed title, which made Mega run zod on it

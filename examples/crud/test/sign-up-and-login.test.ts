@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hashPassword } from '../apps/main/lib/password-hash.js'
+import { passwords } from '../apps/main/lib/passwords.js'
 import { Browser } from './helpers/browser.js'
 import { bootApp, errorPaths } from './helpers/crud-app.js'
 
@@ -45,7 +45,7 @@ describe('sign-up and login hardening', () => {
     }
     const blocked = await login('CAROL.MKJQHD@EXAMPLE.TEST', PASSWORD)
     expect(blocked.statusCode).toBe(429)
-    expect(blocked.json().error.code).toBe('MEGA_RATE_LIMITED')
+    expect(blocked.json().error.code).toBe('MEGA_LOCKED_OUT')
     // Not an email (a body is never coerced): a 422 from validation, before the limit.
     expect((await login(['Carol.mkjqhd@example.test'], PASSWORD)).statusCode).toBe(422)
 
@@ -109,7 +109,7 @@ describe('sign-up and login hardening', () => {
     await services.user.create({
       email: 'old@example.test',
       name: 'Old',
-      passwordHash: await hashPassword('12345678'),
+      passwordHash: await passwords.hash('12345678'),
     })
     const res = await app.inject({
       method: 'POST',

@@ -191,7 +191,7 @@ describe('pages', () => {
     expect(blocked.statusCode).toBe(429)
     expect(blocked.headers['content-type']).toBe('text/html; charset=utf-8')
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0)
-    expect(blocked.body).toContain('Too many requests')
+    expect(blocked.body).toContain('Too many failed attempts')
     // The guard's page ends the request: the right password after the limit signs nobody in.
     const after = await browser.get('/web/users')
     expect([after.statusCode, after.headers.location]).toEqual([303, '/web/login'])

@@ -154,6 +154,19 @@ export const CORE_ERRORS = defineErrors({
     message: (ui: string, pkg: string) =>
       `The docs UI at ${ui} needs ${pkg}: run "pnpm add ${pkg}", or pass ui: false to openapi().`,
   },
+  MEGA_PASSWORD_INVALID: {
+    message: (got: string) =>
+      `hashPassword takes the password as a string of at most maxPasswordLength characters, got ${got}: validate the input's length first.`,
+  },
+  MEGA_LOCKED_OUT: {
+    status: 429,
+    message: (retryAfterS: number) =>
+      `Too many failed attempts: try again in ${retryAfterS} s, or ask support to unlock the account.`,
+  },
+  MEGA_LOCKOUT_STORE_INVALID: {
+    message: (got: string) =>
+      `bruteForce().use() needs a cache adapter with incr() (the memory or redis cache driver), got ${got}: pass ctx.cache() or this.cache().`,
+  },
   MEGA_OPENAPI_SCHEME_UNKNOWN: {
     message: (unknown: readonly string[], declared: string) =>
       `Routes are securedBy schemes that openapi() does not declare (${unknown.join('; ')}; declared: ${declared}): add them to openapi({ securitySchemes }).`,

@@ -142,6 +142,36 @@ export { security } from './security/security.js'
 export { views, wantsHtml } from './views/views-plugin.js'
 export type { ViewsOptions } from './views/views-plugin.js'
 export type { SecurityOptions } from './security/security.js'
+export {
+  DEFAULT_PASSWORD_HASH_PARAMS,
+  createPasswordHasher,
+  hashPassword,
+  needsRehash,
+  verifyPassword,
+} from './security/password/password-hasher.js'
+export type {
+  PasswordHasher,
+  PasswordHasherOptions,
+  PasswordHashInfo,
+} from './security/password/password-hasher.js'
+export type { ScryptParams } from './security/password/phc-string.js'
+export { BRUTE_FORCE_METRIC_NAMES, bruteForce } from './security/brute-force/brute-force.js'
+export type {
+  BruteForceAttemptOptions,
+  BruteForceAttempts,
+  BruteForceFailure,
+  BruteForceGuard,
+  BruteForceKeys,
+  BruteForceKeyStatus,
+  BruteForceLogger,
+  BruteForceStatus,
+} from './security/brute-force/brute-force.js'
+export { BRUTE_FORCE_DEFAULTS } from './security/brute-force/brute-force-options.js'
+export type {
+  BruteForceMetricsSink,
+  BruteForceOptions,
+  LockoutEvent,
+} from './security/brute-force/brute-force-options.js'
 export type { SessionsOptions } from './sessions/sessions-plugin.js'
 export { i18n } from './i18n/i18n-plugin.js'
 export { LOCALE_SOURCES } from './i18n/i18n-options.js'

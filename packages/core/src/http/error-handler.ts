@@ -97,6 +97,17 @@ async function completeIssues(
     : { ...failure, issues: [...(failure.issues ?? []), ...added] }
 }
 
+/**
+ * A 429 or 503 whose `details.retryAfterS` is a number of seconds gets a `Retry-After` header
+ * (unless the route set one), so code that throws it (a brute-force lockout) needs no reply.
+ */
+function setRetryAfter(error: unknown, reply: FastifyReply): void {
+  if (!MegaError.is(error) || (error.statusCode !== 429 && error.statusCode !== 503)) return
+  const seconds = error.details?.retryAfterS
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return
+  if (!reply.hasHeader('retry-after')) void reply.header('retry-after', Math.ceil(seconds))
+}
+
 /** Installs the error and not-found handlers that turn every failure into the envelope. */
 export function installErrorHandling(
   fastify: FastifyInstance,
@@ -106,6 +117,7 @@ export function installErrorHandling(
   fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (onError !== undefined) await onError(error, request, reply)
     const failure = await completeIssues(toHttpFailure(error, production), error, request)
+    setRetryAfter(error, reply)
     if (failure.unexpected) request.log.error({ err: error }, 'request failed')
     else
       request.log.info(

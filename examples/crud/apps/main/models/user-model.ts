@@ -3,7 +3,7 @@ import { UserLevel } from './user-level-model.js'
 import { UserType } from './user-type-model.js'
 
 /**
- * The `users` table. `password_hash` is a self-describing scrypt string (see lib/password-hash.ts);
+ * The `users` table. `password_hash` is a self-describing scrypt string (see lib/passwords.ts);
  * it never leaves the service layer (services/user-service.ts maps rows to `PublicUser`).
  */
 export const User = defineModel('users', {

@@ -7,7 +7,6 @@ import {
   type RequestContext,
 } from '@mega/core'
 import { actorOf } from '../http/auth-guard.js'
-import { webLoginLimit } from '../http/login-attempts.js'
 import { signUpAttempts } from '../http/sign-up-attempts.js'
 import { Credentials, IdParams, PagingQuery, Registration, UserName } from '../http/schemas.js'
 import { LOGIN_PAGE, requireWebUser } from '../http/web-guard.js'
@@ -111,8 +110,6 @@ function limitedForm(
   }
 }
 
-/** The JSON login's brute-force guard (one count for both doors), in front of the login page. */
-const webLoginAttempts = limitedForm(webLoginLimit, 'auth/login', 'Sign in', ['email'])
 /** The JSON sign-up's limit (one count for both doors), in front of the sign-up page. */
 const webSignUpAttempts = limitedForm(signUpAttempts, 'auth/register', 'Sign up', ['email', 'name'])
 
@@ -168,27 +165,29 @@ export default defineRoutes((r) => {
     r.get('/login', { name: 'login', summary: 'The sign-in form' }, (ctx) =>
       page(ctx, 'auth/login', { title: 'Sign in', values: {} }),
     )
-    r.post(
-      '/login',
-      { name: 'login.submit', summary: 'Signs in', before: [webLoginAttempts] },
-      async (ctx) => {
-        const form = formOf(ctx.body)
-        const values = { email: text(form.email) }
-        const parsed = Credentials.safeParse(form)
-        if (!parsed.success) {
-          const errors = zodErrors(parsed.error)
-          return page(ctx, 'auth/login', { title: 'Sign in', values, errors }, 422)
+    r.post('/login', { name: 'login.submit', summary: 'Signs in' }, async (ctx) => {
+      const form = formOf(ctx.body)
+      const values = { email: text(form.email) }
+      const parsed = Credentials.safeParse(form)
+      if (!parsed.success) {
+        const errors = zodErrors(parsed.error)
+        return page(ctx, 'auth/login', { title: 'Sign in', values, errors }, 422)
+      }
+      try {
+        // The JSON login's brute-force guard (one count for both doors) is in the service.
+        const { email, password } = parsed.data
+        const user = await ctx.services.auth.verify(email, password, ctx.request.ip)
+        signIn(ctx, user.id)
+      } catch (err) {
+        if (MegaError.is(err, 'MEGA_LOCKED_OUT')) {
+          void ctx.reply.header('retry-after', err.details?.retryAfterS)
+          return page(ctx, 'auth/login', { title: 'Sign in', values, error: err.message }, 429)
         }
-        try {
-          const user = await ctx.services.auth.verify(parsed.data.email, parsed.data.password)
-          signIn(ctx, user.id)
-        } catch (err) {
-          if (!MegaError.is(err, 'CRUD_INVALID_CREDENTIALS')) throw err
-          return page(ctx, 'auth/login', { title: 'Sign in', values, error: err.message }, 401)
-        }
-        return redirect(ctx, HOME)
-      },
-    )
+        if (!MegaError.is(err, 'CRUD_INVALID_CREDENTIALS')) throw err
+        return page(ctx, 'auth/login', { title: 'Sign in', values, error: err.message }, 401)
+      }
+      return redirect(ctx, HOME)
+    })
     r.post('/logout', { name: 'logout', summary: 'Signs out' }, (ctx) => {
       ctx.session.destroy()
       return redirect(ctx, LOGIN_PAGE)

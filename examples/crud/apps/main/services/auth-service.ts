@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { MegaService } from '@mega/core'
+import { MegaService, type CacheAdapter } from '@mega/core'
 import { createCrud } from '@mega/db'
 import { STAFF_TYPE, type Actor } from '../lib/actor.js'
 import { invalidCredentials, tokenInvalid } from '../lib/crud-errors.js'
 import { normalizeEmail } from '../lib/email.js'
-import { hashPassword, verifyPassword } from '../lib/password-hash.js'
+import { passwords, storedHash } from '../lib/passwords.js'
+import { loginGuard } from '../http/login-guard.js'
 import { Session } from '../models/session-model.js'
 import type { PublicUser } from './user-service.js'
 
@@ -52,7 +53,6 @@ export function tokenHash(token: string): string {
 export default class AuthService extends MegaService {
   /** The clock for session expiry (a seam for tests). */
   now: () => Date = () => new Date()
-  #dummyHash: Promise<string> | undefined
 
   get #sessions() {
     return createCrud(Session, this.db())
@@ -60,7 +60,7 @@ export default class AuthService extends MegaService {
 
   /** Creates the user (and their wallet); emails listed in `STAFF_EMAILS` become staff. */
   async register(input: Registration): Promise<PublicUser> {
-    const passwordHash = await hashPassword(input.password)
+    const passwordHash = await passwords.hash(input.password)
     const staff = staffEmails().has(normalizeEmail(input.email))
     return this.services.user.create({
       email: input.email,
@@ -74,8 +74,8 @@ export default class AuthService extends MegaService {
    * Checks the password and opens a session. An unknown email and a wrong password give the same
    * error, after the same amount of work (a dummy hash is checked for an unknown email).
    */
-  async login(email: string, password: string): Promise<LoginResult> {
-    const user = await this.verify(email, password)
+  async login(email: string, password: string, address?: string): Promise<LoginResult> {
+    const user = await this.verify(email, password, address)
     const token = randomBytes(32).toString('base64url')
     const expiresAt = new Date(this.now().getTime() + sessionTtlMs())
     await this.#sessions.create({
@@ -89,14 +89,38 @@ export default class AuthService extends MegaService {
   /**
    * Checks an email and password and returns the user, opening no session (`login` opens a token
    * session on top; the pages keep the user in a cookie session instead). An unknown email and a
-   * wrong password are the same `CRUD_INVALID_CREDENTIALS`, after the same amount of work.
+   * wrong password are the same `CRUD_INVALID_CREDENTIALS`, after the same amount of work (a dummy
+   * hash is checked for an unknown email). Behind the login guard: while the account or the client
+   * `address` is locked it is a 429 `MEGA_LOCKED_OUT` (with `retryAfterS`) and no password is
+   * checked. A good password whose hash has an old cost or format is hashed again.
    */
-  async verify(email: string, password: string): Promise<PublicUser> {
-    const user = await this.services.user.findByEmail(email)
-    const stored = user?.password_hash ?? (await (this.#dummyHash ??= hashPassword('dummy')))
-    const matches = await verifyPassword(password, stored)
-    if (user === undefined || !matches) throw invalidCredentials()
-    return this.services.user.get(user.id)
+  async verify(email: string, password: string, address?: string): Promise<PublicUser> {
+    const account = normalizeEmail(email)
+    const attempts = loginGuard.use(this.cache<CacheAdapter>(), this.log)
+    return attempts.attempt({ account, address }, async () => {
+      const user = await this.services.user.findByEmail(account)
+      const stored = user === undefined ? undefined : storedHash(user.password_hash)
+      if (stored !== undefined && passwords.inspect(stored) === undefined)
+        this.log.warn({ userId: user?.id }, 'stored password hash is malformed')
+      const matches = await passwords.verify(password, stored)
+      if (user === undefined || !matches) throw invalidCredentials()
+      if (passwords.needsRehash(user.password_hash)) await this.#rehash(user.id, password)
+      return this.services.user.get(user.id)
+    })
+  }
+
+  /** Stores a hash of the current cost; a failure is logged and the login goes on (next time). */
+  async #rehash(userId: number, password: string): Promise<void> {
+    try {
+      await this.services.user.setPasswordHash(userId, await passwords.hash(password))
+    } catch (err) {
+      this.log.warn({ err, userId }, 'password rehash failed; the old hash stays')
+    }
+  }
+
+  /** Lifts a login lockout of the account (staff, after checking who asks). */
+  async unlock(email: string): Promise<void> {
+    await loginGuard.use(this.cache<CacheAdapter>(), this.log).unlock(normalizeEmail(email))
   }
 
   /** Revokes the token: it no longer authenticates. Unknown tokens are ignored. */

@@ -98,6 +98,11 @@ export default class UserService extends MegaService {
     return this.#present(user, [level], [type])
   }
 
+  /** Replaces a user's password hash (a rehash at login): for the auth service only. */
+  async setPasswordHash(id: number, passwordHash: string): Promise<void> {
+    await this.#users.update(id, { password_hash: passwordHash })
+  }
+
   /** The user with this email, hash included: for the auth service only. */
   async findByEmail(email: string): Promise<UserRecord | undefined> {
     const page = await this.#users.list({ filter: { email: normalizeEmail(email) }, perPage: 1 })
