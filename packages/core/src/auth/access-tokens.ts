@@ -36,10 +36,7 @@ function invalid(message: string): never {
 function checkCreate(options: CreateAccessTokenOptions): Required<CreateAccessTokenOptions> {
   const given: unknown = options.abilities ?? ['*']
   const abilities: readonly unknown[] = Array.isArray(given) ? (given as unknown[]) : []
-  if (
-    abilities.length === 0 ||
-    !abilities.every((a) => typeof a === 'string' && a.length > 0)
-  )
+  if (abilities.length === 0 || !abilities.every((a) => typeof a === 'string' && a.length > 0))
     invalid('createToken: abilities is a non-empty list of non-empty strings (["*"] for all).')
   const ttl = options.expiresInMs ?? DEFAULT_ACCESS_TOKEN_TTL_MS
   if (!Number.isSafeInteger(ttl) || ttl < 1000)

@@ -28,15 +28,19 @@ function signInPageFor(ctx: RequestContext, redirectTo: string | undefined): str
   return page !== undefined && acceptsHtml(ctx) ? page : undefined
 }
 
-/** The signed-in user, or `undefined` once the visitor was redirected; throws 401 otherwise. */
+/**
+ * The signed-in user, or `undefined` once the visitor was sent to the sign-in page (the guard then
+ * returns the reply, so the pipeline stops); throws the right 401 otherwise.
+ */
 async function signedIn(
   ctx: RequestContext,
   redirectTo?: string,
-): Promise<MegaAuthUser | RequestContext['reply']> {
+): Promise<MegaAuthUser | undefined> {
   if (await ctx.auth.check()) return ctx.auth.userOrFail()
   const page = signInPageFor(ctx, redirectTo)
   if (page === undefined) return ctx.auth.userOrFail() // throws the right 401
-  return ctx.reply.redirect(page, 303)
+  await ctx.reply.redirect(page, 303)
+  return undefined
 }
 
 /**
@@ -56,7 +60,7 @@ export function requireUser(options: RequireUserOptions = {}): BeforeHook {
     invalid(
       `requireUser: redirectTo is a path on this site starting with one "/" (got ${JSON.stringify(redirectTo)}).`,
     )
-  return (ctx) => signedIn(ctx, redirectTo)
+  return async (ctx) => (await signedIn(ctx, redirectTo)) ?? ctx.reply
 }
 
 function names(what: string, list: readonly string[]): readonly string[] {
@@ -77,7 +81,7 @@ export function requireRole(...roles: readonly string[]): BeforeHook {
   const wanted = names('requireRole', roles)
   return async (ctx) => {
     const user = await signedIn(ctx)
-    if (user === ctx.reply) return user
+    if (user === undefined) return ctx.reply
     if (!ctx.auth.hasRole(...wanted)) throw CORE_ERRORS.create('MEGA_AUTH_ROLE_MISSING', [wanted])
     return user
   }
@@ -95,7 +99,7 @@ export function requireAbility(ability: string): BeforeHook {
   const [wanted] = names('requireAbility', [ability])
   return async (ctx) => {
     const user = await signedIn(ctx)
-    if (user === ctx.reply) return user
+    if (user === undefined) return ctx.reply
     if (!ctx.auth.can(wanted!)) throw CORE_ERRORS.create('MEGA_AUTH_ABILITY_MISSING', [wanted!])
     return user
   }
