@@ -77,13 +77,14 @@ describe('access tokens', () => {
     }
   })
 
-  it('refuses an expired token', async () => {
-    const { issue, call, clock } = await app()
+  it('refuses an expired token and deletes it', async () => {
+    const { issue, call, clock, tokens } = await app()
     const { token } = await issue(2, { expiresInMs: 60_000 })
     expect((await call('/me', token)).statusCode).toBe(200)
     clock.now = new Date(clock.now.getTime() + 60_000)
     const res = await call('/me', token)
     expect([res.statusCode, res.json().error.code]).toEqual([401, 'MEGA_AUTH_TOKEN_INVALID'])
+    expect(tokens.size).toBe(0)
   })
 
   it('revokes the token that signed a request out (logout)', async () => {

@@ -49,7 +49,7 @@ function checkCreate(options: CreateAccessTokenOptions): Required<CreateAccessTo
 /**
  * API tokens over a store (AdonisJS access tokens are the model): `create` gives `mat_<id>.<secret>`
  * once and stores the secret's SHA-256; `verify` finds the id, compares the hash in constant time,
- * refuses an expired token and records its use. `ctx.auth` uses it for the bearer strategy; use it
+ * refuses (and deletes) an expired token and records the use of a valid one. `ctx.auth` uses it for the bearer strategy; use it
  * directly in scripts and services.
  *
  * @example
@@ -102,7 +102,10 @@ export class AccessTokens {
     const record = await this.#store.find(parts.id)
     if (record === undefined || !secretMatches(parts.secret, record.hash)) return undefined
     const now = this.#now()
-    if (record.expiresAt.getTime() <= now.getTime()) return undefined
+    if (record.expiresAt.getTime() <= now.getTime()) {
+      await this.#store.revoke(record.id) // it can never be valid again: forget it
+      return undefined
+    }
     await this.#store.touch(record.id, now)
     return { ...record, lastUsedAt: now }
   }
