@@ -35,8 +35,9 @@ expectTypeOf(ctx.auth.token).toEqualTypeOf<AccessTokenRecord | undefined>()
 expectTypeOf(ctx.identity).toEqualTypeOf<unknown>()
 
 // ctx.auth is readonly: a feature, not a field to assign.
+declare const other: MegaAuth
 // @ts-expect-error -- ctx.auth cannot be replaced
-ctx.auth = ctx.auth
+ctx.auth = other
 
 // Guards are before hooks.
 expectTypeOf(requireUser()).toEqualTypeOf<BeforeHook>()

@@ -62,15 +62,13 @@ function page(
 ) {
   const flash = ctx.session.get('flash')
   if (flash !== undefined) ctx.session.delete('flash')
-  return ctx
-    .status(status)
-    .render(view, {
-      csrf: csrfToken(ctx),
-      me: ctx.auth.isChecked ? ctx.auth.user : undefined,
-      flash,
-      errors: {},
-      ...data,
-    })
+  return ctx.status(status).render(view, {
+    csrf: csrfToken(ctx),
+    me: ctx.auth.isChecked ? ctx.auth.user : undefined,
+    flash,
+    errors: {},
+    ...data,
+  })
 }
 
 /** `303 See Other`: after a form, the browser GETs the next page (no re-post on reload). */
