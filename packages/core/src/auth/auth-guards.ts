@@ -2,6 +2,7 @@ import type { RequestContext } from '../app/request-context.js'
 import type { BeforeHook } from '../router/route-types.js'
 import { CORE_ERRORS } from '../errors.js'
 import type { MegaAuthUser } from './auth-options.js'
+import { authInternals } from './mega-auth.js'
 
 /** Options of {@link requireUser}. */
 export interface RequireUserOptions {
@@ -24,7 +25,7 @@ function acceptsHtml(ctx: RequestContext): boolean {
 function signInPageFor(ctx: RequestContext, redirectTo: string | undefined): string | undefined {
   if (ctx.request.headers.upgrade !== undefined) return undefined // an upgrade gets a plain 401
   if (redirectTo !== undefined) return redirectTo
-  const page = ctx.auth.config.signInPage
+  const page = authInternals().config(ctx.auth).signInPage
   return page !== undefined && acceptsHtml(ctx) ? page : undefined
 }
 

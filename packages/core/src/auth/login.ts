@@ -1,5 +1,6 @@
 import type { RequestContext } from '../app/request-context.js'
 import type { MegaAuthUser } from './auth-options.js'
+import { authInternals } from './mega-auth.js'
 
 /**
  * Signs `user` in on the cookie session: `ctx.session.login(principal)` gives the session a new id
@@ -14,7 +15,7 @@ import type { MegaAuthUser } from './auth-options.js'
  * })
  */
 export function login(ctx: RequestContext, user: MegaAuthUser): void {
-  ctx.auth.signIn(user)
+  authInternals().signIn(ctx.auth, user)
 }
 
 /**
@@ -25,5 +26,5 @@ export function login(ctx: RequestContext, user: MegaAuthUser): void {
  * r.post('/logout', async (ctx) => (await logout(ctx), { signedOut: true }))
  */
 export async function logout(ctx: RequestContext): Promise<void> {
-  await ctx.auth.signOut()
+  await authInternals().signOut(ctx.auth)
 }

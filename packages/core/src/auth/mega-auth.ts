@@ -20,6 +20,23 @@ interface Resolved {
   readonly tokenRejected: boolean
 }
 
+/** @internal What login.ts and the guards call on a request's {@link MegaAuth}. */
+export interface MegaAuthInternals {
+  config(auth: MegaAuth): AuthConfig
+  /** `login(ctx, user)`: the session is signed in; the request sees the user at once. */
+  signIn(auth: MegaAuth, user: MegaAuthUser): void
+  /** `logout(ctx)`: revokes the current token, ends the session. */
+  signOut(auth: MegaAuth): Promise<void>
+}
+
+// Set by the class's static block (it alone reaches the private fields).
+let internals: MegaAuthInternals
+
+/** @internal The internals of {@link MegaAuth} (not exported from the package). */
+export function authInternals(): MegaAuthInternals {
+  return internals
+}
+
 const NOBODY: Resolved = { user: undefined, via: undefined, token: undefined, tokenRejected: false }
 
 /**
@@ -116,27 +133,25 @@ export class MegaAuth {
     if (target !== undefined) await this.#tokens('revokeToken').revoke(target)
   }
 
-  /** @internal `login(ctx, user)`: the session is signed in; the request sees the user at once. */
-  signIn(user: MegaAuthUser): void {
-    if (!this.#config.session)
-      throw CORE_ERRORS.create('MEGA_AUTH_OPTIONS_INVALID', [
-        'login(ctx, user) signs a cookie session in, but auth({ session: false }) is set: create an access token instead (ctx.auth.createToken(user)).',
-      ])
-    this.#ctx.session.login(this.#principalOf(user))
-    this.#resolved = { user, via: 'session', token: undefined, tokenRejected: false }
-  }
-
-  /** @internal `logout(ctx)`: revokes the current token, ends the session. */
-  async signOut(): Promise<void> {
-    await this.check()
-    if (this.#resolved?.via === 'token') await this.revokeToken()
-    if (this.#config.session) this.#ctx.session.destroy()
-    this.#resolved = NOBODY
-  }
-
-  /** @internal The plugin's options (for the guards). */
-  get config(): AuthConfig {
-    return this.#config
+  static {
+    // What login.ts and the guards use, kept off the public surface of ctx.auth.
+    internals = {
+      config: (auth) => auth.#config,
+      signIn(auth, user) {
+        if (!auth.#config.session)
+          throw CORE_ERRORS.create('MEGA_AUTH_OPTIONS_INVALID', [
+            'login(ctx, user) signs a cookie session in, but auth({ session: false }) is set: create an access token instead (ctx.auth.createToken(user)).',
+          ])
+        auth.#ctx.session.login(auth.#principalOf(user))
+        auth.#resolved = { user, via: 'session', token: undefined, tokenRejected: false }
+      },
+      async signOut(auth) {
+        await auth.check()
+        if (auth.#resolved?.via === 'token') await auth.revokeToken()
+        if (auth.#config.session) auth.#ctx.session.destroy()
+        auth.#resolved = NOBODY
+      },
+    }
   }
 
   #principalOf(user: MegaAuthUser): ReturnType<typeof checkPrincipal> {
