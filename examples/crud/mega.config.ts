@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import {
+  auth,
   csrf,
   defineConfig,
   env,
@@ -72,6 +73,13 @@ export default defineConfig({
     // EJS views and a style sheet. Folders are found from this file, not from the current folder,
     // so the app boots the same from `mega start` here and from tests run at the repository root.
     sessions({ secret: sessionSecret() }),
+    // ctx.auth: who is signed in, by the pages' session cookie (login(ctx, user)) or an API access
+    // token (Authorization: Bearer mat_<id>.<secret>, rows of access_tokens). The guards
+    // (requireUser() in http/auth-guards.ts) and the live board's upgrade use it.
+    auth({
+      resolveUser: (id, ctx) => ctx.services.auth.actor(Number(id)),
+      tokens: (ctx) => ctx.services.auth.tokenStore(),
+    }),
     // Form posts only under /web: a cross-site "simple" form post to the JSON API is a 415.
     forms({ prefix: '/web' }),
     // Unsafe requests from another origin are refused; every form post under /web needs the token,

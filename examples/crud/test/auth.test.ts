@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { createCrud } from '@mega/db'
+import { AccessToken } from '../apps/main/models/access-token-model.js'
 import { bootApp, dbOf, signUp } from './helpers/crud-app.js'
 
 describe('auth', () => {
@@ -25,7 +27,7 @@ describe('auth', () => {
     const { token, expires_at: expiresAt } = login.json<{
       data: { token: string; expires_at: string }
     }>().data
-    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(token).toMatch(/^mat_\d+\.[A-Za-z0-9_-]{43}$/) // core's access token: shown once
     expect(new Date(expiresAt).getTime()).toBeGreaterThan(Date.now())
     const auth = { authorization: `Bearer ${token}` }
 
@@ -37,7 +39,7 @@ describe('auth', () => {
     expect(logout.json()).toMatchObject({ ok: true, data: { revoked: true } })
     const after = await app.inject({ url: '/auth/me', headers: auth })
     expect(after.statusCode).toBe(401)
-    expect(after.json().error.code).toBe('CRUD_TOKEN_INVALID')
+    expect(after.json().error.code).toBe('MEGA_AUTH_TOKEN_INVALID')
   })
 
   it('stops guessing: after 10 failed logins on one account in 15 minutes, the 11th is a 429', async () => {
@@ -126,30 +128,35 @@ describe('auth', () => {
     const app = await bootApp()
     const none = await app.inject({ method: 'POST', url: '/boards', payload: { title: '' } })
     expect(none.statusCode).toBe(401)
-    expect(none.json().error.code).toBe('CRUD_AUTH_REQUIRED')
+    expect(none.json().error.code).toBe('MEGA_AUTH_REQUIRED')
     const bogus = await app.inject({
       url: '/auth/me',
       headers: { authorization: 'Bearer aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' },
     })
-    expect(bogus.json().error.code).toBe('CRUD_TOKEN_INVALID')
+    expect(bogus.json().error.code).toBe('MEGA_AUTH_TOKEN_INVALID')
     const basic = await app.inject({ url: '/auth/me', headers: { authorization: 'Basic YTpi' } })
-    expect(basic.json().error.code).toBe('CRUD_AUTH_REQUIRED')
+    expect(basic.json().error.code).toBe('MEGA_AUTH_REQUIRED')
   })
 
-  it('refuses an expired token and forgets its session', async () => {
+  it('stores only the hash of a token, refuses it once expired and forgets it', async () => {
     const app = await bootApp()
     const user = await signUp(app)
-    const auth = app.runtime.server.apps[0]!.scope.services.auth
-    auth.now = () => new Date(Date.now() + 8 * 24 * 60 * 60 * 1000)
+    const tokens = dbOf(app).kysely<{
+      access_tokens: { id: number; user_id: number; token_hash: string; expires_at: Date }
+    }>()
+    const [row] = await tokens.selectFrom('access_tokens').selectAll().execute()
+    expect(row).toMatchObject({
+      user_id: user.id,
+      token_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    })
+    expect(user.token).not.toContain(row!.token_hash)
+    await createCrud(AccessToken, dbOf(app)).update(row!.id, {
+      expires_at: new Date(Date.now() - 1000),
+    })
     const res = await app.inject({ url: '/auth/me', headers: user.auth })
     expect(res.statusCode).toBe(401)
-    expect(res.json().error.code).toBe('CRUD_TOKEN_INVALID')
-    const left = await dbOf(app)
-      .kysely<{ sessions: { id: number } }>()
-      .selectFrom('sessions')
-      .select('id')
-      .execute()
-    expect(left).toEqual([])
+    expect(res.json().error.code).toBe('MEGA_AUTH_TOKEN_INVALID')
+    expect(await tokens.selectFrom('access_tokens').select('id').execute()).toEqual([])
   })
 
   it('answers bad input with 422 and the fields at fault', async () => {

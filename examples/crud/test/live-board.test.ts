@@ -61,12 +61,12 @@ describe('live board', () => {
 
     expect(await refusal(connectLive(`${base}/boards/${board}/live`))).toEqual({
       status: 401,
-      code: 'CRUD_AUTH_REQUIRED',
+      code: 'MEGA_AUTH_REQUIRED',
     })
     const badToken = { authorization: `Bearer ${'x'.repeat(43)}` }
     expect(await refusal(connectLive(`${base}/boards/${board}/live`, badToken))).toEqual({
       status: 401,
-      code: 'CRUD_TOKEN_INVALID',
+      code: 'MEGA_AUTH_TOKEN_INVALID',
     })
     for (const id of [board + 100, 'nope'])
       expect(await refusal(connectLive(`${base}/boards/${id}/live`, ann.auth))).toEqual({

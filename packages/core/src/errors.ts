@@ -149,6 +149,37 @@ export const CORE_ERRORS = defineErrors({
     message: (feature: string, plugin: string, hint: string) =>
       `ctx.${feature} needs the ${plugin} plugin: ${hint}`,
   },
+  MEGA_AUTH_REQUIRED: {
+    status: 401,
+    message:
+      'Sign in first: this route needs a signed-in user (a session cookie, or Authorization: Bearer <access token>).',
+  },
+  MEGA_AUTH_TOKEN_INVALID: {
+    status: 401,
+    message:
+      'This access token is malformed, unknown, revoked or expired: sign in again for a new one.',
+  },
+  MEGA_AUTH_ROLE_MISSING: {
+    status: 403,
+    message: (roles: readonly string[]) =>
+      `This route needs the role ${roles.join(' or ')}: ask an administrator for it.`,
+  },
+  MEGA_AUTH_ABILITY_MISSING: {
+    status: 403,
+    message: (ability: string) =>
+      `This access token may not "${ability}": create a token with that ability (or sign in).`,
+  },
+  MEGA_AUTH_NOT_CHECKED: {
+    status: 500,
+    message: (what: string) =>
+      `ctx.auth.${what} was read before authentication ran: guard the route with requireUser() (or requireRole/requireAbility), or await ctx.auth.check() first.`,
+  },
+  MEGA_AUTH_TOKENS_NOT_CONFIGURED: {
+    status: 500,
+    message: (action: string) =>
+      `ctx.auth.${action} needs an access token store: pass auth({ tokens }) (an AccessTokenStore, e.g. MemoryAccessTokenStore or one over your table).`,
+  },
+  MEGA_AUTH_OPTIONS_INVALID: { message: said },
   MEGA_CLUSTER_INVALID_STATE: { message: said },
   MEGA_OPENAPI_UI_NOT_INSTALLED: {
     message: (ui: string, pkg: string) =>

@@ -217,3 +217,14 @@ export type {
   RollingRestartResult,
   RollingRestartStatus,
 } from './cluster/mega-cluster.js'
+export { auth } from './auth/auth-plugin.js'
+export { MegaAuth } from './auth/mega-auth.js'
+export type { AuthOptions, AuthVia, MegaAuthUser, ResolveUser } from './auth/auth-options.js'
+export { requireUser, requireRole, requireAbility } from './auth/auth-guards.js'
+export type { RequireUserOptions } from './auth/auth-guards.js'
+export { login, logout } from './auth/login.js'
+export { AccessTokens } from './auth/access-tokens.js'
+export type { CreateAccessTokenOptions, CreatedAccessToken } from './auth/access-tokens.js'
+export { ACCESS_TOKEN_PREFIX, DEFAULT_ACCESS_TOKEN_TTL_MS } from './auth/access-token.js'
+export type { AccessTokenRecord, AccessTokenStore, NewAccessToken } from './auth/access-token.js'
+export { MemoryAccessTokenStore } from './auth/memory-access-token-store.js'

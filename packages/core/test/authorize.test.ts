@@ -23,7 +23,7 @@ const signedIn: BeforeHook = (ctx) => {
   const [id, role] = header.split(':')
   return { id: Number(id), staff: role === 'staff' } satisfies User
 }
-const staffOnly: AuthorizeHook = (ctx) => (ctx.auth as User).staff
+const staffOnly: AuthorizeHook = (ctx) => (ctx.identity as User).staff
 
 const body = z.object({ title: z.string().min(1) })
 
@@ -40,7 +40,7 @@ function adminApp() {
             schema: { body },
             before: [signedIn],
             authorize: async (ctx) =>
-              Promise.resolve((ctx.auth as User).id === Number(ctx.params.id)),
+              Promise.resolve((ctx.identity as User).id === Number(ctx.params.id)),
           },
           () => 'yours',
         )
@@ -101,7 +101,7 @@ describe('authorize: route groups and routes say who may call them', () => {
     const check =
       (name: string, answer = true): AuthorizeHook =>
       (ctx) => {
-        seen.push(`${name} auth=${JSON.stringify(ctx.auth)}`)
+        seen.push(`${name} auth=${JSON.stringify(ctx.identity)}`)
         return answer
       }
     const before =

@@ -73,7 +73,7 @@ function usersApp(options: { production?: boolean } = {}): MegaServer {
           },
         ],
       },
-      (ctx) => ctx.auth,
+      (ctx) => ctx.identity,
     )
   })
   const server = createApp({ routes, production: options.production ?? true, bodyLimit: 1024 })
@@ -116,7 +116,7 @@ describe('createApp: success envelope', () => {
     expect(res.json()).toEqual({ ok: true, data: { id: 42, full: false } })
   })
 
-  it('passes the identity a before hook returns as ctx.auth', async () => {
+  it('passes the identity a before hook returns as ctx.identity', async () => {
     const res = await usersApp().inject({ url: '/private', headers: { authorization: 'Bearer t' } })
     expect(res.json()).toEqual({ ok: true, data: { userId: 7 } })
   })

@@ -64,9 +64,9 @@ describe('request pipeline', () => {
     ).toBe(422)
   })
 
-  it('gives the identity from authenticate to the handler as ctx.auth, with the same ctx throughout', async () => {
+  it('gives the identity from authenticate to the handler as ctx.identity, with the same ctx throughout', async () => {
     const contexts = new Set<unknown>()
-    const routes = defineRoutes((r) => r.get('/me', (ctx) => (contexts.add(ctx), ctx.auth)))
+    const routes = defineRoutes((r) => r.get('/me', (ctx) => (contexts.add(ctx), ctx.identity)))
     const server = track(createApp({ routes }))
     server.hook('authenticate', (ctx) => (contexts.add(ctx), { userId: 42 }))
     expect((await server.inject('/me')).json()).toEqual({ ok: true, data: { userId: 42 } })
@@ -93,7 +93,7 @@ describe('request pipeline', () => {
   it('gives a route only the hooks it needs, and refuses a hook added after the start', async () => {
     const routes = defineRoutes((r) => {
       r.get('/plain', () => 'plain')
-      r.get('/guarded', { before: [() => ({ userId: 1 })] }, (ctx) => ctx.auth)
+      r.get('/guarded', { before: [() => ({ userId: 1 })] }, (ctx) => ctx.identity)
       r.post(
         '/refined',
         { schema: { body: z.object({ n: z.number().refine((n) => n > 0, 'positive') }) } },
@@ -118,7 +118,7 @@ describe('request pipeline', () => {
   })
 
   it('applies a hook added by a later plugin even when an earlier one awaited fastify.register', async () => {
-    const routes = defineRoutes((r) => r.get('/me', (ctx) => ctx.auth ?? null))
+    const routes = defineRoutes((r) => r.get('/me', (ctx) => ctx.identity ?? null))
     const early = definePlugin({
       name: 'early',
       setup: async (api) => {
@@ -230,7 +230,7 @@ describe('route drivers', () => {
           fastify.get(route.path, async (request, reply) => {
             await hooks.preValidation?.(request, reply)
             if (reply.sent) return reply
-            return { auth: hooks.context(request, reply).auth, channel: route.channel }
+            return { auth: hooks.context(request, reply).identity, channel: route.channel }
           })
         },
       },

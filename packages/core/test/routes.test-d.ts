@@ -41,7 +41,7 @@ defineRoutes((r) => {
 
 // authorize: the handler's context before validation (raw params), answering a boolean.
 defineRoutes((r) => {
-  r.group({ prefix: '/admin', authorize: (ctx) => ctx.auth !== undefined }, (g) => {
+  r.group({ prefix: '/admin', authorize: (ctx) => ctx.identity !== undefined }, (g) => {
     g.get(
       '/logs/:id',
       {

@@ -41,7 +41,11 @@ const routes = defineRoutes((r) => {
     ctx.session.destroy()
     return 'bye'
   })
-  r.get('/guarded', { before: [(ctx) => ctx.session.get('userId') ?? fail()] }, (ctx) => ctx.auth)
+  r.get(
+    '/guarded',
+    { before: [(ctx) => ctx.session.get('userId') ?? fail()] },
+    (ctx) => ctx.identity,
+  )
   r.post('/sign-in/:user', (ctx) => {
     ctx.session.login(Number((ctx.params as { user: string }).user))
     ctx.session.set('flash', 'welcome')

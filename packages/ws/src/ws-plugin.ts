@@ -227,7 +227,7 @@ function protocolVersionOf(socket: WebSocket): number {
 
 /**
  * WebSockets for Mega apps: drives every `r.ws(path, Channel)` route. The upgrade request goes
- * through the route's `before` hooks (a session cookie or a bearer token becomes `ctx.auth`; a
+ * through the route's `before` hooks (a session cookie or a bearer token becomes `ctx.identity`, the channel's `ctx.auth`; a
  * refusal is a plain HTTP 401/403, never an open socket), then the channel gets the connection.
  * Gives `ctx.presence` to HTTP handlers. On close, every socket is told 4503 (reconnect elsewhere)
  * before HTTP stops.
@@ -311,7 +311,7 @@ export function ws(options: WsOptions = {}): MegaPlugin {
           schemas,
           registry,
           app,
-          auth: ctx.auth,
+          auth: ctx.identity,
           log: request.log,
           protocolVersion: protocolVersionOf(socket),
           heartbeatMs,

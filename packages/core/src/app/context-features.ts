@@ -84,7 +84,7 @@ const declared = new Map<string, ContextFeatureInfo>()
  * export const presence = () =>
  *   definePlugin({
  *     name: 'presence',
- *     setup: (api) => presenceFeature.provide(api.fastify, (ctx) => new Presence(ctx.auth)),
+ *     setup: (api) => presenceFeature.provide(api.fastify, (ctx) => new Presence(ctx.identity)),
  *   })
  * // in a handler: ctx.presence.online()
  */

@@ -17,7 +17,7 @@ export interface MegaContextFeatures {}
  * Members of the context that no feature may take: the instance fields (the prototype's members are
  * checked directly).
  */
-export const CONTEXT_FIELDS = ['auth', 'request', 'reply', 'app'] as const
+export const CONTEXT_FIELDS = ['identity', 'request', 'reply', 'app'] as const
 
 /**
  * The one typed context of a request. Input is validated and typed from the route's schemas;
@@ -29,8 +29,11 @@ export interface RequestContext<S extends RouteSchema = RouteSchema>
   readonly requestId: string
   /** A logger bound to this request (its lines carry the request id). */
   readonly log: FastifyBaseLogger
-  /** The identity returned by an `authenticate` or `before` hook, if any. */
-  auth: unknown
+  /**
+   * The identity returned by an `authenticate` or `before` hook, if any (the `auth()` plugin's guards
+   * return the signed-in user; read it typed as `ctx.auth.user`).
+   */
+  identity: unknown
   /** Creates spans (`ctx.tracer.span('name', fn)`); a no-op until tracing is on. */
   readonly tracer: MegaTracer
   /** The app this route belongs to: its name, services and adapters. */
@@ -66,7 +69,7 @@ export interface HttpContext<
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the getters are real
 export class HttpContext<S extends RouteSchema = RouteSchema> implements RequestContext<S> {
-  auth: unknown = undefined
+  identity: unknown = undefined
   readonly request: FastifyRequest
   readonly reply: FastifyReply
   readonly app: AppScope

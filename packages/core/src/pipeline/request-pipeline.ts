@@ -44,7 +44,7 @@ export interface ResponseInfo {
 export interface PhaseHookMap {
   /** Before routing and parsing; throw to answer with an error. */
   onRequest: (ctx: RequestContext) => unknown
-  /** After parsing, before validation: return an identity (→ `ctx.auth`) or throw (401/403). */
+  /** After parsing, before validation: return an identity (→ `ctx.identity`) or throw (401/403). */
   authenticate: (ctx: RequestContext) => unknown
   /** After validation, with typed input, before the handler: throw to reject. */
   validate: (ctx: RequestContext) => unknown
@@ -105,7 +105,7 @@ function runsAfterValidation(hook: BeforeHook): boolean {
 }
 
 /**
- * Runs guard hooks in order: an identity becomes `ctx.auth`; stops once one answered, and then
+ * Runs guard hooks in order: an identity becomes `ctx.identity`; stops once one answered, and then
  * resolves the reply (for the Fastify hook to return) though typed as the hook's `undefined`.
  */
 async function runGuards(
@@ -118,7 +118,7 @@ async function runGuards(
     // A hook that answered (`return ctx.reply.redirect(...)`): wait until the reply is out, so
     // Fastify sees it sent and stops (async onSend hooks, such as the session save, delay that).
     if (identity === reply) return reply as unknown as undefined
-    if (identity !== undefined) c.auth = identity
+    if (identity !== undefined) c.identity = identity
     if (reply.sent) return undefined
   }
   return undefined

@@ -45,7 +45,7 @@ export interface PluginApp {
 
 /** What a WebSocket route gets from the request pipeline, for its upgrade request. */
 export interface WsRouteHooks {
-  /** The upgrade request's context: `ctx.auth` once the hooks ran, `ctx.services`, `ctx.log`... */
+  /** The upgrade request's context: `ctx.identity` once the hooks ran, `ctx.services`, `ctx.log`... */
   readonly context: (request: FastifyRequest, reply: FastifyReply) => RequestContext
   /** The authenticate phase and the route's `before` hooks; absent when there are none. */
   readonly preValidation?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
@@ -55,7 +55,7 @@ export interface WsRouteHooks {
  * Mounts one WebSocket route (`r.ws(path, channel)`) on the app's Fastify instance (already scoped
  * to the app's prefix), after every plugin's `setup`. `hooks` are the route's, as for an HTTP route:
  * the context getter and a `preValidation` hook running the authenticate phase and the route's
- * `before` hooks on the upgrade request (so a session or a bearer token becomes `ctx.auth`).
+ * `before` hooks on the upgrade request (so a session or a bearer token becomes `ctx.identity`).
  */
 export type WsRouteDriver = (
   fastify: FastifyInstance,

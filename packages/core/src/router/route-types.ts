@@ -19,7 +19,7 @@ export type RouteHandler<S extends RouteSchema = RouteSchema> = (
 ) => RouteOutput<S> | Promise<RouteOutput<S>>
 
 /**
- * Middleware that runs before the handler: returns an identity (stored as `ctx.auth`), returns
+ * Middleware that runs before the handler: returns an identity (stored as `ctx.identity`), returns
  * nothing to pass, or throws (e.g. `UnauthorizedError`) to stop the request.
  */
 export type BeforeHook = (ctx: RequestContext) => unknown
@@ -27,13 +27,13 @@ export type BeforeHook = (ctx: RequestContext) => unknown
 /**
  * A declarative authorization check: `true` lets the request through, anything else answers 403
  * `MEGA_FORBIDDEN` (it may also throw its own error). It runs after the `authenticate` hooks and every
- * `before` hook of its groups and route (so `ctx.auth` is set) and before the input is validated
+ * `before` hook of its groups and route (so `ctx.identity` and `ctx.auth` are set) and before the input is validated
  * (authorize, then validate: a caller who may not use the route learns nothing from a 422). So
  * `ctx` is the handler's context, but its input is not validated yet: `params` and `query` hold
  * the raw strings, `body` the parsed JSON as sent.
  *
  * @example
- * r.group({ prefix: '/admin', before: [signedIn], authorize: (ctx) => isStaff(ctx.auth) }, (r) => {
+ * r.group({ prefix: '/admin', before: [signedIn], authorize: (ctx) => isStaff(ctx.identity) }, (r) => {
  *   r.get('/logs', listLogs)
  * })
  */

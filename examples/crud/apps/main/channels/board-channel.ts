@@ -5,8 +5,8 @@ import {
   type PresenceMember,
   type WsContext,
 } from '@mega/ws'
+import { CORE_ERRORS } from '@mega/core'
 import type { Actor } from '../lib/actor.js'
-import { authRequired } from '../lib/crud-errors.js'
 
 /** Who is on a board, as the `viewers` message lists them: one entry per user. */
 export interface Viewer {
@@ -19,9 +19,10 @@ export function boardNamespace(boardId: number): string {
   return `boards/${boardId}/live`
 }
 
+/** The signed-in user the upgrade's `requireUser()` guard returned (the connection's `ctx.auth`). */
 function actorOf(ctx: WsContext): Actor {
   const auth = ctx.auth as Partial<Actor> | undefined
-  if (typeof auth?.id !== 'number') throw authRequired()
+  if (typeof auth?.id !== 'number') throw CORE_ERRORS.create('MEGA_AUTH_REQUIRED')
   return auth as Actor
 }
 
@@ -39,7 +40,7 @@ export function viewerOf(member: Pick<PresenceMember, 'userId' | 'metadata'>): V
 }
 
 /**
- * The live board (`/boards/:id/live`, guarded by `requireViewer` and `requireBoard` in
+ * The live board (`/boards/:id/live`, guarded by `apiUser` and `requireBoard` in
  * routes/live.ts). On connect the viewer joins the board's presence with their id and name (the
  * others get `mega.presence.join`, and `mega.presence.leave` when they go) and is sent `viewers`,
  * the list so far; `viewers` asks again. Note changes reach the board from the JSON routes

@@ -7,8 +7,6 @@ import { ConflictError, ForbiddenError, UnauthorizedError } from '@mega/core'
 export const CRUD_ERROR_CODES = [
   'CRUD_EMAIL_TAKEN',
   'CRUD_INVALID_CREDENTIALS',
-  'CRUD_AUTH_REQUIRED',
-  'CRUD_TOKEN_INVALID',
   'CRUD_NOT_OWNER',
   'CRUD_STAFF_ONLY',
 ] as const
@@ -26,21 +24,6 @@ export function emailTaken(): ConflictError {
 /** 401: unknown email or wrong password — the same answer for both, so emails cannot be probed. */
 export function invalidCredentials(): UnauthorizedError {
   return new UnauthorizedError('Wrong email or password.', { code: 'CRUD_INVALID_CREDENTIALS' })
-}
-
-/** 401: a protected route called without `Authorization: Bearer <token>`. */
-export function authRequired(): UnauthorizedError {
-  return new UnauthorizedError(
-    'Sign in first: POST /auth/login, then send Authorization: Bearer <token>.',
-    { code: 'CRUD_AUTH_REQUIRED' },
-  )
-}
-
-/** 401: a token that is unknown, revoked (logged out) or expired. */
-export function tokenInvalid(): UnauthorizedError {
-  return new UnauthorizedError('This token is unknown, revoked or expired: sign in again.', {
-    code: 'CRUD_TOKEN_INVALID',
-  })
 }
 
 /** 403: changing or deleting something another user owns. */

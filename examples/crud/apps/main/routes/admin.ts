@@ -1,12 +1,12 @@
 import { z } from 'zod'
 import { defineRoutes, type AuthorizeHook } from '@mega/core'
-import { actorOf, requireUser } from '../http/auth-guard.js'
+import { apiUser } from '../http/auth-guards.js'
 import { staffOnly } from '../lib/crud-errors.js'
 
 // Declarative: checked after the bearer guard and before any input is validated (authorize, then
 // validate). Throwing keeps the example's own code (CRUD_STAFF_ONLY) instead of MEGA_FORBIDDEN.
 const staff: AuthorizeHook = (ctx) => {
-  if (!actorOf(ctx).staff) throw staffOnly('read the admin routes')
+  if (!ctx.auth.userOrFail().staff) throw staffOnly('read the admin routes')
   return true
 }
 
@@ -16,18 +16,15 @@ const PartitionOut = z.object({
 })
 
 export default defineRoutes((r) => {
-  r.group(
-    { prefix: '/admin', namePrefix: 'admin.', before: [requireUser], authorize: staff },
-    (r) => {
-      r.get(
-        '/log-partitions',
-        {
-          name: 'logPartitions',
-          summary: 'The monthly partitions of logs',
-          schema: { response: PartitionOut },
-        },
-        (ctx) => ctx.services.logPartition.list(),
-      )
-    },
-  )
+  r.group({ prefix: '/admin', namePrefix: 'admin.', before: [apiUser], authorize: staff }, (r) => {
+    r.get(
+      '/log-partitions',
+      {
+        name: 'logPartitions',
+        summary: 'The monthly partitions of logs',
+        schema: { response: PartitionOut },
+      },
+      (ctx) => ctx.services.logPartition.list(),
+    )
+  })
 })

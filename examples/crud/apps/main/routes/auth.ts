@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { defineRoutes } from '@mega/core'
-import { actorOf, bearerToken, requireUser } from '../http/auth-guard.js'
+import { defineRoutes, logout } from '@mega/core'
+import { apiUser } from '../http/auth-guards.js'
 import { signUpAttempts } from '../http/sign-up-attempts.js'
 import { Credentials as Login, Registration as Register, UserOut } from '../http/schemas.js'
 
@@ -28,17 +28,16 @@ export default defineRoutes((r) => {
       '/logout',
       {
         name: 'logout',
-        before: [requireUser],
+        before: [apiUser],
         schema: { response: z.object({ revoked: z.boolean() }) },
       },
       async (ctx) => {
-        const token = bearerToken(ctx)
-        if (token !== undefined) await ctx.services.auth.logout(token)
+        await logout(ctx) // revokes the bearer token (or ends the page session) that signed in
         return { revoked: true }
       },
     )
-    r.get('/me', { name: 'me', before: [requireUser], schema: { response: UserOut } }, (ctx) =>
-      ctx.services.user.get(actorOf(ctx).id),
+    r.get('/me', { name: 'me', before: [apiUser], schema: { response: UserOut } }, (ctx) =>
+      ctx.services.user.get(ctx.auth.userOrFail().id),
     )
   })
 })

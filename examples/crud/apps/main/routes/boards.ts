@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { action, defineRoutes } from '@mega/core'
-import { actorOf, requireUser } from '../http/auth-guard.js'
+import { apiUser } from '../http/auth-guards.js'
 import { BoardOut, IdParams, PagingQuery, Title, pageOf } from '../http/schemas.js'
 
 const BoardQuery = PagingQuery.extend({ owner_id: z.coerce.number().int().positive().optional() })
@@ -20,7 +20,7 @@ export default defineRoutes((r) => {
         ctx.services.board.get(ctx.params.id),
       ),
       create: action({ schema: { body: z.object({ title: Title }), response: BoardOut } }, (ctx) =>
-        ctx.services.board.create(actorOf(ctx), ctx.body),
+        ctx.services.board.create(ctx.auth.userOrFail(), ctx.body),
       ),
       update: action(
         {
@@ -30,16 +30,16 @@ export default defineRoutes((r) => {
             response: BoardOut,
           },
         },
-        (ctx) => ctx.services.board.update(actorOf(ctx), ctx.params.id, ctx.body),
+        (ctx) => ctx.services.board.update(ctx.auth.userOrFail(), ctx.params.id, ctx.body),
       ),
       destroy: action(
         { schema: { params: IdParams, response: z.object({ deleted: z.number() }) } },
         async (ctx) => {
-          await ctx.services.board.remove(actorOf(ctx), ctx.params.id)
+          await ctx.services.board.remove(ctx.auth.userOrFail(), ctx.params.id)
           return { deleted: ctx.params.id }
         },
       ),
     },
-    { before: [requireUser] },
+    { before: [apiUser] },
   )
 })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineRoutes } from '@mega/core'
-import { actorOf, requireUser } from '../http/auth-guard.js'
+import { apiUser } from '../http/auth-guards.js'
 import { LogOut, PagingQuery, pageOf } from '../http/schemas.js'
 import { LOG_LEVELS } from '../models/log-model.js'
 
@@ -16,13 +16,13 @@ const LogQuery = PagingQuery.extend({
 })
 
 export default defineRoutes((r) => {
-  r.group({ prefix: '/logs', namePrefix: 'logs.', before: [requireUser] }, (r) => {
+  r.group({ prefix: '/logs', namePrefix: 'logs.', before: [apiUser] }, (r) => {
     r.post('/', { name: 'create', status: 201, schema: { body: LogIn, response: LogOut } }, (ctx) =>
-      ctx.services.log.write({ ...ctx.body, userId: actorOf(ctx).id }),
+      ctx.services.log.write({ ...ctx.body, userId: ctx.auth.userOrFail().id }),
     )
     // A member reads their own lines; staff read every line (the app's own included).
     r.get('/', { name: 'index', schema: { query: LogQuery, response: pageOf(LogOut) } }, (ctx) =>
-      ctx.services.log.listFor(actorOf(ctx), {
+      ctx.services.log.listFor(ctx.auth.userOrFail(), {
         page: ctx.query.page,
         perPage: ctx.query.per_page,
         ...(ctx.query.from === undefined ? {} : { from: ctx.query.from }),

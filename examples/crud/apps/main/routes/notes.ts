@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { action, defineRoutes, type RequestContext } from '@mega/core'
 import { boardNamespace } from '../channels/board-channel.js'
-import { actorOf, requireUser } from '../http/auth-guard.js'
+import { apiUser } from '../http/auth-guards.js'
 import { IdParams, NoteOut, PagingQuery, Title, pageOf } from '../http/schemas.js'
 
 // `link` must be an http(s) URL: `javascript:` or `data:` links would run script where it is shown.
@@ -28,7 +28,7 @@ async function tell<T extends { readonly board_id: number }>(
 export default defineRoutes((r) => {
   // A board's notes: listed and created under the board.
   r.group(
-    { prefix: '/boards/:boardId/notes', namePrefix: 'boards.notes.', before: [requireUser] },
+    { prefix: '/boards/:boardId/notes', namePrefix: 'boards.notes.', before: [apiUser] },
     (r) => {
       r.get(
         '/',
@@ -53,7 +53,7 @@ export default defineRoutes((r) => {
           tell(
             ctx,
             'note.created',
-            await ctx.services.note.create(actorOf(ctx), ctx.params.boardId, ctx.body),
+            await ctx.services.note.create(ctx.auth.userOrFail(), ctx.params.boardId, ctx.body),
           ),
       )
     },
@@ -71,18 +71,18 @@ export default defineRoutes((r) => {
           tell(
             ctx,
             'note.updated',
-            await ctx.services.note.update(actorOf(ctx), ctx.params.id, ctx.body),
+            await ctx.services.note.update(ctx.auth.userOrFail(), ctx.params.id, ctx.body),
           ),
       ),
       destroy: action(
         { schema: { params: IdParams, response: z.object({ deleted: z.number() }) } },
         async (ctx) => {
-          const note = await ctx.services.note.remove(actorOf(ctx), ctx.params.id)
+          const note = await ctx.services.note.remove(ctx.auth.userOrFail(), ctx.params.id)
           await tell(ctx, 'note.deleted', { id: note.id, board_id: note.board_id })
           return { deleted: ctx.params.id }
         },
       ),
     },
-    { before: [requireUser] },
+    { before: [apiUser] },
   )
 })

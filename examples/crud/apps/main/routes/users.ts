@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { action, defineRoutes, revokeSessions } from '@mega/core'
-import { actorOf, requireUser } from '../http/auth-guard.js'
+import { apiUser } from '../http/auth-guards.js'
 import { IdParams, PagingQuery, UserOut, UserView, WalletOut, pageOf } from '../http/schemas.js'
 
 const Code = z.string().min(1).max(32)
@@ -15,34 +15,34 @@ export default defineRoutes((r) => {
     'users',
     {
       index: action({ schema: { query: PagingQuery, response: pageOf(UserView) } }, (ctx) =>
-        ctx.services.user.list(actorOf(ctx), ctx.query.page, ctx.query.per_page),
+        ctx.services.user.list(ctx.auth.userOrFail(), ctx.query.page, ctx.query.per_page),
       ),
       show: action({ schema: { params: IdParams, response: UserView } }, (ctx) =>
-        ctx.services.user.view(actorOf(ctx), ctx.params.id),
+        ctx.services.user.view(ctx.auth.userOrFail(), ctx.params.id),
       ),
       update: action(
         { schema: { params: IdParams, body: UserChanges, response: UserOut } },
-        (ctx) => ctx.services.user.update(actorOf(ctx), ctx.params.id, ctx.body),
+        (ctx) => ctx.services.user.update(ctx.auth.userOrFail(), ctx.params.id, ctx.body),
       ),
       destroy: action(
         { schema: { params: IdParams, response: z.object({ deleted: z.number() }) } },
         async (ctx) => {
-          await ctx.services.user.remove(actorOf(ctx), ctx.params.id)
+          await ctx.services.user.remove(ctx.auth.userOrFail(), ctx.params.id)
           // Their bearer tokens went with the user row; their page sessions end here.
           await revokeSessions(ctx, ctx.params.id)
           return { deleted: ctx.params.id }
         },
       ),
     },
-    { before: [requireUser] },
+    { before: [apiUser] },
   )
   r.get(
     '/users/:id/wallet',
     {
       name: 'users.wallet',
-      before: [requireUser],
+      before: [apiUser],
       schema: { params: IdParams, response: WalletOut },
     },
-    (ctx) => ctx.services.user.wallet(actorOf(ctx), ctx.params.id),
+    (ctx) => ctx.services.user.wallet(ctx.auth.userOrFail(), ctx.params.id),
   )
 })

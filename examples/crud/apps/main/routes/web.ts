@@ -2,19 +2,29 @@ import { z } from 'zod'
 import {
   csrfToken,
   defineRoutes,
+  login,
+  logout,
   MegaError,
   type BeforeHook,
   type RequestContext,
 } from '@mega/core'
-import { actorOf } from '../http/auth-guard.js'
+import { LOGIN_PAGE, webUser } from '../http/auth-guards.js'
 import { signUpAttempts } from '../http/sign-up-attempts.js'
 import { Credentials, IdParams, PagingQuery, Registration, UserName } from '../http/schemas.js'
-import { LOGIN_PAGE, requireWebUser } from '../http/web-guard.js'
+import { actorOf } from '../services/auth-service.js'
 import type { PublicUser } from '../services/user-service.js'
 
 // The HTML pages: the same services as the JSON routes, a cookie session instead of a bearer token.
 // Forms are validated here with the zod schemas' safeParse, so a mistake re-renders the form with a
 // message next to each field instead of answering the JSON 422 envelope.
+
+// What the pages keep in the cookie session besides the signed-in user (`login(ctx, user)` binds it):
+// a one-shot notice.
+declare module '@mega/core' {
+  interface MegaSessionData {
+    flash: string
+  }
+}
 
 const HOME = '/web/users'
 const Code = z.string().min(1).max(32)
@@ -40,7 +50,8 @@ function text(value: unknown): string {
 
 /**
  * Renders a page into the layout with what every page needs: the session's CSRF token (for the
- * forms), the signed-in user (set by the guard) and the one-shot notice left by a redirect.
+ * forms), the signed-in user (behind the `webUser` guard; none on the public pages) and the one-shot
+ * notice left by a redirect.
  */
 function page(
   ctx: RequestContext,
@@ -50,9 +61,13 @@ function page(
 ) {
   const flash = ctx.session.get('flash')
   if (flash !== undefined) ctx.session.delete('flash')
-  return ctx
-    .status(status)
-    .render(view, { csrf: csrfToken(ctx), me: ctx.auth, flash, errors: {}, ...data })
+  return ctx.status(status).render(view, {
+    csrf: csrfToken(ctx),
+    me: ctx.auth.isChecked ? ctx.auth.user : undefined,
+    flash,
+    errors: {},
+    ...data,
+  })
 }
 
 /** `303 See Other`: after a form, the browser GETs the next page (no re-post on reload). */
@@ -77,18 +92,19 @@ function idOf(ctx: RequestContext): number {
 }
 
 /**
- * Opens the browser's session: a new id at sign-in (an id planted before it is worthless), bound to
- * the user, so deleting the user ends every session of theirs (`revokeSessions` in the user routes)
- * and a later user who got the same id never inherits them.
+ * Opens the browser's session with core's `login`: a new id at sign-in (an id planted before it is
+ * worthless), bound to the user, so deleting the user ends every session of theirs (`revokeSessions`
+ * in the user routes) and a later user who got the same id never inherits them.
  */
-function signIn(ctx: RequestContext, userId: number): void {
-  ctx.session.login(userId)
+function signIn(ctx: RequestContext, user: PublicUser): void {
+  login(ctx, actorOf(user))
 }
 
 /**
  * A JSON route's limiter in front of a form: past the limit the form (`view`) is shown again with the
  * 429 message (and `retry-after`) rather than the JSON envelope, keeping the typed `fields` (never the
- * password). Awaiting the page waits for the response to end (see `requireWebUser`), so the handler
+ * password). Awaiting the page waits for the response to end (a reply is sent only after the session
+ * is saved), so the handler
  * never runs.
  */
 function limitedForm(
@@ -119,7 +135,7 @@ async function editPage(
   form: { values: Record<string, string>; errors?: FieldErrors; error?: string },
   status = 200,
 ) {
-  const staff = actorOf(ctx).staff
+  const staff = ctx.auth.userOrFail().staff
   const lookups = staff ? await ctx.services.user.lookups() : { levels: [], types: [] }
   return page(
     ctx,
@@ -151,7 +167,7 @@ export default defineRoutes((r) => {
         }
         try {
           const user = await ctx.services.auth.register(parsed.data)
-          signIn(ctx, user.id)
+          signIn(ctx, user)
           ctx.session.set('flash', `Welcome, ${user.name}!`)
         } catch (err) {
           if (!MegaError.is(err, 'CRUD_EMAIL_TAKEN')) throw err
@@ -177,7 +193,7 @@ export default defineRoutes((r) => {
         // The JSON login's brute-force guard (one count for both doors) is in the service.
         const { email, password } = parsed.data
         const user = await ctx.services.auth.verify(email, password, ctx.request.ip)
-        signIn(ctx, user.id)
+        signIn(ctx, user)
       } catch (err) {
         if (MegaError.is(err, 'MEGA_LOCKED_OUT')) {
           void ctx.reply.header('retry-after', err.details?.retryAfterS)
@@ -188,12 +204,12 @@ export default defineRoutes((r) => {
       }
       return redirect(ctx, HOME)
     })
-    r.post('/logout', { name: 'logout', summary: 'Signs out' }, (ctx) => {
-      ctx.session.destroy()
+    r.post('/logout', { name: 'logout', summary: 'Signs out' }, async (ctx) => {
+      await logout(ctx)
       return redirect(ctx, LOGIN_PAGE)
     })
 
-    r.group({ before: [requireWebUser] }, (r) => {
+    r.group({ before: [webUser] }, (r) => {
       r.get('/boards', { name: 'boards.index', summary: 'Boards, newest first' }, async (ctx) => {
         const boards = await ctx.services.board.list({ perPage: 100 })
         return page(ctx, 'boards/list', { title: 'Boards', boards })
@@ -217,7 +233,7 @@ export default defineRoutes((r) => {
       })
 
       r.get('/users', { name: 'users.index', summary: 'Users, a page at a time' }, async (ctx) => {
-        const actor = actorOf(ctx)
+        const actor = ctx.auth.userOrFail()
         const query = PagingQuery.safeParse(ctx.query)
         const { page: n, per_page: perPage } = query.success
           ? query.data
@@ -240,7 +256,7 @@ export default defineRoutes((r) => {
       r.get('/users/:id/edit', { name: 'users.edit', summary: 'The edit form' }, async (ctx) => {
         try {
           const id = idOf(ctx)
-          ctx.services.user.assertCanManage(actorOf(ctx), id)
+          ctx.services.user.assertCanManage(ctx.auth.userOrFail(), id)
           const user = await ctx.services.user.get(id)
           const values = { name: user.name, level: user.level.code, type: user.type.code }
           return await editPage(ctx, user, { values })
@@ -255,7 +271,7 @@ export default defineRoutes((r) => {
         async (ctx) => {
           try {
             const id = idOf(ctx)
-            ctx.services.user.assertCanManage(actorOf(ctx), id)
+            ctx.services.user.assertCanManage(ctx.auth.userOrFail(), id)
             const form = formOf(ctx.body)
             const values = { name: text(form.name), level: text(form.level), type: text(form.type) }
             const parsed = EditForm.safeParse(form)
@@ -264,7 +280,7 @@ export default defineRoutes((r) => {
               return await editPage(ctx, user, { values, errors: zodErrors(parsed.error) }, 422)
             }
             try {
-              await ctx.services.user.update(actorOf(ctx), id, parsed.data)
+              await ctx.services.user.update(ctx.auth.userOrFail(), id, parsed.data)
             } catch (err) {
               if (!MegaError.is(err, 'MEGA_VALIDATION_FAILED')) throw err
               // An unknown level or type code: the service names the field as body.<field>.

@@ -1,12 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { MegaService, type CacheAdapter } from '@mega/core'
-import { createCrud } from '@mega/db'
+import { AccessTokens, MegaError, MegaService, type CacheAdapter } from '@mega/core'
+import { AccessTokenTable } from '../lib/access-token-table.js'
 import { STAFF_TYPE, type Actor } from '../lib/actor.js'
-import { invalidCredentials, tokenInvalid } from '../lib/crud-errors.js'
+import { invalidCredentials } from '../lib/crud-errors.js'
 import { normalizeEmail } from '../lib/email.js'
 import { passwords, storedHash } from '../lib/passwords.js'
 import { loginGuard } from '../http/login-guard.js'
-import { Session } from '../models/session-model.js'
 import type { PublicUser } from './user-service.js'
 
 /** How long a login token lives unless `SESSION_TTL_HOURS` says otherwise: 7 days. */
@@ -41,21 +39,20 @@ function staffEmails(): Set<string> {
   )
 }
 
-/** The SHA-256 of a token, hex: what the `sessions` table stores instead of the token. */
-export function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex')
+/** Who a user is to `ctx.auth` (`ctx.auth.user`) and to the services' ownership checks. */
+export function actorOf(user: PublicUser): Actor {
+  return { id: user.id, email: user.email, staff: user.type.code === STAFF_TYPE }
 }
 
 /**
- * Registration, login, logout and token checks. Sessions live in the `sessions` table (only the
- * token's SHA-256 is stored). No HTTP in here: the routes and the auth guard call it.
+ * Registration, password checks and API tokens. Tokens live in the `access_tokens` table (core's
+ * `AccessTokens` over {@link AccessTokenTable}: only the secret's SHA-256 is stored); `auth()` in
+ * mega.config.ts verifies them and loads the user with {@link AuthService.actor}. No HTTP in here.
  */
 export default class AuthService extends MegaService {
-  /** The clock for session expiry (a seam for tests). */
-  now: () => Date = () => new Date()
-
-  get #sessions() {
-    return createCrud(Session, this.db())
+  /** The `access_tokens` table as core's token store (what `auth({ tokens })` is given). */
+  tokenStore(): AccessTokenTable {
+    return new AccessTokenTable(this.db())
   }
 
   /** Creates the user (and their wallet); emails listed in `STAFF_EMAILS` become staff. */
@@ -71,24 +68,22 @@ export default class AuthService extends MegaService {
   }
 
   /**
-   * Checks the password and opens a session. An unknown email and a wrong password give the same
-   * error, after the same amount of work (a dummy hash is checked for an unknown email).
+   * Checks the password and creates an API token (shown once). An unknown email and a wrong password
+   * give the same error, after the same amount of work (a dummy hash is checked for an unknown email).
    */
   async login(email: string, password: string, address?: string): Promise<LoginResult> {
     const user = await this.verify(email, password, address)
-    const token = randomBytes(32).toString('base64url')
-    const expiresAt = new Date(this.now().getTime() + sessionTtlMs())
-    await this.#sessions.create({
-      user_id: user.id,
-      token_hash: tokenHash(token),
-      expires_at: expiresAt,
+    const tokens = new AccessTokens(this.tokenStore())
+    const { token, record } = await tokens.create(user.id, {
+      expiresInMs: sessionTtlMs(),
+      name: 'login',
     })
-    return { token, expires_at: expiresAt, user }
+    return { token, expires_at: record.expiresAt, user }
   }
 
   /**
-   * Checks an email and password and returns the user, opening no session (`login` opens a token
-   * session on top; the pages keep the user in a cookie session instead). An unknown email and a
+   * Checks an email and password and returns the user, opening no session (`login` creates a
+   * token on top; the pages keep the user in a cookie session instead). An unknown email and a
    * wrong password are the same `CRUD_INVALID_CREDENTIALS`, after the same amount of work (a dummy
    * hash is checked for an unknown email). Behind the login guard: while the account or the client
    * `address` is locked it is a 429 `MEGA_LOCKED_OUT` (with `retryAfterS`) and no password is
@@ -123,30 +118,17 @@ export default class AuthService extends MegaService {
     await loginGuard.use(this.cache<CacheAdapter>(), this.log).unlock(normalizeEmail(email))
   }
 
-  /** Revokes the token: it no longer authenticates. Unknown tokens are ignored. */
-  async logout(token: string): Promise<void> {
-    const session = await this.#find(token)
-    if (session !== undefined) await this.#sessions.remove(session.id)
-  }
-
-  /** The caller behind a token; `CRUD_TOKEN_INVALID` when it is unknown, revoked or expired. */
-  async authenticate(token: string): Promise<Actor> {
-    const session = await this.#find(token)
-    if (session === undefined) throw tokenInvalid()
-    if (session.expires_at.getTime() <= this.now().getTime()) {
-      await this.#sessions.remove(session.id)
-      throw tokenInvalid()
+  /**
+   * The signed-in user of a principal (`auth()`'s `resolveUser`), or `undefined` for a user deleted
+   * since (their session or token then signs nobody in).
+   */
+  async actor(id: number): Promise<Actor | undefined> {
+    try {
+      return actorOf(await this.services.user.get(id))
+    } catch (err) {
+      if (MegaError.is(err, 'MEGA_CRUD_NOT_FOUND')) return undefined
+      throw err
     }
-    const user = await this.services.user.get(session.user_id)
-    return { id: user.id, email: user.email, staff: user.type.code === STAFF_TYPE }
-  }
-
-  async #find(token: string) {
-    const page = await this.#sessions.list({
-      filter: { token_hash: tokenHash(token) },
-      perPage: 1,
-    })
-    return page.items[0]
   }
 }
 
