@@ -141,6 +141,7 @@ async function runChapter(name: string): Promise<void> {
           await wscat(line, shown, where)
         } else if (words[0] === 'mega' || (words[0] === 'npx' && words[1] === 'mega')) {
           if (loaded) await nextStage()
+          loaded = true // the CLI imports the config and the models too
           await cli(words.slice(words[0] === 'npx' ? 2 : 1), where)
         } else if (!DONE_BY_THE_TEST.test(line))
           throw new Error(`${where}: the guide test does not know how to run "${line}"`)
