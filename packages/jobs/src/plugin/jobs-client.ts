@@ -36,10 +36,22 @@ const jobsFeature = defineContextFeature('jobs', {
 })
 
 /** `ctx.jobs` on every request context of the server, enqueuing on `queue()` (made on first use). */
-export function provideJobsClient(api: PluginApi, queue: () => JobQueue): JobsClient {
+export function provideJobsClient(
+  api: PluginApi,
+  queue: () => JobQueue,
+  onEnqueued: (result: EnqueueResult) => void = () => undefined,
+): JobsClient {
   const client: JobsClient = {
-    enqueue: (JobClass, payload, options) => queue().enqueue(JobClass, payload, options),
-    enqueueMany: (JobClass, items) => queue().enqueueMany(JobClass, items),
+    enqueue: async (JobClass, payload, options) => {
+      const result = await queue().enqueue(JobClass, payload, options)
+      onEnqueued(result)
+      return result
+    },
+    enqueueMany: async (JobClass, items) => {
+      const results = await queue().enqueueMany(JobClass, items)
+      for (const r of results) if (r.ok) onEnqueued(r)
+      return results
+    },
   }
   jobsFeature.provide(api.fastify, () => client)
   return client
