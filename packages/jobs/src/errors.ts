@@ -32,6 +32,7 @@ export const JOBS_ERRORS = defineErrors({
   MEGA_SCHEDULE_INVALID: { status: 500, message: said },
   MEGA_JOBS_OPTIONS_INVALID: { status: 500, message: said },
   MEGA_JOBS_NOT_INSTALLED: { status: 500, message: said },
+  MEGA_JOBS_NO_NATS_BUS: { status: 500, message: said },
 })
 
 /** Every error code @mega/jobs declares (see {@link JOBS_ERRORS}). */

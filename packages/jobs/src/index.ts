@@ -147,3 +147,7 @@ export type {
 export type { JobsClient } from './plugin/jobs-client.js'
 export { runWorkers } from './plugin/run-workers.js'
 export type { RunWorkersOptions, MegaWorkers } from './plugin/run-workers.js'
+// Operations: the app's queue connected on its own (mega jobs dlq), metrics, readiness
+export { connectJobQueue } from './plugin/connect-job-queue.js'
+export type { ConnectJobQueueOptions, JobQueueConnection } from './plugin/connect-job-queue.js'
+export { JOBS_HEALTH_CHECK } from './plugin/jobs-health.js'

@@ -5,6 +5,7 @@ import { MemoryJobQueue } from '../queue/memory-job-queue.js'
 import { Scheduler } from '../schedule/scheduler.js'
 import { scheduleMetrics } from '../schedule/schedule-metrics.js'
 import { realScheduleTimers } from '../schedule/schedule-timers.js'
+import { JOBS_PLUGIN_OPTIONS } from './connect-job-queue.js'
 import { provideJobsClient } from './jobs-client.js'
 import { JOBS_HEALTH_CHECK, jobsHealthCheck, type JobsHealthBus } from './jobs-health.js'
 import { jobMetrics, type JobMetrics, type JobMetricsSink } from './job-metrics.js'
@@ -85,7 +86,8 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
   const o = resolveJobsOptions(options)
   let host: JobsHost | undefined
   let unregister = (): void => undefined
-  return definePlugin({
+  const plugin: MegaPlugin & { readonly [JOBS_PLUGIN_OPTIONS]: JobsOptions } = {
+    [JOBS_PLUGIN_OPTIONS]: options,
     name: 'jobs',
     async setup(api) {
       const metrics = scheduleMetrics()
@@ -135,5 +137,6 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
       unregister()
       await host?.stop()
     },
-  })
+  }
+  return definePlugin(plugin)
 }
