@@ -1,4 +1,4 @@
-import { MegaError } from '@mega/observe'
+import type { MegaError } from '@mega/observe'
 import { cliError } from '../errors.js'
 import { createColors, type CliIo, type Colors } from '../io.js'
 import { requireExport } from '../internal/packages.js'
@@ -182,7 +182,9 @@ export async function jobsCommand(parsed: ParsedArgs<'jobs'>, io: CliIo): Promis
     'connectJobQueue',
     'mega jobs dlq',
   )) as ConnectJobQueue
-  const { queue, close } = await connect({ root })
+  const connection = await connect({ root })
+  const close = () => connection.close()
+  const { queue } = connection
   const ctx: Context = { dlq: queue.dlq, options: parsed.options, io, c: createColors(io) }
   try {
     switch (action) {

@@ -50,7 +50,9 @@ function jobsOptionsOf(config: MegaConfig): JobsOptions {
  *   await close()
  * }
  */
-export async function connectJobQueue(options: ConnectJobQueueOptions): Promise<JobQueueConnection> {
+export async function connectJobQueue(
+  options: ConnectJobQueueOptions,
+): Promise<JobQueueConnection> {
   const config = options.config ?? (await loadConfig(options.root))
   const { bus: alias = DEFAULT_JOBS_BUS, ...queueConfig } = jobsOptionsOf(config).queue ?? {}
   const entry = config.adapters[alias]
@@ -60,7 +62,10 @@ export async function connectJobQueue(options: ConnectJobQueueOptions): Promise<
       `${config.name}'s jobs run on the in-process queue: adapters.${alias} is ${entry === undefined ? 'not configured' : `the "${entry.driver}" driver`}, not nats, and an in-process queue (its DLQ included) exists only inside the app's process. Add adapters.${alias} = { driver: 'nats', url: env('NATS_URL') } to mega.config.ts.`,
       { details: { bus: alias } },
     )
-  const manager = new AdapterManager({ registry: new DriverRegistry([natsDriver]), app: config.name })
+  const manager = new AdapterManager({
+    registry: new DriverRegistry([natsDriver]),
+    app: config.name,
+  })
   await manager.connectAll({ [alias]: entry })
   const close = async (): Promise<void> => void (await manager.disconnectAll())
   try {

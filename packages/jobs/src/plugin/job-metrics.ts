@@ -27,8 +27,7 @@ const none: JobMetrics = Object.freeze({ enqueued: () => undefined, watch: () =>
 export function jobMetrics(sink: JobMetricsSink | undefined, queue: string): JobMetrics {
   if (sink === undefined) return none
   const labels = ['queue', 'job']
-  const counter = (name: string, description: string) =>
-    sink.counter(name, { description, labels })
+  const counter = (name: string, description: string) => sink.counter(name, { description, labels })
   const enqueued = counter(METRIC_NAMES.jobsEnqueued, 'Jobs enqueued')
   const started = counter(METRIC_NAMES.jobsStarted, 'Job runs started')
   const completed = counter(METRIC_NAMES.jobsCompleted, 'Job runs that succeeded')

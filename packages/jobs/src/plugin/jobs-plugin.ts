@@ -99,7 +99,7 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
       }
       const sink = api.metrics ?? (resolveMetricsSink(undefined) as JobMetricsSink | undefined)
       const queue = queueOf(api, options.queue, (name) => jobMetrics(sink, name))
-      provideJobsClient(api, queue.queue, queue.metrics.enqueued)
+      provideJobsClient(api, queue.queue, (r) => queue.metrics.enqueued(r))
       for (const app of api.apps) {
         const schedules = await loadSchedules(app)
         if (schedules.length === 0) continue
