@@ -1,6 +1,7 @@
 import { consoleCommand } from './commands/console-command.js'
 import { devCommand } from './commands/dev-command.js'
 import { generateCommand } from './commands/generate-command.js'
+import { jobsCommand } from './commands/jobs-command.js'
 import { migrateCommand } from './commands/migrate-command.js'
 import { newCommand } from './commands/new-command.js'
 import { routesCommand } from './commands/routes-command.js'
@@ -29,6 +30,7 @@ export const COMMAND_HANDLERS: { readonly [C in CommandName]: Handler<C> } = {
   test: testCommand,
   migrate: migrateCommand,
   worker: workerCommand,
+  jobs: jobsCommand,
   hub: hubCommand,
 }
 

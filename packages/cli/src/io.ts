@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises'
 /** Where a command writes and what it knows of its process: the seam tests replace. */
 export interface CliIo {
   /** Writes to standard output (the text carries its own newlines). */
@@ -10,6 +11,11 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>
   /** Colours and spinners only on a terminal. */
   readonly isTTY: boolean
+  /**
+   * Asks a yes/no question and resolves the answer; absent where nobody can answer (no terminal),
+   * so commands that need a confirmation then ask for `--yes` instead.
+   */
+  readonly confirm?: (question: string) => Promise<boolean>
 }
 
 /** The real process: stdout/stderr, `process.cwd()`, `process.env`, TTY detection. */
@@ -20,6 +26,17 @@ export function createProcessIo(): CliIo {
     cwd: process.cwd(),
     env: process.env,
     isTTY: process.stdout.isTTY === true,
+    ...(process.stdin.isTTY === true ? { confirm: askOnTerminal } : {}),
+  }
+}
+
+/** Asks on the terminal; `y` or `yes` (any case) is yes, anything else no. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout })
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim())
+  } finally {
+    rl.close()
   }
 }
 

@@ -22,6 +22,12 @@ export const MIGRATE_ACTIONS = ['make', 'up', 'down', 'status', 'check'] as cons
 /** One of {@link MIGRATE_ACTIONS}. */
 export type MigrateAction = (typeof MIGRATE_ACTIONS)[number]
 
+/** The actions of `mega jobs dlq`, declared once. */
+export const JOBS_DLQ_ACTIONS = ['list', 'show', 'redrive', 'purge'] as const
+
+/** One of {@link JOBS_DLQ_ACTIONS}. */
+export type JobsDlqAction = (typeof JOBS_DLQ_ACTIONS)[number]
+
 /** The field types of `mega scaffold <name> field:type...`, declared once. */
 export const SCAFFOLD_FIELD_TYPES = [
   'string',
@@ -248,6 +254,47 @@ export const COMMANDS = {
     args: [],
     options: { root },
     examples: ['mega worker'],
+    loadsApp: true,
+  },
+  jobs: {
+    summary:
+      "List, show, redrive and purge the jobs dead-letter queue on the app's NATS bus (needs @mega/jobs)",
+    args: [
+      { name: 'area', description: 'what to work on', required: true, values: ['dlq'] },
+      { name: 'action', description: 'what to do', required: true, values: JOBS_DLQ_ACTIONS },
+      { name: 'seq', description: 'show, redrive: the DLQ sequence of an entry', required: false },
+    ],
+    options: {
+      root,
+      json: { type: 'boolean', description: 'print JSON instead of text' },
+      subject: {
+        type: 'string',
+        description: 'list, purge: only the entries of this job subject',
+        valueName: 'job',
+      },
+      limit: {
+        type: 'string',
+        description: 'list: the most entries in one page',
+        default: '50',
+        valueName: 'n',
+      },
+      after: {
+        type: 'string',
+        description: 'list: start after this DLQ sequence (the next page of a list)',
+        default: '0',
+        valueName: 'seq',
+      },
+      all: { type: 'boolean', description: 'redrive: every entry' },
+      yes: { type: 'boolean', alias: 'y', description: 'purge: do not ask for confirmation' },
+    },
+    examples: [
+      'mega jobs dlq list',
+      'mega jobs dlq list --subject send-email --json',
+      'mega jobs dlq show 12',
+      'mega jobs dlq redrive 12',
+      'mega jobs dlq redrive --all',
+      'mega jobs dlq purge --yes',
+    ],
     loadsApp: true,
   },
   hub: {

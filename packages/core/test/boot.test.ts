@@ -184,6 +184,30 @@ describe('boot', () => {
     )
   })
 
+  it("gives plugins boot's health registry and the app's metrics", async () => {
+    let healthy = true
+    const probe = definePlugin({
+      name: 'probe',
+      setup(api) {
+        api.health.register('probe', () => ({ ok: healthy }))
+        api.metrics?.counter('probe_setups_total', { description: 'probe setups' }).add(1)
+      },
+    })
+    const runtime = await boot({
+      config: { name: 'probe', logger: false, metrics: { enabled: true }, plugins: [probe] },
+      shutdown: fakeShutdown().shutdown,
+      listen: false,
+    })
+    runtimes.push(runtime)
+    const ready = () => runtime.server.inject('/health/ready')
+    expect((await ready()).json()).toMatchObject({ data: { checks: { probe: { ok: true } } } })
+    healthy = false
+    expect((await ready()).statusCode).toBe(503)
+    expect((await runtime.server.inject('/metrics')).body).toMatch(
+      /^probe_setups_total\{[^}]*\} 1$/m,
+    )
+  })
+
   it('registers close with the shutdown coordinator, so a signal closes the runtime', async () => {
     TestDb.events = []
     const { shutdown, exit } = fakeShutdown()

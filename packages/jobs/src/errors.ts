@@ -36,6 +36,7 @@ export const JOBS_ERRORS = defineErrors({
   MEGA_JOBS_OUTBOX_NO_TRANSACTION: { status: 500, message: said },
   MEGA_JOBS_OUTBOX_NOT_CONFIGURED: { status: 500, message: said },
   MEGA_JOBS_OUTBOX_UNAVAILABLE: { status: 503, message: said },
+  MEGA_JOBS_NO_NATS_BUS: { status: 500, message: said },
 })
 
 /** Every error code @mega/jobs declares (see {@link JOBS_ERRORS}). */

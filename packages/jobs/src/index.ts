@@ -169,3 +169,7 @@ export type {
   OutboxRelayResult,
   OutboxTransaction,
 } from './outbox/outbox-types.js'
+// Operations: the app's queue connected on its own (mega jobs dlq), metrics, readiness
+export { connectJobQueue } from './plugin/connect-job-queue.js'
+export type { ConnectJobQueueOptions, JobQueueConnection } from './plugin/connect-job-queue.js'
+export { JOBS_HEALTH_CHECK } from './plugin/jobs-health.js'

@@ -9,6 +9,7 @@ export const METRIC_NAMES = {
   wsConnections: 'mega_ws_connections',
   wsMessages: 'mega_ws_messages_total',
   wsCloses: 'mega_ws_closes_total',
+  jobsEnqueued: 'mega_jobs_enqueued_total',
   jobsStarted: 'mega_jobs_started_total',
   jobsCompleted: 'mega_jobs_completed_total',
   jobsFailed: 'mega_jobs_failed_total',

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { createHealth, type HealthRegistry, type MegaMetrics } from '@mega/observe'
 import { createAppScope } from './app-scope.js'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { createFastify, type HttpOptions } from '../http/create-fastify.js'
@@ -51,6 +52,10 @@ export interface MegaServerOptions extends HttpOptions {
    * @default process.features.typescript
    */
   readonly typescript?: boolean
+  /** The health registry plugins register checks in (`api.health`). @default a registry of its own */
+  readonly health?: HealthRegistry
+  /** The metrics plugins record to (`api.metrics`). @default none */
+  readonly metrics?: MegaMetrics
 }
 
 /** Where {@link MegaServer.listen} listens. */
@@ -147,6 +152,8 @@ export class MegaServer {
   readonly #plugins: PluginHost
   readonly #wsDriver: WsRouteDriver | undefined
   readonly #pluginApps: readonly PluginApp[]
+  readonly #health: HealthRegistry
+  readonly #metrics: MegaMetrics | undefined
   #ready: Promise<void> | undefined
 
   constructor(options: MegaServerOptions) {
@@ -160,6 +167,8 @@ export class MegaServer {
     this.#routes = Object.freeze(this.apps.flatMap((app) => app.routes.map((r) => info(app, r))))
     const typescript = options.typescript ?? runtimeLoadsTypeScript()
     this.#pluginApps = Object.freeze(this.apps.map((app) => pluginApp(app, typescript)))
+    this.#health = options.health ?? createHealth()
+    this.#metrics = options.metrics
   }
 
   #mount(app: MegaApp): void {
@@ -219,6 +228,8 @@ export class MegaServer {
         log: this.fastify.log.child({ plugin: plugin.name }),
         adapter: <T>(alias: string) =>
           (this.apps[0]?.scope ?? createAppScope('server')).adapter<T>(alias),
+        health: this.#health,
+        metrics: this.#metrics,
       }))
       // Every hook is known now: install the phases in use, then mount the routes with theirs.
       this.#pipeline.install(this.fastify)

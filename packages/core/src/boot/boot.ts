@@ -239,6 +239,8 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
       maxJsonDepth: config.server.maxJsonDepth,
       closeIdleConnections: !inCluster,
       typescript: options.typescript ?? runtimeLoadsTypeScript(),
+      health,
+      ...(metrics === undefined ? {} : { metrics }),
       ...(config.production === undefined ? {} : { production: config.production }),
     })
     drain.install(s.fastify)

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { type MegaError } from '@mega/observe'
+import { type HealthRegistry, type MegaError, type MegaMetrics } from '@mega/observe'
 import type { HookPhase, PhaseHookMap } from '../pipeline/request-pipeline.js'
 import type { RequestContext } from '../app/request-context.js'
 import type { WsRouteDefinition } from '../router/route-types.js'
@@ -25,6 +25,15 @@ export interface PluginApi {
    * cache; `MEGA_ADAPTER_NOT_FOUND` naming the configured aliases when there is none.
    */
   adapter<T = unknown>(alias: string): T
+  /**
+   * Where the plugin registers health checks (`register(name, check, { kind })`): boot's registry,
+   * served on `/health/live` and `/health/ready`; a registry of the server's own without boot.
+   */
+  readonly health: Pick<HealthRegistry, 'register' | 'unregister'>
+  /**
+   * The app's metrics (served on `/metrics`) when config `metrics.enabled`; `undefined` otherwise.
+   */
+  readonly metrics: MegaMetrics | undefined
 }
 
 /** One app as a plugin sees it (see {@link PluginApi.apps}). */

@@ -62,10 +62,19 @@ export function provideJobsClient(
   api: PluginApi,
   queue: () => JobQueue,
   outbox: OutboxWriterFactory = noOutbox,
+  onEnqueued: (result: EnqueueResult) => void = () => undefined,
 ): JobsClient {
   const client: JobsClient = {
-    enqueue: (JobClass, payload, options) => queue().enqueue(JobClass, payload, options),
-    enqueueMany: (JobClass, items) => queue().enqueueMany(JobClass, items),
+    enqueue: async (JobClass, payload, options) => {
+      const result = await queue().enqueue(JobClass, payload, options)
+      onEnqueued(result)
+      return result
+    },
+    enqueueMany: async (JobClass, items) => {
+      const results = await queue().enqueueMany(JobClass, items)
+      for (const r of results) if (r.ok) onEnqueued(r)
+      return results
+    },
     outbox,
   }
   jobsFeature.provide(api.fastify, () => client)

@@ -72,6 +72,11 @@ export class JobsHost {
     this.#log.info({ jobs: this.jobs }, 'job consumers started')
   }
 
+  /** The job subjects this process consumes (once `startJobs` started them). */
+  get consumers(): string[] {
+    return this.#processors.map((p) => p.subject)
+  }
+
   /** `<app>:<schedule>` of every loaded schedule. */
   get schedules(): string[] {
     return this.#schedulers.flatMap((s) => s.names)

@@ -5,7 +5,11 @@ import { MemoryJobQueue } from '../queue/memory-job-queue.js'
 import { Scheduler } from '../schedule/scheduler.js'
 import { scheduleMetrics } from '../schedule/schedule-metrics.js'
 import { realScheduleTimers } from '../schedule/schedule-timers.js'
+import { JOBS_PLUGIN_OPTIONS } from './connect-job-queue.js'
 import { provideJobsClient } from './jobs-client.js'
+import { JOBS_HEALTH_CHECK, jobsHealthCheck, type JobsHealthBus } from './jobs-health.js'
+import { jobMetrics, type JobMetrics, type JobMetricsSink } from './job-metrics.js'
+import { resolveMetricsSink } from '../metrics-sink.js'
 import { DEFAULT_JOBS_BUS, resolveJobsOptions, type JobsOptions } from './jobs-options.js'
 import { JobsHost, type AppJobs, type HostQueue } from './jobs-host.js'
 import { loadJobs } from './load-jobs.js'
@@ -21,7 +25,14 @@ const MEMORY_QUEUE_KEYS = new Set(['runTimeoutMs', 'duplicateWindowMs', 'stopTim
  * them, lost at exit (a warning says so under NODE_ENV=production), made on first use: an app that
  * never enqueues gets neither the queue nor the warning.
  */
-function queueOf(api: PluginApi, options: JobsOptions['queue']): HostQueue {
+function queueOf(
+  api: PluginApi,
+  options: JobsOptions['queue'],
+  metricsOf: (queue: string) => JobMetrics,
+): HostQueue & {
+  readonly nats?: { readonly bus: JobsHealthBus; readonly stream: string }
+  readonly metrics: JobMetrics
+} {
   const { bus: alias = DEFAULT_JOBS_BUS, ...config } = options ?? {}
   let bus: unknown
   try {
@@ -31,7 +42,10 @@ function queueOf(api: PluginApi, options: JobsOptions['queue']): HostQueue {
   }
   if (typeof bus === 'object' && bus !== null && 'native' in bus) {
     const queue = new MegaJobQueue({ ...config, nc: (bus as { native: never }).native })
-    return { queue: () => queue, inProcess: false }
+    const metrics = metricsOf(queue.config.streamPrefix)
+    metrics.watch(queue)
+    const nats = { bus: bus as JobsHealthBus, stream: queue.config.streamPrefix }
+    return { queue: () => queue, inProcess: false, nats, metrics }
   }
   const natsOnly = Object.keys(config).filter((key) => !MEMORY_QUEUE_KEYS.has(key))
   if (natsOnly.length > 0)
@@ -40,7 +54,13 @@ function queueOf(api: PluginApi, options: JobsOptions['queue']): HostQueue {
       `jobs({ queue }): ${natsOnly.join(', ')} ${natsOnly.length === 1 ? 'is an option' : 'are options'} of the JetStream queue, and there is no nats bus "${alias}" (jobs run in process): add adapters.${alias} = { driver: 'nats', url: env('NATS_URL') }, or remove ${natsOnly.length === 1 ? 'it' : 'them'}.`,
     )
   let memory: MemoryJobQueue | undefined
-  return { queue: () => (memory ??= new MemoryJobQueue(config)), inProcess: true }
+  const metrics = metricsOf('memory')
+  const make = () => {
+    const made = new MemoryJobQueue(config)
+    metrics.watch(made)
+    return made
+  }
+  return { queue: () => (memory ??= make()), inProcess: true, metrics }
 }
 
 /**
@@ -67,7 +87,9 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
   const o = resolveJobsOptions(options)
   let host: JobsHost | undefined
   let outbox: PluginOutbox | undefined
-  return definePlugin({
+  let unregister = (): void => undefined
+  const plugin: MegaPlugin & { readonly [JOBS_PLUGIN_OPTIONS]: JobsOptions } = {
+    [JOBS_PLUGIN_OPTIONS]: options,
     name: 'jobs',
     async setup(api) {
       const metrics = scheduleMetrics()
@@ -77,9 +99,10 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
         const jobs = await loadJobs(app)
         if (jobs.length > 0) appJobs.push({ app: app.name, scope: app.scope, jobs })
       }
-      const queue = queueOf(api, options.queue)
+      const sink = api.metrics ?? (resolveMetricsSink(undefined) as JobMetricsSink | undefined)
+      const queue = queueOf(api, options.queue, (name) => jobMetrics(sink, name))
       if (options.outbox !== undefined) outbox = await setupOutbox(api, options.outbox, queue.queue)
-      provideJobsClient(api, queue.queue, outbox?.writerFor)
+      provideJobsClient(api, queue.queue, outbox?.writerFor, (r) => queue.metrics.enqueued(r))
       for (const app of api.apps) {
         const schedules = await loadSchedules(app)
         if (schedules.length === 0) continue
@@ -101,13 +124,23 @@ export function jobs(options: JobsOptions = {}): MegaPlugin {
       const created = new JobsHost(schedulers, api.log, appJobs, queue)
       host = created
       created.attach(api.fastify)
+      const { nats } = queue
+      if (nats !== undefined) {
+        api.health.register(
+          JOBS_HEALTH_CHECK,
+          jobsHealthCheck(nats.bus, nats.stream, () => created.consumers),
+        )
+        unregister = () => api.health.unregister(JOBS_HEALTH_CHECK)
+      }
       if (o.runIn === 'all') api.fastify.addHook('onListen', async () => created.startSchedules())
       // An in-process queue's jobs run where they are enqueued: every process consumes its own.
       if (queue.inProcess) api.fastify.addHook('onReady', () => created.startJobs())
     },
     teardown: async () => {
+      unregister()
       await outbox?.stop()
       await host?.stop()
     },
-  })
+  }
+  return definePlugin(plugin)
 }
