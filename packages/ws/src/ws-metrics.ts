@@ -1,4 +1,4 @@
-import { getMetrics, METRIC_NAMES, MegaError } from '@mega/observe'
+import { getMetrics, METRIC_NAMES, MegaError, type MegaMetrics } from '@mega/observe'
 
 /** What the ws package records: connections, messages in and out by type, closes by code. */
 export interface WsMetrics {
@@ -23,17 +23,19 @@ const none: WsMetrics = Object.freeze({
 })
 
 /**
- * The process metrics' ws instruments (`mega_ws_connections`, `mega_ws_messages_total`,
- * `mega_ws_closes_total`, `mega_ws_hub_dropped_frames_total`), or nothing when the app did not turn metrics on.
+ * The ws instruments (`mega_ws_connections`, `mega_ws_messages_total`, `mega_ws_closes_total`,
+ * `mega_ws_hub_dropped_frames_total`) on the app's metrics (what its `/metrics` serves: the plugin
+ * API's `metrics`), else on the process metrics of `initMetrics()`, else nothing (metrics off).
  */
-export function wsMetrics(): WsMetrics {
-  let metrics
-  try {
-    metrics = getMetrics()
-  } catch (err) {
-    if (MegaError.is(err, 'MEGA_METRICS_NOT_INITIALIZED')) return none
-    throw err
-  }
+export function wsMetrics(appMetrics?: MegaMetrics): WsMetrics {
+  let metrics = appMetrics
+  if (metrics === undefined)
+    try {
+      metrics = getMetrics()
+    } catch (err) {
+      if (MegaError.is(err, 'MEGA_METRICS_NOT_INITIALIZED')) return none
+      throw err
+    }
   const connections = metrics.upDownCounter(METRIC_NAMES.wsConnections, {
     description: 'Open WebSocket connections',
   })

@@ -335,7 +335,7 @@ export function ws(options: WsOptions = {}): MegaPlugin {
     name: 'ws',
     routeDrivers: { ws: mount },
     async setup(api) {
-      metrics = wsMetrics()
+      metrics = wsMetrics(api.metrics)
       if (asp !== undefined && encryption !== undefined) {
         const sealer = aspServerCodec(encryption, asp, (alias) => api.adapter<CacheAdapter>(alias))
         codec = aspFrameCodec(sealer)

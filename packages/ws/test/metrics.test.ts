@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { initMetrics, renderPrometheus, shutdownMetrics } from '@mega/observe'
 import { defineRoutes } from '@mega/core'
-import { defineChannel } from '../src/index.js'
+import { createTestApp } from '@mega/core/testing'
+import { defineChannel, ws } from '../src/index.js'
 import { connect, serve } from './helpers/ws-harness.js'
 
 afterEach(() => shutdownMetrics())
@@ -37,5 +38,24 @@ describe('metrics', () => {
       expect(text).toMatch(/mega_ws_closes_total\{[^}]*code="4000"[^}]*\} 1/)
     })
     expect(text).toMatch(/mega_ws_connections\{[^}]*\} 1/)
+  })
+})
+
+describe('metrics in a booted app', () => {
+  it('lands on the app’s own /metrics (no process-wide initMetrics needed)', async () => {
+    const Channel = defineChannel({ messages: {}, handlers: {} })
+    const app = await createTestApp({
+      config: { metrics: { enabled: true }, plugins: [ws()] },
+      apps: { main: { routes: defineRoutes((r) => r.ws('/m', Channel)) } },
+    })
+    const url = await app.url()
+    const client = await connect(`${url.replace(/^http/, 'ws')}/m`)
+    const scrape = async () => (await app.inject('/metrics')).body
+    await vi.waitFor(async () => expect(await scrape()).toMatch(/mega_ws_connections\{[^}]*\} 1/))
+    client.socket.close(4000, 'bye')
+    await client.closed
+    await vi.waitFor(async () =>
+      expect(await scrape()).toMatch(/mega_ws_closes_total\{[^}]*code="4000"[^}]*\} 1/),
+    )
   })
 })
