@@ -250,7 +250,7 @@ export const COMMANDS = {
     loadsApp: true,
   },
   worker: {
-    summary: "Run the app's schedules, and later its job workers, without HTTP (needs @mega/jobs)",
+    summary: "Run the app's job workers and schedules, without HTTP (needs @mega/jobs)",
     args: [],
     options: { root },
     examples: ['mega worker'],
