@@ -9,8 +9,8 @@ import type { ClusterPeer } from '@mega/ws'
 import { HUB_CLOSE_CODES, HUB_PROTOCOL_VERSION } from '@mega/ws/hub-protocol'
 import { disposeAfterTest, requireService, uniqueName } from '@mega/test-utils'
 import type { MegaWsHub } from '../src/index.js'
-import { ask, bridgeApp, connect, type Client, type Frame } from './helpers/bridge-apps.js'
-import { ADMIN, TOKEN_A, TestBridge, registeredBridge, startHub } from './helpers/hub-harness.js'
+import { ask, bridgeApp, connect, type Frame } from './helpers/bridge-apps.js'
+import { ADMIN, TOKEN_A, registeredBridge, startHub } from './helpers/hub-harness.js'
 
 const redis = await requireService('redis')
 
@@ -41,7 +41,10 @@ const routes = defineRoutes((r) => {
 
 type Hub = { hub: MegaWsHub; url: string; wsUrl: string }
 
-async function twoBridges(hub: Hub, extra: { name?: string; cache?: () => Promise<CacheAdapter> } = {}) {
+async function twoBridges(
+  hub: Hub,
+  extra: { name?: string; cache?: () => Promise<CacheAdapter> } = {},
+) {
   const start = async (instanceId: string) =>
     bridgeApp(
       {
@@ -62,7 +65,11 @@ async function twoBridges(hub: Hub, extra: { name?: string; cache?: () => Promis
   return { a, b }
 }
 
-const ids = (hub: MegaWsHub) => hub.bridges().map((b) => b.instanceId).sort()
+const ids = (hub: MegaWsHub) =>
+  hub
+    .bridges()
+    .map((b) => b.instanceId)
+    .sort()
 const bridge = (hub: MegaWsHub, id: string) => hub.bridges().find((b) => b.instanceId === id)
 const admin = (url: string, path: string, body?: unknown) =>
   fetch(`${url}${path}`, {
@@ -133,9 +140,10 @@ describe('registration of real bridges', () => {
     expect((await final).code).toBe(HUB_CLOSE_CODES.AUTH_FAILED)
     expect(link.state).toBe('final')
     const app = await bridgeApp({ routes }, { url: hub.wsUrl, token: 'wrong-token-0123456789' })
-    const metric = async () => (await (await fetch(`${hub.url}/metrics`)).text()).match(
-      /^mega_ws_hub_auth_failures_total(?:\{[^}]*\})? (\d+)$/m,
-    )?.[1]
+    const metric = async () =>
+      (await (await fetch(`${hub.url}/metrics`)).text()).match(
+        /^mega_ws_hub_auth_failures_total(?:\{[^}]*\})? (\d+)$/m,
+      )?.[1]
     await vi.waitFor(async () => expect(await metric()).toBe('2'))
     const ann = await join(app.wsUrl, 'board', 'ann')
     expect(await ask(ann, 'who')).toEqual(['ann'])
@@ -160,16 +168,19 @@ describe('cross-bridge delivery', () => {
       ns: 'board',
       data: { text: 'from A' },
     })
-    const sent = (await (await fetch(`${a.url}/dm/bob`, { method: 'POST' })).json()) as unknown
-    expect(sent).toBeDefined()
-    expect(await bob.nextWhere((f) => f.type === 'dm')).toMatchObject({ ns: 'board', data: 'hello' })
+    expect((await fetch(`${a.url}/dm/bob`, { method: 'POST' })).status).toBe(200)
+    expect(await bob.nextWhere((f) => f.type === 'dm')).toMatchObject({
+      ns: 'board',
+      data: 'hello',
+    })
     // cid (namespace "other" on B) got neither: the next thing it sees is a broadcast of its own
     const dan = await join(a.wsUrl, 'other', 'dan')
     dan.send({ type: 'say', id: 's2', data: { text: 'other ns' } })
     const first = await cid.nextWhere((f) => !f.type.startsWith('mega.presence'))
     expect(first).toMatchObject({ type: 'said', ns: 'other', data: { text: 'other ns' } })
-    expect(cid.seen.some((f) => f.type === 'dm' || (f.data as { text?: string })?.text === 'from A'))
-      .toBe(false)
+    expect(
+      cid.seen.some((f) => f.type === 'dm' || (f.data as { text?: string })?.text === 'from A'),
+    ).toBe(false)
   })
 
   it('closes a user on B with 4503 on an admin disconnect with requeue, else 1008', async () => {
@@ -188,5 +199,96 @@ describe('cross-bridge delivery', () => {
     )
     expect((await again.closed).code).toBe(CLOSE_CODE_KICKED)
     expect(CLOSE_CODE_KICKED).toBe(1008)
+  })
+})
+
+async function redisCache(app: string): Promise<CacheAdapter> {
+  const cache = new RedisCacheAdapter(
+    'cache',
+    { url: redis.url ?? 'redis://127.0.0.1:6379' },
+    { app },
+  )
+  await cache.connect()
+  disposeAfterTest(() => cache.disconnect())
+  return cache
+}
+
+const items = (frames: Frame[]) =>
+  frames.filter((f) => f.type === 'item') as (Frame & { data: number; offset: number })[]
+
+describe.runIf(redis.available)('drain with the history shared in Redis', () => {
+  it('moves A’s clients to B, resuming: every message reaches every client exactly once', async () => {
+    const hub = await startHub()
+    const name = uniqueName('hubdrain')
+    const { a, b } = await twoBridges(hub, { name, cache: () => redisCache(name) })
+    const onA = await Promise.all([1, 2, 3].map(() => connect(`${a.wsUrl}/feed`)))
+    const onB = await Promise.all([1, 2, 3].map(() => connect(`${b.wsUrl}/feed`)))
+    const positions = await Promise.all(
+      [...onA, ...onB].map(async (c) => {
+        const p = await c.nextWhere((f) => f.type === 'mega.position')
+        return p.data as { epoch: string; offset: number }
+      }),
+    )
+    const epoch = positions[0]!.epoch
+    expect(positions.every((p) => p.epoch === epoch)).toBe(true)
+    await vi.waitFor(() => {
+      for (const id of ['a', 'b']) expect(bridge(hub.hub, id)?.interest.namespaces).toBe(1)
+    })
+
+    // a steady publisher, alternating between A and B, one message every 10 ms
+    let n = 0
+    let running = true
+    const publisher = (async () => {
+      while (running) {
+        n += 1
+        const via = n % 2 === 0 ? a : b
+        const res = await fetch(`${via.url}/post/${n}`, { method: 'POST' })
+        expect(res.status).toBe(200)
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    })()
+    const everyone = [...onA, ...onB]
+    await vi.waitFor(() => everyone.forEach((c) => expect(items(c.seen).length).toBeGreaterThan(5)))
+
+    const drained = await admin(hub.url, '/admin/bridges/a/drain', { reason: 'redeploy' })
+    expect(drained.status).toBe(200)
+    const moved = await Promise.all(
+      onA.map(async (old) => {
+        expect(await old.closed).toEqual({ code: 4503, reason: 'redeploy' })
+        const last = items(old.seen).at(-1)!
+        const client = await connect(`${b.wsUrl}/feed`)
+        client.send({ type: 'mega.resume', id: 'r', data: { epoch, offset: last.offset } })
+        const reply = await client.nextWhere((f) => f.replyTo === 'r')
+        expect(reply.data).toMatchObject({ resumed: true, epoch })
+        return { old, client }
+      }),
+    )
+    const afterDrain = n
+    await vi.waitFor(() => expect(n).toBeGreaterThan(afterDrain + 20), { timeout: 10_000 })
+    running = false
+    await publisher
+    const total = n
+
+    // per client, every item it got on its first socket and, after the drain, on its second
+    const received = [
+      ...moved.map(({ old, client }) => () => [...items(old.seen), ...items(client.seen)]),
+      ...onB.map((c) => () => items(c.seen)),
+    ]
+    await vi.waitFor(
+      () => received.forEach((got) => expect(got().some((m) => m.data === total)).toBe(true)),
+      { timeout: 10_000 },
+    )
+    for (const got of received) {
+      const byOffset = new Map<number, number>()
+      for (const m of got()) {
+        expect(m.epoch).toBe(epoch)
+        const known = byOffset.get(m.offset)
+        if (known !== undefined) expect(known).toBe(m.data) // a duplicate is the same message
+        byOffset.set(m.offset, m.data)
+      }
+      // connected before the first message: each of 1..total once after dedupe, none lost
+      const data = [...byOffset.values()].sort((x, y) => x - y)
+      expect(data).toEqual(Array.from({ length: total }, (_v, k) => k + 1))
+    }
   })
 })
