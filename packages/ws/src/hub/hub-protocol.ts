@@ -134,6 +134,18 @@ const member = z.strictObject({
 })
 const kickTarget = z.union([z.strictObject({ connId: id }), z.strictObject({ userId })])
 const nameList = z.array(id).max(MAX_LIST)
+const publish = z.strictObject({
+  ns: id,
+  /** To every connection of this user in `ns`; absent = a broadcast to `ns`. */
+  userId: userId.optional(),
+  type: messageType,
+  data: z.unknown().optional(),
+  id: id.optional(),
+  /** A connection id not to deliver to (the sender's own). */
+  except: id.optional(),
+  /** The message's place in a shared history. */
+  at: position.optional(),
+})
 const userList = z.array(userId).max(MAX_LIST)
 
 /**
@@ -164,29 +176,9 @@ export const HUB_PAYLOAD_SCHEMAS = Object.freeze({
     addUsers: userList.optional(),
     removeUsers: userList.optional(),
   }),
-  publish: z.strictObject({
-    ns: id,
-    /** To every connection of this user in `ns`; absent = a broadcast to `ns`. */
-    userId: userId.optional(),
-    type: messageType,
-    data: z.unknown().optional(),
-    id: id.optional(),
-    /** A connection id not to deliver to (the sender's own). */
-    except: id.optional(),
-    /** The message's place in a shared history. */
-    at: position.optional(),
-  }),
-  deliver: z.strictObject({
-    /** The instance id of the bridge that published it. */
-    origin: id,
-    ns: id,
-    userId: userId.optional(),
-    type: messageType,
-    data: z.unknown().optional(),
-    id: id.optional(),
-    except: id.optional(),
-    at: position.optional(),
-  }),
+  publish,
+  /** A `publish` as the other bridges get it, with the instance id of the bridge that published it. */
+  deliver: publish.extend({ origin: id }),
   presence: z.strictObject({ members: z.record(id, z.array(member).max(MAX_LIST)) }),
   presence_query: z.strictObject({ requestId: id, ns: id }),
   presence_result: z.strictObject({ requestId: id, members: z.array(member).max(MAX_LIST) }),

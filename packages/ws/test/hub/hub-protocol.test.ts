@@ -146,3 +146,16 @@ describe('encodeHubMessage', () => {
     )
   })
 })
+
+describe('deliver', () => {
+  it('is a publish with its origin, and as strict', () => {
+    const publish = { ns: 'board', type: 'note.created', data: { id: 1 } }
+    const deliver = { ...publish, origin: 'app-1' }
+    expect(parseHubMessage(JSON.stringify({ type: 'deliver', data: deliver })).ok).toBe(true)
+    expect(parseHubMessage(JSON.stringify({ type: 'deliver', data: publish })).ok).toBe(false)
+    expect(
+      parseHubMessage(JSON.stringify({ type: 'deliver', data: { ...deliver, extra: 1 } })).ok,
+    ).toBe(false)
+    expect(parseHubMessage(JSON.stringify({ type: 'publish', data: deliver })).ok).toBe(false)
+  })
+})
