@@ -6,21 +6,39 @@ import { dbError } from '../../errors.js'
 import { checkKey, checkTtl, DEFAULT_KV_APP, type KvClock, type KvScope } from '../kv-input.js'
 import { RedisKvAdapter } from './redis-client.js'
 import { EXTEND_LOCK_SCRIPT, RELEASE_LOCK_SCRIPT } from './redis-lock-adapter.js'
-import { redlockOptionsSchema, type RedlockOptions, type RedlockOptionsInput } from './redlock-options.js'
+import {
+  redlockOptionsSchema,
+  type RedlockOptions,
+  type RedlockOptionsInput,
+} from './redlock-options.js'
 
-/** One Redis node of a quorum: the shared client code (connect, timeouts, coded errors). */
+/**
+ * One Redis node of a quorum: the shared client code (connect, timeouts, coded errors). A node
+ * whose connection is down answers "no" at once instead of queueing the command until it
+ * reconnects, so a stopped node costs a round nothing.
+ */
 class RedlockNode extends RedisKvAdapter {
   readonly kind = 'lock' as const
 
   /** `true` when `SET NX PX` took the key on this node. */
   async take(name: string, token: string, ttlMs: number): Promise<boolean> {
-    return (await this.command('SET NX', (c) => c.set(name, token, 'PX', ttlMs, 'NX'))) === 'OK'
+    const reply = await this.command('SET NX', (c) =>
+      c.status === 'ready' ? c.set(name, token, 'PX', ttlMs, 'NX') : Promise.reject(down()),
+    )
+    return reply === 'OK'
   }
 
   /** `true` when the token-checked script changed the key on this node. */
   async script(script: string, name: string, ...args: string[]): Promise<boolean> {
-    return (await this.command('lock script', (c) => c.eval(script, 1, name, ...args))) === 1
+    const reply = await this.command('lock script', (c) =>
+      c.status === 'ready' ? c.eval(script, 1, name, ...args) : Promise.reject(down()),
+    )
+    return reply === 1
   }
+}
+
+function down(): Error {
+  return new Error('connection is down')
 }
 
 /** How one round went: nodes that said yes, and nodes that answered at all. */
@@ -141,7 +159,10 @@ export class RedlockAdapter extends BaseAdapter implements LockAdapter {
     const up = checks.filter((h) => h.ok).length
     if (up >= this.quorum)
       return { ok: true, latencyMs: Math.round((performance.now() - start) * 100) / 100 }
-    return { ok: false, error: `${up} of ${this.#nodes.length} Redis nodes answer; need ${this.quorum}` }
+    return {
+      ok: false,
+      error: `${up} of ${this.#nodes.length} Redis nodes answer; need ${this.quorum}`,
+    }
   }
 
   #drift(ttlMs: number): number {
