@@ -21,7 +21,7 @@ export async function contend(
   let overlaps = 0
   await Promise.all(
     lockers.map(async (locks) => {
-      for (let done = 0; done < rounds; ) {
+      for (let done = 0; done < rounds;) {
         const lock = await locks.acquire(key, 10_000)
         if (lock === null) {
           await sleep(2 + Math.random() * 5)
