@@ -15,6 +15,9 @@ interface PrivateRedis {
   readonly child: ChildProcess
 }
 
+/** Every child started, so afterAll stops them even when starting one of them failed. */
+const started: ChildProcess[] = []
+
 async function startRedis(): Promise<PrivateRedis> {
   const port = await freePort()
   const child = spawn(
@@ -24,6 +27,7 @@ async function startRedis(): Promise<PrivateRedis> {
       stdio: 'ignore',
     },
   )
+  started.push(child)
   const url = `redis://127.0.0.1:${port}`
   for (let tries = 0; ; tries++) {
     const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null })
@@ -40,11 +44,15 @@ async function startRedis(): Promise<PrivateRedis> {
   return { url, child }
 }
 
-async function stop(node: PrivateRedis): Promise<void> {
-  if (node.child.exitCode !== null) return
-  const exited = once(node.child, 'exit')
-  node.child.kill('SIGTERM')
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = once(child, 'exit')
+  child.kill('SIGTERM')
   await exited
+}
+
+async function stop(node: PrivateRedis): Promise<void> {
+  await stopChild(node.child)
 }
 
 describe('RedlockAdapter over three private redis-server nodes', () => {
@@ -56,7 +64,7 @@ describe('RedlockAdapter over three private redis-server nodes', () => {
   })
 
   afterAll(async () => {
-    await Promise.all(nodes.map(stop))
+    await Promise.all(started.map(stopChild))
   })
 
   async function open(): Promise<RedlockAdapter> {
