@@ -1,5 +1,5 @@
 import type { DriverDefinition } from '@mega/core'
-import { fileDriver, redisDriver } from './kv/kv-drivers.js'
+import { fileDriver, redisDriver, redlockDriver } from './kv/kv-drivers.js'
 import { mongoDriver } from './mongo/mongo-driver.js'
 import { mariaDriver, postgresDriver, sqliteDriver } from './sql/sql-drivers.js'
 
@@ -13,5 +13,6 @@ export const megaDrivers: readonly DriverDefinition[] = Object.freeze([
   mariaDriver,
   mongoDriver,
   redisDriver,
+  redlockDriver,
   fileDriver,
 ])

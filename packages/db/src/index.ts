@@ -52,11 +52,20 @@ export { mapMongoError } from './mongo/mongo-error-mapper.js'
 export { toMongoFilter, toMongoSort } from './mongo/mongo-filter.js'
 
 // Key-value
-export { redisDriver, fileDriver } from './kv/kv-drivers.js'
+export { redisDriver, redlockDriver, fileDriver } from './kv/kv-drivers.js'
 export { RedisKvAdapter, createRedisClient } from './kv/redis/redis-client.js'
 export { RedisCacheAdapter } from './kv/redis/redis-cache-adapter.js'
 export { RedisSessionAdapter } from './kv/redis/redis-session-adapter.js'
 export { RedisLockAdapter } from './kv/redis/redis-lock-adapter.js'
+export { RedlockAdapter } from './kv/redis/redlock-adapter.js'
+export {
+  redlockOptionsSchema,
+  DEFAULT_REDLOCK_NODE_TIMEOUT_MS,
+  DEFAULT_REDLOCK_RETRY_COUNT,
+  DEFAULT_REDLOCK_RETRY_DELAY_MS,
+  DEFAULT_REDLOCK_DRIFT_FACTOR,
+} from './kv/redis/redlock-options.js'
+export type { RedlockOptions, RedlockOptionsInput } from './kv/redis/redlock-options.js'
 export {
   redisOptionsSchema,
   DEFAULT_REDIS_KEY_PREFIX,

@@ -32,6 +32,7 @@ export const KNOWN_DRIVER_PACKAGES: Readonly<Record<string, string>> = Object.fr
   sqlite: '@mega/db',
   mongo: '@mega/db',
   redis: '@mega/db',
+  redlock: '@mega/db',
   file: '@mega/db',
   nats: '@mega/jobs',
 })

@@ -6,6 +6,8 @@ import { RedisCacheAdapter } from './redis/redis-cache-adapter.js'
 import { RedisLockAdapter } from './redis/redis-lock-adapter.js'
 import { redisOptionsSchema, type RedisOptionsInput } from './redis/redis-options.js'
 import { RedisSessionAdapter } from './redis/redis-session-adapter.js'
+import { RedlockAdapter } from './redis/redlock-adapter.js'
+import { redlockOptionsSchema, type RedlockOptionsInput } from './redis/redlock-options.js'
 
 function unsupported(driver: string, kind: string): TypeError {
   return new TypeError(`The ${driver} driver has no ${kind} kind`)
@@ -35,6 +37,23 @@ export const redisDriver: DriverDefinition = Object.freeze({
       case 'bus':
         throw unsupported('redis', kind)
     }
+  },
+})
+
+/**
+ * The `redlock` driver: quorum locks over an odd number (at least 3) of independent Redis nodes,
+ * per Redis's Redlock description; a lock survives the loss of a minority of the nodes.
+ *
+ * @example
+ * adapters: { locks: { driver: 'redlock', kind: 'lock', nodes: ['redis://a:6379', 'redis://b:6379', 'redis://c:6379'] } }
+ */
+export const redlockDriver: DriverDefinition = Object.freeze({
+  name: 'redlock',
+  kinds: ['lock'] as const,
+  options: redlockOptionsSchema,
+  create({ alias, kind, app, options }: DriverContext): MegaAdapter {
+    if (kind !== 'lock') throw unsupported('redlock', kind)
+    return new RedlockAdapter(alias, options as RedlockOptionsInput, { app })
   },
 })
 
