@@ -11,7 +11,7 @@ import {
   hubCloseAction,
   negotiateHubProtocolVersion,
   parseHubMessage,
-} from '@mega/ws/hub-protocol'
+} from '../../src/hub/hub-protocol.js'
 
 describe('hub protocol: message types', () => {
   it('has twelve frozen wire types, each with a payload schema', () => {
