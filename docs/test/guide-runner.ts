@@ -8,6 +8,8 @@ export interface GuideBlock {
   readonly lang: string
   /** `key=value` words after the language: `file=apps/main/routes/links.ts`. */
   readonly meta: Readonly<Record<string, string>>
+  /** Bare words after the language: `eventually`. */
+  readonly flags: ReadonlySet<string>
   readonly body: string
   /** 1-based line of the opening fence, for messages. */
   readonly line: number
@@ -22,15 +24,17 @@ export function parseBlocks(markdown: string): GuideBlock[] {
     if (open === null) continue
     const [, fence, lang, rest] = open
     const meta: Record<string, string> = {}
+    const flags = new Set<string>()
     for (const word of rest!.split(/\s+/).filter(Boolean)) {
       const eq = word.indexOf('=')
       if (eq > 0) meta[word.slice(0, eq)] = word.slice(eq + 1)
+      else flags.add(word)
     }
     const body: string[] = []
     let j = i + 1
     while (j < lines.length && !lines[j]!.startsWith(fence!)) body.push(lines[j++]!)
     if (j === lines.length) throw new Error(`line ${i + 1}: a code block is never closed`)
-    blocks.push({ lang: lang!, meta, body: `${body.join('\n')}\n`, line: i + 1 })
+    blocks.push({ lang: lang!, meta, flags, body: `${body.join('\n')}\n`, line: i + 1 })
     i = j
   }
   return blocks

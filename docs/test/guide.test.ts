@@ -7,7 +7,7 @@ import { createRequire } from 'node:module'
 import { run as mega } from '@mega/cli'
 import { createTestApp, type TestApp } from '@mega/core/testing'
 import { run } from '@mega/test-utils'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
 import { type GuideBlock, parseBlocks, parseCurl, parseWscat, shellLines } from './guide-runner.js'
 
@@ -63,12 +63,13 @@ function boot(): Promise<TestApp> {
 async function request(line: string, expected: GuideBlock | undefined, where: string) {
   booted ??= await boot()
   const req = parseCurl(line)
-  const res = await booted.inject({
+  const inject = {
     method: req.method as 'GET',
     url: req.url,
     headers: req.headers,
     ...(req.payload === undefined ? {} : { payload: req.payload }),
-  })
+  }
+  const res = await booted.inject(inject)
   if (expected === undefined) {
     expect(res.statusCode, `${where}: ${line}: ${res.body}`).toBeLessThan(400)
     return
@@ -79,10 +80,17 @@ async function request(line: string, expected: GuideBlock | undefined, where: st
       expect(res.body, `${where}: ${line}`).toContain(shown.trim())
     return
   }
-  const body: unknown = res.headers['content-type']?.toString().includes('json')
-    ? res.json()
-    : res.body
-  expect(body, `${where}: ${line}`).toMatchObject(JSON.parse(expected.body) as object)
+  const shown = JSON.parse(expected.body) as object
+  const check = (r: typeof res) => {
+    const body: unknown = r.headers['content-type']?.toString().includes('json') ? r.json() : r.body
+    expect(body, `${where}: ${line}`).toMatchObject(shown)
+  }
+  if (!expected.flags.has('eventually')) return check(res)
+  // `json eventually`: what happens after the answer (a job): asked again until it shows, for 5 s.
+  await vi.waitFor(async () => check(await booted!.inject(inject)), {
+    timeout: 5000,
+    interval: 100,
+  })
 }
 
 /**
