@@ -5,6 +5,7 @@ import { jobsCommand } from './commands/jobs-command.js'
 import { migrateCommand } from './commands/migrate-command.js'
 import { newCommand } from './commands/new-command.js'
 import { routesCommand } from './commands/routes-command.js'
+import { runCommand } from './commands/run-command.js'
 import { scaffoldCommand } from './commands/scaffold-command.js'
 import { startCommand } from './commands/start-command.js'
 import { testCommand } from './commands/test-command.js'
@@ -31,6 +32,7 @@ export const COMMAND_HANDLERS: { readonly [C in CommandName]: Handler<C> } = {
   migrate: migrateCommand,
   worker: workerCommand,
   jobs: jobsCommand,
+  run: runCommand,
   hub: hubCommand,
 }
 

@@ -57,7 +57,9 @@ export type { MigrateDeps } from './commands/migrate-command.js'
 export type { ConnectDb, ProjectDatabase } from './internal/project-db.js'
 export { listRoutes, formatRouteTable, ROUTE_SCHEMA_PARTS } from './commands/routes-command.js'
 export type { RouteRow } from './commands/routes-command.js'
-export { startConsole, defaultReplFactory } from './commands/console-command.js'
+export { startConsole, defaultReplFactory, buildConsoleContext } from './commands/console-command.js'
+export { runScript, defineScript } from './commands/run-command.js'
+export type { MegaScript, RunScriptOptions, RunScriptDeps } from './commands/run-command.js'
 export type {
   ConsoleDeps,
   ConsoleContext,

@@ -297,6 +297,19 @@ export const COMMANDS = {
     ],
     loadsApp: true,
   },
+  run: {
+    summary: 'Boot the app, run a script with ctx, close the app (arguments after -- go to the script)',
+    args: [
+      {
+        name: 'file',
+        description: 'the script: its default export gets ctx (defineScript)',
+        required: true,
+      },
+    ],
+    options: { root },
+    examples: ['mega run scripts/seed.ts', 'mega run scripts/seed.ts -- 100'],
+    loadsApp: true,
+  },
   hub: {
     summary: 'Run the WebSocket hub (needs @mega/ws-hub; flags as mega-ws-hub, env MEGA_HUB_*)',
     args: [],
