@@ -29,6 +29,12 @@ export { mariaOptionsSchema } from './sql/maria/maria-options.js'
 export type { MariaOptions, ResolvedMariaOptions } from './sql/maria/maria-options.js'
 export { mapMariaError } from './sql/maria/maria-error-mapper.js'
 export { SqliteAdapter } from './sql/sqlite/sqlite-adapter.js'
+export { databaseTasks } from './sql/database-tasks.js'
+export type {
+  DatabaseTasks,
+  DatabaseTaskResult,
+  DatabaseTasksOptions,
+} from './sql/database-tasks.js'
 export type { SqliteAdapterSeams } from './sql/sqlite/sqlite-adapter.js'
 export {
   sqliteOptionsSchema,
