@@ -1,4 +1,5 @@
 import { consoleCommand } from './commands/console-command.js'
+import { dbCommand } from './commands/db-command.js'
 import { devCommand } from './commands/dev-command.js'
 import { generateCommand } from './commands/generate-command.js'
 import { jobsCommand } from './commands/jobs-command.js'
@@ -33,6 +34,7 @@ export const COMMAND_HANDLERS: { readonly [C in CommandName]: Handler<C> } = {
   worker: workerCommand,
   jobs: jobsCommand,
   run: runCommand,
+  db: dbCommand,
   hub: hubCommand,
 }
 

@@ -93,8 +93,12 @@ export async function runScript(
 export async function runCommand(parsed: ParsedArgs<'run'>, io: CliIo): Promise<number> {
   const root = findProjectRoot(io.cwd, parsed.options.root, 'run')
   const [file] = parsed.args
-  const result = await runScript({ root, file: file!, args: parsed.rest })
+  printScriptResult(io, await runScript({ root, file: file!, args: parsed.rest }))
+  return 0
+}
+
+/** Prints what a script returned (nothing for `undefined`; strings as they are). */
+export function printScriptResult(io: CliIo, result: unknown): void {
   if (result !== undefined)
     io.stdout(`${typeof result === 'string' ? result : inspect(result, { depth: 6 })}\n`)
-  return 0
 }

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { createConnection, type Connection } from 'mysql2/promise'
 import { Client } from 'pg'
+import { sql } from 'kysely'
 import type { z } from 'zod'
 import { dbError } from '../errors.js'
 import { mapMariaError } from './maria/maria-error-mapper.js'
@@ -13,6 +14,7 @@ import { mariaOptionsSchema } from './maria/maria-options.js'
 import { mapPostgresError } from './postgres/postgres-error-mapper.js'
 import { postgresOptionsSchema } from './postgres/postgres-options.js'
 import { serverFields } from './sql-server-options.js'
+import type { SqlDatabase } from './sql-types.js'
 import { isMemoryFilename } from './sqlite/sqlite-adapter.js'
 import { sqliteOptionsSchema } from './sqlite/sqlite-options.js'
 
@@ -214,4 +216,43 @@ export function databaseTasks(
         'databases are created and dropped for the postgres, maria and sqlite drivers only.',
       )
   }
+}
+
+/**
+ * Drops every table and view of the connected database (the migrations' bookkeeping tables too), for
+ * `mega migrate fresh`: views first, then tables with foreign keys ignored (PostgreSQL `cascade`,
+ * MariaDB `foreign_key_checks = 0`, SQLite `foreign_keys = off`), all on one connection. Resolves the
+ * names dropped. PostgreSQL: only the tables Kysely lists (the connection's search path).
+ *
+ * @example
+ * await dropAllTables(ctx.db<SqlDbAdapter>()) // ['notes', 'users', 'mega_migrations']
+ */
+export async function dropAllTables(db: SqlDatabase): Promise<string[]> {
+  const kysely = db.kysely()
+  const all = await kysely.introspection.getTables({ withInternalKyselyTables: true })
+  const views = all.filter((t) => t.isView)
+  const tables = all.filter((t) => !t.isView)
+  const qualified = (t: { name: string; schema?: string }) =>
+    t.schema === undefined || db.dialect === 'sqlite' ? sql.id(t.name) : sql.id(t.schema, t.name)
+  try {
+    await kysely.connection().execute(async (conn) => {
+      if (db.dialect === 'maria') await sql`set foreign_key_checks = 0`.execute(conn)
+      if (db.dialect === 'sqlite') await sql`pragma foreign_keys = off`.execute(conn)
+      try {
+        for (const view of views) await sql`drop view if exists ${qualified(view)}`.execute(conn)
+        for (const table of tables)
+          await (
+            db.dialect === 'postgres'
+              ? sql`drop table if exists ${qualified(table)} cascade`
+              : sql`drop table if exists ${qualified(table)}`
+          ).execute(conn)
+      } finally {
+        if (db.dialect === 'maria') await sql`set foreign_key_checks = 1`.execute(conn)
+        if (db.dialect === 'sqlite') await sql`pragma foreign_keys = on`.execute(conn)
+      }
+    })
+  } catch (err) {
+    throw db.mapError(err)
+  }
+  return [...views, ...tables].map((t) => t.name)
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { requireService, tempDir, uniqueName } from '@mega/test-utils'
 import { afterAll, describe, expect, it } from 'vitest'
-import { databaseTasks } from '../../src/sql/database-tasks.js'
+import { databaseTasks, dropAllTables } from '../../src/sql/database-tasks.js'
 import { SqliteAdapter } from '../../src/sql/sqlite/sqlite-adapter.js'
 import { PostgresAdapter } from '../../src/sql/postgres/postgres-adapter.js'
 import { MariaAdapter } from '../../src/sql/maria/maria-adapter.js'
@@ -114,6 +114,73 @@ describe('databaseTasks', () => {
     async () => {
       const tasks = databaseTasks('postgres', { url: 'postgres://postgres@127.0.0.1:1/nowhere' })
       await expect(tasks.create()).rejects.toMatchObject({ code: 'MEGA_DB_UNAVAILABLE' })
+    },
+  )
+})
+
+describe('dropAllTables', () => {
+  const backends = [
+    ['postgres', pg.available, () => new PostgresAdapter('db', { url: pg.url! })],
+    ['maria', maria.available, () => new MariaAdapter('db', { url: maria.url! })],
+    ['sqlite', true, () => new SqliteAdapter('db', { filename: ':memory:' })],
+  ] as const
+
+  it.each(backends)(
+    '%s: drops tables that reference each other and a view',
+    async (driver, up, make) => {
+      if (!up) return
+      // Its own database, so the shared test database keeps its tables.
+      const name = uniqueName('mega_fresh').replaceAll('-', '_')
+      const service = driver === 'postgres' ? pg : maria
+      const url = driver === 'sqlite' ? undefined : withDatabase(service.url!, name)
+      const tasks = url === undefined ? undefined : databaseTasks(driver, { url })
+      if (tasks !== undefined) {
+        dropLater.push(() => tasks.drop())
+        await tasks.create()
+      }
+      const db =
+        url === undefined
+          ? make()
+          : driver === 'postgres'
+            ? new PostgresAdapter('db', { url })
+            : new MariaAdapter('db', { url })
+      await db.connect()
+      try {
+        const k = db.kysely()
+        await k.schema
+          .createTable('parents')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .execute()
+        await k.schema
+          .createTable('children')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('parent_id', 'integer', (c) => c.references('parents.id'))
+          .execute()
+        await k.schema
+          .createView('parent_ids')
+          .as(k.selectFrom('parents' as never).select('id' as never))
+          .execute()
+        const dropped = await dropAllTables(db)
+        expect([...dropped].sort()).toEqual(['children', 'parent_ids', 'parents'])
+        expect(await k.introspection.getTables()).toEqual([])
+        // foreign keys are enforced again on this connection
+        await k.schema
+          .createTable('p')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .execute()
+        await k.schema
+          .createTable('c')
+          .addColumn('p_id', 'integer', (c) => c.references('p.id'))
+          .execute()
+        await expect(
+          k
+            .insertInto('c' as never)
+            .values({ p_id: 9 } as never)
+            .execute(),
+        ).rejects.toThrow()
+      } finally {
+        await db.disconnect()
+      }
     },
   )
 })
