@@ -29,7 +29,7 @@ const JOBS = Number(process.env.MEGA_CHAOS_JOBS ?? 10_000)
 const WORKERS = 4
 /** The consumer's max_ack_pending: at most this many jobs are in flight at any moment. */
 const CONCURRENCY = 32
-const ACK_WAIT_MS = 1500
+const ACK_WAIT_MS = 4000
 /** Every 1000th job throws and goes to the DLQ. */
 const FAIL_EVERY = 1000
 /** Progress (share of jobs done) at which a worker is killed, and the NATS server restarted. */
