@@ -106,7 +106,12 @@ describe.runIf(runs)('the live board through a hub, in chromium', () => {
       const stopped = a.stop()
       const a2 = await replacing
       balancer.setBackends([a2.port, b.port])
-      await until('the new process registered', () => cluster.hub.bridges().length === 2)
+      // Only once the hub knows the new process (and has forgotten A) does a page moved there list
+      // the viewers of the other process.
+      await until('the hub to link B and the new process only', () => {
+        const ids = cluster.hub.bridges().map((x) => x.instanceId)
+        return ids.length === 2 && ids.includes(bridgeB) && !ids.includes(bridgeA)
+      })
 
       // The hub requeues Bob (4503 to every bridge): his page comes back on the new process.
       await cluster.admin('POST', '/admin/disconnect', {
