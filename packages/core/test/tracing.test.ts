@@ -1,4 +1,4 @@
-import { createServer, get, type IncomingHttpHeaders } from 'node:http'
+import { createServer, get, request, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -62,6 +62,21 @@ function getStatus(url: string, headers: Record<string, string>): Promise<number
       res.resume()
       res.on('end', () => resolve(res.statusCode))
     }).on('error', reject)
+  })
+}
+
+/** POST a JSON body over a real socket, in two chunks (the body is read after the hooks start). */
+function postJson(url: string, body: unknown): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const text = JSON.stringify(body)
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json' } })
+    req.on('response', (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode))
+    })
+    req.on('error', reject)
+    req.flushHeaders()
+    setTimeout(() => req.end(text), 50)
   })
 }
 
@@ -129,5 +144,55 @@ describe('HTTP tracing with no code (OTEL_* variables)', () => {
     ])
     for (const line of requestLines)
       expect(line).toMatchObject({ trace_id: CALLER_TRACE, span_id: server.spanId })
+  })
+
+  it('traces from the config alone: a body read from the socket, a thrown error and a 404', async () => {
+    const receiver = await startOtlpReceiver()
+    const { log, lines } = capturedLogger()
+    const routes = defineRoutes((r) => {
+      r.post('/orders', (ctx) => {
+        ctx.log.info('order placed')
+        return { ok: true }
+      })
+      r.get('/boom', () => {
+        throw new Error('boom')
+      })
+    })
+    const runtime = await boot({
+      config: {
+        name: 'shop',
+        server: { port: 0 },
+        tracing: {
+          enabled: true,
+          exporter: 'otlp',
+          otlpUrl: `${receiver.url}/v1/traces`,
+          sampler: 'always_on',
+        },
+      },
+      apps: { main: { routes } },
+      logger: log,
+      shutdown: createShutdown({
+        process: { on: () => undefined, removeListener: () => undefined, exit: () => undefined },
+      }),
+      importer: () => Promise.resolve(undefined),
+    })
+    disposeAfterTest(() => runtime.close())
+    expect(await postJson(`${runtime.url}/orders`, { n: 1 })).toBe(200)
+    expect((await runtime.server.inject('/boom')).statusCode).toBe(500)
+    expect((await runtime.server.inject('/missing')).statusCode).toBe(404)
+    await runtime.close()
+
+    const post = await receiver.waitForSpan((s) => s.name === 'POST /orders')
+    const boom = await receiver.waitForSpan((s) => s.name === 'GET /boom')
+    const missing = await receiver.waitForSpan((s) => s.name === 'GET')
+    expect(post.serviceName).toBe('shop')
+    expect(boom).toMatchObject({
+      statusCode: 2,
+      attributes: { 'http.response.status_code': 500, 'error.type': 'Error' },
+    })
+    expect(missing.attributes['http.response.status_code']).toBe(404)
+    expect(missing.attributes['http.route']).toBeUndefined()
+    const placed = lines.find((line) => line.msg === 'order placed')
+    expect(placed).toMatchObject({ trace_id: post.traceId, span_id: post.spanId })
   })
 })

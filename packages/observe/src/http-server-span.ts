@@ -47,7 +47,7 @@ export interface HttpServerSpan {
   run<T>(fn: () => T): T
   /** Makes `emitter`'s listeners run with this span active (a request body read from a socket). */
   bind<E extends EventEmitter>(emitter: E): E
-  /** Records a thrown error on the span (an `exception` event and `error.type`). */
+  /** Records a thrown error on the span (an `exception` event, and its code or name as `error.type`). */
   recordError(err: unknown): void
   /**
    * Sets `http.response.status_code` (and status ERROR with `error.type` for a 5xx) and ends the
@@ -105,6 +105,7 @@ class ServerSpan implements HttpServerSpan {
   readonly context: Context
   readonly #span: Span
   #ended = false
+  #errorType: string | undefined
 
   constructor(span: Span, parent: Context) {
     this.#span = span
@@ -130,16 +131,18 @@ class ServerSpan implements HttpServerSpan {
   recordError(err: unknown): void {
     if (this.#ended) return
     this.#span.recordException(err instanceof Error ? err : String(err))
-    this.#span.setAttribute('error.type', errorType(err))
+    this.#errorType = errorType(err)
+    this.#span.setAttribute('error.type', this.#errorType)
   }
 
   end(statusCode: number): void {
     if (this.#ended) return
     this.#ended = true
     this.#span.setAttribute('http.response.status_code', statusCode)
-    // Semantic conventions: a server span is an error for 5xx only (4xx is the client's fault).
+    // Semantic conventions: a server span is an error for 5xx only (4xx is the client's fault); its
+    // error.type is the thrown error's when one was recorded, else the status code.
     if (statusCode >= 500) {
-      this.#span.setAttribute('error.type', String(statusCode))
+      if (this.#errorType === undefined) this.#span.setAttribute('error.type', String(statusCode))
       this.#span.setStatus({ code: SpanStatusCode.ERROR })
     }
     this.#span.end()
@@ -165,10 +168,12 @@ export function startHttpServerSpan(request: HttpServerRequest): HttpServerSpan 
   const base = method === '_OTHER' ? 'HTTP' : method
   const name = request.route === undefined ? base : `${base} ${request.route}`
   const parent = propagation.extract(context.active(), request.headers, headerGetter)
-  const span = trace.getTracer(DEFAULT_TRACER_NAME).startSpan(
-    name,
-    { kind: SpanKind.SERVER, attributes: requestAttributes(request, method) },
-    parent,
-  )
+  const span = trace
+    .getTracer(DEFAULT_TRACER_NAME)
+    .startSpan(
+      name,
+      { kind: SpanKind.SERVER, attributes: requestAttributes(request, method) },
+      parent,
+    )
   return new ServerSpan(span, parent)
 }

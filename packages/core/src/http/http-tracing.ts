@@ -53,9 +53,10 @@ export function tracingLogController(): LogController {
 }
 
 /**
- * Keeps each request's server span active through its lifecycle: from the first `onRequest` hook,
- * again from `preValidation` (a body is read from the socket, outside the request's async context),
- * and in listeners of the raw request and response. A thrown error is recorded on the span.
+ * Keeps each request's server span active through its lifecycle: the first `onRequest` hook runs
+ * the rest of the chain (hooks, body parsing, handler) inside it, and listeners of the raw request
+ * and response are bound to it (as OpenTelemetry's http instrumentation does), so a body chunk
+ * read from the socket later does not lose it. A thrown error is recorded on the span.
  */
 export function installHttpTracing(fastify: FastifyInstance): void {
   fastify.decorateRequest(SPAN, null)
@@ -64,11 +65,6 @@ export function installHttpTracing(fastify: FastifyInstance): void {
     if (span === null) return done()
     span.bind(request.raw)
     span.bind(reply.raw)
-    span.run(done)
-  })
-  fastify.addHook('preValidation', (request, _reply, done) => {
-    const span = spanOf(request)
-    if (span === null) return done()
     span.run(done)
   })
   fastify.addHook('onError', (request, _reply, error, done) => {
