@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createLogger, createShutdown } from '@mega/observe'
-import { disposeAfterTest, startOtlpReceiver, type ReceivedSpan } from '@mega/test-utils'
+import { caught, disposeAfterTest, startOtlpReceiver, type ReceivedSpan } from '@mega/test-utils'
 import { boot, defineRoutes, type MegaRuntime } from '../src/index.js'
 
 // The caller's span: a request carrying this header continues its trace.
@@ -194,5 +194,13 @@ describe('HTTP tracing with no code (OTEL_* variables)', () => {
     expect(missing.attributes['http.route']).toBeUndefined()
     const placed = lines.find((line) => line.msg === 'order placed')
     expect(placed).toMatchObject({ trace_id: post.traceId, span_id: post.spanId })
+  })
+
+  it('fails boot at the observability step when an OTEL_* variable cannot be used', async () => {
+    process.env.OTEL_TRACES_EXPORTER = 'zipkin'
+    const err = await caught(boot({ config: { name: 'bad' }, listen: false }))
+    expect(err.code).toBe('MEGA_BOOT_FAILED')
+    expect(err.details).toEqual({ step: 'observability' })
+    expect(err.issues?.map((issue) => issue.path)).toEqual(['OTEL_TRACES_EXPORTER'])
   })
 })
