@@ -18,6 +18,7 @@ import {
 } from '@opentelemetry/core'
 import type { NodeSDK } from '@opentelemetry/sdk-node'
 import type { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
+import type * as TraceBaseModule from '@opentelemetry/sdk-trace-base'
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { z } from 'zod'
 import { MegaError, OBSERVE_ERRORS } from './errors.js'
@@ -82,7 +83,10 @@ export interface TracingOptions {
 const tracingOptionsSchema = z
   .strictObject({
     serviceName: z
-      .string({ error: 'set serviceName (or OTEL_SERVICE_NAME), the name of the service these spans come from' })
+      .string({
+        error:
+          'set serviceName (or OTEL_SERVICE_NAME), the name of the service these spans come from',
+      })
       .min(1, 'serviceName must not be empty'),
     version: z.string().optional(),
     environment: z.string().optional(),
@@ -119,7 +123,7 @@ async function exporterProcessor(config: TracingConfig): Promise<SpanProcessor> 
   return new base.BatchSpanProcessor(new OTLPTraceExporter(url))
 }
 
-type TraceBase = typeof import('@opentelemetry/sdk-trace-base')
+type TraceBase = typeof TraceBaseModule
 
 function buildSampler(base: TraceBase, name: TracingSampler, ratio: number): Sampler {
   const root = name.endsWith('always_on')

@@ -34,16 +34,15 @@ function startSpan(request: FastifyRequest): HttpServerSpan {
  */
 class TracingLogController extends LogController {
   override incomingRequest(...args: Parameters<LogController['incomingRequest']>): void {
-    const span = startSpan(args[0] as FastifyRequest)
-    span.run(() => super.incomingRequest(...args))
+    startSpan(args[0]).run(() => super.incomingRequest(...args))
   }
 
   override requestCompleted(...args: Parameters<LogController['requestCompleted']>): void {
     const [, request, reply] = args
-    const span = spanOf(request as FastifyRequest)
+    const span = spanOf(request)
     if (span === null) return super.requestCompleted(...args)
     span.run(() => super.requestCompleted(...args))
-    span.end((reply as { statusCode: number }).statusCode)
+    span.end(reply.statusCode)
   }
 }
 
