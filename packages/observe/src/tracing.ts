@@ -112,6 +112,9 @@ const W3C_PROPAGATOR = new CompositePropagator({
 })
 
 let sdk: NodeSDK | 'starting' | undefined
+// NodeSDK.shutdown() leaves instrumentations enabled: each initTracing would add one more fetch hook
+// (and one more traceparent per request). shutdownTracing disables the ones this module made.
+let instrumentations: UndiciInstrumentation[] = []
 
 async function exporterProcessor(config: TracingConfig): Promise<SpanProcessor> {
   const base = await import('@opentelemetry/sdk-trace-base')
@@ -148,7 +151,12 @@ function withEnv(options: TracingOptions): Record<string, unknown> {
   return { ...settings, ...defined }
 }
 
+function disableInstrumentations(): void {
+  for (const instrumentation of instrumentations.splice(0)) instrumentation.disable()
+}
+
 async function createSdk(config: TracingConfig): Promise<NodeSDK> {
+  instrumentations = config.instrumentFetch ? [await undiciInstrumentation()] : []
   const [{ NodeSDK }, base] = await Promise.all([
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/sdk-trace-base'),
@@ -156,7 +164,7 @@ async function createSdk(config: TracingConfig): Promise<NodeSDK> {
   return new NodeSDK({
     resource: buildOtelResource(config),
     autoDetectResources: false,
-    instrumentations: config.instrumentFetch ? [await undiciInstrumentation()] : [],
+    instrumentations,
     sampler: buildSampler(base, config.sampler, config.sampleRatio),
     spanProcessors: [await exporterProcessor(config), ...config.spanProcessors],
     textMapPropagator: W3C_PROPAGATOR,
@@ -188,6 +196,7 @@ export async function initTracing(options: TracingOptions): Promise<void> {
     sdk = started
   } catch (err) {
     sdk = undefined
+    disableInstrumentations()
     throw err
   }
 }
@@ -206,6 +215,7 @@ export async function shutdownTracing(): Promise<void> {
   try {
     await current.shutdown()
   } finally {
+    disableInstrumentations()
     trace.disable()
     propagation.disable()
     context.disable()

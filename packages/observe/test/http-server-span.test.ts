@@ -1,10 +1,12 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { caught } from '@mega/test-utils'
+import { caught, disposeAfterTest } from '@mega/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MegaError } from '../src/errors.js'
 import { startHttpServerSpan } from '../src/http-server-span.js'
-import { initTracing, logMixin, shutdownTracing } from '../src/tracing.js'
+import { initTracing, logMixin, shutdownTracing, tracer } from '../src/tracing.js'
 import { readTracingEnv } from '../src/tracing-env.js'
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c'
@@ -183,5 +185,32 @@ describe('startHttpServerSpan', () => {
       'the payment provider is down',
     ])
     expect(bare?.attributes['error.type']).toBe('500')
+  })
+})
+
+describe('outgoing fetch', () => {
+  it('sets one traceparent, a child of the active span, however often tracing was restarted', async () => {
+    const seen: (string | undefined)[] = []
+    const server = createServer((req, res) => {
+      seen.push(req.headers.traceparent as string | undefined)
+      res.end('ok')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    disposeAfterTest(() => new Promise((resolve) => server.close(resolve)))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+    const traceIds: string[] = []
+    for (let round = 0; round < 2; round += 1) {
+      await startInMemory({ serviceName: 's' })
+      await tracer.span('outer', async (span) => {
+        traceIds.push(span.spanContext().traceId)
+        await (await fetch(url)).text()
+      })
+      await shutdownTracing()
+    }
+    await (await fetch(url)).text() // tracing off: nothing added
+    expect(seen).toHaveLength(3)
+    expect(seen[0]).toMatch(new RegExp(`^00-${traceIds[0]}-[0-9a-f]{16}-01$`))
+    expect(seen[1]).toMatch(new RegExp(`^00-${traceIds[1]}-[0-9a-f]{16}-01$`))
+    expect(seen[2]).toBeUndefined()
   })
 })
