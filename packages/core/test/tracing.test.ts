@@ -146,7 +146,7 @@ describe('HTTP tracing with no code (OTEL_* variables)', () => {
       expect(line).toMatchObject({ trace_id: CALLER_TRACE, span_id: server.spanId })
   })
 
-  it('traces from the config alone: a body read from the socket, a thrown error and a 404', async () => {
+  it('traces from the config alone: a body read from the socket, a thrown error, a 404, a bad URL', async () => {
     const receiver = await startOtlpReceiver()
     const { log, lines } = capturedLogger()
     const routes = defineRoutes((r) => {
@@ -180,6 +180,7 @@ describe('HTTP tracing with no code (OTEL_* variables)', () => {
     expect(await postJson(`${runtime.url}/orders`, { n: 1 })).toBe(200)
     expect((await runtime.server.inject('/boom')).statusCode).toBe(500)
     expect((await runtime.server.inject('/missing')).statusCode).toBe(404)
+    expect((await runtime.server.inject('/bad%zzurl')).statusCode).toBe(400) // a router error
     await runtime.close()
 
     const post = await receiver.waitForSpan((s) => s.name === 'POST /orders')
@@ -192,6 +193,10 @@ describe('HTTP tracing with no code (OTEL_* variables)', () => {
     })
     expect(missing.attributes['http.response.status_code']).toBe(404)
     expect(missing.attributes['http.route']).toBeUndefined()
+    const badUrl = await receiver.waitForSpan((s) => s.attributes['url.path'] === '/bad%zzurl')
+    expect(badUrl.attributes['http.response.status_code']).toBe(400)
+    const rejected = lines.find((line) => line.msg === 'request rejected')
+    expect(rejected).toMatchObject({ trace_id: badUrl.traceId, span_id: badUrl.spanId })
     const placed = lines.find((line) => line.msg === 'order placed')
     expect(placed).toMatchObject({ trace_id: post.traceId, span_id: post.spanId })
   })

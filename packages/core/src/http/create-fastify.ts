@@ -8,7 +8,7 @@ import { REQUEST_ID_HEADER } from './envelope.js'
 import { installErrorHandling } from './error-handler.js'
 import { DEFAULT_MAX_JSON_DEPTH, installJsonParser } from './json-parser.js'
 import { requestIds } from './request-id.js'
-import { installHttpTracing, tracingLogController } from './http-tracing.js'
+import { inRequestSpan, installHttpTracing, tracingLogController } from './http-tracing.js'
 import {
   fastifyTrustProxy,
   rememberTrustProxy,
@@ -84,6 +84,11 @@ function isLoggerInstance(value: unknown): value is FastifyServerOptions['logger
   )
 }
 
+function tracedFrameworkErrors(production: boolean): ReturnType<typeof frameworkErrors> {
+  const answer = frameworkErrors(production)
+  return (error, request, reply) => inRequestSpan(request, () => answer(error, request, reply))
+}
+
 /**
  * Builds the Fastify instance: request ids, one Ajv per request part (bodies are never coerced), the
  * depth-capped JSON parser, and the envelope for every failure, including URLs and requests that
@@ -105,7 +110,8 @@ export function createFastify(
     requestIdHeader: false,
     ...requestIds(trustProxy, logger !== false),
     schemaController: { compilersFactory: { buildValidator: megaValidators() } },
-    frameworkErrors: frameworkErrors(production),
+    frameworkErrors:
+      o.tracing === true ? tracedFrameworkErrors(production) : frameworkErrors(production),
     clientErrorHandler,
     ...(o.tracing === true ? { logController: tracingLogController() } : {}),
   }) as unknown as FastifyInstance

@@ -34,7 +34,12 @@ function startSpan(request: FastifyRequest): HttpServerSpan {
  */
 class TracingLogController extends LogController {
   override incomingRequest(...args: Parameters<LogController['incomingRequest']>): void {
-    startSpan(args[0]).run(() => super.incomingRequest(...args))
+    const [request, reply] = args
+    const span = startSpan(request)
+    // Requests Fastify answers before routing (a malformed URL) never reach requestCompleted: the
+    // response's close ends their span (for the others it comes after, and does nothing).
+    reply.raw.once('close', () => span.end(reply.statusCode))
+    span.run(() => super.incomingRequest(...args))
   }
 
   override requestCompleted(...args: Parameters<LogController['requestCompleted']>): void {
@@ -44,6 +49,15 @@ class TracingLogController extends LogController {
     span.run(() => super.requestCompleted(...args))
     span.end(reply.statusCode)
   }
+}
+
+/**
+ * Runs `fn` inside the request's server span, if it has one: for code Fastify calls outside the
+ * hooks (its `frameworkErrors` answer to a malformed URL).
+ */
+export function inRequestSpan<T>(request: FastifyRequest, fn: () => T): T {
+  const span = spanOf(request)
+  return span === null ? fn() : span.run(fn)
 }
 
 /** The Fastify option that starts and ends a server span per request (see {@link installHttpTracing}). */
