@@ -35,6 +35,8 @@ export type {
   RouteHandler,
   BeforeHook,
   AuthorizeHook,
+  InvalidInput,
+  OnInvalid,
   RouteOptions,
   RouteDefinition,
   WsRouteDefinition,

@@ -78,6 +78,37 @@ export interface ValidationIssuesSource {
 }
 
 /**
+ * What a route's config may hold (the router sets it for routes with `onInvalid`): answers a 422
+ * `MEGA_VALIDATION_FAILED` of the route itself (an HTML form re-rendered with its messages).
+ */
+export interface InvalidAnswerSource {
+  readonly megaOnInvalid?: (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    issues: readonly MegaIssue[],
+  ) => unknown
+}
+
+/**
+ * The route's own answer to a validation failure, when it has one: `undefined` when it has none or
+ * gave none (the envelope follows), else what to return from the error handler.
+ */
+async function answerInvalid(
+  failure: HttpFailure,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<unknown> {
+  if (failure.code !== 'MEGA_VALIDATION_FAILED') return undefined
+  const source = request.routeOptions.config as InvalidAnswerSource | undefined
+  if (source?.megaOnInvalid === undefined) return undefined
+  const answer = await source.megaOnInvalid(request, reply, failure.issues ?? [])
+  if (answer === reply || reply.sent) return reply
+  if (answer === undefined) return undefined
+  if (reply.statusCode === 200) void reply.code(422)
+  return answer
+}
+
+/**
  * A 422 from the compiled validator, completed with the issues zod finds in the same part for the
  * checks left to it: the client sees every field at fault at once. Ajv's issue wins on a path both
  * report.
@@ -117,6 +148,11 @@ export function installErrorHandling(
   fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (onError !== undefined) await onError(error, request, reply)
     const failure = await completeIssues(toHttpFailure(error, production), error, request)
+    const answer = await answerInvalid(failure, request, reply)
+    if (answer !== undefined) {
+      request.log.info({ code: failure.code, statusCode: 422 }, 'request rejected: form re-shown')
+      return answer
+    }
     setRetryAfter(error, reply)
     if (failure.unexpected) request.log.error({ err: error }, 'request failed')
     else

@@ -5,6 +5,7 @@ import type {
   FastifyRequest,
   RouteOptions as FastifyRouteOptions,
 } from 'fastify'
+import type { MegaIssue } from '@mega/observe'
 import type { AppScope } from '../app/app-scope.js'
 import { ok } from '../http/envelope.js'
 import type { HttpContext } from '../app/request-context.js'
@@ -16,6 +17,7 @@ import {
   REQUEST_PARTS,
   refusedPartIssues,
   runtimeParts,
+  zodIssues,
   type RuntimePart,
 } from './runtime-validation.js'
 import { toJsonSchema, type JsonSchema } from './zod-json-schema.js'
@@ -109,6 +111,16 @@ export function fastifySchema(route: RouteDefinition): FastifyRouteOptions['sche
   return out
 }
 
+/** The first message of each field, keyed by its name without the request part (`body.title` → `title`). */
+export function fieldMessages(issues: readonly MegaIssue[]): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (const { path, message } of issues) {
+    const field = path.replace(/^(body|query|params|headers)(\.|$)/, '').split(/[.[]/)[0] || 'form'
+    fields[field] ??= message
+  }
+  return fields
+}
+
 async function runHandler(
   route: RouteDefinition,
   ctx: HttpContext,
@@ -133,6 +145,8 @@ export function mountRoute(
   hooksFor: RouteHooksFor,
 ): void {
   const runtime = runtimeParts(route.schema)
+  const { context, preValidation, preHandler } = hooksFor(scope, guardsOf(route), runtime)
+  const onInvalid = route.onInvalid
   const config: MegaRouteConfig = {
     megaRouteName: route.name,
     megaScope: scope,
@@ -143,8 +157,26 @@ export function mountRoute(
           megaRefusedIssues: (request: FastifyRequest, part: string | undefined) =>
             refusedPartIssues(request, runtime, part),
         }),
+    ...(onInvalid === undefined
+      ? {}
+      : {
+          megaOnInvalid: async (
+            request: FastifyRequest,
+            reply: FastifyReply,
+            issues: readonly MegaIssue[],
+          ) => {
+            // The schema's own messages when it is the input at fault; else (a service's 422) the
+            // issues as thrown.
+            const own = await zodIssues(request, route.schema)
+            const shown = own.length > 0 ? own : issues
+            return onInvalid(context(request, reply), {
+              issues: shown,
+              fields: fieldMessages(shown),
+            })
+          },
+        }),
   }
-  const { context, preValidation, preHandler } = hooksFor(scope, guardsOf(route), runtime)
+
   fastify.route({
     method: route.method,
     url: route.path,

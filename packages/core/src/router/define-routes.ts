@@ -4,6 +4,7 @@ import type {
   BeforeHook,
   GroupOptions,
   HttpMethod,
+  OnInvalid,
   ResourceAction,
   ResourceController,
   ResourceOptions,
@@ -32,6 +33,12 @@ function withCheck(
   if (typeof check !== 'function')
     throw invalid('authorize must be a function (ctx) => boolean | Promise<boolean>.')
   return [...checks, check]
+}
+
+function checkOnInvalid(onInvalid: OnInvalid): OnInvalid {
+  if (typeof onInvalid !== 'function')
+    throw invalid('onInvalid must be a function (ctx, { issues, fields }) => answer.')
+  return onInvalid
 }
 
 const PATH_RE = /^\/[A-Za-z0-9\-._~:/*{}]*$/
@@ -113,6 +120,9 @@ class Builder implements RouteBuilder {
         tags: options.tags === undefined ? undefined : Object.freeze([...options.tags]),
         deprecated: options.deprecated,
         handler,
+        ...(options.onInvalid === undefined
+          ? {}
+          : { onInvalid: checkOnInvalid(options.onInvalid) }),
       }),
     )
     return this

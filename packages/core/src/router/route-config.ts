@@ -1,5 +1,5 @@
 import type { AppScope } from '../app/app-scope.js'
-import type { ValidationIssuesSource } from '../http/error-handler.js'
+import type { InvalidAnswerSource, ValidationIssuesSource } from '../http/error-handler.js'
 import type { RouteDefinition } from './route-types.js'
 
 /** What a Mega route keeps in Fastify's route config, for global hooks and error handling. */
@@ -10,4 +10,6 @@ export interface MegaRouteConfig {
   readonly megaRoute: RouteDefinition
   /** Set when a part of the route is also parsed by zod: see {@link ValidationIssuesSource}. */
   readonly megaRefusedIssues?: ValidationIssuesSource['megaRefusedIssues']
+  /** Set when the route has `onInvalid`: see {@link InvalidAnswerSource}. */
+  readonly megaOnInvalid?: InvalidAnswerSource['megaOnInvalid']
 }

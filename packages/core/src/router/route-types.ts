@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { MegaIssue } from '@mega/observe'
 import type { RequestContext } from '../app/request-context.js'
 import type { RouteSchema } from './route-schema.js'
 
@@ -39,12 +40,31 @@ export type BeforeHook = (ctx: RequestContext) => unknown
  */
 export type AuthorizeHook = (ctx: RequestContext) => boolean | Promise<boolean>
 
+/** What {@link OnInvalid} gets about a request that failed validation. */
+export interface InvalidInput {
+  /** Every issue, paths as in the 422 envelope (`body.title`). */
+  readonly issues: readonly MegaIssue[]
+  /** The first message of each field, by the field's name without its part (`title`): for a form. */
+  readonly fields: Readonly<Record<string, string>>
+}
+
+/**
+ * Answers a request of this route that failed validation (422 `MEGA_VALIDATION_FAILED`: the route's
+ * schema, or a service's validation thrown by the handler) instead of the JSON envelope: an HTML
+ * form route re-renders its page with the messages. Answer through `ctx` (`ctx.status(422).render(…)`,
+ * a redirect); a value returned instead is sent as the body with status 422; `undefined` without an
+ * answer falls back to the envelope. `ctx.body` holds the input as sent.
+ */
+export type OnInvalid = (ctx: RequestContext, invalid: InvalidInput) => unknown
+
 /** Per-route options. */
 export interface RouteOptions<S extends RouteSchema = RouteSchema> {
   readonly schema?: S
   /** Unique route name, e.g. `users.show`, for listings and URL building. */
   readonly name?: string
   readonly before?: readonly BeforeHook[]
+  /** Answers a request that failed validation instead of the 422 envelope. See {@link OnInvalid}. */
+  readonly onInvalid?: OnInvalid
   /**
    * Who may call the route: runs after the group's checks, all must pass (403 `MEGA_FORBIDDEN`
    * otherwise), before validation. See {@link AuthorizeHook}. @default none
@@ -81,6 +101,8 @@ export interface RouteDefinition {
   /** From {@link RouteOptions.deprecated}. */
   readonly deprecated?: boolean | undefined
   readonly handler: RouteHandler<RouteSchema>
+  /** From {@link RouteOptions.onInvalid}. */
+  readonly onInvalid?: OnInvalid | undefined
 }
 
 /** A declared WebSocket route; `@mega/ws` drives it when installed. */

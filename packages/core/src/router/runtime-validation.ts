@@ -90,3 +90,23 @@ export async function refusedPartIssues(
   const result = await safeParse(runtime.schema, value)
   return result === undefined || result.success ? [] : issuesOf(result.error, part)
 }
+
+/**
+ * zod's own issues for every part of `schema` that does not parse, or none when all parse: the
+ * messages the schema's author wrote (`z.string().min(3, 'at least 3 letters')`), which a form
+ * shows, rather than the compiled validator's wording. Headers are left out (no form field).
+ */
+export async function zodIssues(
+  request: FastifyRequest,
+  schema: RouteSchema,
+): Promise<MegaIssue[]> {
+  const issues: MegaIssue[] = []
+  const source = request as unknown as Record<Part, unknown>
+  for (const [part] of REQUEST_PARTS) {
+    const s = schema[part]
+    if (s === undefined || part === 'headers') continue
+    const result = await safeParse(s, source[part])
+    if (result !== undefined && !result.success) issues.push(...issuesOf(result.error, part))
+  }
+  return issues
+}
