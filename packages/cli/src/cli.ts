@@ -1,3 +1,4 @@
+import { buildCommand } from './commands/build-command.js'
 import { consoleCommand } from './commands/console-command.js'
 import { devCommand } from './commands/dev-command.js'
 import { generateCommand } from './commands/generate-command.js'
@@ -26,6 +27,7 @@ export const COMMAND_HANDLERS: { readonly [C in CommandName]: Handler<C> } = {
   routes: routesCommand,
   console: consoleCommand,
   dev: devCommand,
+  build: buildCommand,
   start: startCommand,
   test: testCommand,
   migrate: migrateCommand,

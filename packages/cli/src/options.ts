@@ -90,7 +90,10 @@ export interface CommandSpec {
   readonly args: readonly ArgumentSpec[]
   readonly options: Readonly<Record<string, OptionSpec>>
   readonly examples: readonly string[]
-  /** The command imports the app's TypeScript: `mega` re-runs Node with the tsx loader first. */
+  /**
+   * The command imports the app's TypeScript: `mega` re-runs Node with the tsx loader first (not when
+   * it runs a build, see `runsBuild`).
+   */
   readonly loadsApp: boolean
   /** Arguments after `--` (and unknown flags, for `test`) go to the tool the command runs. */
   readonly passThrough?: boolean
@@ -195,11 +198,25 @@ export const COMMANDS = {
     examples: ['mega dev'],
     loadsApp: true,
   },
-  start: {
-    summary: 'Run the app in production (NODE_ENV=production, graceful shutdown on signals)',
+  build: {
+    summary: 'Compile the app to JavaScript in dist/, which mega start then runs with no loader',
     args: [],
     options: { root },
-    examples: ['mega start'],
+    examples: ['mega build', 'mega build && mega start'],
+    loadsApp: false,
+  },
+  start: {
+    summary:
+      'Run the app in production (NODE_ENV=production, graceful shutdown on signals): the build in dist/ when there is one',
+    args: [],
+    options: {
+      root,
+      source: {
+        type: 'boolean',
+        description: 'run the TypeScript sources through the loader even when dist/ holds a build',
+      },
+    },
+    examples: ['mega start', 'mega start --source'],
     loadsApp: true,
   },
   test: {
@@ -237,6 +254,10 @@ export const COMMANDS = {
       dryRun: {
         type: 'boolean',
         description: 'up, down: print the SQL each migration would run; change nothing',
+      },
+      source: {
+        type: 'boolean',
+        description: 'up, down, status: run the .ts migrations even when dist/ holds a build',
       },
     },
     examples: [

@@ -26,6 +26,7 @@ describe('@mega/cli public exports', () => {
         "TEMPLATES_DIR",
         "TEMPLATE_VERSIONS",
         "USAGE_ERROR_CODES",
+        "buildProject",
         "cliError",
         "createColors",
         "createProcessIo",
@@ -68,6 +69,7 @@ describe('@mega/cli public exports', () => {
       [
         "ArgumentSpec",
         "BootFn",
+        "BuildResult",
         "CliErrorCode",
         "CliIo",
         "ColorName",
@@ -103,6 +105,7 @@ describe('@mega/cli public exports', () => {
         "ScaffoldFieldType",
         "ScaffoldOptions",
         "ScaffoldResult",
+        "StartAppOptions",
         "StepClock",
         "TemplateFile",
       ]
