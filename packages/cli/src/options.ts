@@ -271,10 +271,17 @@ export const COMMANDS = {
     loadsApp: true,
   },
   worker: {
-    summary: "Run the app's job workers and schedules, without HTTP (needs @mega/jobs)",
+    summary:
+      "Run the app's job workers and schedules, without HTTP (needs @mega/jobs): the build in dist/ when there is one",
     args: [],
-    options: { root },
-    examples: ['mega worker'],
+    options: {
+      root,
+      source: {
+        type: 'boolean',
+        description: 'run the TypeScript sources through the loader even when dist/ holds a build',
+      },
+    },
+    examples: ['mega worker', 'mega worker --source'],
     loadsApp: true,
   },
   jobs: {

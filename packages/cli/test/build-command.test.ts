@@ -7,7 +7,9 @@ import { caught, tempDir } from '@mega/test-utils'
 import { describe, expect, it } from 'vitest'
 import { run } from '../src/cli.js'
 import { buildProject } from '../src/commands/build-command.js'
+import { workerCommand } from '../src/commands/worker-command.js'
 import { listSources, verifyBuild } from '../src/internal/build-files.js'
+import { parseArgs } from '../src/internal/parse-args.js'
 import { memoryIo } from './helpers/memory-io.js'
 
 const PROJECT: Readonly<Record<string, string>> = {
@@ -143,5 +145,31 @@ describe('a build against its sources', () => {
     const m = memoryIo(root)
     expect(await run(['start'], m.io)).toBe(1)
     expect(m.stderr).toMatch(/changed since: mega\.config\.ts.*MEGA_CLI_BUILD_STALE/s)
+  })
+})
+
+describe('mega worker', () => {
+  it('hands runWorkers the build and a logger that said so, or only the root with --source', async () => {
+    const root = await project({
+      'mega.config.ts': "export default { name: 'jobs', logger: false }\n",
+      'apps/main/jobs/mail-job.ts': 'export default {}\n',
+    })
+    await buildProject(root)
+    const calls: unknown[] = []
+    const runner = async (options: unknown) => void calls.push(options)
+    const io = memoryIo(root).io
+    expect(await workerCommand(parseArgs('worker', []), io, runner)).toBe(0)
+    expect(await workerCommand(parseArgs('worker', ['--source']), io, runner)).toBe(0)
+    expect(calls).toEqual([
+      {
+        root,
+        boot: { build: 'dist', logger: expect.objectContaining({ info: expect.any(Function) }) },
+      },
+      { root },
+    ])
+    await writeFile(join(root, 'apps/main/jobs/mail-job.ts'), 'export default { edited: 1 }\n')
+    expect((await caught(workerCommand(parseArgs('worker', []), io, runner))).code).toBe(
+      'MEGA_CLI_BUILD_STALE',
+    )
   })
 })

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
-import type { MegaRuntime } from '@mega/core'
+import type { BootOptions, MegaRuntime } from '@mega/core'
 import { createLogger } from '@mega/observe'
 import type { CliIo } from '../io.js'
-import { BUILD_DIR, runsBuild, verifyBuild } from '../internal/build-files.js'
+import { BUILD_DIR, runsBuild, verifyBuild, type BuildManifest } from '../internal/build-files.js'
 import { findProjectRoot, projectBoot, projectCore, type BootFn } from '../internal/project.js'
 import type { ParsedArgs } from '../options.js'
 
@@ -17,14 +17,41 @@ export interface StartAppOptions {
   readonly build?: boolean
 }
 
+/** The logger `boot` is given. */
+export type AppLogger = NonNullable<BootOptions['logger']>
+
 /** The first log line: what runs (the build, or the sources through the loader). */
-function whatRuns(build: { builtAt: string } | undefined): [Record<string, unknown>, string] {
+function whatRuns(
+  command: string,
+  build: { builtAt: string } | undefined,
+): [Record<string, unknown>, string] {
   if (build === undefined)
-    return [{ code: 'source' }, 'mega start: running the TypeScript sources through the tsx loader']
+    return [
+      { code: 'source' },
+      `mega ${command}: running the TypeScript sources through the tsx loader`,
+    ]
   return [
     { code: 'build', dir: BUILD_DIR, builtAt: build.builtAt },
-    `mega start: running the build in ${BUILD_DIR}/ (built ${build.builtAt}), no TypeScript loader`,
+    `mega ${command}: running the build in ${BUILD_DIR}/ (built ${build.builtAt}), no TypeScript loader`,
   ]
+}
+
+/**
+ * The logger of the app at `root` (its config's `logger`, the config read from the build when there
+ * is one), which has already said what runs: its first line.
+ */
+export async function announce(
+  root: string,
+  command: string,
+  manifest: BuildManifest | undefined,
+): Promise<AppLogger> {
+  const config = await (
+    await projectCore(root)
+  ).loadConfig(root, manifest === undefined ? {} : { dir: join(root, BUILD_DIR) })
+  const { enabled, ...rest } = config.logger
+  const logger = createLogger(enabled ? rest : false)
+  logger.info(...whatRuns(command, manifest))
+  return logger
 }
 
 /**
@@ -43,12 +70,7 @@ export async function startApp(options: StartAppOptions, bootFn?: BootFn): Promi
   const manifest = options.build === true ? await verifyBuild(root) : undefined
   const build = manifest === undefined ? {} : { build: BUILD_DIR }
   if (manifest !== undefined) process.setSourceMapsEnabled(true)
-  const config = await (
-    await projectCore(root)
-  ).loadConfig(root, manifest === undefined ? {} : { dir: join(root, BUILD_DIR) })
-  const { enabled, ...rest } = config.logger
-  const logger = createLogger(enabled ? rest : false)
-  logger.info(...whatRuns(manifest))
+  const logger = await announce(root, 'start', manifest)
   return (bootFn ?? (await projectBoot(root)))({
     root,
     ...build,

@@ -98,8 +98,8 @@ export function hasBuild(root: string): boolean {
 const BUILD_MIGRATE_ACTIONS: readonly string[] = ['up', 'down', 'status']
 
 /**
- * `true` when the command runs the project's build rather than its TypeScript sources: `start` and
- * `migrate up|down|status`, without `--source`, in a project whose `dist/` holds a build. Then
+ * `true` when the command runs the project's build rather than its TypeScript sources: `start`,
+ * `worker` and `migrate up|down|status`, without `--source`, in a project whose `dist/` holds a build. Then
  * `mega` runs it in its own process, with no loader.
  */
 export function runsBuild(parsed: ParsedArgs, cwd: string): boolean {
@@ -107,6 +107,7 @@ export function runsBuild(parsed: ParsedArgs, cwd: string): boolean {
   if (options.source === true) return false
   const runs =
     parsed.command === 'start' ||
+    parsed.command === 'worker' ||
     (parsed.command === 'migrate' && BUILD_MIGRATE_ACTIONS.includes(parsed.args[0] ?? ''))
   return runs && hasBuild(resolve(cwd, options.root ?? '.'))
 }
