@@ -6,7 +6,7 @@ import { appendFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { run, startServer, userShellEnv, type ServerProcess } from '@mega/test-utils'
 import { describe, expect, it } from 'vitest'
-import { MEGA_BIN, installedApp, must } from './helpers/generated-app.js'
+import { installedApp, must } from './helpers/generated-app.js'
 import { commandLine, descendants } from './helpers/process-tree.js'
 
 const SERVER_ENV = userShellEnv({ PORT: '0', HOST: '127.0.0.1' })

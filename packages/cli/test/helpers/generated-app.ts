@@ -7,7 +7,7 @@ import { run, tempDir, useLocalPackages } from '@mega/test-utils'
 const workspace = new URL('../../../..', import.meta.url).pathname
 
 /** The `mega` bin of this checkout. */
-export const MEGA_BIN = new URL('../../bin/mega.js', import.meta.url).pathname
+const MEGA_BIN = new URL('../../bin/mega.js', import.meta.url).pathname
 
 /** The packages a new project depends on. */
 const PACKAGES = ['observe', 'core', 'db', 'cli'] as const
