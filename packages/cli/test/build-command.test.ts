@@ -138,6 +138,19 @@ describe('a build against its sources', () => {
     expect((await caught(verifyBuild(root))).code).toBe('MEGA_CLI_BUILD_STALE')
   })
 
+  it('makes a project of a root that holds only the build, for the commands that run it', async () => {
+    const root = await project({ 'mega.config.ts': "export default { name: 'shipped' }\n" })
+    await buildProject(root)
+    await rm(join(root, 'mega.config.ts'))
+    const migrate = memoryIo(root)
+    expect(await run(['migrate', 'status'], migrate.io)).toBe(1)
+    // The config was read from dist/: it has no db adapter.
+    expect(migrate.stderr).toMatch(/shipped has no "db" adapter.*MEGA_CLI_NO_DATABASE/s)
+    const source = memoryIo(root)
+    expect(await run(['migrate', 'status', '--source'], source.io)).toBe(1)
+    expect(source.stderr).toContain('MEGA_CLI_NOT_A_PROJECT')
+  })
+
   it('keeps mega start from running it: exit 1 naming the changed file', async () => {
     const root = await project()
     await buildProject(root)
