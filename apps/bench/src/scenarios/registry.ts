@@ -9,6 +9,7 @@ export const SCENARIO_NAMES = [
   'crud',
   'migrate-diff',
   'ws-fanout',
+  'jobs',
 ] as const
 
 /** Scenarios that run only when named (diagnostics, not goals). */
@@ -32,6 +33,7 @@ const LOADERS: Readonly<Record<ScenarioName, Loader>> = {
   crud: () => import('./crud.js'),
   'migrate-diff': () => import('./migrate-diff.js'),
   'ws-fanout': () => import('./ws-fanout.js'),
+  jobs: () => import('./jobs.js'),
   'mega-overhead': () => import('./mega-overhead.js'),
   'crud-overhead': () => import('./crud-overhead.js'),
 }
