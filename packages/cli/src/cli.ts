@@ -1,3 +1,4 @@
+import { buildCommand } from './commands/build-command.js'
 import { consoleCommand } from './commands/console-command.js'
 import { dbCommand } from './commands/db-command.js'
 import { devCommand } from './commands/dev-command.js'
@@ -28,6 +29,7 @@ export const COMMAND_HANDLERS: { readonly [C in CommandName]: Handler<C> } = {
   routes: routesCommand,
   console: consoleCommand,
   dev: devCommand,
+  build: buildCommand,
   start: startCommand,
   test: testCommand,
   migrate: migrateCommand,

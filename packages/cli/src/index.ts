@@ -75,4 +75,7 @@ export type {
   ReplLike,
 } from './commands/console-command.js'
 export { startApp } from './commands/start-command.js'
+export type { StartAppOptions } from './commands/start-command.js'
+export { buildProject } from './commands/build-command.js'
+export type { BuildResult } from './commands/build-command.js'
 export type { BootFn } from './internal/project.js'

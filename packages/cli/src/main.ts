@@ -1,17 +1,20 @@
 import { run } from './cli.js'
 import { createProcessIo } from './io.js'
 import { LOADER_ENV, loaderArgs } from './internal/loader.js'
-import { resolveCommand } from './internal/parse-args.js'
+import { runsBuild } from './internal/build-files.js'
+import { parseArgs, resolveCommand } from './internal/parse-args.js'
 import { COMMANDS } from './options.js'
 import { spawn } from 'node:child_process'
 
+/** The command imports the app's TypeScript (not a build of it): it needs the loader. */
 function loadsApp(argv: readonly string[]): boolean {
   const [name, ...rest] = argv
   if (name === undefined || rest.includes('--help') || rest.includes('-h')) return false
   try {
-    return COMMANDS[resolveCommand(name)].loadsApp
+    const command = resolveCommand(name)
+    return COMMANDS[command].loadsApp && !runsBuild(parseArgs(command, rest), process.cwd())
   } catch {
-    return false // run() reports the unknown command
+    return false // run() reports the unknown command or option
   }
 }
 
@@ -37,7 +40,8 @@ function reexecWithLoader(argv: readonly string[]): Promise<number> {
 
 /**
  * The `mega` bin: commands that import the app's TypeScript run in a child Node with the tsx loader
- * (Node 20 cannot load `.ts`); everything else runs here.
+ * (Node 20 cannot load `.ts`); everything else runs here, and so does a command that runs the
+ * project's build (`mega start` after `mega build`): no loader, no esbuild process, one process.
  */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
   if (process.env[LOADER_ENV] !== '1' && loadsApp(argv)) return reexecWithLoader(argv)

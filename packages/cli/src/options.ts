@@ -96,7 +96,10 @@ export interface CommandSpec {
   readonly args: readonly ArgumentSpec[]
   readonly options: Readonly<Record<string, OptionSpec>>
   readonly examples: readonly string[]
-  /** The command imports the app's TypeScript: `mega` re-runs Node with the tsx loader first. */
+  /**
+   * The command imports the app's TypeScript: `mega` re-runs Node with the tsx loader first (not when
+   * it runs a build, see `runsBuild`).
+   */
   readonly loadsApp: boolean
   /** Arguments after `--` (and unknown flags, for `test`) go to the tool the command runs. */
   readonly passThrough?: boolean
@@ -209,11 +212,25 @@ export const COMMANDS = {
     examples: ['mega dev'],
     loadsApp: true,
   },
-  start: {
-    summary: 'Run the app in production (NODE_ENV=production, graceful shutdown on signals)',
+  build: {
+    summary: 'Compile the app to JavaScript in dist/, which mega start then runs with no loader',
     args: [],
     options: { root },
-    examples: ['mega start'],
+    examples: ['mega build', 'mega build && mega start'],
+    loadsApp: false,
+  },
+  start: {
+    summary:
+      'Run the app in production (NODE_ENV=production, graceful shutdown on signals): the build in dist/ when there is one',
+    args: [],
+    options: {
+      root,
+      source: {
+        type: 'boolean',
+        description: 'run the TypeScript sources through the loader even when dist/ holds a build',
+      },
+    },
+    examples: ['mega start', 'mega start --source'],
     loadsApp: true,
   },
   test: {
@@ -256,6 +273,10 @@ export const COMMANDS = {
         type: 'boolean',
         description: 'fresh: run even when NODE_ENV is production',
       },
+      source: {
+        type: 'boolean',
+        description: 'up, down, status: run the .ts migrations even when dist/ holds a build',
+      },
     },
     examples: [
       'mega migrate make add-users',
@@ -269,10 +290,17 @@ export const COMMANDS = {
     loadsApp: true,
   },
   worker: {
-    summary: "Run the app's job workers and schedules, without HTTP (needs @mega/jobs)",
+    summary:
+      "Run the app's job workers and schedules, without HTTP (needs @mega/jobs): the build in dist/ when there is one",
     args: [],
-    options: { root },
-    examples: ['mega worker'],
+    options: {
+      root,
+      source: {
+        type: 'boolean',
+        description: 'run the TypeScript sources through the loader even when dist/ holds a build',
+      },
+    },
+    examples: ['mega worker', 'mega worker --source'],
     loadsApp: true,
   },
   jobs: {

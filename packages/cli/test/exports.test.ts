@@ -29,6 +29,7 @@ describe('@mega/cli public exports', () => {
         "TEMPLATE_VERSIONS",
         "USAGE_ERROR_CODES",
         "buildConsoleContext",
+        "buildProject",
         "cliError",
         "createColors",
         "createProcessIo",
@@ -74,6 +75,7 @@ describe('@mega/cli public exports', () => {
       [
         "ArgumentSpec",
         "BootFn",
+        "BuildResult",
         "CliErrorCode",
         "CliIo",
         "ColorName",
@@ -113,6 +115,7 @@ describe('@mega/cli public exports', () => {
         "ScaffoldFieldType",
         "ScaffoldOptions",
         "ScaffoldResult",
+        "StartAppOptions",
         "StepClock",
         "TemplateFile",
       ]

@@ -3,32 +3,13 @@
 // create, list and show a Post over HTTP. Needs `pnpm build` first (the tarballs hold dist/) and pnpm
 // on PATH; installs from pnpm's store, so it runs in seconds when warm.
 import { join } from 'node:path'
-import { run, startServer, tempDir, useLocalPackages, userShellEnv } from '@mega/test-utils'
+import { startServer, userShellEnv } from '@mega/test-utils'
 import { describe, expect, it } from 'vitest'
-
-const workspace = new URL('../../..', import.meta.url).pathname
-const bin = new URL('../bin/mega.js', import.meta.url).pathname
-const PACKAGES = ['observe', 'core', 'db', 'cli'] as const
-
-const must = (command: string, args: string[], cwd: string) => run(command, args, { cwd })
+import { installedApp, must } from './helpers/generated-app.js'
 
 describe('the newcomer path', () => {
   it('creates an app that installs, scaffolds and migrates a resource, passes its tests and serves it', async () => {
-    const tmp = await tempDir('mega-newcomer-')
-    const packs = join(tmp, 'packs')
-    for (const p of PACKAGES)
-      await must('pnpm', ['pack', '--pack-destination', packs], join(workspace, 'packages', p))
-
-    await must(process.execPath, [bin, 'new', 'hello-app', '--skip-install'], tmp)
-    const app = join(tmp, 'hello-app')
-    await useLocalPackages(
-      app,
-      Object.fromEntries(
-        PACKAGES.map((p) => [`@mega/${p}`, `file:${join(packs, `mega-${p}-0.1.0.tgz`)}`]),
-      ),
-      'pnpm',
-    )
-    await must('pnpm', ['install', '--prefer-offline', '--ignore-workspace'], app)
+    const app = await installedApp('hello-app')
 
     await must('npx', ['mega', 'migrate', 'check'], app) // the template's migration covers Note
     const scaffolded = await must(

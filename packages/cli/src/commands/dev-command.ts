@@ -4,9 +4,9 @@ import { findProjectRoot } from '../internal/project.js'
 import { runProcess } from '../internal/run-process.js'
 import type { ParsedArgs } from '../options.js'
 
-/** The `node` command line of `mega dev`: Node's watch mode over `mega start`, TypeScript via tsx. */
+/** The `node` command line of `mega dev`: Node's watch mode over `mega start --source` (never a build), TypeScript via tsx. */
 export function devCommandLine(root: string): string[] {
-  return loaderArgs(['start', '--root', root], ['--watch', '--watch-preserve-output'])
+  return loaderArgs(['start', '--root', root, '--source'], ['--watch', '--watch-preserve-output'])
 }
 
 /**

@@ -1,8 +1,10 @@
+import { join } from 'node:path'
 import type { MigrationResult, ScannableModel } from '@mega/db'
 import { MegaError } from '@mega/observe'
 import { cliError } from '../errors.js'
 import { generateMigrationFile, loadModels } from '../generators/migration-generator.js'
 import { createColors, type CliIo, type Colors } from '../io.js'
+import { BUILD_DIR, runsBuild, verifyBuild } from '../internal/build-files.js'
 import { findProjectRoot } from '../internal/project.js'
 import {
   connectProjectDb,
@@ -27,6 +29,8 @@ type Options = ParsedArgs<'migrate'>['options']
 
 interface Context {
   readonly root: string
+  /** Where the migrations are read: the root, or the build in `<root>/dist`. */
+  readonly migrationsRoot: string
   readonly options: Options
   readonly io: CliIo
   readonly c: Colors
@@ -116,10 +120,11 @@ async function withMigrator<T>(
   ctx: Context,
   fn: (migrator: ReturnType<DbModule['createMigrator']>) => Promise<T>,
 ): Promise<T> {
-  const database = await ctx.connect(ctx.root)
+  const build = ctx.migrationsRoot === ctx.root ? undefined : ctx.migrationsRoot
+  const database = await ctx.connect(ctx.root, undefined, build)
   try {
     return await fn(
-      ctx.db.createMigrator({ db: database.db, root: ctx.root, app: ctx.options.app }),
+      ctx.db.createMigrator({ db: database.db, root: ctx.migrationsRoot, app: ctx.options.app }),
     )
   } finally {
     await database.close()
@@ -213,7 +218,9 @@ async function fresh(ctx: Context): Promise<number> {
  * `.mega/journal`; `up`, `down` and `status` load the config and connect its `db` adapter only (not the
  * whole app), run `@mega/db`'s migrator and print one line per migration. Exits 1 when a migration
  * failed (its error code and message are printed), when `status` finds an edited applied migration,
- * or when `check` finds model changes no migration covers.
+ * or when `check` finds model changes no migration covers. When `dist/` holds a build (`mega build`),
+ * `up`, `down` and `status` read its compiled migrations and config, with no loader (`--source` reads
+ * the `.ts` files): same names, same checksums (of the operations), so either finds no drift.
  *
  * @example
  * const code = await run(['migrate', 'up', '--dry-run'], createProcessIo())
@@ -223,11 +230,15 @@ export async function migrateCommand(
   io: CliIo,
   deps: MigrateDeps = {},
 ): Promise<number> {
-  const root = findProjectRoot(io.cwd, parsed.options.root, 'migrate')
+  const build = runsBuild(parsed, io.cwd)
+  const root = findProjectRoot(io.cwd, parsed.options.root, 'migrate', { acceptBuild: build })
   const [action, name] = parsed.args
+  if (build) await verifyBuild(root)
+  const migrationsRoot = build ? join(root, BUILD_DIR) : root
   const db = await (deps.importDb ?? projectDb)(root)
   const connect = deps.connect ?? connectProjectDb
-  const ctx: Context = { root, options: parsed.options, io, c: createColors(io), db, connect }
+  const c = createColors(io)
+  const ctx: Context = { root, migrationsRoot, options: parsed.options, io, c, db, connect }
   if (action !== 'make' && name !== undefined)
     throw cliError(
       'MEGA_CLI_INVALID_ARGUMENT',

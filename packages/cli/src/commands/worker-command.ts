@@ -1,15 +1,39 @@
 import type { CliIo } from '../io.js'
+import { BUILD_DIR, runsBuild, verifyBuild } from '../internal/build-files.js'
 import { requireExport } from '../internal/packages.js'
 import { findProjectRoot } from '../internal/project.js'
 import { flagName, type ParsedArgs } from '../options.js'
+import { announce, type AppLogger } from './start-command.js'
 
-type Runner = (options: { readonly root: string }) => Promise<unknown>
+/** What `mega worker` calls: `runWorkers` of `@mega/jobs`, or a stand-in in tests. */
+export type WorkerRunner = (options: {
+  readonly root: string
+  readonly boot?: { readonly build: string; readonly logger: AppLogger }
+}) => Promise<unknown>
 
-/** `mega worker`: the app's job workers, run by `@mega/jobs` (`runWorkers`). */
-export async function workerCommand(parsed: ParsedArgs<'worker'>, io: CliIo): Promise<number> {
-  const root = findProjectRoot(io.cwd, parsed.options.root, 'worker')
-  const run = (await requireExport(root, '@mega/jobs', 'runWorkers', 'mega worker')) as Runner
-  await run({ root })
+/**
+ * `mega worker`: the app's job workers, run by `@mega/jobs` (`runWorkers`): the build in `dist/` when
+ * there is one (and not `--source`), with no loader, else the sources.
+ */
+export async function workerCommand(
+  parsed: ParsedArgs<'worker'>,
+  io: CliIo,
+  runner?: WorkerRunner,
+): Promise<number> {
+  const build = runsBuild(parsed, io.cwd)
+  const root = findProjectRoot(io.cwd, parsed.options.root, 'worker', { acceptBuild: build })
+  const manifest = build ? await verifyBuild(root) : undefined
+  const run =
+    runner ??
+    ((await requireExport(root, '@mega/jobs', 'runWorkers', 'mega worker')) as WorkerRunner)
+  if (manifest === undefined) await run({ root })
+  else {
+    process.setSourceMapsEnabled(true)
+    await run({
+      root,
+      boot: { build: BUILD_DIR, logger: await announce(root, 'worker', manifest) },
+    })
+  }
   return 0
 }
 

@@ -6,3 +6,12 @@ export { editDistance, suggest } from './suggest.js'
 export { connectProjectDb } from './project-db.js'
 export { devCommandLine } from '../commands/dev-command.js'
 export { resolveVitest } from '../commands/test-command.js'
+export {
+  BUILD_DIR,
+  BUILD_MANIFEST,
+  hasBuild,
+  listSources,
+  runsBuild,
+  verifyBuild,
+} from './build-files.js'
+export type { BuildManifest, ProjectSources } from './build-files.js'

@@ -44,25 +44,29 @@ export interface ProjectDatabase {
   close(): Promise<void>
 }
 
-/** Connects one adapter of the project's config; a test passes its own. */
-export type ConnectDb = (root: string, alias?: string) => Promise<ProjectDatabase>
+/**
+ * Connects one adapter of the project's config (read from `build`, a compiled copy of the project,
+ * when given); a test passes its own.
+ */
+export type ConnectDb = (root: string, alias?: string, build?: string) => Promise<ProjectDatabase>
 
 function noDatabase(message: string) {
   return cliError('MEGA_CLI_NO_DATABASE', message)
 }
 
 /**
- * Loads `mega.config.*` (and `.env`) of the project at `root` and connects its `alias` adapter only.
+ * Loads `mega.config.*` (and `.env`) of the project at `root` (the config from `build` when given) and
+ * connects its `alias` adapter only.
  * A missing or non-SQL adapter is `MEGA_CLI_NO_DATABASE`; a database that does not answer is the
  * adapter's own error (`MEGA_ADAPTER_CONNECT_FAILED`, naming the cause).
  *
  * @example
  * const { db, close } = await connectProjectDb(process.cwd())
  */
-export const connectProjectDb: ConnectDb = async (root, alias = 'db') => {
+export const connectProjectDb: ConnectDb = async (root, alias = 'db', build) => {
   const importer = projectImporter(root)
   const core = (await importer('@mega/core')) as CoreModule
-  const config = await core.loadConfig(root)
+  const config = await core.loadConfig(root, build === undefined ? {} : { dir: build })
   const entry: AdapterConfig | undefined = config.adapters[alias]
   if (entry === undefined)
     throw noDatabase(

@@ -35,3 +35,24 @@ test/                            createTestApp({ root }) and app.inject(...)
 ```
 
 Add more with `npx mega generate model|service|route <name>` or `npx mega scaffold`.
+
+## Deploy
+
+```sh
+{{pm}} install           # on the server or in CI (@mega/cli is needed to build and start)
+{{pm}} run typecheck     # the build does not type-check: tsc does
+{{pm}} run build         # compiles the app to JavaScript in dist/ (mega build)
+npx mega migrate up      # applies the compiled migrations of dist/
+{{pm}} start             # runs dist/ with NODE_ENV=production: no TypeScript loader
+```
+
+`{{pm}} start` runs the build when `dist/` holds one, and says so in its first log line; it refuses a
+build older than the sources beside it (build again, or `mega start --source` to run the `.ts` files
+through the loader). `{{pm}} run dev` always runs the sources.
+
+What the server needs: `dist/`, `package.json`, the lockfile and `node_modules` (with `@mega/cli`; for a
+production-only install, move it to `dependencies`). Read from the project folder, not from `dist/`:
+`.env`, `data/` (the SQLite file) and any views, locales or public files. Settings come from the
+environment: `HOST`, `PORT`, `DATABASE_FILE`, and whatever `env()` reads in `mega.config.ts`. Run it
+under a supervisor (systemd, a container runtime, a PaaS) that sends SIGTERM to stop: the app finishes
+the requests in flight, then exits.

@@ -8,6 +8,7 @@
   },
   "scripts": {
     "dev": "mega dev",
+    "build": "mega build",
     "start": "mega start",
     "test": "mega test",
     "routes": "mega routes",

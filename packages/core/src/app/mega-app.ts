@@ -29,6 +29,12 @@ export interface MegaAppOptions {
    * `boot` sets it. @default none (a code-only app: plugins find no files)
    */
   readonly dir?: string
+  /**
+   * Where the app's code was loaded from, when not `dir`: its compiled copy in a build
+   * (`dist/apps/<name>/`). Plugins load their conventions (`jobs/`, `schedules/`...) from here.
+   * @default dir
+   */
+  readonly codeDir?: string
 }
 
 const NAME_RE = /^[a-z][a-z0-9_-]*$/i
@@ -41,6 +47,8 @@ export class MegaApp {
   readonly scope: AppScope
   /** The app's folder, when it was loaded from one (see {@link MegaAppOptions.dir}). */
   readonly dir: string | undefined
+  /** Where the app's code was loaded from (see {@link MegaAppOptions.codeDir}). */
+  readonly codeDir: string | undefined
   readonly #services: readonly MegaService[]
 
   constructor(options: MegaAppOptions = {}) {
@@ -53,6 +61,7 @@ export class MegaApp {
     this.name = name
     this.prefix = joinPath(options.prefix ?? '/')
     this.dir = options.dir
+    this.codeDir = options.codeDir ?? options.dir
     const tables =
       options.routes === undefined
         ? []

@@ -134,7 +134,7 @@ function wsDriverOf(
 }
 
 function pluginApp(app: MegaApp, typescript: boolean): PluginApp {
-  const dir = app.dir
+  const dir = app.codeDir
   return Object.freeze({
     name: app.name,
     scope: app.scope,

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster'
-import { join, resolve } from 'node:path'
+import { isAbsolute, join, relative, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import {
   MegaError,
@@ -87,6 +87,13 @@ export interface BootOptions {
    */
   readonly typescript?: boolean
   /**
+   * A compiled copy of the project (what `mega build` writes, absolute or relative to `root`): the
+   * config file and each app's code (routes, services, and the folders plugins load: channels, jobs,
+   * schedules) are loaded from the same paths under it, `.js` only. `.env`, views, locales and static
+   * files are still read from `root`. @default none (the project's own files)
+   */
+  readonly build?: string
+  /**
    * Run as a cluster worker: close on the cluster's shutdown message, and while closing serve requests
    * on open connections with `connection: close` rather than 503. @default cluster.isWorker
    */
@@ -134,13 +141,24 @@ class Boot {
 }
 
 async function resolveConfig(options: BootOptions, root: string): Promise<MegaConfig> {
-  return options.config === undefined ? loadConfig(root) : defineConfig(options.config)
+  if (options.config !== undefined) return defineConfig(options.config)
+  return loadConfig(root, options.build === undefined ? {} : { dir: resolve(root, options.build) })
 }
 
 function buildLogger(config: MegaConfig, given: Logger | undefined): Logger {
   if (given !== undefined) return given
   const { enabled, ...rest } = config.logger
   return createLogger(enabled ? rest : false)
+}
+
+/** Where `mega build` put the compiled copy of `dir` (a folder under `root`). */
+function buildPath(root: string, build: string, dir: string): string {
+  const inRoot = relative(root, dir)
+  if (inRoot.startsWith('..') || isAbsolute(inRoot))
+    throw CORE_ERRORS.create('MEGA_APP_INVALID', [
+      `The app folder ${dir} is outside the project root ${root}, so a build of the project has no copy of it: keep app folders under the root.`,
+    ])
+  return resolve(root, build, inRoot)
 }
 
 async function buildApps(
@@ -156,14 +174,16 @@ async function buildApps(
     const code = options.apps?.[app.name] ?? {}
     const codeRoutes =
       code.routes === undefined ? [] : 'routes' in code.routes ? [code.routes] : code.routes
-    const ts = options.typescript ?? runtimeLoadsTypeScript()
-    const routes = [...(await loadRouteFiles(dir, ts)), ...codeRoutes]
-    const services = { ...(await loadServiceFiles(dir, ts)), ...code.services }
+    const codeDir = options.build === undefined ? dir : buildPath(root, options.build, dir)
+    const ts = options.build === undefined && (options.typescript ?? runtimeLoadsTypeScript())
+    const routes = [...(await loadRouteFiles(codeDir, ts)), ...codeRoutes]
+    const services = { ...(await loadServiceFiles(codeDir, ts)), ...code.services }
     apps.push(
       new MegaApp({
         name: app.name,
         prefix: app.prefix,
         dir,
+        codeDir,
         routes,
         services,
         adapters: adapters.adapters,
@@ -250,7 +270,7 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
       maxJsonDepth: config.server.maxJsonDepth,
       closeIdleConnections: !inCluster,
       tracing: traced,
-      typescript: options.typescript ?? runtimeLoadsTypeScript(),
+      typescript: options.build === undefined && (options.typescript ?? runtimeLoadsTypeScript()),
       health,
       ...(metrics === undefined ? {} : { metrics }),
       ...(config.production === undefined ? {} : { production: config.production }),

@@ -13,6 +13,11 @@ export const CONFIG_FILES = ['mega.config.ts', 'mega.config.mjs', 'mega.config.j
 export interface LoadConfigOptions {
   /** The environment `.env` is loaded into and `env()` reads. @default process.env */
   readonly env?: NodeJS.ProcessEnv
+  /**
+   * The folder the config file is looked for in: a build's output (`mega build` compiles
+   * `mega.config.ts` to `<build>/mega.config.js`). `.env` is still read from `root`. @default root
+   */
+  readonly dir?: string
 }
 
 async function importConfig(file: string): Promise<unknown> {
@@ -39,7 +44,8 @@ async function importConfig(file: string): Promise<unknown> {
 
 /**
  * Loads `<root>/.env` (never overriding variables already set), then the first config file found
- * (`mega.config.ts`, `.mjs`, `.js`), and validates it. No file means the defaults.
+ * (`mega.config.ts`, `.mjs`, `.js`; in `options.dir` when given), and validates it. No file means
+ * the defaults.
  */
 export async function loadConfig(
   root: string,
@@ -47,7 +53,9 @@ export async function loadConfig(
 ): Promise<MegaConfig> {
   const env = options.env ?? process.env
   loadEnvFile(join(root, '.env'), env)
-  const file = CONFIG_FILES.map((name) => join(root, name)).find((f) => existsSync(f))
+  const file = CONFIG_FILES.map((name) => join(options.dir ?? root, name)).find((f) =>
+    existsSync(f),
+  )
   if (file === undefined) return defineConfig({}, env)
   const exported = await importConfig(file)
   if (typeof exported !== 'object' || exported === null) {
