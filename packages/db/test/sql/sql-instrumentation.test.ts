@@ -76,13 +76,22 @@ describe('SQL query spans', () => {
 
   it('raw SQL and transaction control are named by their first keyword, with no table', async () => {
     const { db, k, memory } = await tracedSqlite()
-    await db.transaction(async () => {
-      await sql`update secrets set label = ${SECRET} where id = ${PIN}`.execute(db.kysely())
-    })
+    await db.transaction(() =>
+      db.transaction(async () => {
+        await sql`update secrets set label = ${SECRET} where id = ${PIN}`.execute(db.kysely())
+      }),
+    )
     await sql`select count(*) from secrets`.execute(k)
     const spans = memory.getFinishedSpans()
-    expect(spans.map((s) => s.name)).toEqual(['BEGIN', 'UPDATE', 'COMMIT', 'SELECT'])
-    expect(spans[1]?.attributes).toEqual({
+    expect(spans.map((s) => s.name)).toEqual([
+      'BEGIN',
+      'SAVEPOINT',
+      'UPDATE',
+      'RELEASE',
+      'COMMIT',
+      'SELECT',
+    ])
+    expect(spans[2]?.attributes).toEqual({
       'db.system.name': 'sqlite',
       'db.operation.name': 'UPDATE',
     })

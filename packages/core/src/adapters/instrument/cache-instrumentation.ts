@@ -68,15 +68,13 @@ export function instrumentCache<C extends CacheAdapter>(cache: C, t: AdapterTele
     del: (key: string) => call('del', () => cache.del(key)),
     has: (key: string) => call('has', () => cache.has(key)),
   }
-  const { incr, logAppend, logRead } = cache
-  if (incr !== undefined)
-    overrides.incr = (key: string, ttlMs: number) =>
-      call('incr', () => incr.call(cache, key, ttlMs))
-  if (logAppend !== undefined)
-    overrides.logAppend = (...args: Parameters<typeof logAppend>) =>
-      call('logAppend', () => logAppend.apply(cache, args))
-  if (logRead !== undefined)
-    overrides.logRead = (...args: Parameters<typeof logRead>) =>
-      call('logRead', () => logRead.apply(cache, args))
+  if (cache.incr !== undefined)
+    overrides.incr = (key: string, ttlMs: number) => call('incr', () => cache.incr!(key, ttlMs))
+  if (cache.logAppend !== undefined)
+    overrides.logAppend = (...args: Parameters<NonNullable<CacheAdapter['logAppend']>>) =>
+      call('logAppend', () => cache.logAppend!(...args))
+  if (cache.logRead !== undefined)
+    overrides.logRead = (...args: Parameters<NonNullable<CacheAdapter['logRead']>>) =>
+      call('logRead', () => cache.logRead!(...args))
   return overrideMethods(cache, overrides)
 }

@@ -57,12 +57,11 @@ function instrumentDriver(inner: Driver, record: Recorder): Driver {
     releaseConnection: (c) => inner.releaseConnection(unwrap(c)),
     destroy: () => inner.destroy(),
   }
-  const { savepoint, rollbackToSavepoint, releaseSavepoint } = inner
-  if (savepoint !== undefined) driver.savepoint = (...args) => savepoint.apply(inner, args)
-  if (rollbackToSavepoint !== undefined)
-    driver.rollbackToSavepoint = (...args) => rollbackToSavepoint.apply(inner, args)
-  if (releaseSavepoint !== undefined)
-    driver.releaseSavepoint = (...args) => releaseSavepoint.apply(inner, args)
+  if (inner.savepoint !== undefined) driver.savepoint = (...args) => inner.savepoint!(...args)
+  if (inner.rollbackToSavepoint !== undefined)
+    driver.rollbackToSavepoint = (...args) => inner.rollbackToSavepoint!(...args)
+  if (inner.releaseSavepoint !== undefined)
+    driver.releaseSavepoint = (...args) => inner.releaseSavepoint!(...args)
   return driver
 }
 
