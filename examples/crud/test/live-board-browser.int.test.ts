@@ -1,72 +1,12 @@
-import { existsSync } from 'node:fs'
-import { afterEach, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import type { TestApp } from '@mega/core/testing'
 import { bootApp, signUp } from './helpers/crud-app.js'
+import { chromiumAvailable, PASSWORD, useChromium, WAIT_MS } from './helpers/chromium.js'
+import { openBoard, viewersAre } from './helpers/live-board-page.js'
 
-// The live board in a real browser: Debian's chromium (apt-get install chromium), driven by
-// playwright-core, which downloads no browser. Without chromium the suite is skipped with a loud
-// line, or fails when MEGA_REQUIRE_SERVICES=1 (CI installs it).
-const CHROMIUM = process.env.MEGA_CHROMIUM ?? '/usr/bin/chromium'
-const available = existsSync(CHROMIUM)
-const required = process.env.MEGA_REQUIRE_SERVICES === '1'
-if (!available && !required)
-  process.stderr.write(
-    `!!! SKIPPING the live board browser test: no ${CHROMIUM} (apt-get install chromium) !!!\n`,
-  )
-
-// What the functions run in the page read of it (this project has no DOM types).
-declare const document: { getElementById(id: string): { textContent: string | null } | null }
-
-const PASSWORD = 'correct horse battery'
-const WAIT_MS = 10_000
-
-let browser: Browser | undefined
-afterEach(async () => {
-  await browser?.close()
-  browser = undefined
-})
-
-function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
-}
-
-/** A new browser context (its own cookies) signed in through the sign-in form, on the board page. */
-async function openBoard(base: string, email: string, board: number): Promise<Page> {
-  const context = await browser!.newContext()
-  const page = await context.newPage()
-  await page.goto(`${base}/web/login`)
-  await page.fill('#email', email)
-  await page.fill('#password', PASSWORD)
-  await Promise.all([page.waitForURL(`${base}/web/users`), page.click('button[type=submit]')])
-  await page.goto(`${base}/web/boards/${board}`)
-  await page.waitForFunction(() => document.getElementById('live-status')?.textContent === 'live')
-  return page
-}
-
-/** Waits until the page's "Viewing" line names exactly `names` (in any order). */
-async function viewersAre(page: Page, names: readonly string[]): Promise<void> {
-  await page.waitForFunction(
-    (expected) => {
-      const shown = (document.getElementById('viewers')?.textContent ?? '').split(', ').sort()
-      return JSON.stringify(shown) === JSON.stringify([...expected].sort())
-    },
-    names,
-    { timeout: WAIT_MS },
-  )
-}
+// The live board in a real browser (Debian's chromium through playwright-core, see helpers/chromium).
+const runs = chromiumAvailable('live board')
+const launch = useChromium()
 
 async function newBoard(app: TestApp, auth: { authorization: string }): Promise<number> {
   const res = await app.inject({
@@ -79,7 +19,7 @@ async function newBoard(app: TestApp, auth: { authorization: string }): Promise<
   return res.json<{ data: { id: number } }>().data.id
 }
 
-describe.runIf(available || required)('the live board page in chromium', () => {
+describe.runIf(runs)('the live board page in chromium', () => {
   it(
     'shows who is viewing, adds a note without a reload, and drops a viewer who leaves',
     { timeout: 60_000 },
@@ -89,11 +29,11 @@ describe.runIf(available || required)('the live board page in chromium', () => {
       const ann = await signUp(app, { name: 'Ann', password: PASSWORD })
       const bob = await signUp(app, { name: 'Bob', password: PASSWORD })
       const board = await newBoard(app, ann.auth)
-      browser = await launch()
+      const browser = await launch()
 
       const [annPage, bobPage] = await Promise.all([
-        openBoard(base, ann.email, board),
-        openBoard(base, bob.email, board),
+        openBoard(browser, base, ann.email, board),
+        openBoard(browser, base, bob.email, board),
       ])
       await viewersAre(annPage, ['Ann', 'Bob'])
       await viewersAre(bobPage, ['Ann', 'Bob'])

@@ -1,10 +1,12 @@
 import { consoleCommand } from './commands/console-command.js'
+import { dbCommand } from './commands/db-command.js'
 import { devCommand } from './commands/dev-command.js'
 import { generateCommand } from './commands/generate-command.js'
 import { jobsCommand } from './commands/jobs-command.js'
 import { migrateCommand } from './commands/migrate-command.js'
 import { newCommand } from './commands/new-command.js'
 import { routesCommand } from './commands/routes-command.js'
+import { runCommand } from './commands/run-command.js'
 import { scaffoldCommand } from './commands/scaffold-command.js'
 import { startCommand } from './commands/start-command.js'
 import { testCommand } from './commands/test-command.js'
@@ -31,6 +33,8 @@ export const COMMAND_HANDLERS: { readonly [C in CommandName]: Handler<C> } = {
   migrate: migrateCommand,
   worker: workerCommand,
   jobs: jobsCommand,
+  run: runCommand,
+  db: dbCommand,
   hub: hubCommand,
 }
 

@@ -5,6 +5,7 @@ export type { CliErrorCode } from './errors.js'
 export {
   COMMANDS,
   COMMAND_NAMES,
+  DB_ACTIONS,
   GLOBAL_OPTIONS,
   GENERATOR_KINDS,
   JOBS_DLQ_ACTIONS,
@@ -17,6 +18,7 @@ export type {
   ArgumentSpec,
   CommandName,
   CommandSpec,
+  DbAction,
   GeneratorKind,
   JobsDlqAction,
   MigrateAction,
@@ -57,7 +59,14 @@ export type { MigrateDeps } from './commands/migrate-command.js'
 export type { ConnectDb, ProjectDatabase } from './internal/project-db.js'
 export { listRoutes, formatRouteTable, ROUTE_SCHEMA_PARTS } from './commands/routes-command.js'
 export type { RouteRow } from './commands/routes-command.js'
-export { startConsole, defaultReplFactory } from './commands/console-command.js'
+export {
+  startConsole,
+  defaultReplFactory,
+  buildConsoleContext,
+} from './commands/console-command.js'
+export { runScript, defineScript } from './commands/run-command.js'
+export { dbCommand, SEED_FILES } from './commands/db-command.js'
+export type { MegaScript, RunScriptOptions, RunScriptDeps } from './commands/run-command.js'
 export type {
   ConsoleDeps,
   ConsoleContext,

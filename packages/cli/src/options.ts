@@ -17,10 +17,16 @@ export const GENERATOR_KINDS = [
 export type GeneratorKind = (typeof GENERATOR_KINDS)[number]
 
 /** The actions of `mega migrate`, declared once. */
-export const MIGRATE_ACTIONS = ['make', 'up', 'down', 'status', 'check'] as const
+export const MIGRATE_ACTIONS = ['make', 'up', 'down', 'status', 'check', 'fresh'] as const
 
 /** One of {@link MIGRATE_ACTIONS}. */
 export type MigrateAction = (typeof MIGRATE_ACTIONS)[number]
+
+/** The actions of `mega db`, declared once. */
+export const DB_ACTIONS = ['create', 'drop', 'reset', 'seed'] as const
+
+/** One of {@link DB_ACTIONS}. */
+export type DbAction = (typeof DB_ACTIONS)[number]
 
 /** The actions of `mega jobs dlq`, declared once. */
 export const JOBS_DLQ_ACTIONS = ['list', 'show', 'redrive', 'purge'] as const
@@ -146,8 +152,16 @@ export const COMMANDS = {
         type: 'boolean',
         description: 'migration: allow dropping tables or columns',
       },
+      empty: {
+        type: 'boolean',
+        description: 'migration: an empty migration to write by hand, whatever the models say',
+      },
     },
-    examples: ['mega generate model user', 'mega generate route orders --app admin'],
+    examples: [
+      'mega generate model user',
+      'mega generate route orders --app admin',
+      'mega generate migration backfill-slugs --empty',
+    ],
     loadsApp: true,
   },
   scaffold: {
@@ -238,6 +252,10 @@ export const COMMANDS = {
         type: 'boolean',
         description: 'up, down: print the SQL each migration would run; change nothing',
       },
+      force: {
+        type: 'boolean',
+        description: 'fresh: run even when NODE_ENV is production',
+      },
     },
     examples: [
       'mega migrate make add-users',
@@ -246,6 +264,7 @@ export const COMMANDS = {
       'mega migrate down --steps 2',
       'mega migrate status',
       'mega migrate check',
+      'mega migrate fresh',
     ],
     loadsApp: true,
   },
@@ -295,6 +314,34 @@ export const COMMANDS = {
       'mega jobs dlq redrive --all',
       'mega jobs dlq purge --yes',
     ],
+    loadsApp: true,
+  },
+  db: {
+    summary: "Create, drop, reset (drop, create, migrate, seed) or seed the app's database",
+    args: [{ name: 'action', description: 'what to do', required: true, values: DB_ACTIONS }],
+    options: {
+      root,
+      app: { ...app, description: 'the app whose migrations and seeds to use' },
+      force: {
+        type: 'boolean',
+        description: 'drop, reset: run even when NODE_ENV is production',
+      },
+    },
+    examples: ['mega db create', 'mega db reset', 'mega db seed'],
+    loadsApp: true,
+  },
+  run: {
+    summary:
+      'Boot the app, run a script with ctx, close the app (arguments after -- go to the script)',
+    args: [
+      {
+        name: 'file',
+        description: 'the script: its default export gets ctx (defineScript)',
+        required: true,
+      },
+    ],
+    options: { root },
+    examples: ['mega run scripts/seed.ts', 'mega run scripts/seed.ts -- 100'],
     loadsApp: true,
   },
   hub: {

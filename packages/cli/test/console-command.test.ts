@@ -1,4 +1,6 @@
 import { join } from 'node:path'
+import repl from 'node:repl'
+import { PassThrough } from 'node:stream'
 import { createShutdown } from '@mega/observe'
 import { tempDir } from '@mega/test-utils'
 import type { SqlDbAdapter } from '@mega/db'
@@ -97,9 +99,45 @@ describe('mega console', () => {
     expect(session.ctx.cache()).toBeDefined()
     expect(shutdown).not.toHaveBeenCalled()
     repl.exit()
-    expect(shutdown).toHaveBeenCalledOnce()
+    await vi.waitFor(() => expect(shutdown).toHaveBeenCalledOnce())
     const report = await shutdown.mock.results[0]!.value
     expect(report.hooks).toEqual([{ name: 'mega:fixture', status: 'ok' }])
+  })
+
+  it('evaluates piped lines one after another, awaits included, and exits after the last', async () => {
+    const input = new PassThrough()
+    const output = new PassThrough()
+    output.resume()
+    const coordinator = quietCoordinator()
+    const events: string[] = []
+    const shutdown = vi.fn(async () => {
+      events.push('shutdown')
+      return coordinator.now({ signal: 'console-exit', exitCode: 0 })
+    })
+    const session = await startConsole(
+      { root: fixture },
+      {
+        out: () => undefined,
+        shutdown,
+        setupSignals: () => undefined,
+        coordinator,
+        replFactory: ({ prompt }) =>
+          repl.start({ prompt, input, output, terminal: false, useGlobal: false }),
+      },
+    )
+    session.server.context.events = events
+    // Written at once, as a pipe delivers them: the slow first line must still finish first.
+    input.write(
+      [
+        'await new Promise((r) => setTimeout(r, 100)); events.push("slow")',
+        'events.push("fast")',
+        'await ctx.inject("/").then((r) => events.push(r.json().data.hello))',
+        '.exit',
+        '',
+      ].join('\n'),
+    )
+    await vi.waitFor(() => expect(shutdown).toHaveBeenCalledOnce())
+    expect(events).toEqual(['slow', 'fast', 'fixture', 'shutdown'])
   })
 
   it('--sandbox: what the session writes is visible in it and rolled back when it exits', async () => {

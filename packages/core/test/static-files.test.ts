@@ -67,6 +67,9 @@ describe('staticFiles', () => {
     '/%2e%2e/secret.txt',
     '/assets/..%2f..%2fsecret.txt',
     '/..%5csecret.txt',
+    '/%252e%252e/secret.txt',
+    '/assets/..%252f..%252fsecret.txt',
+    '/assets/..%255c..%255csecret.txt',
   ])('never leaves root: %s', async (url) => {
     const res = await app().inject(url)
     expect([403, 404]).toContain(res.statusCode)

@@ -33,6 +33,12 @@ export { mariaOptionsSchema } from './sql/maria/maria-options.js'
 export type { MariaOptions, ResolvedMariaOptions } from './sql/maria/maria-options.js'
 export { mapMariaError } from './sql/maria/maria-error-mapper.js'
 export { SqliteAdapter } from './sql/sqlite/sqlite-adapter.js'
+export { databaseTasks, dropAllTables } from './sql/database-tasks.js'
+export type {
+  DatabaseTasks,
+  DatabaseTaskResult,
+  DatabaseTasksOptions,
+} from './sql/database-tasks.js'
 export type { SqliteAdapterSeams } from './sql/sqlite/sqlite-adapter.js'
 export {
   sqliteOptionsSchema,
@@ -102,6 +108,7 @@ export type {
 } from './model/column.js'
 export { defineModel, AUTOMATIC_COLUMNS } from './model/define-model.js'
 export type { Model, AnyModel } from './model/define-model.js'
+export type { DatabaseOf, TableOf } from './model/database-of.js'
 export type {
   ColumnMap,
   ModelOptions,
@@ -182,8 +189,12 @@ export { diffSchemas, invertOperations } from './migrations/differ.js'
 export type { DiffOptions } from './migrations/differ.js'
 export { createJournal, JOURNAL_DIR } from './migrations/journal.js'
 export type { Journal, JournalFs, JournalOptions, HistoryEntry } from './migrations/journal.js'
-export { generateMigration } from './migrations/generate.js'
-export type { GenerateMigrationOptions, GeneratedMigration } from './migrations/generate.js'
+export { generateMigration, generateEmptyMigration } from './migrations/generate.js'
+export type {
+  GenerateMigrationOptions,
+  GeneratedMigration,
+  GenerateEmptyMigrationOptions,
+} from './migrations/generate.js'
 export { checkMigrations, assertMigrationsCovered, describeOperation } from './migrations/check.js'
 export type { CheckMigrationsOptions, CheckMigrationsResult } from './migrations/check.js'
 export { loadModels, isModel } from './migrations/load-models.js'

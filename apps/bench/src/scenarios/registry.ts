@@ -9,6 +9,8 @@ export const SCENARIO_NAMES = [
   'crud',
   'migrate-diff',
   'ws-fanout',
+  'jobs',
+  'hub-redeploy',
 ] as const
 
 /** Scenarios that run only when named (diagnostics, not goals). */
@@ -32,6 +34,8 @@ const LOADERS: Readonly<Record<ScenarioName, Loader>> = {
   crud: () => import('./crud.js'),
   'migrate-diff': () => import('./migrate-diff.js'),
   'ws-fanout': () => import('./ws-fanout.js'),
+  jobs: () => import('./jobs.js'),
+  'hub-redeploy': () => import('./hub-redeploy.js'),
   'mega-overhead': () => import('./mega-overhead.js'),
   'crud-overhead': () => import('./crud-overhead.js'),
 }

@@ -79,7 +79,11 @@ export class HttpClient {
   }
 }
 
-/** Writes `request` as raw bytes on a new connection and resolves everything the server answers. */
+/**
+ * Writes `request` as raw bytes on a new connection and resolves everything the server answers until
+ * it closes the connection (send `Connection: close`). The socket stays open for writing meanwhile:
+ * a half-closed client would lose answers the server sends later (a streamed static file).
+ */
 export function rawRequest(base: string, request: string): Promise<string> {
   const url = new URL(base)
   return new Promise((resolve, reject) => {
@@ -89,7 +93,7 @@ export function rawRequest(base: string, request: string): Promise<string> {
     socket.on('data', (chunk: string) => (out += chunk))
     socket.on('error', reject)
     socket.on('close', () => resolve(out))
-    socket.on('connect', () => socket.end(request))
+    socket.on('connect', () => socket.write(request))
   })
 }
 

@@ -81,7 +81,8 @@ export interface ConsoleOptions {
   readonly sandbox?: boolean
 }
 
-function buildContext(runtime: MegaRuntime): ConsoleContext {
+/** The `ctx` of the console and of `mega run` scripts: the first app's scope, every app, shortcuts. */
+export function buildConsoleContext(runtime: MegaRuntime): ConsoleContext {
   const scopes = runtime.server.apps.map((a) => a.scope)
   const app = scopes[0]!
   return {
@@ -124,7 +125,7 @@ export async function startConsole(
   const sandbox = options.sandbox === true ? await openConsoleSandbox(runtime) : undefined
   if (sandbox !== undefined) coordinator.register('mega:console-sandbox', () => sandbox.rollback())
   setupSignals({ signals: ['SIGTERM'], globalErrorHandlers: false })
-  const ctx = buildContext(runtime)
+  const ctx = buildConsoleContext(runtime)
   const { config } = runtime
   out(
     `${config.name}: ctx, config and mega are ready (ctx.services, ctx.db(), ctx.inject('/')). .exit to leave.`,
@@ -133,12 +134,31 @@ export async function startConsole(
     out(`sandbox: changes to ${sandbox.aliases.join(', ')} are rolled back when you leave.`)
   const server = (deps.replFactory ?? defaultReplFactory)({ prompt: `${config.name}> ` })
   Object.assign(server.context, { ctx, config, mega: { config, host: runtime.server } })
-  if (sandbox !== undefined) {
-    const evaluate = server.eval.bind(server)
-    server.eval = (code, context, file, done) =>
-      sandbox.run(() => evaluate(code, context, file, done))
+  // One input after another: lines piped in (or pasted) each wait for the previous one's result,
+  // awaited promises included, and leaving waits for the last, so `.exit` never drops a write.
+  const evaluate = server.eval.bind(server)
+  const within: <R>(fn: () => R) => R =
+    sandbox === undefined ? (fn) => fn() : (fn) => sandbox.run(fn)
+  let pending = Promise.resolve()
+  server.eval = (code, context, file, done) => {
+    pending = pending.then(
+      () =>
+        new Promise<void>((settled) => {
+          try {
+            within(() =>
+              evaluate(code, context, file, (err, result) => {
+                settled()
+                done(err, result)
+              }),
+            )
+          } catch (err) {
+            settled()
+            done(err as Error)
+          }
+        }),
+    )
   }
-  server.on('exit', () => void shutdown())
+  server.on('exit', () => void pending.then(shutdown))
   return {
     ctx,
     config,

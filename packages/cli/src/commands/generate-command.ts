@@ -1,3 +1,4 @@
+import { relative } from 'node:path'
 import type { DriverImporter } from '@mega/core'
 import { cliError } from '../errors.js'
 import { GENERATOR_NEXT_STEPS, GENERATORS } from '../generators/generators.js'
@@ -5,6 +6,7 @@ import { generateMigrationFile, type DbImporter } from '../generators/migration-
 import { createColors, type CliIo } from '../io.js'
 import { NAME_PATTERN } from '../internal/names.js'
 import { findProjectRoot } from '../internal/project.js'
+import { projectDb, type DbModule } from '../internal/project-db.js'
 import { writeNewFiles } from '../internal/write-files.js'
 import { didYouMean } from '../internal/suggest.js'
 import { GENERATOR_KINDS, type GeneratorKind, type ParsedArgs } from '../options.js'
@@ -18,6 +20,8 @@ export interface GenerateOptions {
   readonly app?: string
   /** migration: allow dropping tables or columns. @default false */
   readonly allowDestructive?: boolean
+  /** migration: write an empty migration to fill in by hand, whatever the models say. @default false */
+  readonly empty?: boolean
   /** How `@mega/jobs` and `@mega/ws` are imported. @default from the root's node_modules */
   readonly importPackage?: DriverImporter
   /** How `@mega/db` is imported (migration). */
@@ -56,6 +60,23 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       `mega generate: "${options.name}" is not a valid name: use letters, digits, "-" or "_", starting with a letter.`,
     )
   const app = options.app ?? 'main'
+  if (options.empty === true && kind !== 'migration')
+    throw cliError(
+      'MEGA_CLI_INVALID_ARGUMENT',
+      `mega generate ${kind}: --empty is for migrations only (mega generate migration <name> --empty).`,
+    )
+  if (kind === 'migration' && options.empty === true) {
+    const db = (await (options.importDb ?? (() => projectDb(options.root)))()) as Pick<
+      DbModule,
+      'generateEmptyMigration'
+    >
+    const migration = await db.generateEmptyMigration({
+      root: options.root,
+      app,
+      name: options.name,
+    })
+    return { files: [], migration }
+  }
   if (kind === 'migration') {
     const migration = await generateMigrationFile(
       {
@@ -88,6 +109,12 @@ export function describeMigration(result: unknown, c = createColors({ isTTY: fal
     : `${JSON.stringify(result, null, 2)}\n`
 }
 
+/** A generator result whose `file` is shown relative to the project root. */
+export function relativeFile(root: string, result: unknown): unknown {
+  const file = (result as { file?: unknown } | null)?.file
+  return typeof file === 'string' ? { ...(result as object), file: relative(root, file) } : result
+}
+
 /** `mega generate <kind> <name>`. */
 export async function generateCommand(parsed: ParsedArgs<'generate'>, io: CliIo): Promise<number> {
   const kind = checkKind(parsed.args[0]!)
@@ -98,10 +125,11 @@ export async function generateCommand(parsed: ParsedArgs<'generate'>, io: CliIo)
     name: parsed.args[1]!,
     app: parsed.options.app,
     allowDestructive: parsed.options.allowDestructive,
+    empty: parsed.options.empty,
   })
   const c = createColors(io)
   for (const file of result.files) io.stdout(`${c.green('created')} ${file}\n`)
   for (const line of result.next ?? []) io.stdout(`${line}\n`)
-  if (kind === 'migration') io.stdout(describeMigration(result.migration, c))
+  if (kind === 'migration') io.stdout(describeMigration(relativeFile(root, result.migration), c))
   return 0
 }

@@ -1,4 +1,3 @@
-import { relative } from 'node:path'
 import type { MigrationResult, ScannableModel } from '@mega/db'
 import { MegaError } from '@mega/observe'
 import { cliError } from '../errors.js'
@@ -8,12 +7,13 @@ import { findProjectRoot } from '../internal/project.js'
 import {
   connectProjectDb,
   projectDb,
+  refuseInProduction,
   type ConnectDb,
   type DbModule,
 } from '../internal/project-db.js'
 import type { MigrateAction, ParsedArgs } from '../options.js'
 import { runStep } from '../progress.js'
-import { describeMigration } from './generate-command.js'
+import { describeMigration, relativeFile } from './generate-command.js'
 
 /** Seams of {@link migrateCommand}: how `@mega/db` is imported and the database connected. */
 export interface MigrateDeps {
@@ -145,11 +145,6 @@ async function make(ctx: Context, name: string | undefined): Promise<number> {
   return 0
 }
 
-function relativeFile(root: string, result: unknown): unknown {
-  const file = (result as { file?: unknown } | null)?.file
-  return typeof file === 'string' ? { ...(result as object), file: relative(root, file) } : result
-}
-
 async function check(ctx: Context): Promise<number> {
   const models = await loadModels(ctx.root, ctx.options.app)
   const result = await ctx.db.checkMigrations({
@@ -194,8 +189,27 @@ async function status(ctx: Context): Promise<number> {
   return report(ctx, results, `No migrations in apps/${ctx.options.app}/migrations yet.`)
 }
 
+/** Drops every table (the bookkeeping too), then applies every migration from the first. */
+async function fresh(ctx: Context): Promise<number> {
+  refuseInProduction(ctx.io, ctx.options.force, 'migrate fresh')
+  const database = await ctx.connect(ctx.root)
+  let results: readonly MigrationResult[]
+  try {
+    const dropped = await runStep(ctx.io, 'Dropping every table', () =>
+      ctx.db.dropAllTables(database.db),
+    )
+    ctx.io.stdout(`Dropped ${dropped.length} table${dropped.length === 1 ? '' : 's'}.\n`)
+    results = await runStep(ctx.io, 'Applying migrations', () =>
+      ctx.db.createMigrator({ db: database.db, root: ctx.root, app: ctx.options.app }).up(),
+    )
+  } finally {
+    await database.close()
+  }
+  return report(ctx, results, `No migrations in apps/${ctx.options.app}/migrations yet.`)
+}
+
 /**
- * `mega migrate make|up|down|status|check`. `make` and `check` read the app's models and
+ * `mega migrate make|up|down|status|check|fresh` (`fresh`: drop every table, then `up`). `make` and `check` read the app's models and
  * `.mega/journal`; `up`, `down` and `status` load the config and connect its `db` adapter only (not the
  * whole app), run `@mega/db`'s migrator and print one line per migration. Exits 1 when a migration
  * failed (its error code and message are printed), when `status` finds an edited applied migration,
@@ -230,5 +244,7 @@ export async function migrateCommand(
       return down(ctx)
     case 'status':
       return status(ctx)
+    case 'fresh':
+      return fresh(ctx)
   }
 }

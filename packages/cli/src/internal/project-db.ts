@@ -8,6 +8,7 @@ import { importFromRoot } from '@mega/core/internal'
 import type * as megaDb from '@mega/db'
 import type { SqlDbAdapter } from '@mega/db'
 import { cliError } from '../errors.js'
+import type { CliIo } from '../io.js'
 
 /** The `@mega/db` module, as the project sees it. */
 export type DbModule = typeof megaDb
@@ -81,4 +82,16 @@ export const connectProjectDb: ConnectDb = async (root, alias = 'db') => {
     )
   }
   return { config, alias, db, close }
+}
+
+/**
+ * Refuses a command that destroys data under `NODE_ENV=production` unless `force` (Rails' protected
+ * environments): `MEGA_CLI_INVALID_ARGUMENT` naming `--force`.
+ */
+export function refuseInProduction(io: CliIo, force: boolean, command: string): void {
+  if (force || (io.env.NODE_ENV ?? process.env.NODE_ENV) !== 'production') return
+  throw cliError(
+    'MEGA_CLI_INVALID_ARGUMENT',
+    `mega ${command}: NODE_ENV is production, and ${command} destroys the database: pass --force if you mean it.`,
+  )
 }

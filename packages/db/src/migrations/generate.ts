@@ -116,6 +116,54 @@ export async function generateMigration(
   return { name, file, historyFile, operations, down }
 }
 
+/** Options of {@link generateEmptyMigration}. */
+export type GenerateEmptyMigrationOptions = Pick<
+  GenerateMigrationOptions,
+  'root' | 'app' | 'name' | 'clock' | 'fs'
+>
+
+/**
+ * Writes a hand-written migration to fill in: `apps/<app>/migrations/<stamp>-<name>.ts` whose `up`
+ * and `down` do nothing yet (a data migration, an index the models cannot express, SQL of one
+ * dialect through `schema.raw`). The models' snapshot is not touched: `migrate make` still sees every
+ * model change. Refuses (`MEGA_DB_MIGRATION_INVALID`) a name that would not sort last.
+ *
+ * @example
+ * const { file } = await generateEmptyMigration({ root: process.cwd(), name: 'backfill slugs' })
+ */
+export async function generateEmptyMigration(
+  options: GenerateEmptyMigrationOptions,
+): Promise<{ readonly name: string; readonly file: string }> {
+  const opts = parseOptions(optionsSchema, options, 'generateEmptyMigration')
+  const fs = opts.fs ?? nodeFs
+  const now = opts.clock()
+  const name = `${migrationStamp(now)}-${toKebabCase(opts.name)}`
+  const dir = join(opts.root, 'apps', opts.app, 'migrations')
+  await assertSortsLast(fs, name, [dir, createJournal(opts.root, { fs }).historyDir])
+  const file = join(dir, `${name}.ts`)
+  await writeFileAtomic(fs, file, renderEmptyMigration(now), false)
+  return { name, file }
+}
+
+function renderEmptyMigration(createdAt: Date): string {
+  return [
+    `// Hand-written migration, created on ${createdAt.toISOString()}. Once applied, what it does must`,
+    '// not change (the runner checks a checksum of its operations): add a new migration instead.',
+    "import type { MigrationSchema } from '@mega/db'",
+    '',
+    'export function up(schema: MigrationSchema): void {',
+    '  // e.g. schema.raw("UPDATE links SET slug = lower(title) WHERE slug IS NULL")',
+    '  void schema',
+    '}',
+    '',
+    'export function down(schema: MigrationSchema): void {',
+    '  // what undoes up(), or nothing when it cannot be undone',
+    '  void schema',
+    '}',
+    '',
+  ].join('\n')
+}
+
 function seams(opts: { readonly importer?: ModelImporter | undefined }): {
   importer?: ModelImporter
 } {

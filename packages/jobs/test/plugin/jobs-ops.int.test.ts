@@ -1,22 +1,25 @@
 // What operators see of the jobs() plugin: its metrics on the app's /metrics, and its readiness
 // check on /health/ready, against real NATS servers (the shared one, and a private one this suite
 // kills and restarts).
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { describe, expect, it, vi } from 'vitest'
 import { createShutdown } from '@mega/observe'
 import { defineRoutes, type MegaConfigInput } from '@mega/core'
-import { disposeAfterTest, freePort, requireService, tempDir, uniqueName } from '@mega/test-utils'
+import {
+  canStartNatsServer,
+  disposeAfterTest,
+  requireService,
+  startNatsServer,
+  uniqueName,
+} from '@mega/test-utils'
 import { jobs, MegaJob, runWorkers } from '../../src/index.js'
 
 const nats = await requireService('nats')
 const url = nats.url ?? 'nats://127.0.0.1:4222'
 const root = fileURLToPath(new URL('../fixtures/ops-app', import.meta.url))
-const NATS_SERVER = process.env.MEGA_TEST_NATS_SERVER_BIN ?? '/usr/sbin/nats-server'
-const hasServer = existsSync(NATS_SERVER) || process.env.MEGA_REQUIRE_SERVICES === '1'
+const hasServer = canStartNatsServer('the jobs() readiness tests (own nats-server)')
 
 const quietShutdown = () =>
   createShutdown({
@@ -107,32 +110,6 @@ describe.runIf(nats.available)('jobs() metrics', () => {
   })
 })
 
-/** Starts a JetStream nats-server on `port` storing in `dir`; resolves once it accepts clients. */
-function startNats(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString()
-      if (output.includes('Server is ready')) resolve(child)
-    }
-    child.stdout?.on('data', onData)
-    child.stderr?.on('data', onData)
-    child.on('error', reject)
-    child.on('exit', (code) => reject(new Error(`nats-server exited ${code}:\n${output}`)))
-  })
-}
-
-async function stopNats(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGKILL')
-  await exited
-}
-
 interface ReadyBody {
   readonly data?: { readonly checks: Record<string, { ok: boolean; consumers?: string[] }> }
   readonly error?: {
@@ -142,11 +119,8 @@ interface ReadyBody {
 
 describe.runIf(hasServer)('jobs() readiness (own nats-server)', () => {
   it('reports the consumers on /health/ready, fails while NATS is down, recovers after', async () => {
-    const dir = await tempDir()
-    const port = await freePort()
-    let server = await startNats(port, dir)
-    disposeAfterTest(() => stopNats(server))
-    const workers = await startWorkers(`nats://127.0.0.1:${port}`, [])
+    const server = await startNatsServer({ jetstream: true })
+    const workers = await startWorkers(server.url, [])
     const ready = async () => {
       const res = await workers.runtime.server.inject('/health/ready')
       return { status: res.statusCode, body: res.json<ReadyBody>() }
@@ -156,7 +130,7 @@ describe.runIf(hasServer)('jobs() readiness (own nats-server)', () => {
     expect(up.status).toBe(200)
     expect(up.body.data?.checks.jobs).toMatchObject({ ok: true, consumers: ['ops'] })
 
-    await stopNats(server)
+    await server.stop()
     await vi.waitFor(
       async () => {
         const down = await ready()
@@ -167,7 +141,7 @@ describe.runIf(hasServer)('jobs() readiness (own nats-server)', () => {
       { timeout: 10_000 },
     )
 
-    server = await startNats(port, dir)
+    await server.start()
     await vi.waitFor(async () => expect((await ready()).status).toBe(200), { timeout: 10_000 })
   })
 })

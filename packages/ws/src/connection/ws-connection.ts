@@ -24,6 +24,8 @@ export const jsonCodec: WsFrameCodec = Object.freeze({
 })
 
 const OPEN = 1
+/** `ws` send options of a frame given as bytes that must still reach the client as text. */
+const TEXT_FRAME = { binary: false } as const
 
 /** Where a connection belongs and how much it may buffer. */
 export interface WsConnectionMeta {
@@ -97,19 +99,23 @@ export class MegaWsConnection {
     return true
   }
 
-  /** Sends an already-encoded frame (a broadcast encodes once for every receiver), with the same cap. */
-  sendFrame(frame: string | Buffer): boolean {
+  /**
+   * Sends an already-encoded frame (a broadcast encodes once for every receiver), with the same cap.
+   * `utf8` is the frame's bytes, made once by the caller for every receiver: a plain connection sends
+   * them as a text frame, so `ws` does not encode the same string again for each socket. A codec that
+   * seals per connection (ASP) gets the string.
+   */
+  sendFrame(frame: string | Buffer, utf8?: Buffer): boolean {
     if (!this.isOpen) return false
     if (this.#raw.bufferedAmount > this.#maxBuffered) {
       this.close(CLOSE_CODE_SLOW_CONSUMER, 'backpressure: send buffer exceeded')
       return false
     }
     const codec = this.#codec
-    this.#raw.send(
-      typeof frame === 'string' && codec.encodeFrame !== undefined
-        ? codec.encodeFrame(frame)
-        : frame,
-    )
+    if (typeof frame !== 'string') this.#raw.send(frame)
+    else if (codec.encodeFrame !== undefined) this.#raw.send(codec.encodeFrame(frame))
+    else if (utf8 !== undefined) this.#raw.send(utf8, TEXT_FRAME)
+    else this.#raw.send(frame)
     return true
   }
 

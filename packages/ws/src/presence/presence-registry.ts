@@ -274,8 +274,10 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
 
   #deliver(ns: string, type: string, frame: string, except: string | undefined): number {
     let sent = 0
-    for (const conn of this.#byNs.get(ns) ?? [])
-      if (conn.id !== except && conn.sendFrame(frame)) sent++
+    const conns = this.#byNs.get(ns)
+    // The frame's UTF-8 bytes, made once: `ws` would otherwise encode the string again per socket.
+    const utf8 = conns !== undefined && conns.size > 1 ? Buffer.from(frame) : undefined
+    for (const conn of conns ?? []) if (conn.id !== except && conn.sendFrame(frame, utf8)) sent++
     this.#metrics?.sent(type, sent)
     return sent
   }

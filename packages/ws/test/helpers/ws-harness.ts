@@ -50,8 +50,11 @@ export function connect(
   clients.push(socket)
   const inbox: Received[] = []
   const waiting: ((m: Received) => void)[] = []
-  socket.on('message', (data) => {
-    const message = JSON.parse((data as Buffer).toString('utf8')) as Received
+  socket.on('message', (data, isBinary) => {
+    // The protocol is JSON text: a binary frame (a browser would get a Blob) shows up as a failure.
+    const message = isBinary
+      ? { type: 'harness.binary-frame' }
+      : (JSON.parse((data as Buffer).toString('utf8')) as Received)
     const waiter = waiting.shift()
     if (waiter === undefined) inbox.push(message)
     else waiter(message)

@@ -110,7 +110,12 @@ export const Password = z
     abort: true,
   })
   .refine((s) => s.trim() !== '', 'use more than spaces: add letters, digits or symbols')
-export const Title = z.string().trim().min(1).max(200)
+/** A board's or a note's title (the pages show these messages under the field). */
+export const Title = z
+  .string()
+  .trim()
+  .min(1, 'write a title: it cannot be empty or only spaces')
+  .max(200, 'use at most 200 characters')
 export const UserName = z.string().trim().min(1).max(100)
 
 /** Signing up: `POST /auth/register` and the sign-up page. */

@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import {
-  csrfToken,
   defineRoutes,
   login,
   logout,
@@ -9,80 +8,28 @@ import {
   type RequestContext,
 } from '@mega/core'
 import { LOGIN_PAGE, webUser } from '../http/auth-guards.js'
+import {
+  failurePage,
+  formOf,
+  page,
+  redirect,
+  text,
+  zodErrors,
+  type FieldErrors,
+} from '../http/pages.js'
 import { signUpAttempts } from '../http/sign-up-attempts.js'
 import { Credentials, IdParams, PagingQuery, Registration, UserName } from '../http/schemas.js'
 import { actorOf } from '../services/auth-service.js'
 import type { PublicUser } from '../services/user-service.js'
 
-// The HTML pages: the same services as the JSON routes, a cookie session instead of a bearer token.
+// The HTML pages (sign-up, sign-in, users; the boards' pages are in web-boards.ts): the same services
+// as the JSON routes, a cookie session instead of a bearer token.
 // Forms are validated here with the zod schemas' safeParse, so a mistake re-renders the form with a
 // message next to each field instead of answering the JSON 422 envelope.
-
-// What the pages keep in the cookie session besides the signed-in user (`login(ctx, user)` binds it):
-// a one-shot notice.
-declare module '@mega/core' {
-  interface MegaSessionData {
-    flash: string
-  }
-}
 
 const HOME = '/web/users'
 const Code = z.string().min(1).max(32)
 const EditForm = z.object({ name: UserName, level: Code.optional(), type: Code.optional() })
-
-/** A message per form field (the first issue of each), from zod or from a service's 422. */
-type FieldErrors = Record<string, string>
-
-function zodErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {}
-  for (const issue of error.issues) out[String(issue.path[0] ?? 'form')] ??= issue.message
-  return out
-}
-
-/** The fields of a posted form (`forms()` parses it into an object of strings). */
-function formOf(body: unknown): Record<string, unknown> {
-  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : ''
-}
-
-/**
- * Renders a page into the layout with what every page needs: the session's CSRF token (for the
- * forms), the signed-in user (behind the `webUser` guard; none on the public pages) and the one-shot
- * notice left by a redirect.
- */
-function page(
-  ctx: RequestContext,
-  view: string,
-  data: { readonly title: string } & Record<string, unknown>,
-  status = 200,
-) {
-  const flash = ctx.session.get('flash')
-  if (flash !== undefined) ctx.session.delete('flash')
-  return ctx.status(status).render(view, {
-    csrf: csrfToken(ctx),
-    me: ctx.auth.isChecked ? ctx.auth.user : undefined,
-    flash,
-    errors: {},
-    ...data,
-  })
-}
-
-/** `303 See Other`: after a form, the browser GETs the next page (no re-post on reload). */
-function redirect(ctx: RequestContext, url: string) {
-  return ctx.reply.redirect(url, 303)
-}
-
-/** A forbidden or missing thing as a page (403, 404) rather than the JSON envelope. */
-function failurePage(ctx: RequestContext, err: unknown) {
-  if (MegaError.is(err) && (err.statusCode === 403 || err.statusCode === 404)) {
-    const title = err.statusCode === 403 ? 'Not yours' : 'Not here'
-    return page(ctx, 'error', { title, message: err.message }, err.statusCode)
-  }
-  throw err
-}
 
 /** The `:id` of the path, or a 404 page's error for one that is not a positive integer. */
 function idOf(ctx: RequestContext): number {
@@ -210,28 +157,6 @@ export default defineRoutes((r) => {
     })
 
     r.group({ before: [webUser] }, (r) => {
-      r.get('/boards', { name: 'boards.index', summary: 'Boards, newest first' }, async (ctx) => {
-        const boards = await ctx.services.board.list({ perPage: 100 })
-        return page(ctx, 'boards/list', { title: 'Boards', boards })
-      })
-
-      // The live board: its notes now; /assets/board-live.js opens the board's WebSocket (same
-      // origin, the session cookie signs it in), shows who is viewing and adds notes as they come.
-      r.get('/boards/:id', { name: 'boards.show', summary: 'A live board' }, async (ctx) => {
-        try {
-          const parsed = IdParams.safeParse(ctx.params)
-          if (!parsed.success)
-            throw new MegaError('MEGA_CRUD_NOT_FOUND', 'There is no such board.', {
-              statusCode: 404,
-            })
-          const board = await ctx.services.board.get(parsed.data.id)
-          const notes = await ctx.services.note.list(board.id, { perPage: 100 })
-          return await page(ctx, 'boards/show', { title: board.title, board, notes })
-        } catch (err) {
-          return failurePage(ctx, err)
-        }
-      })
-
       r.get('/users', { name: 'users.index', summary: 'Users, a page at a time' }, async (ctx) => {
         const actor = ctx.auth.userOrFail()
         const query = PagingQuery.safeParse(ctx.query)

@@ -38,7 +38,7 @@ export default class BoardService extends MegaService {
 
   /** Renames the board: its owner only (`CRUD_NOT_OWNER` otherwise). */
   async update(actor: Actor, id: number, input: { readonly title?: string }): Promise<BoardRecord> {
-    await this.#owned(actor, id)
+    await this.owned(actor, id)
     return input.title === undefined
       ? this.get(id)
       : this.#boards.update(id, { title: input.title })
@@ -46,11 +46,15 @@ export default class BoardService extends MegaService {
 
   /** Deletes the board and its notes: its owner only. */
   async remove(actor: Actor, id: number): Promise<void> {
-    await this.#owned(actor, id)
+    await this.owned(actor, id)
     await this.#boards.remove(id)
   }
 
-  async #owned(actor: Actor, id: number): Promise<BoardRecord> {
+  /**
+   * The board if the actor owns it: 404 `MEGA_CRUD_NOT_FOUND` when missing, 403 `CRUD_NOT_OWNER`
+   * when it is someone else's. The pages call it before they read a form (authorize, then validate).
+   */
+  async owned(actor: Actor, id: number): Promise<BoardRecord> {
     const board = await this.#boards.get(id)
     if (board.owner_id !== actor.id) throw notOwner('board')
     return board

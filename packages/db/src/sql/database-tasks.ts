@@ -1,0 +1,258 @@
+// Creating and dropping the database a `db` adapter points at (`mega db create|drop`), the way Rails'
+// `db:create`/`db:drop` do: PostgreSQL and MariaDB through a maintenance connection to the same server
+// (the adapter itself cannot connect to a database that does not exist yet), SQLite by its file.
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+import { createConnection, type Connection } from 'mysql2/promise'
+import { Client } from 'pg'
+import { sql } from 'kysely'
+import type { z } from 'zod'
+import { dbError } from '../errors.js'
+import { mapMariaError } from './maria/maria-error-mapper.js'
+import { mariaOptionsSchema } from './maria/maria-options.js'
+import { mapPostgresError } from './postgres/postgres-error-mapper.js'
+import { postgresOptionsSchema } from './postgres/postgres-options.js'
+import { serverFields } from './sql-server-options.js'
+import type { SqlDatabase } from './sql-types.js'
+import { isMemoryFilename } from './sqlite/sqlite-adapter.js'
+import { sqliteOptionsSchema } from './sqlite/sqlite-options.js'
+
+/** What a database task did. */
+export interface DatabaseTaskResult {
+  /** The database: its name on a server, its file for SQLite. */
+  readonly database: string
+  /** `false` when there was nothing to do (it already existed, or was already gone). */
+  readonly changed: boolean
+}
+
+/** Creates and drops the database of one SQL adapter's options. */
+export interface DatabaseTasks {
+  /** The database: its name on a server, its file for SQLite. */
+  readonly database: string
+  /** Creates it unless it exists. */
+  create(): Promise<DatabaseTaskResult>
+  /** Drops it (PostgreSQL: ending its open sessions) unless it is gone. */
+  drop(): Promise<DatabaseTaskResult>
+}
+
+/** Options of {@link databaseTasks}. */
+export interface DatabaseTasksOptions {
+  /** What a relative SQLite `filename` is relative to. @default process.cwd() */
+  readonly cwd?: string
+}
+
+function invalid(driver: string, message: string): never {
+  throw dbError('MEGA_DB_TASK_INVALID', `${driver}: ${message}`)
+}
+
+function parse<S extends z.ZodType>(driver: string, schema: S, options: unknown): z.output<S> {
+  const result = schema.safeParse(options)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]!
+  return invalid(driver, `${issue.path.join('.') || 'options'}: ${issue.message}.`)
+}
+
+/** The url or the server fields of `options`, pointed at `database` (`undefined`: no database). */
+function adminTarget(
+  options: Parameters<typeof serverFields>[0] & { readonly url?: string | undefined },
+  database: string | undefined,
+): { url: string } | { fields: ReturnType<typeof serverFields> } {
+  if (options.url === undefined) return { fields: { ...serverFields(options), database } }
+  const url = new URL(options.url)
+  url.pathname = database === undefined ? '/' : `/${database}`
+  return { url: url.toString() }
+}
+
+/** The database named by a url's path or by the `database` field. */
+function targetName(driver: string, options: { url?: string; database?: string }): string {
+  const name =
+    options.url === undefined
+      ? (options.database ?? '')
+      : decodeURIComponent(new URL(options.url).pathname.replace(/^\//, ''))
+  if (name === '')
+    invalid(driver, 'no database named: put it in the url (…/my_app) or set database.')
+  return name
+}
+
+/** A double-quoted PostgreSQL identifier. */
+const pgIdent = (name: string) => `"${name.replaceAll('"', '""')}"`
+/** A back-quoted MariaDB identifier. */
+const mariaIdent = (name: string) => `\`${name.replaceAll('`', '``')}\``
+
+function postgresTasks(options: unknown): DatabaseTasks {
+  const parsed = parse('postgres', postgresOptionsSchema, options)
+  const database = targetName('postgres', parsed)
+  // The maintenance database every PostgreSQL server has.
+  const admin = adminTarget(parsed, 'postgres')
+  const withAdmin = async <T>(fn: (client: Client) => Promise<T>): Promise<T> => {
+    const client = new Client({
+      ...('url' in admin ? { connectionString: admin.url } : admin.fields),
+      ...(parsed.ssl === undefined ? {} : { ssl: parsed.ssl }),
+    })
+    try {
+      await client.connect()
+      return await fn(client)
+    } catch (err) {
+      throw mapPostgresError(err)
+    } finally {
+      await client.end().catch(() => undefined)
+    }
+  }
+  const exists = async (client: Client) =>
+    (await client.query('select 1 from pg_database where datname = $1', [database])).rowCount === 1
+  return {
+    database,
+    create: () =>
+      withAdmin(async (client) => {
+        if (await exists(client)) return { database, changed: false }
+        await client.query(`create database ${pgIdent(database)}`)
+        return { database, changed: true }
+      }),
+    drop: () =>
+      withAdmin(async (client) => {
+        if (!(await exists(client))) return { database, changed: false }
+        await client.query(`drop database ${pgIdent(database)} with (force)`)
+        return { database, changed: true }
+      }),
+  }
+}
+
+function mariaTasks(options: unknown): DatabaseTasks {
+  const parsed = parse('maria', mariaOptionsSchema, options)
+  const database = targetName('maria', parsed)
+  // A connection to the server, no database selected.
+  const admin = adminTarget(parsed, undefined)
+  const withAdmin = async <T>(fn: (conn: Connection) => Promise<T>): Promise<T> => {
+    let conn: Connection | undefined
+    try {
+      const ssl = parsed.ssl === true ? {} : parsed.ssl === false ? undefined : parsed.ssl
+      conn = await createConnection({
+        ...('url' in admin ? { uri: admin.url } : admin.fields),
+        ...(ssl === undefined ? {} : { ssl }),
+      })
+      return await fn(conn)
+    } catch (err) {
+      throw mapMariaError(err)
+    } finally {
+      await conn?.end().catch(() => undefined)
+    }
+  }
+  const exists = async (conn: Connection) => {
+    const [rows] = await conn.query(
+      'select schema_name from information_schema.schemata where schema_name = ?',
+      [database],
+    )
+    return (rows as unknown[]).length === 1
+  }
+  return {
+    database,
+    create: () =>
+      withAdmin(async (conn) => {
+        if (await exists(conn)) return { database, changed: false }
+        await conn.query(`create database ${mariaIdent(database)}`)
+        return { database, changed: true }
+      }),
+    drop: () =>
+      withAdmin(async (conn) => {
+        if (!(await exists(conn))) return { database, changed: false }
+        await conn.query(`drop database ${mariaIdent(database)}`)
+        return { database, changed: true }
+      }),
+  }
+}
+
+function sqliteTasks(options: unknown, cwd: string): DatabaseTasks {
+  const { filename } = parse('sqlite', sqliteOptionsSchema, options)
+  if (isMemoryFilename(filename))
+    return {
+      database: filename,
+      create: async () => ({ database: filename, changed: false }),
+      drop: async () => ({ database: filename, changed: false }),
+    }
+  const file = resolve(cwd, filename)
+  return {
+    database: file,
+    create: async () => {
+      if (existsSync(file)) return { database: file, changed: false }
+      mkdirSync(dirname(file), { recursive: true })
+      new BetterSqlite3(file).close()
+      return { database: file, changed: true }
+    },
+    drop: async () => {
+      const changed = existsSync(file)
+      // The write-ahead log and shared-memory files go with it (WAL is on by default).
+      for (const suffix of ['', '-wal', '-shm', '-journal'])
+        rmSync(`${file}${suffix}`, { force: true })
+      return { database: file, changed }
+    },
+  }
+}
+
+/**
+ * Create and drop for the database of a SQL adapter's options (`driver` and the options as in
+ * `mega.config`'s adapter entry). Options are validated first (`MEGA_DB_TASK_INVALID` names the
+ * field); a server that refuses is the driver's mapped error (`MEGA_DB_UNAVAILABLE`…).
+ *
+ * @example
+ * const tasks = databaseTasks('postgres', { url: 'postgres://postgres@127.0.0.1/blog_test' })
+ * await tasks.create() // { database: 'blog_test', changed: true }
+ */
+export function databaseTasks(
+  driver: string,
+  options: unknown,
+  tasksOptions: DatabaseTasksOptions = {},
+): DatabaseTasks {
+  switch (driver) {
+    case 'postgres':
+      return postgresTasks(options)
+    case 'maria':
+      return mariaTasks(options)
+    case 'sqlite':
+      return sqliteTasks(options, tasksOptions.cwd ?? process.cwd())
+    default:
+      return invalid(
+        driver,
+        'databases are created and dropped for the postgres, maria and sqlite drivers only.',
+      )
+  }
+}
+
+/**
+ * Drops every table and view of the connected database (the migrations' bookkeeping tables too), for
+ * `mega migrate fresh`: views first, then tables with foreign keys ignored (PostgreSQL `cascade`,
+ * MariaDB `foreign_key_checks = 0`, SQLite `foreign_keys = off`), all on one connection. Resolves the
+ * names dropped. PostgreSQL: only the tables Kysely lists (the connection's search path).
+ *
+ * @example
+ * await dropAllTables(ctx.db<SqlDbAdapter>()) // ['notes', 'users', 'mega_migrations']
+ */
+export async function dropAllTables(db: SqlDatabase): Promise<string[]> {
+  const kysely = db.kysely()
+  const all = await kysely.introspection.getTables({ withInternalKyselyTables: true })
+  const views = all.filter((t) => t.isView)
+  const tables = all.filter((t) => !t.isView)
+  const qualified = (t: { name: string; schema?: string }) =>
+    t.schema === undefined || db.dialect === 'sqlite' ? sql.id(t.name) : sql.id(t.schema, t.name)
+  try {
+    await kysely.connection().execute(async (conn) => {
+      if (db.dialect === 'maria') await sql`set foreign_key_checks = 0`.execute(conn)
+      if (db.dialect === 'sqlite') await sql`pragma foreign_keys = off`.execute(conn)
+      try {
+        for (const view of views) await sql`drop view if exists ${qualified(view)}`.execute(conn)
+        for (const table of tables)
+          await (
+            db.dialect === 'postgres'
+              ? sql`drop table if exists ${qualified(table)} cascade`
+              : sql`drop table if exists ${qualified(table)}`
+          ).execute(conn)
+      } finally {
+        if (db.dialect === 'maria') await sql`set foreign_key_checks = 1`.execute(conn)
+        if (db.dialect === 'sqlite') await sql`pragma foreign_keys = on`.execute(conn)
+      }
+    })
+  } catch (err) {
+    throw db.mapError(err)
+  }
+  return [...views, ...tables].map((t) => t.name)
+}
