@@ -98,6 +98,18 @@ export { DriverRegistry } from './adapters/driver-registry.js'
 export type { DriverDefinition, DriverContext, DriverImporter } from './adapters/driver-registry.js'
 export { AdapterManager } from './adapters/adapter-manager.js'
 export type { AdapterConfig, AdapterManagerOptions } from './adapters/adapter-manager.js'
+export { instrumentAdapter } from './adapters/instrument/instrument-adapter.js'
+export type {
+  AdapterInstrumentationOptions,
+  AdapterMetricsSink,
+} from './adapters/instrument/adapter-telemetry.js'
+export { CACHE_OPERATIONS } from './adapters/instrument/cache-instrumentation.js'
+export type { CacheOperation } from './adapters/instrument/cache-instrumentation.js'
+export {
+  LOCK_ACQUIRE_OUTCOMES,
+  LOCK_FAILURE_REASONS,
+} from './adapters/instrument/lock-instrumentation.js'
+export type { LockAcquireOutcome } from './adapters/instrument/lock-instrumentation.js'
 export { memoryDriver } from './adapters/memory/memory-driver.js'
 export { MemoryCacheAdapter } from './adapters/memory/memory-cache.js'
 export { MemoryLockAdapter } from './adapters/memory/memory-lock.js'

@@ -6,6 +6,10 @@ export { megaDrivers } from './drivers.js'
 export { SQL_DIALECTS } from './sql/sql-types.js'
 export type { SqlDialect, SqlDatabase, SqlDbAdapter } from './sql/sql-types.js'
 export { MegaSqlAdapter, sqlError, mapSqlError } from './sql/sql-adapter.js'
+export { SQL_OPERATIONS } from './sql/instrument/sql-query-facts.js'
+export type { SqlOperation } from './sql/instrument/sql-query-facts.js'
+export { DB_SYSTEM_NAMES, DB_TRACER_NAME } from './sql/instrument/sql-query-recorder.js'
+export type { SqlPoolStats } from './sql/instrument/sql-pool-metrics.js'
 export type {
   SqlAdapterSeams,
   SqlErrorCode,

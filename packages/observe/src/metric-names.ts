@@ -17,6 +17,14 @@ export const METRIC_NAMES = {
   jobsDeadLettered: 'mega_jobs_dead_lettered_total',
   jobDuration: 'mega_job_duration_seconds',
   dbQueryDuration: 'mega_db_query_duration_seconds',
+  dbQueryErrors: 'mega_db_query_errors_total',
+  dbPoolConnections: 'mega_db_pool_connections',
+  dbPoolPendingRequests: 'mega_db_pool_pending_requests',
+  cacheHits: 'mega_cache_hits_total',
+  cacheMisses: 'mega_cache_misses_total',
+  cacheErrors: 'mega_cache_errors_total',
+  lockAcquireDuration: 'mega_lock_acquire_duration_seconds',
+  lockFailures: 'mega_lock_failures_total',
   clusterWorkers: 'mega_cluster_workers',
 } as const
 

@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
+import { promtoolCheck as checkMetricsText, requirePromtool } from '@mega/test-utils'
 import { mergeExpositions } from '../src/cluster-metrics.js'
 import { METRIC_NAMES } from '../src/metric-names.js'
 import { createMetrics, type MegaMetrics } from '../src/metrics.js'
@@ -7,32 +7,8 @@ import { createMetrics, type MegaMetrics } from '../src/metrics.js'
 // Prometheus's own parser and linter: `promtool check metrics` (Debian package `prometheus`).
 // Nothing is installed here: without promtool the suite is skipped with a loud line, or fails
 // when MEGA_REQUIRE_SERVICES=1 (CI installs it).
-const PROMTOOL = process.env.MEGA_PROMTOOL ?? 'promtool'
-const available = spawnSync(PROMTOOL, ['--version'], { stdio: 'ignore' }).status === 0
-const required = process.env.MEGA_REQUIRE_SERVICES === '1'
-
-if (!available && !required) {
-  process.stderr.write(
-    `!!! SKIPPING promtool tests: ${PROMTOOL} is not on PATH (apt-get install prometheus) !!!\n`,
-  )
-}
-
-interface CheckResult {
-  readonly code: number | null
-  readonly output: string
-}
-
-function promtoolCheck(text: string): Promise<CheckResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PROMTOOL, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, output }))
-    child.stdin.end(text)
-  })
-}
+const { bin: PROMTOOL, available, required } = requirePromtool()
+const promtoolCheck = (text: string) => checkMetricsText(text, PROMTOOL)
 
 const open: MegaMetrics[] = []
 afterEach(async () => {

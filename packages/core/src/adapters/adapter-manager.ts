@@ -11,6 +11,8 @@ import {
   type DriverDefinition,
   type DriverRegistry,
 } from './driver-registry.js'
+import type { AdapterMetricsSink } from './instrument/adapter-telemetry.js'
+import { instrumentAdapter } from './instrument/instrument-adapter.js'
 import { CORE_ERRORS } from '../errors.js'
 
 /** One `adapters.<alias>` entry of the config. */
@@ -30,6 +32,12 @@ export interface AdapterManagerOptions {
   readonly health?: Pick<HealthRegistry, 'register' | 'unregister'>
   /** Where each adapter's disconnect is registered as `adapter:<alias>` (runs in reverse order). */
   readonly shutdown?: Pick<ShutdownCoordinator, 'register' | 'unregister'>
+  /**
+   * The app's metrics: passed to each driver (`DriverContext.metrics`) and recorded by the wrapper
+   * of cache and lock adapters (hits, misses, lock waits). Spans are opened either way.
+   * @default undefined (no metrics)
+   */
+  readonly metrics?: AdapterMetricsSink
 }
 
 interface Plan {
@@ -79,13 +87,18 @@ export class AdapterManager {
   /** Validates every entry, then creates and connects all adapters in parallel. */
   async connectAll(config: Readonly<Record<string, AdapterConfig>>): Promise<void> {
     const plans = await this.#plan(config)
+    const metrics = this.#options.metrics
     const adapters = plans.map((p) =>
-      p.driver.create({
-        alias: p.alias,
-        kind: p.kind,
-        app: this.#options.app ?? 'mega',
-        options: p.options,
-      }),
+      instrumentAdapter(
+        p.driver.create({
+          alias: p.alias,
+          kind: p.kind,
+          app: this.#options.app ?? 'mega',
+          options: p.options,
+          ...(metrics === undefined ? {} : { metrics }),
+        }),
+        metrics === undefined ? {} : { metrics },
+      ),
     )
     const results = await Promise.allSettled(adapters.map((a) => a.connect()))
     const failed = results.flatMap((r, i) =>

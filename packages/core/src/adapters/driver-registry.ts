@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url'
 import type { z } from 'zod'
 import { type MegaError } from '@mega/observe'
 import type { AdapterKind, MegaAdapter } from './adapter-types.js'
+import type { AdapterMetricsSink } from './instrument/adapter-telemetry.js'
 import { CORE_ERRORS } from '../errors.js'
 
 /** What a driver's factory receives for one configured adapter. */
@@ -14,6 +15,12 @@ export interface DriverContext {
   readonly app: string
   /** The adapter's options from config, validated by the driver's `options` schema when it has one. */
   readonly options: Readonly<Record<string, unknown>>
+  /**
+   * The app's metrics (what its `/metrics` serves) when metrics are on: a driver records what only
+   * it can see there (SQL query durations, pool usage). Cache and lock calls are recorded by the
+   * manager's wrapper, not by the driver. @default undefined (metrics off)
+   */
+  readonly metrics?: AdapterMetricsSink
 }
 
 /** A driver: a name, the kinds it serves, an options schema and a factory. */

@@ -254,7 +254,12 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
       [memoryDriver, ...(options.drivers ?? [])],
       options.importer ?? importFromRoot(root),
     )
-    const manager = new AdapterManager({ registry, app: config.name, health })
+    const manager = new AdapterManager({
+      registry,
+      app: config.name,
+      health,
+      ...(metrics === undefined ? {} : { metrics }),
+    })
     await manager.connectAll(config.adapters)
     b.cleanups.push(() => manager.disconnectAll())
     return manager

@@ -1,9 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { performance } from 'node:perf_hooks'
 import { Kysely, sql, type ControlledTransaction, type Dialect } from 'kysely'
-import { BaseAdapter, type AdapterHealth } from '@mega/core'
+import { BaseAdapter, type AdapterHealth, type AdapterMetricsSink } from '@mega/core'
 import { MegaError } from '@mega/observe'
 import { dbError } from '../errors.js'
+import { instrumentDialect } from './instrument/instrument-dialect.js'
+import { registerPoolMetrics, type SqlPoolStats } from './instrument/sql-pool-metrics.js'
+import { createQueryRecorder } from './instrument/sql-query-recorder.js'
 import type { SqlDbAdapter, SqlDialect } from './sql-types.js'
 
 /** The error codes a SQL error mapper produces. */
@@ -35,6 +38,12 @@ export type SqlErrorClassifier = (err: unknown) => SqlErrorFacts | undefined
 export interface SqlAdapterSeams {
   /** Monotonic clock in ms for health latency. @default performance.now */
   readonly now?: () => number
+  /**
+   * The app's metrics: query durations and errors, and the pool's usage where the driver shows it.
+   * The app's adapter manager passes its own. Spans are opened either way (global tracer).
+   * @default undefined (no metrics)
+   */
+  readonly metrics?: AdapterMetricsSink
 }
 
 /** Node socket and DNS codes that mean the server cannot be reached. */
@@ -145,10 +154,13 @@ export abstract class MegaSqlAdapter extends BaseAdapter implements SqlDbAdapter
   #kysely: Kysely<unknown> | undefined
   readonly #scopes = new AsyncLocalStorage<TxScope>()
   readonly #now: () => number
+  readonly #metrics: AdapterMetricsSink | undefined
+  #stopPoolMetrics: (() => void) | undefined
 
   constructor(driver: string, alias: string, seams: SqlAdapterSeams = {}) {
     super(driver, alias)
     this.#now = seams.now ?? (() => performance.now())
+    this.#metrics = seams.metrics
   }
 
   /** Creates the Kysely dialect (the pool or database handle) for a new connection. */
@@ -157,6 +169,10 @@ export abstract class MegaSqlAdapter extends BaseAdapter implements SqlDbAdapter
   protected abstract _target(): string
   /** Reads a driver error of this dialect. */
   protected abstract _classifyError(err: unknown): SqlErrorFacts | undefined
+  /** The pool's usage while connected, when the driver shows it (SQLite has no pool). */
+  protected _poolStats(): SqlPoolStats | undefined {
+    return undefined
+  }
 
   /**
    * The Kysely instance for hand-written queries; inside {@link transaction} the active transaction.
@@ -253,7 +269,7 @@ export abstract class MegaSqlAdapter extends BaseAdapter implements SqlDbAdapter
   protected async _connect(): Promise<void> {
     let kysely: Kysely<unknown> | undefined
     try {
-      kysely = new Kysely<unknown>({ dialect: await this._createDialect() })
+      kysely = new Kysely<unknown>({ dialect: await this.#instrumentedDialect() })
       await sql`select 1`.execute(kysely)
     } catch (err) {
       await kysely?.destroy().catch(() => undefined)
@@ -265,9 +281,29 @@ export abstract class MegaSqlAdapter extends BaseAdapter implements SqlDbAdapter
       )
     }
     this.#kysely = kysely
+    if (this.#metrics !== undefined)
+      this.#stopPoolMetrics = registerPoolMetrics(
+        this.#metrics,
+        { adapter: this.alias, dialect: this.dialect },
+        () => this._poolStats(),
+      )
+  }
+
+  /** The dialect with every statement going through the query seam (span and metrics). */
+  async #instrumentedDialect(): Promise<Dialect> {
+    const record = createQueryRecorder({
+      alias: this.alias,
+      dialect: this.dialect,
+      metrics: this.#metrics,
+      errorType: (err) => this.mapError(err).code,
+      now: () => performance.now(),
+    })
+    return instrumentDialect(await this._createDialect(), record)
   }
 
   protected async _disconnect(): Promise<void> {
+    this.#stopPoolMetrics?.()
+    this.#stopPoolMetrics = undefined
     const kysely = this.#kysely
     this.#kysely = undefined
     await kysely?.destroy()

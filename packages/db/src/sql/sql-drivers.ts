@@ -1,4 +1,5 @@
 import type { DriverContext, DriverDefinition, MegaAdapter } from '@mega/core'
+import type { SqlAdapterSeams } from './sql-adapter.js'
 import type { z } from 'zod'
 import { MariaAdapter } from './maria/maria-adapter.js'
 import { mariaOptionsSchema, type MariaOptions } from './maria/maria-options.js'
@@ -11,13 +12,14 @@ import { sqliteOptionsSchema, type SqliteOptions } from './sqlite/sqlite-options
 function sqlDriver<O>(
   name: string,
   schema: z.ZodType,
-  create: (alias: string, options: O) => MegaAdapter,
+  create: (alias: string, options: O, seams: SqlAdapterSeams) => MegaAdapter,
 ): DriverDefinition {
   return Object.freeze({
     name,
     kinds: ['db'] as const,
     options: schema,
-    create: ({ alias, options }: DriverContext): MegaAdapter => create(alias, options as O),
+    create: ({ alias, options, metrics }: DriverContext): MegaAdapter =>
+      create(alias, options as O, metrics === undefined ? {} : { metrics }),
   })
 }
 
@@ -30,7 +32,7 @@ function sqlDriver<O>(
 export const postgresDriver: DriverDefinition = sqlDriver(
   'postgres',
   postgresOptionsSchema,
-  (alias, options: PostgresOptions) => new PostgresAdapter(alias, options),
+  (alias, options: PostgresOptions, seams) => new PostgresAdapter(alias, options, seams),
 )
 
 /**
@@ -42,7 +44,7 @@ export const postgresDriver: DriverDefinition = sqlDriver(
 export const mariaDriver: DriverDefinition = sqlDriver(
   'maria',
   mariaOptionsSchema,
-  (alias, options: MariaOptions) => new MariaAdapter(alias, options),
+  (alias, options: MariaOptions, seams) => new MariaAdapter(alias, options, seams),
 )
 
 /**
@@ -54,5 +56,5 @@ export const mariaDriver: DriverDefinition = sqlDriver(
 export const sqliteDriver: DriverDefinition = sqlDriver(
   'sqlite',
   sqliteOptionsSchema,
-  (alias, options: SqliteOptions) => new SqliteAdapter(alias, options),
+  (alias, options: SqliteOptions, seams) => new SqliteAdapter(alias, options, seams),
 )

@@ -7,6 +7,7 @@ import {
   type SqlAdapterSeams,
   type SqlErrorFacts,
 } from '../sql-adapter.js'
+import { mysql2PoolStats, type SqlPoolStats } from '../instrument/sql-pool-metrics.js'
 import { serverFields } from '../sql-server-options.js'
 import { classifyMariaError } from './maria-error-mapper.js'
 import {
@@ -49,6 +50,7 @@ export class MariaAdapter extends MegaSqlAdapter {
   /** The validated, frozen options. */
   readonly options: Readonly<ResolvedMariaOptions>
   readonly #createPool: (config: PoolOptions) => MysqlPool
+  #pool: MysqlPool | undefined
 
   constructor(alias: string, options: MariaOptions, seams: MariaAdapterSeams = {}) {
     super('maria', alias, seams)
@@ -58,8 +60,9 @@ export class MariaAdapter extends MegaSqlAdapter {
 
   protected _createDialect(): Dialect {
     const timeoutMs = this.options.statementTimeoutMs
+    this.#pool = this.#createPool(mariaPoolConfig(this.options))
     return new MysqlDialect({
-      pool: this.#createPool(mariaPoolConfig(this.options)),
+      pool: this.#pool,
       ...(timeoutMs === undefined
         ? {}
         : {
@@ -71,6 +74,10 @@ export class MariaAdapter extends MegaSqlAdapter {
             },
           }),
     })
+  }
+
+  protected override _poolStats(): SqlPoolStats | undefined {
+    return this.#pool === undefined ? undefined : mysql2PoolStats(this.#pool)
   }
 
   protected _target(): string {

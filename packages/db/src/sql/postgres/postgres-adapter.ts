@@ -7,6 +7,7 @@ import {
   type SqlAdapterSeams,
   type SqlErrorFacts,
 } from '../sql-adapter.js'
+import { pgPoolStats, type SqlPoolStats } from '../instrument/sql-pool-metrics.js'
 import { serverFields } from '../sql-server-options.js'
 import { classifyPostgresError } from './postgres-error-mapper.js'
 import {
@@ -58,6 +59,7 @@ export class PostgresAdapter extends MegaSqlAdapter {
   /** The validated, frozen options. */
   readonly options: Readonly<ResolvedPostgresOptions>
   readonly #createPool: (config: PoolConfig) => PostgresPool
+  #pool: PostgresPool | undefined
 
   constructor(alias: string, options: PostgresOptions, seams: PostgresAdapterSeams = {}) {
     super('postgres', alias, seams)
@@ -66,7 +68,12 @@ export class PostgresAdapter extends MegaSqlAdapter {
   }
 
   protected _createDialect(): Dialect {
-    return new PostgresDialect({ pool: this.#createPool(postgresPoolConfig(this.options)) })
+    this.#pool = this.#createPool(postgresPoolConfig(this.options))
+    return new PostgresDialect({ pool: this.#pool })
+  }
+
+  protected override _poolStats(): SqlPoolStats | undefined {
+    return this.#pool === undefined ? undefined : pgPoolStats(this.#pool)
   }
 
   protected _target(): string {
