@@ -195,6 +195,7 @@ export type {
 } from './sessions/principal.js'
 export {
   CLUSTER_READY_MESSAGE,
+  CLUSTER_SCHEDULINGS,
   CLUSTER_SHUTDOWN_MESSAGE,
   DEFAULT_CLUSTER_GRACE_PERIOD_MS,
   DEFAULT_MAX_RAPID_RESPAWN,
@@ -209,6 +210,7 @@ export type {
   ClusterLogger,
   ClusterModule,
   ClusterProcess,
+  ClusterScheduling,
   ClusterTimers,
   ClusterWorker,
   ClusterWorkerProcess,

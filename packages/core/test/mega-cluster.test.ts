@@ -174,7 +174,8 @@ describe('MegaCluster.start', () => {
   it('forks the workers with the env on the primary and prefixes every log line', async () => {
     const { cluster, logs } = await started({ workers: 3, env: { APP: 'x' } })
     expect(cluster.forked).toHaveLength(3)
-    expect(cluster.forked.map((w) => w.env)).toEqual([{ APP: 'x' }, { APP: 'x' }, { APP: 'x' }])
+    const env = { APP: 'x', MEGA_CLUSTER_WORKER: '1' } // the marker boot() reads to talk to the primary
+    expect(cluster.forked.map((w) => w.env)).toEqual([env, env, env])
     expect(logs.length).toBeGreaterThan(0)
     for (const { message } of logs) expect(message.startsWith('[mega-cluster] ')).toBe(true)
   })
