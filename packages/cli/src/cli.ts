@@ -6,6 +6,7 @@ import { migrateCommand } from './commands/migrate-command.js'
 import { newCommand } from './commands/new-command.js'
 import { routesCommand } from './commands/routes-command.js'
 import { scaffoldCommand } from './commands/scaffold-command.js'
+import { restartCommand } from './commands/restart-command.js'
 import { startCommand } from './commands/start-command.js'
 import { testCommand } from './commands/test-command.js'
 import { hubCommand, workerCommand } from './commands/worker-command.js'
@@ -27,6 +28,7 @@ export const COMMAND_HANDLERS: { readonly [C in CommandName]: Handler<C> } = {
   console: consoleCommand,
   dev: devCommand,
   start: startCommand,
+  restart: restartCommand,
   test: testCommand,
   migrate: migrateCommand,
   worker: workerCommand,

@@ -65,5 +65,8 @@ export type {
   ReplFactory,
   ReplLike,
 } from './commands/console-command.js'
-export { startApp } from './commands/start-command.js'
+export { startApp, startCluster } from './commands/start-command.js'
+export type { StartClusterOptions } from './commands/start-command.js'
+export { restartCommand } from './commands/restart-command.js'
+export type { SignalSender } from './commands/restart-command.js'
 export type { BootFn } from './internal/project.js'

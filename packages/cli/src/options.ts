@@ -102,6 +102,13 @@ const root = {
   valueName: 'dir',
 } as const satisfies OptionSpec
 
+const pidFile = {
+  type: 'string',
+  description: "the cluster primary's pid file, relative to the root",
+  default: '.mega/server.pid',
+  valueName: 'path',
+} as const satisfies OptionSpec
+
 const app = {
   type: 'string',
   description: 'the app under apps/ to write into',
@@ -196,11 +203,20 @@ export const COMMANDS = {
     loadsApp: true,
   },
   start: {
-    summary: 'Run the app in production (NODE_ENV=production, graceful shutdown on signals)',
+    summary:
+      'Run the app in production (NODE_ENV=production, graceful shutdown on signals; server.workers > 1 runs a cluster)',
     args: [],
-    options: { root },
-    examples: ['mega start'],
+    options: { root, pidFile },
+    examples: ['mega start', 'mega start --pid-file /run/shop.pid'],
     loadsApp: true,
+  },
+  restart: {
+    summary:
+      'Replace every worker of a running `mega start` cluster one at a time (sends SIGHUP to its primary)',
+    args: [],
+    options: { root, pidFile },
+    examples: ['mega restart', 'mega restart --pid-file /run/shop.pid'],
+    loadsApp: false,
   },
   test: {
     summary: "Run the app's tests with vitest (arguments after -- go to vitest)",
