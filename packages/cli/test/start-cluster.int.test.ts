@@ -66,12 +66,12 @@ async function startCluster(root: string): Promise<Started> {
   })
   let output = ''
   // Per-request log lines are dropped: under load they would make the output megabytes long.
-  const keep = (chunk: Buffer) =>
-    (output += chunk
-      .toString()
-      .split(/(?<=\n)/)
-      .filter((line) => !line.includes('"reqId"'))
-      .join(''))
+  let partial = ''
+  const keep = (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n')
+    partial = lines.pop() ?? ''
+    for (const line of lines) if (!line.includes('"reqId"')) output += `${line}\n`
+  }
   child.stdout.on('data', keep)
   child.stderr.on('data', keep)
   const waitFor = (text: string, times = 1) =>
