@@ -47,10 +47,12 @@ describe('@mega/cli public exports', () => {
         "renderOptionsMarkdown",
         "renderTemplate",
         "renderTemplateTree",
+        "restartCommand",
         "run",
         "runStep",
         "scaffold",
         "startApp",
+        "startCluster",
         "startConsole",
         "templateTarget",
       ]
@@ -103,6 +105,8 @@ describe('@mega/cli public exports', () => {
         "ScaffoldFieldType",
         "ScaffoldOptions",
         "ScaffoldResult",
+        "SignalSender",
+        "StartClusterOptions",
         "StepClock",
         "TemplateFile",
       ]

@@ -9,7 +9,7 @@ import {
   STOPPED_ACCEPTING,
   STOPPED_ACCEPTING_ACK,
 } from '../src/cluster/cluster-messages.js'
-import { FakeWorker, flush, started } from './helpers/fake-cluster.js'
+import { type FakeWorker, flush, started } from './helpers/fake-cluster.js'
 
 const sentOfType = (worker: FakeWorker, type: string) =>
   worker.sent.filter((m) => (m as { type?: string }).type === type) as Record<string, unknown>[]

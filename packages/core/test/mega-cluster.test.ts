@@ -10,8 +10,8 @@ import {
 import {
   Emitter,
   type Listener,
-  FakeCluster,
-  FakeWorker,
+  type FakeCluster,
+  type FakeWorker,
   flush,
   setup,
   started,

@@ -37,6 +37,8 @@ export async function restartCommand(
     )
   }
   proc.kill(pid, 'SIGHUP')
-  io.stdout(`mega restart: asked primary ${pid} to replace its workers one at a time (see its log)\n`)
+  io.stdout(
+    `mega restart: asked primary ${pid} to replace its workers one at a time (see its log)\n`,
+  )
   return 0
 }

@@ -212,4 +212,3 @@ export function isMessage(message: unknown, type: string): boolean {
     typeof message === 'object' && message !== null && 'type' in message && message.type === type
   )
 }
-

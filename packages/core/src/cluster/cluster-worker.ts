@@ -74,7 +74,7 @@ export class PrimaryLink {
   readonly #proc: WorkerChannel
   readonly #stops: (() => void)[] = []
 
-  constructor(proc: WorkerChannel = process as WorkerChannel) {
+  constructor(proc: WorkerChannel = process) {
     this.#proc = proc
   }
 

@@ -58,7 +58,6 @@ interface WorkerState {
   onExit?: () => void
 }
 
-
 /**
  * A primary/worker process cluster on `node:cluster`: forks the workers, replaces crashed ones
  * (exiting 1 on a crash loop), fans a graceful shutdown out to every worker on SIGTERM/SIGINT,
@@ -175,7 +174,8 @@ export class MegaCluster {
     if (isMessage(message, CLUSTER_READY_MESSAGE.type)) this.#workers.get(worker)?.onReady?.()
     // Node's own `close` of the worker's listening handle was sent before this message on the same
     // channel: once it is handled, every connection handed to the worker before it has been sent.
-    else if (isMessage(message, STOPPED_ACCEPTING)) this.#send(worker, { type: STOPPED_ACCEPTING_ACK })
+    else if (isMessage(message, STOPPED_ACCEPTING))
+      this.#send(worker, { type: STOPPED_ACCEPTING_ACK })
     else this.#queries.handle(worker, message)
   }
 
