@@ -201,11 +201,11 @@ export {
   DEFAULT_MAX_RAPID_RESPAWN,
   DEFAULT_MIN_RESPAWN_INTERVAL_MS,
   DEFAULT_WORKER_READY_TIMEOUT_MS,
-  MegaCluster,
   ROLLING_RESTART_STATUSES,
-  createCluster,
-  onClusterShutdown,
-} from './cluster/mega-cluster.js'
+} from './cluster/cluster-config.js'
+export { MegaCluster, createCluster } from './cluster/mega-cluster.js'
+export { onClusterShutdown } from './cluster/cluster-worker.js'
+export type { ClusterWorkerProcess } from './cluster/cluster-worker.js'
 export type {
   ClusterLogger,
   ClusterModule,
@@ -213,12 +213,11 @@ export type {
   ClusterScheduling,
   ClusterTimers,
   ClusterWorker,
-  ClusterWorkerProcess,
   MegaClusterConfig,
   RollingRestartOptions,
   RollingRestartResult,
   RollingRestartStatus,
-} from './cluster/mega-cluster.js'
+} from './cluster/cluster-config.js'
 export { auth } from './auth/auth-plugin.js'
 export { MegaAuth } from './auth/mega-auth.js'
 export type { AuthOptions, AuthVia, MegaAuthUser, ResolveUser } from './auth/auth-options.js'

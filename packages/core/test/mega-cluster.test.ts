@@ -3,10 +3,9 @@ import { MegaConfigError, MegaError } from '@mega/observe'
 import {
   CLUSTER_READY_MESSAGE,
   CLUSTER_SHUTDOWN_MESSAGE,
-  MegaCluster,
-  onClusterShutdown,
   type ClusterModule,
-} from '../src/cluster/mega-cluster.js'
+} from '../src/cluster/cluster-config.js'
+import { MegaCluster, onClusterShutdown } from '../src/cluster/mega-cluster.js'
 import {
   Emitter,
   type Listener,

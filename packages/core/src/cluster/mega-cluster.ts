@@ -25,28 +25,7 @@ import {
 import { STOPPED_ACCEPTING, STOPPED_ACCEPTING_ACK } from './cluster-messages.js'
 import { ClusterQueries } from './cluster-queries.js'
 
-export {
-  CLUSTER_READY_MESSAGE,
-  CLUSTER_SCHEDULINGS,
-  CLUSTER_SHUTDOWN_MESSAGE,
-  DEFAULT_CLUSTER_GRACE_PERIOD_MS,
-  DEFAULT_MAX_RAPID_RESPAWN,
-  DEFAULT_MIN_RESPAWN_INTERVAL_MS,
-  DEFAULT_WORKER_READY_TIMEOUT_MS,
-  ROLLING_RESTART_STATUSES,
-} from './cluster-config.js'
-export type {
-  ClusterLogger,
-  ClusterModule,
-  ClusterProcess,
-  ClusterScheduling,
-  ClusterTimers,
-  ClusterWorker,
-  MegaClusterConfig,
-  RollingRestartOptions,
-  RollingRestartResult,
-  RollingRestartStatus,
-} from './cluster-config.js'
+// The int-test fixture loads this one transpiled module: it needs the worker side too.
 export { onClusterShutdown, type ClusterWorkerProcess } from './cluster-worker.js'
 
 type Role = 'serving' | 'candidate' | 'retiring'

@@ -1,10 +1,10 @@
 // Fakes of node:cluster, the primary's process and timers for the MegaCluster unit tests.
-import {
-  createCluster,
-  type ClusterModule,
-  type ClusterWorker,
-  type MegaClusterConfig,
-} from '../../src/cluster/mega-cluster.js'
+import type {
+  ClusterModule,
+  ClusterWorker,
+  MegaClusterConfig,
+} from '../../src/cluster/cluster-config.js'
+import { createCluster } from '../../src/cluster/mega-cluster.js'
 
 export type Listener = (...args: never[]) => void
 
