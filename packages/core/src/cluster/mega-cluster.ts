@@ -115,7 +115,9 @@ export class MegaCluster {
       this.#process.on(signal, () => this.#onSignal(signal))
     if (this.#config.restartOnSighup) this.#process.on('SIGHUP', () => this.#onSighup())
     this.#applyScheduling()
-    this.#info(`primary ${this.#process.pid} starting ${this.#size} worker(s)`)
+    this.#info(
+      `primary ${this.#process.pid} starting ${this.#size} worker(s), scheduling ${this.#config.scheduling}`,
+    )
     for (let i = 0; i < this.#size; i += 1) this.#forkWorker('serving')
   }
 
