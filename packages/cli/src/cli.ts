@@ -9,6 +9,7 @@ import { newCommand } from './commands/new-command.js'
 import { routesCommand } from './commands/routes-command.js'
 import { runCommand } from './commands/run-command.js'
 import { scaffoldCommand } from './commands/scaffold-command.js'
+import { restartCommand } from './commands/restart-command.js'
 import { startCommand } from './commands/start-command.js'
 import { testCommand } from './commands/test-command.js'
 import { hubCommand, workerCommand } from './commands/worker-command.js'
@@ -31,6 +32,7 @@ export const COMMAND_HANDLERS: { readonly [C in CommandName]: Handler<C> } = {
   dev: devCommand,
   build: buildCommand,
   start: startCommand,
+  restart: restartCommand,
   test: testCommand,
   migrate: migrateCommand,
   worker: workerCommand,

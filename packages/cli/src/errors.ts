@@ -21,6 +21,7 @@ export const CLI_ERRORS = defineErrors({
   MEGA_CLI_NO_DATABASE: { message: said },
   MEGA_CLI_BUILD_FAILED: { message: said },
   MEGA_CLI_BUILD_STALE: { message: said },
+  MEGA_CLI_NOT_RUNNING: { message: said },
 })
 
 /** Every error code `mega` reports, in the order of {@link CLI_ERRORS}. */

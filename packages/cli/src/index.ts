@@ -74,8 +74,10 @@ export type {
   ReplFactory,
   ReplLike,
 } from './commands/console-command.js'
-export { startApp } from './commands/start-command.js'
-export type { StartAppOptions } from './commands/start-command.js'
+export { startApp, startCluster } from './commands/start-command.js'
+export type { StartAppOptions, StartClusterOptions } from './commands/start-command.js'
 export { buildProject } from './commands/build-command.js'
 export type { BuildResult } from './commands/build-command.js'
+export { restartCommand } from './commands/restart-command.js'
+export type { SignalSender } from './commands/restart-command.js'
 export type { BootFn } from './internal/project.js'

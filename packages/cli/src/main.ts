@@ -18,7 +18,10 @@ function loadsApp(argv: readonly string[]): boolean {
   }
 }
 
-/** Re-runs `mega` under `node --import tsx`; SIGINT stays with the child, SIGTERM is passed on. */
+/**
+ * Re-runs `mega` under `node --import tsx`; SIGINT stays with the child, SIGTERM and SIGHUP (a
+ * cluster's rolling restart) are passed on.
+ */
 function reexecWithLoader(argv: readonly string[]): Promise<number> {
   const child = spawn(process.execPath, loaderArgs(argv), {
     stdio: 'inherit',
@@ -26,13 +29,16 @@ function reexecWithLoader(argv: readonly string[]): Promise<number> {
   })
   const ignore = () => undefined
   const forward = () => child.kill('SIGTERM')
+  const forwardHup = () => child.kill('SIGHUP')
   process.on('SIGINT', ignore)
   process.on('SIGTERM', forward)
+  process.on('SIGHUP', forwardHup)
   return new Promise((resolve) => {
     child.on('error', () => resolve(1))
     child.on('close', (code, signal) => {
       process.off('SIGINT', ignore)
       process.off('SIGTERM', forward)
+      process.off('SIGHUP', forwardHup)
       resolve(code ?? (signal === 'SIGTERM' ? 143 : 1))
     })
   })

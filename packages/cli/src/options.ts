@@ -111,6 +111,13 @@ const root = {
   valueName: 'dir',
 } as const satisfies OptionSpec
 
+const pidFile = {
+  type: 'string',
+  description: "the cluster primary's pid file, relative to the root",
+  default: '.mega/server.pid',
+  valueName: 'path',
+} as const satisfies OptionSpec
+
 const app = {
   type: 'string',
   description: 'the app under apps/ to write into',
@@ -221,17 +228,26 @@ export const COMMANDS = {
   },
   start: {
     summary:
-      'Run the app in production (NODE_ENV=production, graceful shutdown on signals): the build in dist/ when there is one',
+      'Run the app in production (NODE_ENV=production, graceful shutdown on signals; server.workers > 1 runs a cluster): the build in dist/ when there is one',
     args: [],
     options: {
       root,
+      pidFile,
       source: {
         type: 'boolean',
         description: 'run the TypeScript sources through the loader even when dist/ holds a build',
       },
     },
-    examples: ['mega start', 'mega start --source'],
+    examples: ['mega start', 'mega start --source', 'mega start --pid-file /run/shop.pid'],
     loadsApp: true,
+  },
+  restart: {
+    summary:
+      'Replace every worker of a running `mega start` cluster one at a time (sends SIGHUP to its primary)',
+    args: [],
+    options: { root, pidFile },
+    examples: ['mega restart', 'mega restart --pid-file /run/shop.pid'],
+    loadsApp: false,
   },
   test: {
     summary: "Run the app's tests with vitest (arguments after -- go to vitest)",

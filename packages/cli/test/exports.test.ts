@@ -53,11 +53,13 @@ describe('@mega/cli public exports', () => {
         "renderOptionsMarkdown",
         "renderTemplate",
         "renderTemplateTree",
+        "restartCommand",
         "run",
         "runScript",
         "runStep",
         "scaffold",
         "startApp",
+        "startCluster",
         "startConsole",
         "templateTarget",
       ]
@@ -115,7 +117,9 @@ describe('@mega/cli public exports', () => {
         "ScaffoldFieldType",
         "ScaffoldOptions",
         "ScaffoldResult",
+        "SignalSender",
         "StartAppOptions",
+        "StartClusterOptions",
         "StepClock",
         "TemplateFile",
       ]

@@ -209,28 +209,29 @@ export type {
 } from './sessions/principal.js'
 export {
   CLUSTER_READY_MESSAGE,
+  CLUSTER_SCHEDULINGS,
   CLUSTER_SHUTDOWN_MESSAGE,
   DEFAULT_CLUSTER_GRACE_PERIOD_MS,
   DEFAULT_MAX_RAPID_RESPAWN,
   DEFAULT_MIN_RESPAWN_INTERVAL_MS,
   DEFAULT_WORKER_READY_TIMEOUT_MS,
-  MegaCluster,
   ROLLING_RESTART_STATUSES,
-  createCluster,
-  onClusterShutdown,
-} from './cluster/mega-cluster.js'
+} from './cluster/cluster-config.js'
+export { MegaCluster, createCluster } from './cluster/mega-cluster.js'
+export { onClusterShutdown } from './cluster/cluster-worker.js'
+export type { ClusterWorkerProcess } from './cluster/cluster-worker.js'
 export type {
   ClusterLogger,
   ClusterModule,
   ClusterProcess,
+  ClusterScheduling,
   ClusterTimers,
   ClusterWorker,
-  ClusterWorkerProcess,
   MegaClusterConfig,
   RollingRestartOptions,
   RollingRestartResult,
   RollingRestartStatus,
-} from './cluster/mega-cluster.js'
+} from './cluster/cluster-config.js'
 export { auth } from './auth/auth-plugin.js'
 export { MegaAuth } from './auth/mega-auth.js'
 export type { AuthOptions, AuthVia, MegaAuthUser, ResolveUser } from './auth/auth-options.js'

@@ -1,5 +1,14 @@
-import { join } from 'node:path'
-import type { BootOptions, MegaRuntime } from '@mega/core'
+import nodeCluster from 'node:cluster'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import {
+  createCluster,
+  type BootOptions,
+  type ClusterLogger,
+  type MegaCluster,
+  type MegaConfig,
+  type MegaRuntime,
+} from '@mega/core'
 import { createLogger } from '@mega/observe'
 import type { CliIo } from '../io.js'
 import { BUILD_DIR, runsBuild, verifyBuild, type BuildManifest } from '../internal/build-files.js'
@@ -80,12 +89,92 @@ export async function startApp(options: StartAppOptions, bootFn?: BootFn): Promi
   })
 }
 
+/** Options of {@link startCluster}. */
+export interface StartClusterOptions {
+  readonly root: string
+  /** `server.workers` of the config: how many workers, `'auto'` = available cores. */
+  readonly workers: number | 'auto'
+  /** Where the primary writes its pid (for `mega restart`); removed when it exits. */
+  readonly pidFile: string
+  /** Where the primary logs. @default console */
+  readonly logger?: ClusterLogger
+  /** Each worker runs the build in `dist/` (see {@link StartAppOptions.build}). @default false */
+  readonly build?: boolean
+}
+
+/**
+ * Runs the app under `MegaCluster`: on the primary, writes the pid file and forks the workers (SIGHUP
+ * = rolling restart; SIGTERM/SIGINT = graceful shutdown of all); in a worker, boots the app.
+ *
+ * @example
+ * await startCluster({ root: process.cwd(), workers: 'auto', pidFile: '.mega/server.pid' })
+ */
+export async function startCluster(
+  options: StartClusterOptions,
+  bootFn?: BootFn,
+): Promise<MegaCluster> {
+  const cluster = createCluster({
+    workers: options.workers,
+    restartOnSighup: true,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  })
+  if (nodeCluster.isPrimary) writePidFile(options.pidFile)
+  await cluster.start(async () => {
+    process.on('SIGHUP', () => undefined) // the primary's signal: a terminal hang-up must not kill a worker
+    await startApp({ root: options.root, build: options.build === true }, bootFn)
+  })
+  return cluster
+}
+
+function writePidFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, `${process.pid}\n`)
+  process.on('exit', () => {
+    const own = readPid(path) === process.pid
+    if (own) rmSync(path, { force: true })
+  })
+}
+
+/** The pid in a pid file, or undefined when it is missing or holds no pid. */
+export function readPid(path: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim())
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function primaryLogger(config: MegaConfig): ClusterLogger {
+  const { enabled, ...rest } = config.logger
+  const log = createLogger(enabled ? rest : false).child({ worker: 'primary' })
+  return { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) }
+}
+
 /**
  * `mega start`: runs until a signal shuts it down. The build in `dist/` when there is one (and
- * `--source` is not given), else the sources.
+ * `--source` is not given), else the sources. With `server.workers` above 1 (or `'auto'`) the app
+ * runs in a cluster of that many workers behind one port.
  */
 export async function startCommand(parsed: ParsedArgs<'start'>, io: CliIo): Promise<number> {
   const root = findProjectRoot(io.cwd, parsed.options.root, 'start', { acceptBuild: true })
-  await startApp({ root, build: runsBuild(parsed, io.cwd) })
+  const build = runsBuild(parsed, io.cwd)
+  process.env.NODE_ENV ??= 'production'
+  // A stale build is refused before its config is read (startApp checks again, in every worker).
+  if (build) await verifyBuild(root)
+  const config = await (
+    await projectCore(root)
+  ).loadConfig(root, build ? { dir: join(root, BUILD_DIR) } : {})
+  const { workers } = config.server
+  if (workers === 1) {
+    const runtime = await startApp({ root, build })
+    process.on('SIGHUP', () =>
+      runtime.log.warn('SIGHUP ignored: rolling restarts need server.workers above 1'),
+    )
+    return 0
+  }
+  const pidFile = resolve(root, parsed.options.pidFile)
+  const logger = nodeCluster.isPrimary ? primaryLogger(config) : undefined
+  await startCluster({ root, build, workers, pidFile, ...(logger ? { logger } : {}) })
   return 0
 }

@@ -32,7 +32,9 @@ import type { ServiceEntry } from '../services/mega-service.js'
 import type { MegaPlugin } from '../plugins/define-plugin.js'
 import { loadRouteFiles, loadServiceFiles, runtimeLoadsTypeScript } from './convention-loader.js'
 import { RequestDrain } from './drain.js'
-import { onClusterShutdown } from '../cluster/mega-cluster.js'
+import { PrimaryLink, isMegaClusterWorker, onClusterShutdown } from '../cluster/cluster-worker.js'
+import { closeClusterWorker } from './cluster-worker-close.js'
+import { clusterViews } from './cluster-views.js'
 import { instrumentHttp, mountEndpoints } from './endpoints.js'
 import { CORE_ERRORS } from '../errors.js'
 
@@ -145,10 +147,11 @@ async function resolveConfig(options: BootOptions, root: string): Promise<MegaCo
   return loadConfig(root, options.build === undefined ? {} : { dir: resolve(root, options.build) })
 }
 
-function buildLogger(config: MegaConfig, given: Logger | undefined): Logger {
-  if (given !== undefined) return given
+/** The logger; in a cluster worker every line names the worker (`worker`: its cluster id). */
+function buildLogger(config: MegaConfig, given: Logger | undefined, inCluster: boolean): Logger {
   const { enabled, ...rest } = config.logger
-  return createLogger(enabled ? rest : false)
+  const log = given ?? createLogger(enabled ? rest : false)
+  return inCluster ? log.child({ worker: cluster.worker?.id ?? process.pid }) : log
 }
 
 /** Where `mega build` put the compiled copy of `dir` (a folder under `root`). */
@@ -238,8 +241,9 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
   const shutdown = options.shutdown ?? MegaShutdown
   const inCluster = options.clusterWorker ?? cluster.isWorker
   const drain = new RequestDrain(!inCluster)
+  const link = inCluster && isMegaClusterWorker() ? new PrimaryLink() : undefined
   const { log, metrics, traced } = await b.run('observability', async () => {
-    const logger = buildLogger(config, options.logger)
+    const logger = buildLogger(config, options.logger, inCluster)
     const m = config.metrics.enabled
       ? createMetrics({ serviceName: config.metrics.serviceName ?? config.name })
       : undefined
@@ -282,11 +286,12 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
     })
     drain.install(s.fastify)
     if (metrics !== undefined) instrumentHttp(s.fastify, metrics)
+    const views = link === undefined ? { health, metrics } : clusterViews(link, health, metrics)
     mountEndpoints(
       s.fastify,
       { ...config.health, ...(config.metrics.enabled ? { metricsPath: config.metrics.path } : {}) },
-      health,
-      metrics,
+      views.health,
+      views.metrics,
       {
         production: config.production ?? process.env.NODE_ENV === 'production',
         health: config.health,
@@ -306,6 +311,10 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
   // then services and adapters.
   b.cleanups.push(async () => {
     const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS
+    if (inCluster) {
+      await closeClusterWorker(server, drain, { drainTimeoutMs, log, ...(link ? { link } : {}) })
+      return link?.close()
+    }
     const stalled = await drain.close(drainTimeoutMs)
     if (stalled.length > 0) {
       // Cut at the deadline: an open socket would hold server.close() until the shutdown grace

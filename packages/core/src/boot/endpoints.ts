@@ -7,6 +7,18 @@ import { ok } from '../http/envelope.js'
 import { sendFailure } from '../http/error-handler.js'
 import { IpAllowList, PRIVATE_NETWORKS } from '../http/ip-allow-list.js'
 
+/** What the health endpoints read: a {@link HealthRegistry}, or the cluster's view in a worker. */
+export type HealthSource = Pick<HealthRegistry, 'liveness' | 'readiness'> | ClusterHealthSource
+
+/** The cluster's health as a worker's endpoints show it. */
+export interface ClusterHealthSource {
+  liveness(): Promise<{ readonly status: string }>
+  readiness(): Promise<{ readonly status: string }>
+}
+
+/** What the metrics endpoint renders: the process's metrics, or the cluster's merged text. */
+export type MetricsSource = Pick<MegaMetrics, 'renderPrometheus'>
+
 /** Paths of the built-in endpoints. */
 export interface EndpointPaths {
   readonly livePath: string
@@ -119,8 +131,8 @@ function refuse(verdict: Verdict, reply: FastifyReply): never {
 export function mountEndpoints(
   fastify: FastifyInstance,
   paths: EndpointPaths,
-  health: HealthRegistry,
-  metrics: MegaMetrics | undefined,
+  health: HealthSource,
+  metrics: MetricsSource | undefined,
   options: EndpointOptions = {},
 ): void {
   const production = options.production ?? false

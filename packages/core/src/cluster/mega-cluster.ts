@@ -2,152 +2,31 @@ import nodeCluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import { type MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { CORE_ERRORS } from '../errors.js'
+import {
+  CLUSTER_READY_MESSAGE,
+  CLUSTER_SHUTDOWN_MESSAGE,
+  CLUSTER_WORKER_ENV,
+  PREFIX,
+  REAL_TIMERS,
+  configSchema,
+  isMessage,
+  restartSchema,
+  type ClusterLogger,
+  type ClusterModule,
+  type ClusterProcess,
+  type ClusterTimers,
+  type ClusterWorker,
+  type MegaClusterConfig,
+  type RollingRestartOptions,
+  type RollingRestartResult,
+} from './cluster-config.js'
+import { STOPPED_ACCEPTING, STOPPED_ACCEPTING_ACK } from './cluster-messages.js'
+import { ClusterQueries } from './cluster-queries.js'
 
-/** How long workers may take to exit after a shutdown signal before they get SIGKILL. */
-export const DEFAULT_CLUSTER_GRACE_PERIOD_MS = 30_000
-/** How many rapid crashes inside the sliding window make the primary give up. */
-export const DEFAULT_MAX_RAPID_RESPAWN = 5
-/** A worker that dies younger than this (ms) counts as a rapid crash. */
-export const DEFAULT_MIN_RESPAWN_INTERVAL_MS = 1000
-/** How long a rolling restart waits for a new worker to listen or report ready. */
-export const DEFAULT_WORKER_READY_TIMEOUT_MS = 30_000
-/** The message every worker receives when it must shut down gracefully. */
-export const CLUSTER_SHUTDOWN_MESSAGE = Object.freeze({ type: 'mega:cluster:shutdown' } as const)
-/** The message a worker may send to report it is ready (besides its first `listening` event). */
-export const CLUSTER_READY_MESSAGE = Object.freeze({ type: 'mega:cluster:ready' } as const)
-/** How each worker's turn of a rolling restart ended. */
-export const ROLLING_RESTART_STATUSES = [
-  'replaced',
-  'ready-timeout',
-  'exited-before-ready',
-  'gone',
-  'skipped',
-] as const
-/** One of {@link ROLLING_RESTART_STATUSES}. */
-export type RollingRestartStatus = (typeof ROLLING_RESTART_STATUSES)[number]
-
-/** A worker as the primary handles it: the slice of `node:cluster`'s `Worker` the cluster calls. */
-export interface ClusterWorker {
-  readonly process: { readonly pid?: number | undefined }
-  send(message: unknown): unknown
-  kill(signal?: string): unknown
-  disconnect(): unknown
-  on(event: 'error', listener: (error: Error) => void): unknown
-}
-
-/** The slice of `node:cluster` the cluster calls. */
-export interface ClusterModule {
-  readonly isPrimary: boolean
-  fork(env?: Readonly<Record<string, string>>): ClusterWorker
-  on(
-    event: 'exit' | 'listening' | 'message',
-    listener: (worker: ClusterWorker, ...args: unknown[]) => void,
-  ): unknown
-}
-
-/** The slice of `process` the primary uses. */
-export interface ClusterProcess {
-  readonly pid: number
-  on(event: 'SIGTERM' | 'SIGINT', listener: (signal: string) => void): unknown
-  exit(code: number): void
-}
-
-/** Timers for the grace period and readiness waits (a test passes fake ones). */
-export interface ClusterTimers {
-  setTimeout(callback: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
-
-/** Where the primary writes; every message already starts with `[mega-cluster]`. */
-export interface ClusterLogger {
-  info(message: string): void
-  warn(message: string): void
-  error(message: string): void
-}
-
-/** Configuration of {@link MegaCluster}. */
-export interface MegaClusterConfig {
-  /**
-   * How many workers to run; `'auto'` means `availableParallelism()`.
-   * @default 'auto'
-   */
-  readonly workers?: number | 'auto'
-  /**
-   * Replace a worker that exits outside shutdown (with crash-loop detection).
-   * @default true
-   */
-  readonly respawn?: boolean
-  /**
-   * How long workers may take to exit after a shutdown before they get SIGKILL (ms).
-   * @default 30000
-   */
-  readonly gracePeriodMs?: number
-  /**
-   * Rapid crashes inside the window that make the primary exit 1.
-   * @default 5
-   */
-  readonly maxRapidRespawn?: number
-  /**
-   * A worker dying younger than this (ms) is a rapid crash; the window is this × maxRapidRespawn × 2.
-   * @default 1000
-   */
-  readonly minRespawnIntervalMs?: number
-  /**
-   * Extra environment variables for every worker.
-   * @default {}
-   */
-  readonly env?: Readonly<Record<string, string>>
-  /**
-   * The cluster module.
-   * @default node:cluster
-   */
-  readonly cluster?: ClusterModule
-  /**
-   * The primary's process (signals, exit).
-   * @default globalThis.process
-   */
-  readonly process?: ClusterProcess
-  /**
-   * The clock for worker lifetimes.
-   * @default Date
-   */
-  readonly clock?: { now(): number }
-  /**
-   * Timers for the grace period and readiness waits.
-   * @default the global setTimeout / clearTimeout
-   */
-  readonly timers?: ClusterTimers
-  /**
-   * Where the primary logs.
-   * @default console
-   */
-  readonly logger?: ClusterLogger
-  /**
-   * What `workers: 'auto'` resolves to.
-   * @default os.availableParallelism
-   */
-  readonly availableParallelism?: () => number
-}
-
-/** Options of {@link MegaCluster.rollingRestart}. */
-export interface RollingRestartOptions {
-  /**
-   * How long a new worker may take to listen (or send {@link CLUSTER_READY_MESSAGE}) (ms).
-   * @default 30000
-   */
-  readonly readyTimeoutMs?: number
-}
-
-/** How one worker's turn of a rolling restart ended. */
-export interface RollingRestartResult {
-  /** The pid of the worker to replace. */
-  readonly oldPid: number | undefined
-  /** The pid of its replacement, when one was forked. */
-  readonly newPid?: number | undefined
-  readonly status: RollingRestartStatus
-}
+// The int-test fixture loads this one transpiled module: it needs the worker side too.
+export { onClusterShutdown, type ClusterWorkerProcess } from './cluster-worker.js'
 
 type Role = 'serving' | 'candidate' | 'retiring'
 type ReadyOutcome = 'ready' | 'ready-timeout' | 'exited-before-ready' | 'shutdown'
@@ -156,45 +35,6 @@ interface WorkerState {
   role: Role
   onReady?: () => void
   onExit?: () => void
-}
-
-const MAX_TIMER_MS = 2_147_483_647
-const ms = z.number().int().positive().max(MAX_TIMER_MS)
-const hasMethods = (value: unknown, names: readonly string[]): boolean =>
-  typeof value === 'object' &&
-  value !== null &&
-  names.every((n) => typeof (value as Record<string, unknown>)[n] === 'function')
-const seam = <T>(names: readonly string[]) =>
-  z.custom<T>((v) => hasMethods(v, names), `expected an object with ${names.join(', ')}`).optional()
-
-const configSchema = z.strictObject({
-  workers: z.union([z.number().int().positive(), z.literal('auto')]).default('auto'),
-  respawn: z.boolean().default(true),
-  gracePeriodMs: ms.default(DEFAULT_CLUSTER_GRACE_PERIOD_MS),
-  maxRapidRespawn: z.number().int().positive().default(DEFAULT_MAX_RAPID_RESPAWN),
-  minRespawnIntervalMs: ms.default(DEFAULT_MIN_RESPAWN_INTERVAL_MS),
-  env: z.record(z.string(), z.string()).default({}),
-  cluster: seam<ClusterModule>(['fork', 'on']),
-  process: seam<ClusterProcess>(['on', 'exit']),
-  clock: seam<{ now(): number }>(['now']),
-  timers: seam<ClusterTimers>(['setTimeout', 'clearTimeout']),
-  logger: seam<ClusterLogger>(['info', 'warn', 'error']),
-  availableParallelism: z.custom<() => number>((v) => typeof v === 'function').optional(),
-})
-const restartSchema = z.strictObject({
-  readyTimeoutMs: ms.default(DEFAULT_WORKER_READY_TIMEOUT_MS),
-})
-
-const REAL_TIMERS: ClusterTimers = {
-  setTimeout: (callback, delay) => setTimeout(callback, delay),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-}
-const PREFIX = '[mega-cluster]'
-
-function isMessage(message: unknown, type: string): boolean {
-  return (
-    typeof message === 'object' && message !== null && 'type' in message && message.type === type
-  )
 }
 
 /**
@@ -218,6 +58,10 @@ export class MegaCluster {
   #rolling = false
   #exited = false
   #abortReadyWait: (() => void) | undefined
+  readonly #queries = new ClusterQueries(
+    () => this.#withRole('serving'),
+    () => this.#shuttingDown,
+  )
 
   constructor(config: MegaClusterConfig = {}) {
     const parsed = parseOptions(configSchema, config, 'cluster config')
@@ -266,12 +110,14 @@ export class MegaCluster {
       this.#onExit(worker, code as number | null, signal as string | null),
     )
     this.#cluster.on('listening', (worker) => this.#workers.get(worker)?.onReady?.())
-    this.#cluster.on('message', (worker, message) => {
-      if (isMessage(message, CLUSTER_READY_MESSAGE.type)) this.#workers.get(worker)?.onReady?.()
-    })
+    this.#cluster.on('message', (worker, message) => this.#onMessage(worker, message))
     for (const signal of ['SIGTERM', 'SIGINT'] as const)
       this.#process.on(signal, () => this.#onSignal(signal))
-    this.#info(`primary ${this.#process.pid} starting ${this.#size} worker(s)`)
+    if (this.#config.restartOnSighup) this.#process.on('SIGHUP', () => this.#onSighup())
+    this.#applyScheduling()
+    this.#info(
+      `primary ${this.#process.pid} starting ${this.#size} worker(s), scheduling ${this.#config.scheduling}`,
+    )
     for (let i = 0; i < this.#size; i += 1) this.#forkWorker('serving')
   }
 
@@ -302,6 +148,44 @@ export class MegaCluster {
       return results
     } finally {
       this.#rolling = false
+    }
+  }
+
+  #onMessage(worker: ClusterWorker, message: unknown): void {
+    if (isMessage(message, CLUSTER_READY_MESSAGE.type)) this.#workers.get(worker)?.onReady?.()
+    // Node's own `close` of the worker's listening handle was sent before this message on the same
+    // channel: once it is handled, every connection handed to the worker before it has been sent.
+    else if (isMessage(message, STOPPED_ACCEPTING))
+      this.#send(worker, { type: STOPPED_ACCEPTING_ACK })
+    else this.#queries.handle(worker, message)
+  }
+
+  /** Sets node:cluster's policy before the first fork (Node freezes it then). */
+  #applyScheduling(): void {
+    const { SCHED_NONE, SCHED_RR } = this.#cluster
+    const policy = this.#config.scheduling === 'os' ? SCHED_NONE : SCHED_RR
+    if (policy !== undefined) this.#cluster.schedulingPolicy = policy
+  }
+
+  #onSighup(): void {
+    if (this.#shuttingDown) return this.#info('SIGHUP received: shutting down, no restart')
+    if (this.#rolling) return this.#info('SIGHUP received: a rolling restart is already running')
+    this.#info(`SIGHUP received: rolling restart of ${this.#size} worker(s)`)
+    this.rollingRestart().then(
+      (results) => this.#info(`rolling restart done: ${JSON.stringify(results)}`),
+      (error: unknown) => this.#warn(`rolling restart failed: ${describe(error)}`),
+    )
+  }
+
+  #withRole(role: Role): ClusterWorker[] {
+    return [...this.#workers].filter(([, state]) => state.role === role).map(([worker]) => worker)
+  }
+
+  #send(worker: ClusterWorker, message: unknown): void {
+    try {
+      worker.send(message)
+    } catch (error) {
+      this.#warn(`could not message worker ${worker.process.pid}: ${describe(error)}`)
     }
   }
 
@@ -370,7 +254,7 @@ export class MegaCluster {
   }
 
   #forkWorker(role: Role): ClusterWorker {
-    const worker = this.#cluster.fork(this.#config.env)
+    const worker = this.#cluster.fork({ ...this.#config.env, [CLUSTER_WORKER_ENV]: '1' })
     this.#workers.set(worker, { birthAt: this.#clock.now(), role })
     worker.on('error', (error) => this.#warn(`worker ${worker.process.pid}: ${error.message}`))
     this.#info(`forked worker ${worker.process.pid}`)
@@ -420,6 +304,7 @@ export class MegaCluster {
     const state = this.#workers.get(worker)
     if (!state) return
     this.#workers.delete(worker)
+    this.#queries.forget(worker)
     state.onExit?.()
     const pid = worker.process.pid
     if (this.#shuttingDown) return this.#onShutdownExit(pid)
@@ -519,29 +404,4 @@ function describe(error: unknown): string {
  */
 export function createCluster(config: MegaClusterConfig = {}): MegaCluster {
   return new MegaCluster(config)
-}
-
-/** The slice of a worker's `process` that {@link onClusterShutdown} uses. */
-export interface ClusterWorkerProcess {
-  on(event: 'message', listener: (message: unknown) => void): unknown
-  removeListener(event: 'message', listener: (message: unknown) => void): unknown
-}
-
-/**
- * In a worker, runs `fn` once when the primary broadcasts {@link CLUSTER_SHUTDOWN_MESSAGE}. A
- * rejection of `fn` is left unhandled (the process's own handler reports it). Returns a function
- * that removes the listener.
- *
- * @example
- * const runtime = await boot({ root: import.meta.dirname })
- * onClusterShutdown(process, () => runtime.close())
- */
-export function onClusterShutdown(proc: ClusterWorkerProcess, fn: () => unknown): () => void {
-  const listener = (message: unknown) => {
-    if (!isMessage(message, CLUSTER_SHUTDOWN_MESSAGE.type)) return
-    proc.removeListener('message', listener)
-    void Promise.resolve().then(fn)
-  }
-  proc.on('message', listener)
-  return () => void proc.removeListener('message', listener)
 }
