@@ -86,10 +86,9 @@ export class MegaJobQueue extends EventEmitter<JobQueueEventMap> implements JobQ
     this.dlq = new DeadLetterQueue(() => this.#ready(), this.#names, publish)
   }
 
-  readonly #jsPublish: JobPublish = async (subject, data, options) => {
-    const ack = await this.#js.publish(subject, data, options)
-    return { seq: ack.seq, duplicate: ack.duplicate }
-  }
+  /** The JetStream ack already has `seq` and `duplicate`: no wrapper promise per publish. */
+  readonly #jsPublish: JobPublish = (subject, data, options) =>
+    this.#js.publish(subject, data, options)
 
   #safeEmit<K extends JobQueueEventName>(event: K, payload: JobQueueEventMap[K][0]): void {
     safeEmitJobEvent(this, event, payload, (err, name) =>
