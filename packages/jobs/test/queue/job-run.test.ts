@@ -86,13 +86,12 @@ describe('resolveEnqueueOptions', () => {
     [[]],
     [null],
   ])('refuses %j with MEGA_CONFIG_INVALID naming the job', (options) => {
-    const err = (() => {
-      try {
-        resolveEnqueueOptions(options as never, 'enqueue options', 'send-email')
-      } catch (e) {
-        return e
-      }
-    })()
+    let err: unknown
+    try {
+      resolveEnqueueOptions(options as never, 'enqueue options', 'send-email')
+    } catch (e) {
+      err = e
+    }
     expect(MegaError.is(err) && err.code).toBe('MEGA_CONFIG_INVALID')
     expect((err as Error).message).toContain('enqueue options of job "send-email"')
   })
