@@ -21,6 +21,22 @@ import { ws } from '@mega/ws'
 // line below: set DATABASE_URL (in .env or the environment) and the postgres driver is used instead.
 const databaseUrl = env('DATABASE_URL', '')
 
+// Several processes: REDIS_URL moves the pages' sessions, the cache and the locks to Redis, so a
+// visitor signed in on one process is signed in on all of them (and a schedule tick runs once).
+// REDIS_KEY_PREFIX keeps apart the keys of deployments (or test runs) that share one Redis.
+const redisUrl = env('REDIS_URL', '')
+const redis = {
+  driver: 'redis',
+  url: redisUrl,
+  keyPrefix: env('REDIS_KEY_PREFIX', 'mega'),
+} as const
+
+// A WebSocket hub (`mega hub`, @mega/ws-hub) links the processes' live boards: who is viewing and
+// note changes reach the viewers on every process, and the hub can move viewers between processes
+// (a drained process requeues its sockets with 4503; the page's client reconnects at once).
+const wsHubUrl = env('MEGA_WS_HUB_URL', '')
+const wsHubToken = env('MEGA_WS_HUB_TOKEN', '')
+
 /** The built browser modules of @mega/ws-client, found through Node's resolver (its package.json). */
 function wsClientDist(): URL {
   const manifest = createRequire(import.meta.url).resolve('@mega/ws-client/package.json')
@@ -51,11 +67,11 @@ export default defineConfig({
     db: databaseUrl
       ? { driver: 'postgres', url: databaseUrl }
       : { driver: 'sqlite', filename: env('DATABASE_FILE', './data/app.sqlite') },
-    cache: { driver: 'memory' },
-    // The pages' cookie sessions (one process; redis or file from @mega/db to share them).
-    session: { driver: 'memory', kind: 'session' },
-    // The schedules' lock: each tick runs once (memory: one process; redis from @mega/db: all of them).
-    lock: { driver: 'memory' },
+    cache: redisUrl ? redis : { driver: 'memory' },
+    // The pages' cookie sessions (memory: one process; REDIS_URL shares them between processes).
+    session: redisUrl ? { ...redis, kind: 'session' } : { driver: 'memory', kind: 'session' },
+    // The schedules' lock: each tick runs once (memory: one process; redis: all of them).
+    lock: redisUrl ? { ...redis, kind: 'lock' } : { driver: 'memory' },
   },
   logger: { level: env('LOG_LEVEL', 'info') as 'info' },
   metrics: { enabled: true },
@@ -94,9 +110,9 @@ export default defineConfig({
     staticFiles({ root: wsClientDist(), prefix: '/vendor/ws-client' }),
     // WebSockets: the live board (`r.ws('/boards/:id/live', BoardChannel)` in routes/live.ts) and
     // `ctx.presence` in handlers, which tell a board's viewers about note changes. Same-origin pages
-    // only (a page elsewhere cannot ride the session cookie); one process (ws({ cluster: true }) with
-    // a NATS bus and a Redis cache shares presence between processes).
-    ws(),
+    // only (a page elsewhere cannot ride the session cookie). One process by default; with
+    // MEGA_WS_HUB_URL (and its MEGA_WS_HUB_TOKEN) the processes link through that hub.
+    ws(wsHubUrl ? { hub: { url: wsHubUrl, token: wsHubToken } } : {}),
     // apps/main/schedules/*-schedule.ts (the monthly log partition run): loaded here, run by
     // `mega worker` (a web process runs none: jobs({ schedules: { runIn: 'all' } }) would).
     jobs(),

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { resolveOptions, helpText } from '../src/cli-options.js'
 import { formatRatio, formatValue } from '../src/harness/format.js'
 import { checkGoal } from '../src/harness/goals.js'
-import { mergeReport, readEmbeddedResults } from '../src/harness/report.js'
+import { mergeReport, readEmbeddedResults, renderScenario } from '../src/harness/report.js'
 import type { ScenarioResult } from '../src/harness/results.js'
-import { runCase, runScenario } from '../src/harness/runner.js'
+import { runCase, runScenario, summarize } from '../src/harness/runner.js'
 import {
   defineScenario,
   higherIsBetter,
@@ -341,6 +341,37 @@ describe('options', () => {
     expect(formatValue(51529.4, 'msg/s')).toBe('51,529 msg/s')
     expect(higherIsBetter('msg/s')).toBe(true)
     expect(higherIsBetter('KB')).toBe(false)
+  })
+
+  it('reports a percentage: two decimals, higher is better, a goal on the value', () => {
+    expect(formatValue(100, '%')).toBe('100.00 %')
+    expect(formatValue(99.956, '%')).toBe('99.96 %')
+    expect(higherIsBetter('%')).toBe(true)
+    const delivered = (median: number) => [
+      { name: 'mega', samples: [median], median, spreadPct: 0 },
+    ]
+    const goal = { contender: 'mega', measure: 'value', atLeast: 100 } as const
+    expect(checkGoal(goal, delivered(100), '%', undefined)).toMatchObject({
+      label: '≥ 100 %',
+      pass: true,
+    })
+    expect(checkGoal(goal, delivered(99.96), '%', undefined).pass).toBe(false)
+    const c = {
+      name: 'delivery',
+      unit: '%' as const,
+      contenders: [{ name: 'mega', run: async () => 99.5 }],
+      goals: [goal],
+    }
+    const text = renderScenario({
+      name: 'pct',
+      title: 'a share',
+      measuredAt: '2026-12-06T17:00:00.000Z',
+      machine: 'test',
+      settings: '1 round',
+      cases: [summarize(c, new Map([['mega', [{ value: 99.5 }]]]))],
+    })
+    expect(text).toContain('### delivery (%, higher is better)')
+    expect(text).toContain('| mega | 99.50 % | 0.0 % | ≥ 100 %: **MISS** |')
   })
 })
 

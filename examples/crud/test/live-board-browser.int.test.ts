@@ -1,48 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
 import type { TestApp } from '@mega/core/testing'
 import { bootApp, signUp } from './helpers/crud-app.js'
-import {
-  chromiumAvailable,
-  PASSWORD,
-  signInThroughForm,
-  useChromium,
-  WAIT_MS,
-} from './helpers/chromium.js'
+import { chromiumAvailable, PASSWORD, useChromium, WAIT_MS } from './helpers/chromium.js'
+import { openBoard, viewersAre } from './helpers/live-board-page.js'
 
 // The live board in a real browser (Debian's chromium through playwright-core, see helpers/chromium).
 const runs = chromiumAvailable('live board')
 const launch = useChromium()
-
-// What the functions run in the page read of it (this project has no DOM types).
-declare const document: { getElementById(id: string): { textContent: string | null } | null }
-
-/** A new browser context (its own cookies) signed in through the sign-in form, on the board page. */
-async function openBoard(
-  browser: Browser,
-  base: string,
-  email: string,
-  board: number,
-): Promise<Page> {
-  const context = await browser.newContext()
-  const page = await context.newPage()
-  await signInThroughForm(page, base, email)
-  await page.goto(`${base}/web/boards/${board}`)
-  await page.waitForFunction(() => document.getElementById('live-status')?.textContent === 'live')
-  return page
-}
-
-/** Waits until the page's "Viewing" line names exactly `names` (in any order). */
-async function viewersAre(page: Page, names: readonly string[]): Promise<void> {
-  await page.waitForFunction(
-    (expected) => {
-      const shown = (document.getElementById('viewers')?.textContent ?? '').split(', ').sort()
-      return JSON.stringify(shown) === JSON.stringify([...expected].sort())
-    },
-    names,
-    { timeout: WAIT_MS },
-  )
-}
 
 async function newBoard(app: TestApp, auth: { authorization: string }): Promise<number> {
   const res = await app.inject({

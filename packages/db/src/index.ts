@@ -104,6 +104,7 @@ export type {
 } from './model/column.js'
 export { defineModel, AUTOMATIC_COLUMNS } from './model/define-model.js'
 export type { Model, AnyModel } from './model/define-model.js'
+export type { DatabaseOf, TableOf } from './model/database-of.js'
 export type {
   ColumnMap,
   ModelOptions,

@@ -153,6 +153,7 @@ describe('@mega/db public exports', () => {
           "CrudOptions",
           "CursorPage",
           "CursorQuery",
+          "DatabaseOf",
           "DatabaseSchema",
           "DatabaseTaskResult",
           "DatabaseTasks",
@@ -252,6 +253,7 @@ describe('@mega/db public exports', () => {
           "SqliteAdapterSeams",
           "SqliteMigrationDialect",
           "SqliteOptions",
+          "TableOf",
           "TableSchema",
           "UpdateOf",
         ]

@@ -129,6 +129,10 @@ export type {
   TraceHeaders,
   TraceLogFields,
 } from './tracing.js'
+export { readTracingEnv, TRACING_SAMPLERS } from './tracing-env.js'
+export type { TracingEnv, TracingEnvSettings, TracingSampler } from './tracing-env.js'
+export { startHttpServerSpan } from './http-server-span.js'
+export type { HttpHeaders, HttpServerRequest, HttpServerSpan } from './http-server-span.js'
 export {
   DEFAULT_REDACT_PATHS,
   LOG_PRETTY_ENV,

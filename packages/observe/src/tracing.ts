@@ -17,11 +17,19 @@ import {
   W3CTraceContextPropagator,
 } from '@opentelemetry/core'
 import type { NodeSDK } from '@opentelemetry/sdk-node'
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base'
+import type { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
+import type * as TraceBaseModule from '@opentelemetry/sdk-trace-base'
+import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { z } from 'zod'
 import { MegaError, OBSERVE_ERRORS } from './errors.js'
 import { parseOptions } from './internal/zod-issues.js'
 import { buildOtelResource } from './otel-resource.js'
+import {
+  readTracingEnv,
+  TRACING_SAMPLERS,
+  type TracingEnv,
+  type TracingSampler,
+} from './tracing-env.js'
 
 /** Where finished spans go: nowhere (ids and propagation only), stdout, or an OTLP/HTTP collector. */
 export const TRACING_EXPORTERS = ['none', 'console', 'otlp'] as const
@@ -34,8 +42,8 @@ export const DEFAULT_TRACER_NAME = '@mega/observe'
 
 /** Options of {@link initTracing}. */
 export interface TracingOptions {
-  /** `service.name` of the resource. Required. */
-  readonly serviceName: string
+  /** `service.name` of the resource. @default OTEL_SERVICE_NAME (one of the two is required) */
+  readonly serviceName?: string
   /** `service.version`. @default undefined (omitted) */
   readonly version?: string
   /** `deployment.environment.name`. @default undefined (omitted) */
@@ -45,7 +53,7 @@ export interface TracingOptions {
   /**
    * `none` records spans (trace ids in logs, propagation) but exports nothing; `console` prints
    * each span; `otlp` batches spans to an OTLP/HTTP collector.
-   * @default 'none'
+   * @default OTEL_TRACES_EXPORTER, else 'otlp' when an OTLP endpoint variable is set, else 'none'
    */
   readonly exporter?: TracingExporter
   /**
@@ -53,8 +61,21 @@ export interface TracingOptions {
    * @default undefined (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else http://localhost:4318/v1/traces)
    */
   readonly otlpUrl?: string
-  /** Share of new root traces sampled, 0 to 1; child spans follow their parent. @default 1 */
+  /**
+   * Which traces are kept (the spec's sampler names). The `parentbased_*` ones follow a caller's
+   * `traceparent` sampled flag and apply their rule to new root traces only.
+   * @default OTEL_TRACES_SAMPLER, else 'parentbased_traceidratio'
+   */
+  readonly sampler?: TracingSampler
+  /** Share of traces a ratio sampler keeps, 0 to 1. @default OTEL_TRACES_SAMPLER_ARG, else 1 */
   readonly sampleRatio?: number
+  /**
+   * A client span around each outgoing `fetch` (undici) with `traceparent`/`tracestate` set on the
+   * request, so the called service continues the trace. @default true
+   */
+  readonly instrumentFetch?: boolean
+  /** Where the `OTEL_*` variables are read. @default process.env */
+  readonly env?: TracingEnv
   /** Extra span processors (tests pass an in-memory exporter here). @default [] */
   readonly spanProcessors?: readonly SpanProcessor[]
 }
@@ -62,14 +83,19 @@ export interface TracingOptions {
 const tracingOptionsSchema = z
   .strictObject({
     serviceName: z
-      .string({ error: 'set serviceName, the name of the service these spans come from' })
+      .string({
+        error:
+          'set serviceName (or OTEL_SERVICE_NAME), the name of the service these spans come from',
+      })
       .min(1, 'serviceName must not be empty'),
     version: z.string().optional(),
     environment: z.string().optional(),
     attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     exporter: z.enum(TRACING_EXPORTERS).default('none'),
     otlpUrl: z.url().optional(),
+    sampler: z.enum(TRACING_SAMPLERS).default('parentbased_traceidratio'),
     sampleRatio: z.number().min(0).max(1).default(1),
+    instrumentFetch: z.boolean().default(true),
     spanProcessors: z
       .array(z.custom<SpanProcessor>((v) => typeof v === 'object' && v !== null))
       .default([]),
@@ -86,6 +112,9 @@ const W3C_PROPAGATOR = new CompositePropagator({
 })
 
 let sdk: NodeSDK | 'starting' | undefined
+// NodeSDK.shutdown() leaves instrumentations enabled: each initTracing would add one more fetch hook
+// (and one more traceparent per request). shutdownTracing disables the ones this module made.
+let instrumentations: UndiciInstrumentation[] = []
 
 async function exporterProcessor(config: TracingConfig): Promise<SpanProcessor> {
   const base = await import('@opentelemetry/sdk-trace-base')
@@ -97,17 +126,46 @@ async function exporterProcessor(config: TracingConfig): Promise<SpanProcessor> 
   return new base.BatchSpanProcessor(new OTLPTraceExporter(url))
 }
 
+type TraceBase = typeof TraceBaseModule
+
+function buildSampler(base: TraceBase, name: TracingSampler, ratio: number): Sampler {
+  const root = name.endsWith('always_on')
+    ? new base.AlwaysOnSampler()
+    : name.endsWith('always_off')
+      ? new base.AlwaysOffSampler()
+      : new base.TraceIdRatioBasedSampler(ratio)
+  return name.startsWith('parentbased_') ? new base.ParentBasedSampler({ root }) : root
+}
+
+async function undiciInstrumentation(): Promise<UndiciInstrumentation> {
+  const undici = await import('@opentelemetry/instrumentation-undici')
+  return new undici.UndiciInstrumentation()
+}
+
+/** Options first, then the `OTEL_*` variables, then the defaults of the schema. */
+function withEnv(options: TracingOptions): Record<string, unknown> {
+  const { env, ...given } = options
+  const fromEnv = readTracingEnv(env ?? process.env)
+  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined))
+  const { enabled: _enabled, ...settings } = fromEnv
+  return { ...settings, ...defined }
+}
+
+function disableInstrumentations(): void {
+  for (const instrumentation of instrumentations.splice(0)) instrumentation.disable()
+}
+
 async function createSdk(config: TracingConfig): Promise<NodeSDK> {
+  instrumentations = config.instrumentFetch ? [await undiciInstrumentation()] : []
   const [{ NodeSDK }, base] = await Promise.all([
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/sdk-trace-base'),
   ])
-  const root = new base.TraceIdRatioBasedSampler(config.sampleRatio)
   return new NodeSDK({
     resource: buildOtelResource(config),
     autoDetectResources: false,
-    instrumentations: [],
-    sampler: new base.ParentBasedSampler({ root }),
+    instrumentations,
+    sampler: buildSampler(base, config.sampler, config.sampleRatio),
     spanProcessors: [await exporterProcessor(config), ...config.spanProcessors],
     textMapPropagator: W3C_PROPAGATOR,
     metricReaders: [],
@@ -118,14 +176,16 @@ async function createSdk(config: TracingConfig): Promise<NodeSDK> {
 /**
  * Starts OpenTelemetry tracing through `NodeSDK`: the shared resource, a W3C trace-context
  * propagator, an AsyncLocalStorage context manager and the chosen exporter. Tracing is off until
- * this runs; nothing touches the network unless `exporter: 'otlp'`. A second call before
+ * this runs; nothing touches the network unless `exporter: 'otlp'`. Options not given come from the
+ * standard `OTEL_*` variables ({@link readTracingEnv}). Outgoing `fetch` calls get a client span
+ * and a `traceparent` header (`instrumentFetch`). A second call before
  * {@link shutdownTracing} is `MEGA_TRACING_INVALID`.
  *
  * @example
  * await initTracing({ serviceName: 'shop-api', exporter: 'otlp', otlpUrl: 'http://otel:4318/v1/traces' })
  */
 export async function initTracing(options: TracingOptions): Promise<void> {
-  const config = parseOptions(tracingOptionsSchema, options, 'tracing')
+  const config = parseOptions(tracingOptionsSchema, withEnv(options), 'tracing')
   if (sdk !== undefined) {
     throw OBSERVE_ERRORS.create('MEGA_TRACING_INVALID')
   }
@@ -136,6 +196,7 @@ export async function initTracing(options: TracingOptions): Promise<void> {
     sdk = started
   } catch (err) {
     sdk = undefined
+    disableInstrumentations()
     throw err
   }
 }
@@ -154,6 +215,7 @@ export async function shutdownTracing(): Promise<void> {
   try {
     await current.shutdown()
   } finally {
+    disableInstrumentations()
     trace.disable()
     propagation.disable()
     context.disable()

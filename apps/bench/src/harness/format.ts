@@ -5,16 +5,27 @@ const oneDecimal = new Intl.NumberFormat('en-US', {
   minimumFractionDigits: 1,
   maximumFractionDigits: 1,
 })
+const twoDecimals = new Intl.NumberFormat('en-US', {
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+})
+
+function formatterOf(unit: Unit): Intl.NumberFormat {
+  if (unit === '%') return twoDecimals
+  return unit === 'ms' || unit === 'KB' ? oneDecimal : integer
+}
 
 /**
- * A measured value with its unit: throughputs as integers, times and sizes with one decimal.
+ * A measured value with its unit: throughputs as integers, times and sizes with one decimal,
+ * percentages with two (99.96 % must not read as a "100.0 %" that missed its goal).
  *
  * @example formatValue(41203.7, 'req/s') // '41,204 req/s'
  * @example formatValue(3.14, 'KB') // '3.1 KB'
+ * @example formatValue(99.956, '%') // '99.96 %'
  */
 export function formatValue(value: number, unit: Unit): string {
   if (Number.isNaN(value)) return 'n/a'
-  return `${(unit === 'ms' || unit === 'KB' ? oneDecimal : integer).format(value)} ${unit}`
+  return `${formatterOf(unit).format(value)} ${unit}`
 }
 
 /**

@@ -1,7 +1,10 @@
 // The contract of a benchmark scenario: a small module with `setup`, `contenders` and `teardown`.
 
-/** The units a case is measured in, declared once. */
-export const UNITS = ['req/s', 'ops/s', 'msg/s', 'ms', 'KB'] as const
+/**
+ * The units a case is measured in, declared once. `%` is a share of what was owed (messages
+ * delivered of those sent, say): higher is better, as for throughputs.
+ */
+export const UNITS = ['req/s', 'ops/s', 'msg/s', 'ms', 'KB', '%'] as const
 
 /** One of {@link UNITS}. */
 export type Unit = (typeof UNITS)[number]

@@ -10,6 +10,7 @@ export const SCENARIO_NAMES = [
   'migrate-diff',
   'ws-fanout',
   'jobs',
+  'hub-redeploy',
 ] as const
 
 /** Scenarios that run only when named (diagnostics, not goals). */
@@ -34,6 +35,7 @@ const LOADERS: Readonly<Record<ScenarioName, Loader>> = {
   'migrate-diff': () => import('./migrate-diff.js'),
   'ws-fanout': () => import('./ws-fanout.js'),
   jobs: () => import('./jobs.js'),
+  'hub-redeploy': () => import('./hub-redeploy.js'),
   'mega-overhead': () => import('./mega-overhead.js'),
   'crud-overhead': () => import('./crud-overhead.js'),
 }

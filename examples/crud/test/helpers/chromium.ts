@@ -41,21 +41,26 @@ export function useChromium(): () => Promise<Browser> {
     running = undefined
   })
   return async () => {
-    running ??= await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    running ??= await launchChromium()
     return running
   }
+}
+
+/** Starts headless chromium (closed by the caller); {@link useChromium} closes it for you. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
 }
 
 /** Signs in through the sign-in form in `page` and waits for the user list. */

@@ -8,6 +8,7 @@ import {
   createLogger,
   createMetrics,
   initTracing,
+  readTracingEnv,
   shutdownTracing,
   type HealthRegistry,
   type MegaMetrics,
@@ -175,6 +176,19 @@ async function buildApps(
 }
 
 /**
+ * Starts tracing when the config turns it on, or leaves `enabled` out and the `OTEL_*` variables
+ * ask for it. Fields the config leaves out come from those variables; the service name from
+ * `tracing.serviceName`, then `OTEL_SERVICE_NAME`, then the config's `name`.
+ */
+async function startTracing(config: MegaConfig): Promise<boolean> {
+  const fromEnv = readTracingEnv(process.env)
+  const { enabled, serviceName, ...tracing } = config.tracing
+  if (!(enabled ?? fromEnv.enabled)) return false
+  await initTracing({ ...tracing, serviceName: serviceName ?? fromEnv.serviceName ?? config.name })
+  return true
+}
+
+/**
  * Boots a Mega process: config → logger, metrics, tracing → adapters (in parallel) → apps (routes
  * and services, by convention from `apps/<name>/` and from `options.apps`) → health and metrics
  * endpoints → services started → listen. A failure at any step closes what was already opened and
@@ -204,18 +218,15 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
   const shutdown = options.shutdown ?? MegaShutdown
   const inCluster = options.clusterWorker ?? cluster.isWorker
   const drain = new RequestDrain(!inCluster)
-  const { log, metrics } = await b.run('observability', async () => {
+  const { log, metrics, traced } = await b.run('observability', async () => {
     const logger = buildLogger(config, options.logger)
     const m = config.metrics.enabled
       ? createMetrics({ serviceName: config.metrics.serviceName ?? config.name })
       : undefined
     if (m !== undefined) b.cleanups.push(() => m.shutdown())
-    if (config.tracing.enabled) {
-      const { enabled: _e, ...tracing } = config.tracing
-      await initTracing({ serviceName: config.name, ...tracing })
-      b.cleanups.push(() => shutdownTracing())
-    }
-    return { log: logger, metrics: m }
+    const traced = await startTracing(config)
+    if (traced) b.cleanups.push(() => shutdownTracing())
+    return { log: logger, metrics: m, traced }
   })
   const health = createHealth({ isShuttingDown: () => drain.closing || shutdown.isShuttingDown() })
   const adapters = await b.run('adapters', async () => {
@@ -238,6 +249,7 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
       trustProxy: config.server.trustProxy,
       maxJsonDepth: config.server.maxJsonDepth,
       closeIdleConnections: !inCluster,
+      tracing: traced,
       typescript: options.typescript ?? runtimeLoadsTypeScript(),
       health,
       ...(metrics === undefined ? {} : { metrics }),

@@ -25,7 +25,9 @@ export class RequestDrain {
     fastify.addHook('onRequest', (request, reply, done) => {
       if (this.#closing) void reply.header('connection', 'close')
       if (!this.#closing || !this.#refuse) {
-        this.#inFlight.add(request)
+        // A WebSocket upgrade is not a request in flight: Fastify never runs `onResponse` for the
+        // hijacked reply, and the plugin that owns the socket closes it on server close (ws: 4503).
+        if (request.headers.upgrade === undefined) this.#inFlight.add(request)
         return done()
       }
       void sendFailure(

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LOGGER_LEVELS } from '@mega/observe'
+import { LOGGER_LEVELS, TRACING_EXPORTERS, TRACING_SAMPLERS } from '@mega/observe'
 import type { MegaPlugin } from '../plugins/define-plugin.js'
 import { DEFAULT_MAX_JSON_DEPTH } from '../http/json-parser.js'
 import { trustProxySchema } from '../http/trust-proxy.js'
@@ -60,10 +60,17 @@ const metricsSchema = z
   })
   .loose()
 
+// Every field left out comes from the standard OTEL_* variables (see boot and readTracingEnv).
 const tracingSchema = z
   .object({
-    enabled: z.boolean().default(false),
-    exporter: z.enum(['none', 'console', 'otlp']).default('none'),
+    /** @default true when OTEL_TRACES_EXPORTER (not none) or an OTLP endpoint variable is set */
+    enabled: z.boolean().optional(),
+    serviceName: z.string().min(1).optional(),
+    exporter: z.enum(TRACING_EXPORTERS).optional(),
+    otlpUrl: z.url().optional(),
+    sampler: z.enum(TRACING_SAMPLERS).optional(),
+    sampleRatio: z.number().min(0, 'from 0 to 1').max(1, 'from 0 to 1').optional(),
+    instrumentFetch: z.boolean().optional(),
   })
   .loose()
 

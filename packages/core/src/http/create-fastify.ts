@@ -8,6 +8,7 @@ import { REQUEST_ID_HEADER } from './envelope.js'
 import { installErrorHandling } from './error-handler.js'
 import { DEFAULT_MAX_JSON_DEPTH, installJsonParser } from './json-parser.js'
 import { requestIds } from './request-id.js'
+import { inRequestSpan, installHttpTracing, tracingLogController } from './http-tracing.js'
 import {
   fastifyTrustProxy,
   rememberTrustProxy,
@@ -44,6 +45,13 @@ export interface HttpOptions {
    * since a client racing a request onto one would see a reset. @default true
    */
   readonly closeIdleConnections?: boolean
+  /**
+   * A SERVER span per request (`GET /users/:id`, HTTP semantic-convention attributes, the caller's
+   * `traceparent` continued) active through hooks and handler, so every request log line carries
+   * `trace_id`/`span_id`. Spans are no-ops until tracing is initialised (`initTracing`, or
+   * `tracing` in the config, which sets this). @default false
+   */
+  readonly tracing?: boolean
 }
 
 /** The deepest JSON nesting `maxJsonDepth` may allow: deeper documents overflow recursive code. */
@@ -64,6 +72,7 @@ const optionsSchema = z
       )
       .optional(),
     closeIdleConnections: z.boolean().optional(),
+    tracing: z.boolean().optional(),
   })
   .loose()
 
@@ -73,6 +82,11 @@ function isLoggerInstance(value: unknown): value is FastifyServerOptions['logger
     value !== null &&
     typeof (value as { child?: unknown }).child === 'function'
   )
+}
+
+function tracedFrameworkErrors(production: boolean): ReturnType<typeof frameworkErrors> {
+  const answer = frameworkErrors(production)
+  return (error, request, reply) => inRequestSpan(request, () => answer(error, request, reply))
 }
 
 /**
@@ -96,9 +110,12 @@ export function createFastify(
     requestIdHeader: false,
     ...requestIds(trustProxy, logger !== false),
     schemaController: { compilersFactory: { buildValidator: megaValidators() } },
-    frameworkErrors: frameworkErrors(production),
+    frameworkErrors:
+      o.tracing === true ? tracedFrameworkErrors(production) : frameworkErrors(production),
     clientErrorHandler,
+    ...(o.tracing === true ? { logController: tracingLogController() } : {}),
   }) as unknown as FastifyInstance
+  if (o.tracing === true) installHttpTracing(fastify)
   installJsonParser(fastify, o.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH)
   rememberTrustProxy(fastify, trustProxy)
   fastify.decorateRequest(FEATURES, null) // the slot of ctx features: one request shape

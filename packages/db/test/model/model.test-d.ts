@@ -4,6 +4,8 @@ import { expectTypeOf } from 'vitest'
 import { col } from '../../src/model/column.js'
 import { defineModel } from '../../src/model/define-model.js'
 import type { IntegerColumn } from '../../src/crud/crud.js'
+import type { Kysely } from 'kysely'
+import type { DatabaseOf } from '../../src/model/database-of.js'
 
 const Org = defineModel('orgs', { id: col.id('uuid'), name: col.string() })
 const User = defineModel(
@@ -68,3 +70,28 @@ const Counter = defineModel('counters', {
 })
 expectTypeOf<IntegerColumn<typeof Counter>>().toEqualTypeOf<'id' | 'hits' | 'views'>()
 expectTypeOf(Counter.table).toBeString()
+
+// DatabaseOf: the Kysely DB type from the models (a tuple, or an object such as a module namespace).
+type DB = DatabaseOf<[typeof Org, typeof User]>
+expectTypeOf<keyof DB>().toEqualTypeOf<'orgs' | 'users'>()
+expectTypeOf<
+  DatabaseOf<{ Org: typeof Org; User: typeof User; helper: () => void }>
+>().toEqualTypeOf<DB>()
+declare const kysely: Kysely<DB>
+// Reads have the row types; joins across models type-check.
+expectTypeOf(
+  await kysely
+    .selectFrom('users')
+    .innerJoin('orgs', 'orgs.id', 'users.orgId')
+    .select(['users.email', 'users.bio', 'orgs.name'])
+    .executeTakeFirstOrThrow(),
+).toEqualTypeOf<{ email: string; bio: string | null; name: string }>()
+// Inserts may leave out what the database or Mega fills (id, defaults, nullable, timestamps)…
+kysely
+  .insertInto('users')
+  .values({ email: 'a@b.c', prefs: { theme: 'dark' }, orgId: 'o', at: new Date() })
+// …but not a required column.
+// @ts-expect-error email is required
+kysely.insertInto('users').values({ prefs: { theme: 'dark' }, orgId: 'o', at: new Date() })
+// @ts-expect-error no such table
+kysely.selectFrom('posts')
