@@ -12,9 +12,12 @@ export type { JobRunSpec }
 /** How the handling of one message ended. */
 export type JobHandleResult = 'done' | 'delayed' | DlqRouteOutcome
 
-function headerRecord(msg: JsMsg): Record<string, string> {
-  const record: Record<string, string> = {}
-  for (const key of msg.headers?.keys() ?? []) record[key] = msg.headers?.get(key) ?? ''
+/** The message's headers as a record, or undefined when it carries none. */
+function headerRecord(msg: JsMsg): Record<string, string> | undefined {
+  const headers = msg.headers
+  if (headers === undefined) return undefined
+  let record: Record<string, string> | undefined
+  for (const key of headers.keys()) (record ??= {})[key] = headers.get(key)
   return record
 }
 
@@ -40,8 +43,8 @@ function startHeartbeat(msg: JsMsg, everyMs: number): () => void {
 }
 
 function tracedAttempts(deps: JobQueueDeps, msg: JsMsg, subject: string) {
-  return (attempts: () => Promise<unknown>) =>
-    withExtractedContext(headerRecord(msg), () =>
+  return (attempts: () => unknown): unknown => {
+    const span = () =>
       deps.tracer.span(`job ${subject}`, attempts, {
         kind: SpanKind.CONSUMER,
         attributes: {
@@ -49,8 +52,11 @@ function tracedAttempts(deps: JobQueueDeps, msg: JsMsg, subject: string) {
           'messaging.destination.name': msg.subject,
           'mega.job.seq': msg.seq,
         },
-      }),
-    )
+      })
+    const headers = headerRecord(msg)
+    // Without headers there is no remote context: the span starts under the active one, as before.
+    return headers === undefined ? span() : withExtractedContext(headers, span)
+  }
 }
 
 /**

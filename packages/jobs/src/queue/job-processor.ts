@@ -67,13 +67,16 @@ export async function startJobProcessor(input: ProcessorInput): Promise<JobProce
     // close() settles only once the iteration below sees the end, so never await it before that.
     if (stopped) void messages.close()
     for await (const msg of messages) {
-      const handled = handleJobMessage(deps, spec, msg)
-        .catch((err: unknown) => {
+      // One settle handler for both outcomes: no extra catch and finally promises per message.
+      const handled: Promise<void> = handleJobMessage(deps, spec, msg).then(
+        () => void inFlight.delete(handled),
+        (err: unknown) => {
+          inFlight.delete(handled)
           // Only an ack/nak on a closed connection gets here; the server redelivers the message.
           const error = toError(err)
           deps.emit('fail', { subject: spec.subject, seq: msg.seq, error, phase: 'consume-loop' })
-        })
-        .finally(() => inFlight.delete(handled))
+        },
+      )
       inFlight.add(handled)
     }
   }

@@ -1,5 +1,6 @@
 import { toMegaError, type MegaError } from '@mega/observe'
 import { z } from 'zod'
+import { parseOptions } from '@mega/observe/internal'
 import type { DlqEnvelope } from './dead-letter-route.js'
 import type { JobProcessor } from './job-processor.js'
 import type { JobFailPhase, JobQueueEventMap, JobQueueEventName } from './job-queue-events.js'
@@ -73,6 +74,34 @@ export const enqueueOptionsSchema = z.strictObject({
   delayMs: z.number().int().min(0).optional(),
   dedupeId: z.string().min(1).optional(),
 })
+
+const NO_ENQUEUE_OPTIONS: EnqueueOptions = Object.freeze({})
+
+/** True when `o` surely passes {@link enqueueOptionsSchema} (a subset of what it accepts). */
+function isPlainEnqueueOptions(o: unknown): o is EnqueueOptions {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return false
+  for (const key in o) if (key !== 'delayMs' && key !== 'dedupeId') return false
+  const { delayMs, dedupeId } = o as Record<string, unknown>
+  return (
+    (delayMs === undefined || (Number.isSafeInteger(delayMs) && (delayMs as number) >= 0)) &&
+    (dedupeId === undefined || (typeof dedupeId === 'string' && dedupeId.length > 0))
+  )
+}
+
+/**
+ * The enqueue options, checked: none given costs nothing, plain valid ones skip zod, anything else
+ * goes through {@link enqueueOptionsSchema} (MEGA_CONFIG_INVALID listing every problem, labelled
+ * `<what> of job "<subject>"`).
+ */
+export function resolveEnqueueOptions(
+  options: EnqueueOptions | undefined,
+  what: string,
+  subject: string,
+): EnqueueOptions {
+  if (options === undefined) return NO_ENQUEUE_OPTIONS
+  if (isPlainEnqueueOptions(options)) return options
+  return parseOptions(enqueueOptionsSchema, options, `${what} of job "${subject}"`)
+}
 
 /** Enqueues `items` one after the other; a failure is reported in its slot and does not stop the rest. */
 export async function enqueueEach<P>(

@@ -5,7 +5,7 @@ import {
   type JetStreamClient,
   type JetStreamManager,
 } from '@nats-io/jetstream'
-import { headers as natsHeaders } from '@nats-io/transport-node'
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node'
 import { type MegaError, injectTraceContext, tracer as defaultTracer } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import { jobsError } from '../errors.js'
@@ -33,7 +33,7 @@ import { resolveJobRunSpec } from './job-run.js'
 
 import {
   enqueueEach,
-  enqueueOptionsSchema,
+  resolveEnqueueOptions,
   type EnqueueItem,
   type EnqueueItemResult,
   type EnqueueOptions,
@@ -66,6 +66,8 @@ export class MegaJobQueue extends EventEmitter<JobQueueEventMap> implements JobQ
   readonly #deps: JobQueueDeps
   #jsm: Promise<JetStreamManager> | undefined
   #streams: Promise<void> | undefined
+  /** Set once both streams exist, so an enqueue skips the #ready() promise. */
+  #streamsReady = false
 
   constructor(config: MegaJobQueueConfig) {
     super()
@@ -84,10 +86,9 @@ export class MegaJobQueue extends EventEmitter<JobQueueEventMap> implements JobQ
     this.dlq = new DeadLetterQueue(() => this.#ready(), this.#names, publish)
   }
 
-  readonly #jsPublish: JobPublish = async (subject, data, options) => {
-    const ack = await this.#js.publish(subject, data, options)
-    return { seq: ack.seq, duplicate: ack.duplicate }
-  }
+  /** The JetStream ack already has `seq` and `duplicate`: no wrapper promise per publish. */
+  readonly #jsPublish: JobPublish = (subject, data, options) =>
+    this.#js.publish(subject, data, options)
 
   #safeEmit<K extends JobQueueEventName>(event: K, payload: JobQueueEventMap[K][0]): void {
     safeEmitJobEvent(this, event, payload, (err, name) =>
@@ -103,6 +104,7 @@ export class MegaJobQueue extends EventEmitter<JobQueueEventMap> implements JobQ
     this.#streams ??= this.#jsm
       .then(async (jsm) => {
         for (const s of streamConfigs(this.#names, this.config)) await ensureStream(jsm, s)
+        this.#streamsReady = true
       })
       .catch((err: unknown) => {
         this.#jsm = undefined
@@ -123,24 +125,31 @@ export class MegaJobQueue extends EventEmitter<JobQueueEventMap> implements JobQ
   async enqueue<J extends MegaJob>(
     JobClass: JobClass<J>,
     payload: JobPayload<J>,
-    options: EnqueueOptions = {},
+    options?: EnqueueOptions,
   ): Promise<EnqueueResult> {
     const subject = resolveJobSubject(JobClass)
-    const o = parseOptions(enqueueOptionsSchema, options, `enqueue options of job "${subject}"`)
+    const o = resolveEnqueueOptions(options, 'enqueue options', subject)
     const data = encodePayload(payload, subject)
-    const h = natsHeaders()
-    for (const [key, value] of Object.entries(injectTraceContext())) h.set(key, value)
-    if (o.delayMs) h.set(NOT_BEFORE_HEADER, String(this.#deps.now() + o.delayMs))
-    await this.#ready()
+    const headers = this.#publishHeaders(o.delayMs)
+    if (!this.#streamsReady) await this.#ready()
+    const publishOptions: { msgID?: string; headers?: MsgHdrs } = {}
+    if (headers !== undefined) publishOptions.headers = headers
+    if (o.dedupeId !== undefined) publishOptions.msgID = o.dedupeId
     try {
-      const ack = await this.#deps.publish(this.#names.wireSubject(subject), data, {
-        headers: h,
-        ...(o.dedupeId === undefined ? {} : { msgID: o.dedupeId }),
-      })
+      const ack = await this.#deps.publish(this.#names.wireSubject(subject), data, publishOptions)
       return { subject, seq: ack.seq, duplicate: ack.duplicate }
     } catch (err) {
       throw unavailable(`enqueue job "${subject}"`, err)
     }
+  }
+
+  /** The trace context and not-before time to send, or undefined when there is neither. */
+  #publishHeaders(delayMs: number | undefined): MsgHdrs | undefined {
+    let h: MsgHdrs | undefined
+    const trace = injectTraceContext()
+    for (const key in trace) (h ??= natsHeaders()).set(key, trace[key] as string)
+    if (delayMs) (h ??= natsHeaders()).set(NOT_BEFORE_HEADER, String(this.#deps.now() + delayMs))
+    return h
   }
 
   /**

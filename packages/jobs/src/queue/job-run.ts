@@ -57,39 +57,59 @@ export interface JobRunInput {
   readonly payload: unknown
   readonly emit: JobEventEmit
   /** Wraps the retried attempts, e.g. in a trace span. @default runs them as is */
-  readonly wrap?: (attempts: () => Promise<unknown>) => Promise<unknown>
+  readonly wrap?: (attempts: () => unknown) => unknown
 }
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function'
 
 /**
  * Runs a job the way both queues do: `run` retried with `withRetry` (a `retry` event before each
  * retry), the whole raced against the run timeout (0 = none). A timed-out run is not cancelled;
  * when it later rejects, `fail` with phase `abandoned-run` reports it. Never rejects.
+ *
+ * The first attempt calls `run` directly; only its failure enters `withRetry`, as attempt 1 already
+ * failed, so the retries, their waits and events are the same as `withRetry` around every attempt.
  */
 export function runJobAttempts(input: JobRunInput): Promise<JobRunOutcome> {
   const { spec, seq, payload, emit } = input
   const { subject } = spec
-  const attempts = () =>
-    withRetry(() => spec.run(payload), {
-      ...spec.retry,
-      onFailedAttempt: ({ attempt, retriesLeft, error }) => {
-        if (retriesLeft > 0) emit('retry', { subject, seq, attempt, retriesLeft, error })
+  const retried = (first: unknown): Promise<unknown> =>
+    withRetry(
+      (attempt) => {
+        if (attempt === 1) throw first
+        return spec.run(payload)
       },
-    })
-  let run: Promise<unknown>
+      {
+        ...spec.retry,
+        onFailedAttempt: ({ attempt, retriesLeft, error }) => {
+          if (retriesLeft > 0) emit('retry', { subject, seq, attempt, retriesLeft, error })
+        },
+      },
+    )
+  const attempts = (): unknown => {
+    let first: unknown
+    try {
+      first = spec.run(payload)
+    } catch (err) {
+      return retried(err)
+    }
+    return isPromiseLike(first) ? Promise.resolve(first).then(undefined, retried) : first
+  }
+  let run: unknown
   try {
     run = input.wrap ? input.wrap(attempts) : attempts()
   } catch (err) {
     run = Promise.reject(toError(err))
   }
-  const settled = run.then(
+  const settled = Promise.resolve(run).then(
     (result): JobRunOutcome => ({ ok: true, result }),
     (err: unknown): JobRunOutcome => ({ ok: false, error: toError(err) }),
   )
   if (spec.runTimeoutMs === 0) return settled
-  let timer: NodeJS.Timeout | undefined
-  let timedOut = false
-  const timeout = new Promise<JobRunOutcome>((resolve) => {
-    timer = setTimeout(() => {
+  return new Promise<JobRunOutcome>((resolve) => {
+    let timedOut = false
+    const timer = setTimeout(() => {
       timedOut = true
       const error = jobsError(
         'MEGA_JOB_RUN_TIMEOUT',
@@ -98,10 +118,12 @@ export function runJobAttempts(input: JobRunInput): Promise<JobRunOutcome> {
       resolve({ ok: false, error })
     }, spec.runTimeoutMs)
     timer.unref()
+    void settled.then((outcome) => {
+      if (!timedOut) {
+        clearTimeout(timer)
+        resolve(outcome)
+      } else if (!outcome.ok)
+        emit('fail', { subject, seq, error: outcome.error, phase: 'abandoned-run' })
+    })
   })
-  void settled.then((outcome) => {
-    if (timedOut && !outcome.ok)
-      emit('fail', { subject, seq, error: outcome.error, phase: 'abandoned-run' })
-  })
-  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer))
 }

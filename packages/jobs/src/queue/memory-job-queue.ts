@@ -12,7 +12,7 @@ import {
 } from './job-queue-options.js'
 import {
   enqueueEach,
-  enqueueOptionsSchema,
+  resolveEnqueueOptions,
   type EnqueueItem,
   type EnqueueItemResult,
   type EnqueueOptions,
@@ -167,10 +167,10 @@ export class MemoryJobQueue extends EventEmitter<JobQueueEventMap> implements Jo
   async enqueue<J extends MegaJob>(
     JobClass: JobClass<J>,
     payload: JobPayload<J>,
-    options: EnqueueOptions = {},
+    options?: EnqueueOptions,
   ): Promise<EnqueueResult> {
     const subject = resolveJobSubject(JobClass)
-    const o = parseOptions(enqueueOptionsSchema, options, `enqueue options of job "${subject}"`)
+    const o = resolveEnqueueOptions(options, 'enqueue options', subject)
     const json = payloadJson(payload, subject)
     const now = this.#now()
     for (const [id, seen] of this.#dedupe) {

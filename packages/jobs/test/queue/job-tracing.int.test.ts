@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { initTracing, shutdownTracing, tracer } from '@mega/observe'
+import { jetstream } from '@nats-io/jetstream'
 import { requireService } from '@mega/test-utils'
-import { MegaJob } from '../../src/index.js'
-import { openQueue, recordEvents } from './queue-fixture.js'
+import { MegaJob, type JobPublish } from '../../src/index.js'
+import { openConnection, openQueue, recordEvents } from './queue-fixture.js'
 
 const nats = await requireService('nats')
 const url = nats.url ?? 'nats://127.0.0.1:4222'
@@ -40,6 +41,25 @@ describe.runIf(nats.available)('MegaJobQueue trace context', () => {
     expect(run?.attributes['messaging.destination.name']).toBe(
       `${queue.config.streamPrefix}.traced`,
     )
+  })
+
+  it('sends a header block only when there is trace context or a delay to carry', async () => {
+    await initTracing({ serviceName: 'jobs-test', spanProcessors: [] })
+    const nc = await openConnection(url)
+    const js = jetstream(nc)
+    const sent: (Record<string, string> | undefined)[] = []
+    const publish: JobPublish = async (subject, data, options) => {
+      const h = options.headers
+      sent.push(h && Object.fromEntries([...h.keys()].map((k) => [k, h.get(k)])))
+      return js.publish(subject, data, options)
+    }
+    const queue = await openQueue(url, { nc, publish })
+    await queue.enqueue(TracedJob, 'plain')
+    await tracer.span('checkout', () => queue.enqueue(TracedJob, 'traced'))
+    await queue.enqueue(TracedJob, 'later', { delayMs: 60_000 })
+    expect(sent[0]).toBeUndefined()
+    expect(sent[1]?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
+    expect(Object.keys(sent[2] ?? {})).toEqual(['Mega-Not-Before'])
   })
 
   it('without an active span at enqueue the run span starts a new trace', async () => {
