@@ -79,6 +79,7 @@ describe('@mega/db public exports', () => {
         "createRedisClient",
         "databaseTasks",
         "dbError",
+        "defineFactory",
         "defineModel",
         "describeOperation",
         "diffSchemas",
@@ -113,6 +114,7 @@ describe('@mega/db public exports', () => {
         "postgresDriver",
         "postgresMigrationDialect",
         "postgresOptionsSchema",
+        "prepareTestDatabases",
         "redisDriver",
         "redisOptionsSchema",
         "redlockDriver",
@@ -126,6 +128,7 @@ describe('@mega/db public exports', () => {
         "sqliteOptionsSchema",
         "toMongoFilter",
         "toMongoSort",
+        "withRollback",
       ]
     `)
   })
@@ -159,6 +162,9 @@ describe('@mega/db public exports', () => {
           "DatabaseTasksOptions",
           "DbErrorCode",
           "DiffOptions",
+          "Factory",
+          "FactoryAttributes",
+          "FactoryValue",
           "FieldFilter",
           "FileEnvelope",
           "FileOptions",
@@ -226,6 +232,7 @@ describe('@mega/db public exports', () => {
           "PageQuery",
           "PostgresAdapterSeams",
           "PostgresOptions",
+          "PreparedTestDatabase",
           "ReadOptions",
           "RecordingMigrationSchema",
           "RedisOptions",
@@ -237,6 +244,7 @@ describe('@mega/db public exports', () => {
           "ResolvedMongoOptions",
           "ResolvedPostgresOptions",
           "ResolvedSqliteOptions",
+          "RollbackApp",
           "ScannableModel",
           "SchemaRenames",
           "SelectOf",
@@ -254,6 +262,7 @@ describe('@mega/db public exports', () => {
           "SqliteOptions",
           "TableSchema",
           "UpdateOf",
+          "WithRollbackOptions",
         ]
       `)
   })
