@@ -45,7 +45,9 @@ function invalid(message: string): never {
 
 function checkCount(model: AnyModel, n: number): void {
   if (!Number.isInteger(n) || n < 0)
-    invalid(`${model.table} factory: createMany/buildMany take a whole number ≥ 0, not ${String(n)}.`)
+    invalid(
+      `${model.table} factory: createMany/buildMany take a whole number ≥ 0, not ${String(n)}.`,
+    )
 }
 
 class ModelFactory<M extends AnyModel> implements Factory<M> {
@@ -74,7 +76,7 @@ class ModelFactory<M extends AnyModel> implements Factory<M> {
   build(overrides?: Partial<M['$insert']>): M['$insert'] {
     const row = this.#next(overrides)
     for (const [key, value] of Object.entries(row)) if (isFactory(value)) delete row[key]
-    return row as M['$insert']
+    return row
   }
 
   buildMany(n: number, overrides?: Partial<M['$insert']>): M['$insert'][] {
@@ -89,7 +91,7 @@ class ModelFactory<M extends AnyModel> implements Factory<M> {
       const parent = (await value.create(db)) as Record<string, unknown>
       row[key] = parent[value.model.primaryKey]
     }
-    return createCrud(this.model, db).create(row as M['$insert'])
+    return createCrud(this.model, db).create(row)
   }
 
   async createMany(
@@ -126,6 +128,8 @@ export function defineFactory<M extends AnyModel>(
   definition: (seq: number) => FactoryAttributes<M>,
 ): Factory<M> {
   if (typeof definition !== 'function')
-    invalid(`defineFactory(${model.table}, …): the second argument is a function (seq) => attributes.`)
+    invalid(
+      `defineFactory(${model.table}, …): the second argument is a function (seq) => attributes.`,
+    )
   return new ModelFactory(model, definition)
 }

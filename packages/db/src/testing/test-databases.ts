@@ -68,7 +68,7 @@ export async function prepareTestDatabases(root: string): Promise<PreparedTestDa
   const apps = config.apps.map((a) => a.name)
   const done: PreparedTestDatabase[] = []
   for (const [alias, entry] of Object.entries(config.adapters)) {
-    const prepared = await prepareOne(alias, entry as Record<string, unknown>, root, apps)
+    const prepared = await prepareOne(alias, entry, root, apps)
     if (prepared !== undefined) done.push(prepared)
   }
   return done

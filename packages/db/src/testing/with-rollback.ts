@@ -25,7 +25,9 @@ interface Holding extends SqlDbAdapter {
 }
 
 function isHolding(adapter: MegaAdapter): adapter is Holding {
-  return adapter.kind === 'db' && typeof (adapter as Partial<Holding>).holdTransaction === 'function'
+  return (
+    adapter.kind === 'db' && typeof (adapter as Partial<Holding>).holdTransaction === 'function'
+  )
 }
 
 async function registerRollback(rollback: () => Promise<void>): Promise<void> {
@@ -65,17 +67,18 @@ export async function withRollback<A extends RollbackApp>(
   app: A,
   options: WithRollbackOptions = {},
 ): Promise<A> {
-  const held = [...app.runtime.adapters.adapters.values()].filter(isHolding)
-  if (held.length === 0)
+  const dbs = [...app.runtime.adapters.adapters.values()].filter(isHolding)
+  if (dbs.length === 0)
     throw dbError(
       'MEGA_DB_TEST_INVALID',
       'withRollback(app): the app has no SQL "db" adapter to roll back: add one in mega.config, or drop withRollback.',
     )
   const apps = app.runtime.config.apps.map((a) => a.name)
   const releases: (() => Promise<void>)[] = []
-  for (const db of held) {
+  for (const db of dbs) {
     if (db.dialect === 'sqlite') await migrate(db, options.root ?? process.cwd(), apps)
-    releases.push((await db.holdTransaction()).rollback)
+    const held = await db.holdTransaction()
+    releases.push(() => held.rollback())
   }
   await registerRollback(async () => {
     for (const release of releases.reverse()) await release()
