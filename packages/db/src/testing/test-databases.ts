@@ -1,6 +1,6 @@
-// The test databases of an app, made ready before a test run (Rails' `db:test:prepare`): each SQL
-// server adapter (PostgreSQL, MariaDB) of the config read under NODE_ENV=test (so `env('DATABASE_URL')` names `<name>_test`) is
-// created when missing and migrated to the latest migration of every app.
+// The test databases of an app, made ready before a test run (Rails' `db:test:prepare`): each
+// PostgreSQL or MariaDB adapter of the config read under NODE_ENV=test (so `env('DATABASE_URL')`
+// names `<name>_test`) is created when missing and migrated to the latest migration of every app.
 import { loadConfig, type MegaAdapter } from '@mega/core'
 import { createMigrator } from '../migrations/create-migrator.js'
 import { databaseTasks } from '../sql/database-tasks.js'
@@ -54,16 +54,18 @@ async function prepareOne(
 }
 
 /**
- * Creates (when missing) and migrates the database of every PostgreSQL and MariaDB adapter in the app's config, read
- * with `NODE_ENV=test` (set here when unset), so `env('DATABASE_URL')` names the test database
- * (`DATABASE_URL_TEST`, else `<name>_test`: see `env()` of `@mega/core`). SQLite is left to
- * {@link withRollback}, which migrates it in the test process (in-memory SQLite lives in one process). Resolves what it did per adapter.
+ * Creates (when missing) and migrates the database of every PostgreSQL and MariaDB adapter in the
+ * app's config, read with `NODE_ENV=test` (set here, whatever it was), so `env('DATABASE_URL')`
+ * names the test database (`DATABASE_URL_TEST`, else `<name>_test`: see `env()` of `@mega/core`).
+ * SQLite is left to {@link withRollback}, which migrates it in the test process (in-memory SQLite
+ * lives in one process). Resolves what it did per adapter.
  *
  * @example
  * await prepareTestDatabases(process.cwd()) // [{ alias: 'db', database: 'blog_test', created: true, migrated: 3 }]
  */
 export async function prepareTestDatabases(root: string): Promise<PreparedTestDatabase[]> {
-  process.env.NODE_ENV ??= 'test'
+  // A shell's NODE_ENV=development must not point the setup at the development database.
+  process.env.NODE_ENV = 'test'
   const config = await loadConfig(root)
   const apps = config.apps.map((a) => a.name)
   const done: PreparedTestDatabase[] = []
