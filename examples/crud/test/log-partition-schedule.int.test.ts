@@ -57,7 +57,8 @@ describe.runIf(pg.available)('the log-partition schedule in mega worker on Postg
     await sql`create database ${sql.id(database)}`.execute(admin.kysely())
     const url = new URL(pg.url!)
     url.pathname = `/${database}`
-    process.env.DATABASE_URL = url.href
+    // Under NODE_ENV=test the config reads DATABASE_URL_TEST first (@mega/core env())
+    process.env.DATABASE_URL_TEST = url.href
     // mega.config.ts reads DATABASE_URL when it loads: import it once that is set
     const config = (await import('../mega.config.js')).default
     const onTick = (info: ScheduleTickInfo) => {
@@ -89,7 +90,7 @@ describe.runIf(pg.available)('the log-partition schedule in mega worker on Postg
 
   afterAll(async () => {
     await workers?.close()
-    delete process.env.DATABASE_URL
+    delete process.env.DATABASE_URL_TEST
     await sql`drop database if exists ${sql.id(database)} with (force)`.execute(admin.kysely())
     await admin.disconnect()
   })

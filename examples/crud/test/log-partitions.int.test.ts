@@ -28,13 +28,14 @@ describe.runIf(pg.available)('log partitions on PostgreSQL', () => {
     await sql`create database ${sql.id(database)}`.execute(admin.kysely())
     const url = new URL(pg.url!)
     url.pathname = `/${database}`
-    process.env.DATABASE_URL = url.href
+    // Under NODE_ENV=test the config reads DATABASE_URL_TEST first (@mega/core env())
+    process.env.DATABASE_URL_TEST = url.href
     app = await bootApp()
   })
 
   afterAll(async () => {
     await app?.close()
-    delete process.env.DATABASE_URL
+    delete process.env.DATABASE_URL_TEST
     await sql`drop database if exists ${sql.id(database)} with (force)`.execute(admin.kysely())
     await admin.disconnect()
   })

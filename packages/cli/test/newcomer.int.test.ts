@@ -25,7 +25,7 @@ describe('the newcomer path', () => {
     expect(await must('npx', ['mega', 'migrate', 'status'], app)).not.toContain('pending')
 
     await must('npx', ['tsc', '-p', 'tsconfig.json'], app) // the generated code type-checks
-    expect(await must('npx', ['vitest', 'run'], app)).toMatch(/Tests\s+8 passed/)
+    expect(await must('npx', ['vitest', 'run'], app)).toMatch(/Tests\s+9 passed/)
 
     const listed = await must('npx', ['mega', 'routes', '--json'], app) // npm may warn around it
     const routes = JSON.parse(

@@ -70,7 +70,7 @@ export type {
 export { defineConfig } from './config/define-config.js'
 export { megaConfigSchema } from './config/config-schema.js'
 export type { MegaConfig, MegaConfigInput } from './config/config-schema.js'
-export { env, loadEnvFile } from './config/env.js'
+export { env, loadEnvFile, testDatabaseUrl } from './config/env.js'
 export { loadConfig } from './config/load-config.js'
 export type { LoadConfigOptions } from './config/load-config.js'
 export { ADAPTER_KINDS } from './adapters/adapter-types.js'

@@ -106,6 +106,7 @@ describe('@mega/core public exports', () => {
         "security",
         "sessions",
         "staticFiles",
+        "testDatabaseUrl",
         "toMegaError",
         "uploads",
         "verifyPassword",

@@ -28,4 +28,16 @@ describe('megaVitest()', () => {
       'spec/**/*.spec.ts',
     ])
   })
+
+  it('runs under NODE_ENV=test and adds @mega/db/vitest-setup when @mega/db resolves', async () => {
+    const plugin = megaVitest()
+    expect(plugin.config({ root }).test.env).toEqual({ NODE_ENV: 'test' })
+    const withDb = new URL('../../db/', import.meta.url).pathname // resolves itself by name
+    expect(plugin.config({ root: withDb }).test.globalSetup).toEqual([
+      expect.stringMatching(/testing\/vitest-setup\.[jt]s$/),
+    ])
+    expect(
+      megaVitest({ prepareDatabases: false }).config({ root: withDb }).test.globalSetup,
+    ).toEqual([])
+  })
 })

@@ -34,6 +34,12 @@ export type { MariaOptions, ResolvedMariaOptions } from './sql/maria/maria-optio
 export { mapMariaError } from './sql/maria/maria-error-mapper.js'
 export { SqliteAdapter } from './sql/sqlite/sqlite-adapter.js'
 export { databaseTasks, dropAllTables } from './sql/database-tasks.js'
+export { defineFactory } from './testing/define-factory.js'
+export type { Factory, FactoryAttributes, FactoryValue } from './testing/define-factory.js'
+export { prepareTestDatabases } from './testing/test-databases.js'
+export type { PreparedTestDatabase } from './testing/test-databases.js'
+export { withRollback } from './testing/with-rollback.js'
+export type { RollbackApp, WithRollbackOptions } from './testing/with-rollback.js'
 export type {
   DatabaseTasks,
   DatabaseTaskResult,

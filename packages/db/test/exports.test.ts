@@ -82,6 +82,7 @@ describe('@mega/db public exports', () => {
         "createRedisClient",
         "databaseTasks",
         "dbError",
+        "defineFactory",
         "defineModel",
         "describeOperation",
         "diffSchemas",
@@ -116,6 +117,7 @@ describe('@mega/db public exports', () => {
         "postgresDriver",
         "postgresMigrationDialect",
         "postgresOptionsSchema",
+        "prepareTestDatabases",
         "redisDriver",
         "redisOptionsSchema",
         "redlockDriver",
@@ -129,6 +131,7 @@ describe('@mega/db public exports', () => {
         "sqliteOptionsSchema",
         "toMongoFilter",
         "toMongoSort",
+        "withRollback",
       ]
     `)
   })
@@ -163,6 +166,9 @@ describe('@mega/db public exports', () => {
           "DatabaseTasksOptions",
           "DbErrorCode",
           "DiffOptions",
+          "Factory",
+          "FactoryAttributes",
+          "FactoryValue",
           "FieldFilter",
           "FileEnvelope",
           "FileOptions",
@@ -230,6 +236,7 @@ describe('@mega/db public exports', () => {
           "PageQuery",
           "PostgresAdapterSeams",
           "PostgresOptions",
+          "PreparedTestDatabase",
           "ReadOptions",
           "RecordingMigrationSchema",
           "RedisOptions",
@@ -241,6 +248,7 @@ describe('@mega/db public exports', () => {
           "ResolvedMongoOptions",
           "ResolvedPostgresOptions",
           "ResolvedSqliteOptions",
+          "RollbackApp",
           "ScannableModel",
           "SchemaRenames",
           "SelectOf",
@@ -261,6 +269,7 @@ describe('@mega/db public exports', () => {
           "TableOf",
           "TableSchema",
           "UpdateOf",
+          "WithRollbackOptions",
         ]
       `)
   })

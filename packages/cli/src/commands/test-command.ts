@@ -20,13 +20,14 @@ export function resolveVitest(root: string): string {
   }
 }
 
-/** `mega test [--watch] [-- vitest args]`: the app's tests with its own vitest. */
+/** `mega test [--watch] [-- vitest args]`: the app's tests with its own vitest, under NODE_ENV=test. */
 export async function testCommand(parsed: ParsedArgs<'test'>, io: CliIo): Promise<number> {
   const root = findProjectRoot(io.cwd, parsed.options.root, 'test')
   const args = [resolveVitest(root), parsed.options.watch ? 'watch' : 'run', ...parsed.rest]
   const result = await runProcess(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, ...io.env },
+    // NODE_ENV=test: the config's env('DATABASE_URL') names the test database (see @mega/core env()).
+    env: { ...process.env, ...io.env, NODE_ENV: 'test' },
     forwardSignals: true,
   })
   return result.code

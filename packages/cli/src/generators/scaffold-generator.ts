@@ -134,7 +134,7 @@ function testVars(input: ScaffoldInput): Record<string, string> {
       : `\n    const ${rowVar(t.model)} = await createCrud(${t.model}, db).create(${t.seed})`,
   )
   return {
-    dbImports: `${seeds.length > 0 ? 'createCrud, ' : ''}createMigrator, type SqlDbAdapter`,
+    dbImports: seeds.length > 0 ? 'createCrud, withRollback, type SqlDbAdapter' : 'withRollback',
     imports: seeds
       .map((t) => `\nimport { ${t.model} } from '../../apps/${input.app}/models/${t.file}.js'`)
       .join(''),

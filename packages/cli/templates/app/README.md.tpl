@@ -16,12 +16,27 @@ npx mega migrate up  # create the tables of apps/main/migrations in ./data/app.s
 ```sh
 npx mega scaffold Post title:string body:text published:boolean
 npx mega migrate up  # the posts table
-{{pm}} test          # the new model and route tests (they migrate an in-memory database)
+{{pm}} test          # the new model and route tests (on the test database, rolled back after each)
 ```
 
 `scaffold` writes the model, its migration, a service using `createCrud`, REST routes
 (`/posts`, `/posts/:id`) and tests. After changing a model, `npx mega migrate make <name>` writes the
 next migration and `npx mega migrate check` fails while one is missing (for CI).
+
+## Tests and their database
+
+Tests never use the development database. `mega test` (and `megaVitest()` in `vitest.config.ts`) run
+with `NODE_ENV=test`, and then `env('DATABASE_URL')` in `mega.config.ts` reads `DATABASE_URL_TEST`
+when it is set, else the same URL with `_test` appended to the database name (`.../blog` →
+`.../blog_test`); any `env('X')` reads `X_TEST` first. On SQLite the tests use an in-memory database
+(`vitest.config.ts`). Before the run, a PostgreSQL or MariaDB test database is created when missing and
+migrated (`@mega/db/vitest-setup`).
+
+Each test that calls `withRollback(await createTestApp({ root }), { root })` runs in one transaction
+that is rolled back when the test ends, so tests run again and again on the same database. Build rows
+with factories: ``defineFactory(Note, (seq) => ({ text: `Note ${seq}` }))``, then `notes.build()` (no
+database), `notes.create(db)` or `notes.createMany(db, 3)`; a field set to another factory creates that
+row first and takes its id.
 
 ## Layout
 
@@ -31,7 +46,7 @@ apps/main/routes/*.ts            export default defineRoutes((r) => ...)
 apps/main/services/*-service.ts  export default class XService extends MegaService; ctx.services.x
 apps/main/models/*-model.ts      defineModel(...): row types, validation, CRUD
 apps/main/migrations/            generated from the models (mega migrate make); .mega/journal too
-test/                            createTestApp({ root }) and app.inject(...)
+test/                            createTestApp({ root }), withRollback(...), app.inject(...)
 ```
 
 Add more with `npx mega generate model|service|route <name>` or `npx mega scaffold`.

@@ -3,6 +3,7 @@ import type { SqlDbAdapter } from '@mega/db'
 
 // Everything runs without a server: SQLite for data, memory for the cache. Moving to PostgreSQL or
 // Redis is one line each: { driver: 'postgres', url: env('DATABASE_URL') }, { driver: 'redis', url: ... }.
+// Tests (NODE_ENV=test) read DATABASE_URL_TEST, else DATABASE_URL's database with "_test" appended.
 export default defineConfig({
   name: '{{name}}',
   server: { host: env('HOST', '127.0.0.1'), port: env('PORT', 3000) },

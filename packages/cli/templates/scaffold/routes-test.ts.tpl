@@ -4,12 +4,13 @@ import { {{dbImports}} } from '@mega/db'{{imports}}
 
 const root = new URL('../..', import.meta.url).pathname
 
-/** The app on its test database (vitest.config.ts: in-memory SQLite), every migration applied. */
+/**
+ * The app on its test database (vitest.config.ts: in-memory SQLite; PostgreSQL/MariaDB: the
+ * `<name>_test` database, created and migrated before the run), every migration applied. Each test
+ * runs in a transaction rolled back when it ends (withRollback), so it runs again on any database.
+ */
 async function migratedApp() {
-  const app = await createTestApp({ root })
-  const db = app.runtime.adapters.get<SqlDbAdapter>('db')
-  const results = await createMigrator({ db, root, app: '{{app}}' }).up()
-  expect(results.filter((r) => r.status === 'failed')).toEqual([])
+  const app = await withRollback(await createTestApp({ root }), { root })
   const index = app.runtime.server.routes().find((r) => r.name === '{{plural}}.index')
   return { app, path: index!.path }
 }

@@ -31,9 +31,43 @@ function envError(name: string, problem: string): MegaConfigError {
 }
 
 /**
+ * The test database's URL for a development `url`: the same server, the database name with `_test`
+ * appended (`postgres://h/blog` → `postgres://h/blog_test`); a name that already ends in `_test` stays.
+ * A URL that names no database is returned unchanged.
+ *
+ * @example
+ * testDatabaseUrl('postgres://postgres@127.0.0.1/blog') // 'postgres://postgres@127.0.0.1/blog_test'
+ */
+export function testDatabaseUrl(url: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return url
+  }
+  const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
+  if (name === '' || name.endsWith('_test')) return url
+  parsed.pathname = `/${encodeURIComponent(`${name}_test`)}`
+  return parsed.toString()
+}
+
+/** Under `NODE_ENV=test`: `NAME_TEST` first, and `DATABASE_URL` without one names its `_test` database. */
+function readVariable(name: string, source: NodeJS.ProcessEnv): string | undefined {
+  if (source.NODE_ENV !== 'test') return source[name]
+  const test = source[`${name}_TEST`]
+  if (test !== undefined) return test
+  const raw = source[name]
+  return name === 'DATABASE_URL' && raw !== undefined ? testDatabaseUrl(raw) : raw
+}
+
+/**
  * Reads an environment variable, coerced to the type of its default (number, boolean or string).
  * Without a default the variable is required. A missing required or unparseable value throws a
  * `MegaConfigError` naming the variable.
+ *
+ * Under `NODE_ENV=test` (what `mega test` and `megaVitest()` set) `env('X')` reads `X_TEST` when it
+ * is set, and `env('DATABASE_URL')` without a `DATABASE_URL_TEST` names the `<database>_test`
+ * database on the same server ({@link testDatabaseUrl}): tests never touch the development database.
  *
  * @example
  * server: { port: env('PORT', 3000), host: env('HOST', '0.0.0.0') }
@@ -45,7 +79,7 @@ export function env(
   fallback?: EnvValue,
   source: NodeJS.ProcessEnv = process.env,
 ): EnvValue {
-  const raw = source[name]
+  const raw = readVariable(name, source)
   if (raw === undefined) {
     if (fallback === undefined) throw envError(name, 'is not set and has no default')
     return fallback

@@ -153,6 +153,8 @@ export abstract class MegaSqlAdapter extends BaseAdapter implements SqlDbAdapter
   abstract readonly dialect: SqlDialect
   #kysely: Kysely<unknown> | undefined
   readonly #scopes = new AsyncLocalStorage<TxScope>()
+  /** The transaction {@link holdTransaction} keeps open: every query outside a scope joins it. */
+  #held: TxScope | undefined
   readonly #now: () => number
   readonly #metrics: AdapterMetricsSink | undefined
   #stopPoolMetrics: (() => void) | undefined
@@ -181,7 +183,7 @@ export abstract class MegaSqlAdapter extends BaseAdapter implements SqlDbAdapter
    * const rows = await db.kysely<Database>().selectFrom('users').selectAll().execute()
    */
   kysely<DB = unknown>(): Kysely<DB> {
-    const scope = this.#scopes.getStore()
+    const scope = this.#scopes.getStore() ?? this.#held
     return (scope?.trx ?? this.#root()) as unknown as Kysely<DB>
   }
 
@@ -195,11 +197,51 @@ export abstract class MegaSqlAdapter extends BaseAdapter implements SqlDbAdapter
    * })
    */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    const scope = this.#scopes.getStore()
+    const scope = this.#scopes.getStore() ?? this.#held
     if (scope === undefined) return this.#outer(fn)
     const run = scope.tail.then(() => this.#nested(scope, fn))
     scope.tail = run.catch(() => undefined)
     return run
+  }
+
+  /**
+   * Opens one transaction that every later query and {@link transaction} of this adapter joins (a
+   * nested `transaction()` becomes a savepoint), whatever its async context, until the returned
+   * `rollback()` undoes all of it. For tests (`withRollback()` of `@mega/db/testing`): one at a time
+   * (`MEGA_DB_TEST_INVALID` otherwise); a disconnect rolls it back too. SQLite's single connection
+   * belongs to it meanwhile, and on MariaDB a DDL statement commits it (use truncation there).
+   *
+   * @example
+   * const held = await db.holdTransaction()
+   * await createCrud(Note, db).create({ text: 'gone after rollback' })
+   * await held.rollback()
+   */
+  async holdTransaction(): Promise<{ rollback(): Promise<void> }> {
+    if (this.#held !== undefined)
+      throw dbError(
+        'MEGA_DB_TEST_INVALID',
+        `The ${this.alias} database already holds a test transaction: roll it back before holding another.`,
+      )
+    let trx: Trx
+    try {
+      trx = await this.#root().startTransaction().execute()
+    } catch (err) {
+      throw this.#rethrow(err)
+    }
+    const scope: TxScope = { trx, counter: { n: 0 }, tail: Promise.resolve() }
+    this.#held = scope
+    return { rollback: () => this.#release(scope) }
+  }
+
+  async #release(scope: TxScope): Promise<void> {
+    if (this.#held !== scope) return
+    this.#held = undefined
+    await scope.tail
+    if (!scope.trx.isCommitted && !scope.trx.isRolledBack)
+      await scope.trx
+        .rollback()
+        .execute()
+        .catch(() => undefined)
   }
 
   /** Maps a driver error to a MegaError (409/422/503...) naming the constraint, column and table. */
@@ -302,6 +344,7 @@ export abstract class MegaSqlAdapter extends BaseAdapter implements SqlDbAdapter
   }
 
   protected async _disconnect(): Promise<void> {
+    if (this.#held !== undefined) await this.#release(this.#held)
     this.#stopPoolMetrics?.()
     this.#stopPoolMetrics = undefined
     const kysely = this.#kysely
