@@ -1,9 +1,15 @@
-import { createServer, get, request, type IncomingHttpHeaders } from 'node:http'
+import { createServer, request, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createLogger, createShutdown } from '@mega/observe'
-import { caught, disposeAfterTest, startOtlpReceiver, type ReceivedSpan } from '@mega/test-utils'
+import {
+  caught,
+  disposeAfterTest,
+  startOtlpReceiver,
+  getStatusUntraced,
+  type ReceivedSpan,
+} from '@mega/test-utils'
 import { boot, defineRoutes, type MegaRuntime } from '../src/index.js'
 
 // The caller's span: a request carrying this header continues its trace.
@@ -55,16 +61,6 @@ async function downstream(): Promise<{ url: string; seen: IncomingHttpHeaders[] 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen }
 }
 
-/** GET with node:http: this process's `fetch` is instrumented too and would add its own traceparent. */
-function getStatus(url: string, headers: Record<string, string>): Promise<number | undefined> {
-  return new Promise((resolve, reject) => {
-    get(url, { headers }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode))
-    }).on('error', reject)
-  })
-}
-
 /** POST a JSON body over a real socket, in two chunks (the body is read after the hooks start). */
 function postJson(url: string, body: unknown): Promise<number | undefined> {
   return new Promise((resolve, reject) => {
@@ -111,7 +107,9 @@ describe('HTTP tracing with no code (OTEL_* variables)', () => {
     const { log, lines } = capturedLogger()
     const runtime = await bootTraced(profile.url, log)
 
-    expect(await getStatus(`${runtime.url}/users/7?full=1`, { traceparent: TRACEPARENT })).toBe(200)
+    expect(
+      await getStatusUntraced(`${runtime.url}/users/7?full=1`, { traceparent: TRACEPARENT }),
+    ).toBe(200)
     await runtime.close() // flushes the batch of spans to the receiver
 
     const server = await receiver.waitForSpan((s) => s.kind === SERVER)

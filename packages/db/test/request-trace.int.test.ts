@@ -1,8 +1,7 @@
-import { get } from 'node:http'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { boot, defineRoutes, type MegaRuntime } from '@mega/core'
 import { createLogger, createShutdown } from '@mega/observe'
-import { disposeAfterTest, startOtlpReceiver } from '@mega/test-utils'
+import { disposeAfterTest, startOtlpReceiver, getStatusUntraced } from '@mega/test-utils'
 import { col, createCrud, defineModel, megaDrivers, type SqlDbAdapter } from '../src/index.js'
 import { createModelTable } from './helpers/model-table.js'
 
@@ -23,16 +22,6 @@ afterEach(() =>
     value === undefined ? delete process.env[name] : (process.env[name] = value),
   ),
 )
-
-/** GET over node:http (this process's fetch is instrumented and would add a traceparent of its own). */
-function getStatus(url: string, headers: Record<string, string>): Promise<number | undefined> {
-  return new Promise((resolve, reject) => {
-    get(url, { headers }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode))
-    }).on('error', reject)
-  })
-}
 
 describe('a traced request with a SQL query', () => {
   it('exports the server span and, as its child, the query span (kind and table, no values)', async () => {
@@ -64,7 +53,7 @@ describe('a traced request with a SQL query', () => {
     await createCrud(Note, db).create({ text: 'secret' })
 
     const traceparent = `00-${CALLER_TRACE}-${CALLER_SPAN}-01`
-    expect(await getStatus(`${runtime.url}/notes/1`, { traceparent })).toBe(200)
+    expect(await getStatusUntraced(`${runtime.url}/notes/1`, { traceparent })).toBe(200)
     await runtime.close() // flushes the spans
 
     const server = await receiver.waitForSpan((s) => s.kind === SERVER)

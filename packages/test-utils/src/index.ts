@@ -21,5 +21,5 @@ export { natsServerBin, canStartNatsServer, startNatsServer } from './nats-serve
 export type { NatsServerOptions, PrivateNatsServer } from './nats-server.js'
 export { startTcpBalancer } from './tcp-balancer.js'
 export type { TcpBalancer } from './tcp-balancer.js'
-export { startOtlpReceiver } from './otlp-receiver.js'
+export { startOtlpReceiver, getStatusUntraced } from './otlp-receiver.js'
 export type { OtlpReceiver, ReceivedSpan } from './otlp-receiver.js'

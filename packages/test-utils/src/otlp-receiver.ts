@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, get, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { disposeAfterTest } from './disposable.js'
 
@@ -145,4 +145,20 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       })
     },
   }
+}
+
+/**
+ * The status of a GET sent with `node:http`: in a test process whose `fetch` is instrumented, `fetch`
+ * would add a `traceparent` of its own next to the one the test sends.
+ */
+export function getStatusUntraced(
+  url: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode))
+    }).on('error', reject)
+  })
 }
