@@ -49,7 +49,7 @@ describe('mega new --auth', () => {
       ]),
     )
     const config = await readFile(join(cwd, 'club/mega.config.ts'), 'utf8')
-    for (const plugin of ['sessions({', 'auth({', 'forms({', 'csrf({', 'views({'])
+    for (const plugin of ['sessions({', 'auth({', 'forms()', 'csrf({', 'views({'])
       expect(config).toContain(plugin)
     expect(config).toContain("name: 'club'")
     const migration = await readFile(

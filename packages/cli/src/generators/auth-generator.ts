@@ -42,7 +42,7 @@ export function authNextSteps(app: string): readonly string[] {
     '      resolveUser: (id, ctx) => ctx.services.auth.find(Number(id)),',
     '      tokens: (ctx) => ctx.services.auth.tokenStore(),',
     '    }),',
-    "    forms({ prefix: '/auth' }),",
+    '    forms(),',
     "    csrf({ requireToken: (ctx) => ctx.request.url.startsWith('/auth/') }),",
     `    views({ dir: fileURLToPath(new URL('./apps/${app}/views', import.meta.url)), layout: 'layout.ejs' }),`,
     '  ]',

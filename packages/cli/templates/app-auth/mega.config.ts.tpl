@@ -26,9 +26,10 @@ export default defineConfig({
       resolveUser: (id, ctx) => ctx.services.auth.find(Number(id)),
       tokens: (ctx) => ctx.services.auth.tokenStore(),
     }),
-    forms({ prefix: '/auth' }),
-    // Unsafe requests from another origin are refused; every form post under /auth needs the
-    // token, even before sign-in (no login CSRF).
+    // Urlencoded form posts (the pages and `mega scaffold`'s forms).
+    forms(),
+    // Unsafe requests from another origin are refused; a form post needs the page's token (under
+    // /auth always, even before sign-in: no login CSRF).
     csrf({ requireToken: (ctx) => ctx.request.url.startsWith('/auth/') }),
     views({
       dir: fileURLToPath(new URL('./apps/main/views', import.meta.url)),
