@@ -64,6 +64,7 @@ describe('mega new --auth', () => {
     expect(Object.keys(snapshot.tables).sort()).toEqual(['access_tokens', 'notes', 'users'])
     expect(m.stdout).toContain('cd club\n  npm install && npm run migrate && npm run dev\n')
     expect(m.stdout).toContain('/auth/sign-up')
+    expect(await readFile(join(cwd, 'club/README.md'), 'utf8')).toContain('## Sign-in')
   })
 
   it('writes the plain project without --auth', async () => {
@@ -71,6 +72,7 @@ describe('mega new --auth', () => {
     expect(await run(['new', 'plain', '--skip-install'], memoryIo(cwd).io)).toBe(0)
     expect(existsSync(join(cwd, 'plain/apps/main/models/user-model.ts'))).toBe(false)
     expect(await readFile(join(cwd, 'plain/mega.config.ts'), 'utf8')).not.toContain('auth(')
+    expect(await readFile(join(cwd, 'plain/README.md'), 'utf8')).not.toContain('Sign-in')
   })
 })
 

@@ -93,6 +93,18 @@ async function moveIntoPlace(staging: string, target: string, existing: string[]
   }
 }
 
+/** What the project README says about sign-in (`mega new --auth`). */
+const AUTH_README_SECTION = `## Sign-in
+
+\`npx mega migrate up\` creates the users and access_tokens tables; then open /auth/sign-up. The
+pages (\`/auth/sign-up\`, \`/auth/sign-in\`, \`/auth/account\`, \`POST /auth/sign-out\`) keep the user in a
+cookie session; the JSON API (\`POST /api/auth/register\`, \`POST /api/auth/login\` → a bearer token,
+\`POST /api/auth/logout\`, \`GET /api/auth/me\`) takes \`Authorization: Bearer <token>\`. Set
+\`SESSION_SECRET\` (32+ characters) in production. Guard your own routes with \`requireUser()\` from
+@mega/core; \`ctx.auth.user\` is the signed-in user.
+
+`
+
 /** The app template's files; with `auth`, the auth files added and same-named files replaced. */
 async function projectFiles(
   vars: Readonly<Record<string, string>>,
@@ -134,7 +146,9 @@ export async function createProject(
       `${root} is not empty (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', ...' : ''}): pick a new folder, or pass --force to write into it.`,
     )
   const packageManager = options.packageManager ?? detectPackageManager(io.env)
-  const files = await projectFiles({ ...TEMPLATE_VERSIONS, name, pm: packageManager }, options)
+  const authSection = options.auth === true ? AUTH_README_SECTION : ''
+  const vars = { ...TEMPLATE_VERSIONS, name, pm: packageManager, authSection }
+  const files = await projectFiles(vars, options)
   await mkdir(dirname(root), { recursive: true })
   const staging = await mkdtemp(join(dirname(root), `.mega-new-${name}-`))
   try {

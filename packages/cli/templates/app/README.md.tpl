@@ -23,7 +23,7 @@ npx mega migrate up  # the posts table
 (`/posts`, `/posts/:id`) and tests. After changing a model, `npx mega migrate make <name>` writes the
 next migration and `npx mega migrate check` fails while one is missing (for CI).
 
-## Layout
+{{authSection}}## Layout
 
 ```
 mega.config.ts                   the configuration (validated at boot); .env overrides it
