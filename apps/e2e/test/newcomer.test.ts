@@ -7,7 +7,13 @@ import { createHash } from 'node:crypto'
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { run, startServer, userShellEnv, type ServerProcess } from '@mega/test-utils'
+import {
+  createFormClient,
+  run,
+  startServer,
+  userShellEnv,
+  type ServerProcess,
+} from '@mega/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { typeInto } from '../src/interactive.js'
 import { startLocalRegistry, type LocalRegistry } from '../src/registry.js'
@@ -228,6 +234,66 @@ describe('a newcomer, from the registry', () => {
     expect(sandboxed).toContain('sandbox: changes to db are rolled back when you leave.')
     expect(sandboxed).toContain('titles ["From the console","Sandboxed"]')
     expect(await consoleSession([], [titles])).toContain('titles ["From the console"]')
+  })
+
+  it('creates an app with --auth that signs up and signs in over HTTP', async () => {
+    const work = join(tmp, 'auth-work')
+    await mkdir(work)
+    const app = join(work, 'club')
+    const created = await run('npx', ['--yes', '@mega/cli', 'new', 'club', '--auth'], {
+      cwd: work,
+      env: shell(),
+    })
+    expect(created).toMatch(/Next:\n {2}cd club\n {2}npm run migrate && npm run dev/)
+    const migrated = await run('npm', ['run', 'migrate'], { cwd: app, env: shell() })
+    expect(migrated).toMatch(/✓ applied {2}\d{14}-create-users/)
+
+    const server = await startServer(join(app, 'node_modules/.bin/mega'), ['start'], {
+      cwd: app,
+      env: shell({ PORT: '0', SESSION_SECRET: 'e2e-session-secret-of-at-least-32-chars' }),
+    })
+    try {
+      const email = 'new.user@example.com'
+      const password = 'a long enough password'
+      const browser = createFormClient(server.url)
+      const signUp = await browser.open('/auth/sign-up')
+      expect(signUp.body).toContain('name="_csrf"')
+      const short = await browser.submit('/auth/sign-up', { email, password: 'short' })
+      expect(short.status).toBe(422)
+      expect(short.body).toContain('use at least 10 characters')
+      expect(await browser.submit('/auth/sign-up', { email, password })).toMatchObject({
+        status: 303,
+        location: '/auth/account',
+      })
+      expect((await browser.open('/auth/account')).body).toContain(email)
+      expect((await browser.submit('/auth/sign-out', {}, '/auth/account')).status).toBe(303)
+      expect((await browser.open('/auth/account')).status).toBe(303) // signed out: to sign-in
+
+      const refused = await browser.submit('/auth/sign-in', { email, password: 'not my password' })
+      expect(refused.status).toBe(401)
+      expect(refused.body).toContain('Wrong email or password.')
+      expect(await browser.submit('/auth/sign-in', { email, password })).toMatchObject({
+        status: 303,
+        location: '/auth/account',
+      })
+      expect((await browser.open('/auth/account')).body).toContain(email)
+
+      // The JSON API: a bearer token from the same account, refused with a wrong password.
+      const login = (pw: string) =>
+        fetch(`${server.url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email, password: pw }),
+        })
+      expect((await login('not my password')).status).toBe(401)
+      const token = (await json(await login(password))).data.token as string
+      const me = await fetch(`${server.url}/api/auth/me`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+      expect(await json(me)).toMatchObject({ ok: true, data: { email } })
+    } finally {
+      expect(await server.stop()).toBe(0)
+    }
   })
 })
 

@@ -11,6 +11,7 @@ export const GENERATOR_KINDS = [
   'job',
   'schedule',
   'channel',
+  'auth',
 ] as const
 
 /** One of {@link GENERATOR_KINDS}. */
@@ -139,6 +140,10 @@ export const COMMANDS = {
     options: {
       force: { type: 'boolean', alias: 'f', description: 'write into a folder that is not empty' },
       skipInstall: { type: 'boolean', description: 'do not install dependencies' },
+      auth: {
+        type: 'boolean',
+        description: 'add sign-up, sign-in and sign-out: users, pages and a JSON API',
+      },
       packageManager: {
         type: 'string',
         description: 'install with this package manager (default: the one that ran mega)',
@@ -146,14 +151,23 @@ export const COMMANDS = {
         valueName: 'pm',
       },
     },
-    examples: ['mega new shop', 'pnpm dlx @mega/cli new shop --skip-install'],
+    examples: [
+      'mega new shop',
+      'mega new shop --auth',
+      'pnpm dlx @mega/cli new shop --skip-install',
+    ],
     loadsApp: false,
   },
   generate: {
-    summary: 'Write a model, service, route, migration, job, schedule or channel, and its test',
+    summary:
+      'Write a model, service, route, migration, job, schedule or channel, and its test (or sign-in: auth)',
     args: [
       { name: 'kind', description: 'what to generate', required: true, values: GENERATOR_KINDS },
-      { name: 'name', description: 'its name (kebab-case or PascalCase)', required: true },
+      {
+        name: 'name',
+        description: 'its name (kebab-case or PascalCase); none for auth',
+        required: false,
+      },
     ],
     options: {
       app,
@@ -171,6 +185,7 @@ export const COMMANDS = {
       'mega generate model user',
       'mega generate route orders --app admin',
       'mega generate migration backfill-slugs --empty',
+      'mega generate auth',
     ],
     loadsApp: true,
   },

@@ -44,11 +44,13 @@ describe('run', () => {
       Options:
         -f, --force             write into a folder that is not empty
         --skip-install          do not install dependencies
+        --auth                  add sign-up, sign-in and sign-out: users, pages and a JSON API
         --package-manager <pm>  install with this package manager (default: the one that ran mega) (one of pnpm, npm, yarn)
         -h, --help              show help
 
       Examples:
         mega new shop
+        mega new shop --auth
         pnpm dlx @mega/cli new shop --skip-install
       "
     `)
@@ -73,7 +75,12 @@ describe('parseArgs', () => {
   it('parses flags, aliases, --flag=value and pass-through arguments', () => {
     const parsed = parseArgs('new', ['app', '-f', '--package-manager=yarn'])
     expect(parsed.args).toEqual(['app'])
-    expect(parsed.options).toEqual({ force: true, skipInstall: false, packageManager: 'yarn' })
+    expect(parsed.options).toEqual({
+      force: true,
+      skipInstall: false,
+      auth: false,
+      packageManager: 'yarn',
+    })
     const test = parseArgs('test', ['--bail', '1', '--', 'x.test.ts'])
     expect(test.rest).toEqual(['--bail', 'x.test.ts'])
     expect(parseArgs('generate', ['model', 'x']).options.app).toBe('main')

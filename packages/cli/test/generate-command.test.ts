@@ -74,7 +74,7 @@ describe('mega generate', () => {
     const m = memoryIo(root)
     expect(await run(['generate', 'modle', 'user'], m.io)).toBe(2)
     expect(m.stderr).toMatchInlineSnapshot(`
-      "error mega generate: unknown kind "modle". Did you mean "model"? Kinds: model, service, route, controller, migration, job, schedule, channel.
+      "error mega generate: unknown kind "modle". Did you mean "model"? Kinds: model, service, route, controller, migration, job, schedule, channel, auth.
       (MEGA_CLI_UNKNOWN_GENERATOR)
       "
     `)

@@ -125,6 +125,58 @@ describe('mega scaffold', () => {
     )
   })
 
+  it('adds new and edit forms with the CSRF token when the config has forms() and csrf()', async () => {
+    const root = await dbProject(sqlite)
+    await mkdir(join(root, 'apps/main/views'), { recursive: true })
+    // The scaffold reads the config as text (it does not run it) for the two plugins.
+    await writeFile(join(root, 'mega.config.ts'), 'export default { plugins: [forms(), csrf()] }\n')
+    const fields = ['title:string', 'views:integer', 'published:boolean', 'status:enum(a|b)?']
+    const result = await scaffold({ root, name: 'Post', fields })
+    expect(result.notes).toEqual([])
+    expect(result.files).toEqual(
+      expect.arrayContaining([
+        'apps/main/routes/posts-forms.ts',
+        'apps/main/views/posts/new.ejs',
+        'apps/main/views/posts/edit.ejs',
+        'test/routes/posts-forms.test.ts',
+      ]),
+    )
+    const routes = await readFile(join(root, 'apps/main/routes/posts-forms.ts'), 'utf8')
+    expect(routes).toContain("r.post('/posts/new'")
+    expect(routes).toContain("views: ['number', false],")
+    expect(routes).toContain("status: ['text', true],")
+    expect(routes).toContain('Post.schemas.update.safeParse(fromForm(ctx.body))')
+    const form = await readFile(join(root, 'apps/main/views/posts/new.ejs'), 'utf8')
+    expect(form).toContain('<input type="hidden" name="_csrf" value="<%= csrf %>">')
+    expect(form).toContain(
+      '<input type="number" id="views" name="views" value="<%= values.views %>" required>',
+    )
+    expect(form).toContain(
+      '<% if (errors.title) { %><p class="field-error"><%= errors.title %></p><% } %>',
+    )
+    expect(form).toContain('<option value=""></option>') // a nullable enum can be left empty
+    expect(await readFile(join(root, 'apps/main/views/posts/show.ejs'), 'utf8')).toContain(
+      '<a href="/posts/<%= item.id %>/edit">Edit</a>',
+    )
+    const test = await readFile(join(root, 'test/routes/posts-forms.test.ts'), 'utf8')
+    expect(test).toContain(
+      "...asForm({ title: 'title 1', views: 1, published: true, status: 'a' }), views: 'not a number' }",
+    )
+    expect(test).not.toContain('{{')
+  })
+
+  it('writes no forms, and says why, when the config lacks forms() or csrf()', async () => {
+    const root = await dbProject(sqlite)
+    await mkdir(join(root, 'apps/main/views'), { recursive: true })
+    const m = memoryIo(root)
+    expect(await run(['scaffold', 'Post', 'title:string'], m.io)).toBe(0)
+    expect(m.stdout).toContain('new and edit forms were not written: they need forms() and csrf()')
+    expect(existsSync(join(root, 'apps/main/views/posts/new.ejs'))).toBe(false)
+    expect(await readFile(join(root, 'apps/main/views/posts/index.ejs'), 'utf8')).not.toContain(
+      '/posts/new',
+    )
+  })
+
   it('stops at a bad field type with one message, exit 2, and no files', async () => {
     const root = await dbProject(sqlite)
     const before = await projectFiles(root)

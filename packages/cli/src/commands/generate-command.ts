@@ -1,6 +1,7 @@
-import { relative } from 'node:path'
+import { isAbsolute, relative } from 'node:path'
 import type { DriverImporter } from '@mega/core'
 import { cliError } from '../errors.js'
+import { authFiles, authNextSteps } from '../generators/auth-generator.js'
 import { GENERATOR_NEXT_STEPS, GENERATORS } from '../generators/generators.js'
 import { generateMigrationFile, type DbImporter } from '../generators/migration-generator.js'
 import { createColors, type CliIo } from '../io.js'
@@ -15,7 +16,8 @@ import { GENERATOR_KINDS, type GeneratorKind, type ParsedArgs } from '../options
 export interface GenerateOptions {
   readonly root: string
   readonly kind: string
-  readonly name: string
+  /** Required for every kind but `auth`. */
+  readonly name?: string
   /** @default 'main' */
   readonly app?: string
   /** migration: allow dropping tables or columns. @default false */
@@ -54,12 +56,16 @@ function checkKind(kind: string): GeneratorKind {
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const kind = checkKind(options.kind)
-  if (!NAME_PATTERN.test(options.name))
+  const app = options.app ?? 'main'
+  if (kind === 'auth') return generateAuth(options.root, app, options.name, options.importDb)
+  const name = options.name ?? ''
+  if (!NAME_PATTERN.test(name))
     throw cliError(
       'MEGA_CLI_INVALID_ARGUMENT',
-      `mega generate: "${options.name}" is not a valid name: use letters, digits, "-" or "_", starting with a letter.`,
+      name === ''
+        ? `mega generate ${kind}: give its name, e.g. mega generate ${kind} order-item.`
+        : `mega generate: "${name}" is not a valid name: use letters, digits, "-" or "_", starting with a letter.`,
     )
-  const app = options.app ?? 'main'
   if (options.empty === true && kind !== 'migration')
     throw cliError(
       'MEGA_CLI_INVALID_ARGUMENT',
@@ -73,7 +79,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const migration = await db.generateEmptyMigration({
       root: options.root,
       app,
-      name: options.name,
+      name,
     })
     return { files: [], migration }
   }
@@ -82,7 +88,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       {
         root: options.root,
         app,
-        name: options.name,
+        name,
         allowDestructive: options.allowDestructive === true,
       },
       options.importDb,
@@ -92,12 +98,45 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const input = {
     root: options.root,
     app,
-    name: options.name,
+    name,
     ...(options.importPackage === undefined ? {} : { importPackage: options.importPackage }),
   }
   const files = await GENERATORS[kind](input)
   await writeNewFiles(options.root, files, 'mega generate')
   return { files: files.map((f) => f.path), next: GENERATOR_NEXT_STEPS[kind]?.(input) ?? [] }
+}
+
+/**
+ * `mega generate auth`: the auth files (nothing is written when any exists), then the migration of
+ * the users and access_tokens tables; when that fails, the files are removed again.
+ */
+async function generateAuth(
+  root: string,
+  app: string,
+  name: string | undefined,
+  importDb: DbImporter | undefined,
+): Promise<GenerateResult> {
+  if (name !== undefined)
+    throw cliError(
+      'MEGA_CLI_INVALID_ARGUMENT',
+      `mega generate auth takes no name (got "${name}"): it writes users, their service, routes and pages.`,
+    )
+  const files = await authFiles(root, app)
+  const rollback = await writeNewFiles(root, files, 'mega generate auth')
+  let migration: unknown
+  try {
+    const call = { root, app, name: 'create-users', allowDestructive: false }
+    migration = await generateMigrationFile(call, importDb)
+  } catch (err) {
+    await rollback()
+    throw err
+  }
+  const file = (migration as { file?: unknown } | null | undefined)?.file
+  return {
+    files: files.map((f) => f.path),
+    migration: typeof file === 'string' ? { file: relative(root, file) } : migration,
+    next: authNextSteps(app),
+  }
 }
 
 /** `created <file>` for a generated migration, or a note that the models did not change. */
@@ -112,7 +151,9 @@ export function describeMigration(result: unknown, c = createColors({ isTTY: fal
 /** A generator result whose `file` is shown relative to the project root. */
 export function relativeFile(root: string, result: unknown): unknown {
   const file = (result as { file?: unknown } | null)?.file
-  return typeof file === 'string' ? { ...(result as object), file: relative(root, file) } : result
+  return typeof file === 'string' && isAbsolute(file)
+    ? { ...(result as object), file: relative(root, file) }
+    : result
 }
 
 /** `mega generate <kind> <name>`. */
@@ -122,14 +163,15 @@ export async function generateCommand(parsed: ParsedArgs<'generate'>, io: CliIo)
   const result = await generate({
     root,
     kind,
-    name: parsed.args[1]!,
+    ...(parsed.args[1] === undefined ? {} : { name: parsed.args[1] }),
     app: parsed.options.app,
     allowDestructive: parsed.options.allowDestructive,
     empty: parsed.options.empty,
   })
   const c = createColors(io)
   for (const file of result.files) io.stdout(`${c.green('created')} ${file}\n`)
+  if (kind === 'migration' || kind === 'auth')
+    io.stdout(describeMigration(relativeFile(root, result.migration), c))
   for (const line of result.next ?? []) io.stdout(`${line}\n`)
-  if (kind === 'migration') io.stdout(describeMigration(relativeFile(root, result.migration), c))
   return 0
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { cliError } from '../errors.js'
+import { newProjectAuthFiles } from '../generators/auth-generator.js'
 import { createColors, type CliIo } from '../io.js'
 import { NAME_PATTERN, toKebab } from '../internal/names.js'
 import { runProcess } from '../internal/run-process.js'
@@ -19,6 +20,11 @@ export interface NewProjectOptions {
   readonly skipInstall?: boolean
   /** @default from `npm_config_user_agent`, else npm */
   readonly packageManager?: PackageManager
+  /**
+   * Add sign-up, sign-in and sign-out: a users model and migration, the auth service, a JSON API
+   * (`/api/auth/*`), pages (`/auth/*`) with their views, and the plugins they need. @default false
+   */
+  readonly auth?: boolean
 }
 
 /** Installs dependencies in `root` with `pm`; the seam tests replace. */
@@ -31,6 +37,8 @@ export interface NewProjectResult {
   readonly files: readonly string[]
   readonly packageManager: PackageManager
   readonly installed: boolean
+  /** Whether the project has sign-in (`--auth`): its users table needs `mega migrate up` first. */
+  readonly auth: boolean
 }
 
 /** The package manager that ran `mega` (`npm_config_user_agent`: `pnpm/10.1 npm/? node/v20...`). */
@@ -85,6 +93,32 @@ async function moveIntoPlace(staging: string, target: string, existing: string[]
   }
 }
 
+/** What the project README says about sign-in (`mega new --auth`). */
+const AUTH_README_SECTION = `## Sign-in
+
+\`npx mega migrate up\` creates the users and access_tokens tables; then open /auth/sign-up. The
+pages (\`/auth/sign-up\`, \`/auth/sign-in\`, \`/auth/account\`, \`POST /auth/sign-out\`) keep the user in a
+cookie session; the JSON API (\`POST /api/auth/register\`, \`POST /api/auth/login\` → a bearer token,
+\`POST /api/auth/logout\`, \`GET /api/auth/me\`) takes \`Authorization: Bearer <token>\`. Set
+\`SESSION_SECRET\` (32+ characters) in production. Guard your own routes with \`requireUser()\` from
+@mega/core; \`ctx.auth.user\` is the signed-in user.
+
+`
+
+/** The app template's files; with `auth`, the auth files added and same-named files replaced. */
+async function projectFiles(
+  vars: Readonly<Record<string, string>>,
+  options: NewProjectOptions,
+): Promise<TemplateFile[]> {
+  const base = await renderTemplateTree('app', vars)
+  if (options.auth !== true) return base
+  const extra = await newProjectAuthFiles(vars)
+  const replaced = new Set(extra.map((f) => f.path))
+  return [...base.filter((f) => !replaced.has(f.path)), ...extra].sort((a, b) =>
+    a.path.localeCompare(b.path),
+  )
+}
+
 /**
  * Creates a project from the templates shipped in this package: written into a temporary folder next
  * to the target, then moved into place, so a failure leaves nothing half-written. Refuses a folder
@@ -112,7 +146,9 @@ export async function createProject(
       `${root} is not empty (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', ...' : ''}): pick a new folder, or pass --force to write into it.`,
     )
   const packageManager = options.packageManager ?? detectPackageManager(io.env)
-  const files = await renderTemplateTree('app', { ...TEMPLATE_VERSIONS, name, pm: packageManager })
+  const authSection = options.auth === true ? AUTH_README_SECTION : ''
+  const vars = { ...TEMPLATE_VERSIONS, name, pm: packageManager, authSection }
+  const files = await projectFiles(vars, options)
   await mkdir(dirname(root), { recursive: true })
   const staging = await mkdtemp(join(dirname(root), `.mega-new-${name}-`))
   try {
@@ -128,17 +164,19 @@ export async function createProject(
     files: files.map((f) => f.path),
     packageManager,
     installed: options.skipInstall !== true,
+    auth: options.auth === true,
   }
 }
 
 /** `mega new <dir>`. */
 export async function newCommand(parsed: ParsedArgs<'new'>, io: CliIo): Promise<number> {
-  const { force, skipInstall, packageManager } = parsed.options
+  const { force, skipInstall, packageManager, auth } = parsed.options
   const result = await createProject(
     {
       dir: parsed.args[0]!,
       force,
       skipInstall,
+      auth,
       ...(packageManager === undefined ? {} : { packageManager: packageManager as PackageManager }),
     },
     io,
@@ -150,6 +188,13 @@ export async function newCommand(parsed: ParsedArgs<'new'>, io: CliIo): Promise<
     `${c.green('✓')} Created ${c.bold(result.name)} in ${result.root} (${result.files.length} files)\n\n`,
   )
   io.stdout(`Next:\n  ${c.cyan(`cd ${dir}`)}\n`)
-  io.stdout(`  ${c.cyan(result.installed ? `${pm} run dev` : `${pm} install && ${pm} run dev`)}\n`)
+  // --auth: the users table comes from the template's migration, applied before the first sign-up.
+  const steps = [
+    ...(result.installed ? [] : [`${pm} install`]),
+    ...(result.auth ? [`${pm} run migrate`] : []),
+    `${pm} run dev`,
+  ]
+  io.stdout(`  ${c.cyan(steps.join(' && '))}\n`)
+  if (result.auth) io.stdout(`Then open /auth/sign-up to create the first account.\n`)
   return 0
 }

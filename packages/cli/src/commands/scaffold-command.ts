@@ -3,6 +3,7 @@ import { join, relative } from 'node:path'
 import { cliError } from '../errors.js'
 import { generateMigrationFile, migrationGenerator } from '../generators/migration-generator.js'
 import { parseScaffoldFields } from '../generators/scaffold-fields.js'
+import { hasFormPlugins } from '../generators/scaffold-forms.js'
 import {
   resolveScaffoldTargets,
   scaffoldFiles,
@@ -37,6 +38,8 @@ export interface ScaffoldResult {
   readonly files: readonly string[]
   /** The migration file, or `null` when the models already matched (nothing new to create). */
   readonly migration: string | null
+  /** What was left out and why (forms without the forms() and csrf() plugins). @default [] */
+  readonly notes?: readonly string[]
 }
 
 /**
@@ -62,7 +65,8 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
   await migrationGenerator(importDb)
   const targets = await resolveScaffoldTargets(root, app, fields, options.importModel)
   const views = existsSync(join(root, 'apps', app, 'views'))
-  const files = await scaffoldFiles({ app, name, fields, targets, views })
+  const forms = views && hasFormPlugins(root)
+  const files = await scaffoldFiles({ app, name, fields, targets, views, forms })
   const rollback = await writeNewFiles(root, files, 'mega scaffold')
   let migration: unknown
   try {
@@ -82,9 +86,16 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
     throw err
   }
   const file = (migration as { file?: unknown } | null)?.file
+  const notes =
+    views && !forms
+      ? [
+          'new and edit forms were not written: they need forms() and csrf() from @mega/core in plugins (mega.config.ts).',
+        ]
+      : []
   return {
     files: files.map((f) => f.path),
     migration: typeof file === 'string' ? relative(root, file) : null,
+    notes,
   }
 }
 
@@ -96,6 +107,7 @@ export async function scaffoldCommand(parsed: ParsedArgs<'scaffold'>, io: CliIo)
   const c = createColors(io)
   for (const file of [...result.files, ...(result.migration === null ? [] : [result.migration])])
     io.stdout(`${c.green('created')} ${file}\n`)
+  for (const note of result.notes ?? []) io.stdout(`${c.dim('note:')} ${note}\n`)
   io.stdout(
     `Next: ${c.bold('npx mega migrate up')} to create the table, ${c.bold('npx mega test')} to run the new tests.\n`,
   )

@@ -1,5 +1,6 @@
 import type { DriverImporter } from '@mega/core'
 import { requireExport } from '../internal/packages.js'
+import { authFiles } from './auth-generator.js'
 import { toCamel, toKebab, toPascal, toTable } from '../internal/names.js'
 import type { GeneratorKind } from '../options.js'
 import { renderTemplateFile, type TemplateFile } from '../templates.js'
@@ -112,6 +113,9 @@ const migration: Generator = () => {
   throw new Error('migration is not a template generator')
 }
 
+/** The auth files; `generate` writes them, then the users migration (see generate-command.ts). */
+const auth: Generator = (input) => authFiles(input.root, input.app)
+
 /** The generator of each kind. `controller` is another name for `route` (it writes both files). */
 export const GENERATORS: Readonly<Record<GeneratorKind, Generator>> = {
   model,
@@ -122,6 +126,7 @@ export const GENERATORS: Readonly<Record<GeneratorKind, Generator>> = {
   job,
   schedule,
   channel,
+  auth,
 }
 
 /** The steps a generated file needs by hand, for the kinds that have some (printed after it). */

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url'
 import type { MegaIssue } from '@mega/observe'
 import { toCamel, toKebab, toPascal, toTable } from '../internal/names.js'
 import { renderTemplateFile, type TemplateFile } from '../templates.js'
+import { formFieldKinds, formFieldsHtml, invalidFormTest } from './scaffold-forms.js'
 import {
   columnExpression,
   roundTrips,
@@ -37,6 +38,11 @@ export interface ScaffoldInput {
    * @default false
    */
   readonly views?: boolean
+  /**
+   * With `views`: also new and edit forms (`routes/<plural>-forms.ts`, `new.ejs`, `edit.ejs` and a
+   * test), for an app whose config has `forms()` and `csrf()`. @default false
+   */
+  readonly forms?: boolean
 }
 
 /** Imports a model file; a seam for tests. */
@@ -193,6 +199,17 @@ function handlerVars(input: ScaffoldInput, camel: string, plural: string): Recor
   }
 }
 
+/** The forms' variables: the field table, the controls, and links from the index and show pages. */
+function formVars(input: ScaffoldInput, plural: string): Record<string, string> {
+  const forms = input.views === true && input.forms === true
+  return {
+    formFieldKinds: formFieldKinds(input.fields),
+    formFields: formFieldsHtml(input.fields),
+    newLink: forms ? ` · <a href="/${plural}/new">New</a>` : '',
+    editLink: forms ? ` · <a href="/${plural}/<%= item.id %>/edit">Edit</a>` : '',
+  }
+}
+
 /** The template variables of a scaffold: names, columns, imports and the tests' sample values. */
 export function scaffoldVars(input: ScaffoldInput): Record<string, string> {
   const table = toTable(input.name)
@@ -202,11 +219,16 @@ export function scaffoldVars(input: ScaffoldInput): Record<string, string> {
   const handlers = handlerVars(input, camel, plural)
   return {
     ...handlers,
+    invalidFormTest: invalidFormTest(input.fields, tests.skip!, tests.seed!, tests.input!).replace(
+      '/PLURAL/',
+      `/${plural}/`,
+    ),
     htmlTest: handlers
       .htmlTest!.replace('{{skip}}', tests.skip!)
       .replace('{{seed}}', tests.seed!)
       .replace('{{input}}', tests.input!),
     fieldNames: JSON.stringify(input.fields.map((f) => f.name)),
+    ...formVars(input, plural),
     name: toKebab(input.name),
     Name: toPascal(input.name),
     camel,
@@ -241,6 +263,14 @@ export async function scaffoldFiles(input: ScaffoldInput): Promise<TemplateFile[
       ? ([
           ['views/index.ejs.tpl', `apps/${app}/views/${v.plural}/index.ejs`, v],
           ['views/show.ejs.tpl', `apps/${app}/views/${v.plural}/show.ejs`, v],
+        ] as const)
+      : []),
+    ...(input.views === true && input.forms === true
+      ? ([
+          ['forms-routes.ts.tpl', `apps/${app}/routes/${v.plural}-forms.ts`, v],
+          ['views/new.ejs.tpl', `apps/${app}/views/${v.plural}/new.ejs`, v],
+          ['views/edit.ejs.tpl', `apps/${app}/views/${v.plural}/edit.ejs`, v],
+          ['forms-test.ts.tpl', `test/routes/${v.plural}-forms.test.ts`, v],
         ] as const)
       : []),
   ] as const

@@ -38,7 +38,7 @@ with factories: ``defineFactory(Note, (seq) => ({ text: `Note ${seq}` }))``, the
 database), `notes.create(db)` or `notes.createMany(db, 3)`; a field set to another factory creates that
 row first and takes its id.
 
-## Layout
+{{authSection}}## Layout
 
 ```
 mega.config.ts                   the configuration (validated at boot); .env overrides it

@@ -5,5 +5,7 @@ import { defineConfig } from 'vitest/config'
 // app's .ts files (see @mega/core's README, "Testing an app").
 export default defineConfig({
   plugins: [megaVitest()],
-  test: { env: { DATABASE_FILE: ':memory:' } },
+  // The first test of a file boots the app cold (its TypeScript compiled on the way): more than
+  // vitest's 5 s default on a busy machine.
+  test: { env: { DATABASE_FILE: ':memory:' }, testTimeout: 30_000 },
 })

@@ -17,6 +17,8 @@ import {
   zodErrors,
   type FieldErrors,
 } from '../http/pages.js'
+import { staffOnly } from '../lib/crud-errors.js'
+import { passwords } from '../lib/passwords.js'
 import { signUpAttempts } from '../http/sign-up-attempts.js'
 import { Credentials, IdParams, PagingQuery, Registration, UserName } from '../http/schemas.js'
 import { actorOf } from '../services/auth-service.js'
@@ -30,6 +32,8 @@ import type { PublicUser } from '../services/user-service.js'
 const HOME = '/web/users'
 const Code = z.string().min(1).max(32)
 const EditForm = z.object({ name: UserName, level: Code.optional(), type: Code.optional() })
+/** Staff create a user with a level and type (sign-up gives the defaults). */
+const NewUserForm = Registration.extend({ level: Code, type: Code })
 
 /** The `:id` of the path, or a 404 page's error for one that is not a positive integer. */
 function idOf(ctx: RequestContext): number {
@@ -90,6 +94,28 @@ async function editPage(
     { title: `Edit ${user.name}`, user, staff, ...lookups, ...form },
     status,
   )
+}
+
+/** The staff's new-user form, with the level and type lists. */
+async function newUserPage(
+  ctx: RequestContext,
+  form: { values: Record<string, string>; errors?: FieldErrors },
+  status = 200,
+) {
+  const lookups = await ctx.services.user.lookups()
+  return page(ctx, 'users/new', { title: 'New user', ...lookups, ...form }, status)
+}
+
+/** The new-user pages are for staff: anyone else gets the 403 page. */
+function assertStaff(ctx: RequestContext): void {
+  if (!ctx.auth.userOrFail().staff) throw staffOnly('create users')
+}
+
+/** Field messages from a service's 422 (an unknown level or type names body.<field>). */
+function serviceErrors(err: MegaError): FieldErrors {
+  const errors: FieldErrors = {}
+  for (const issue of err.issues ?? []) errors[issue.path.replace(/^body\./, '')] ??= issue.message
+  return errors
 }
 
 export default defineRoutes((r) => {
@@ -176,6 +202,51 @@ export default defineRoutes((r) => {
         return page(ctx, 'users/list', { title: 'Users', users, rows, perPage })
       })
 
+      // Staff create a user from the pages (guarded like the edit form: authorize first, then
+      // validate); the user signs in with the password given here.
+      r.get(
+        '/users/new',
+        { name: 'users.new', summary: 'The new-user form (staff)' },
+        async (ctx) => {
+          try {
+            assertStaff(ctx)
+            return await newUserPage(ctx, { values: { level: 'basic', type: 'member' } })
+          } catch (err) {
+            return failurePage(ctx, err)
+          }
+        },
+      )
+
+      r.post(
+        '/users',
+        { name: 'users.create', summary: 'Saves the new-user form' },
+        async (ctx) => {
+          try {
+            assertStaff(ctx)
+            const form = formOf(ctx.body)
+            const fields = ['name', 'email', 'level', 'type'] as const
+            const values = Object.fromEntries(fields.map((f) => [f, text(form[f])]))
+            const parsed = NewUserForm.safeParse(form)
+            if (!parsed.success)
+              return await newUserPage(ctx, { values, errors: zodErrors(parsed.error) }, 422)
+            const { password, ...user } = parsed.data
+            try {
+              const passwordHash = await passwords.hash(password)
+              await ctx.services.user.create({ ...user, passwordHash })
+            } catch (err) {
+              if (MegaError.is(err, 'CRUD_EMAIL_TAKEN'))
+                return await newUserPage(ctx, { values, errors: { email: err.message } }, 409)
+              if (!MegaError.is(err, 'MEGA_VALIDATION_FAILED')) throw err
+              return await newUserPage(ctx, { values, errors: serviceErrors(err) }, 422)
+            }
+            ctx.session.set('flash', `Created ${user.name}.`)
+            return redirect(ctx, HOME)
+          } catch (err) {
+            return failurePage(ctx, err)
+          }
+        },
+      )
+
       // Authorize, then read or validate: someone else's id is a 403 page whatever the form holds
       // (and whether that user exists), never their edit form.
       r.get('/users/:id/edit', { name: 'users.edit', summary: 'The edit form' }, async (ctx) => {
@@ -209,9 +280,7 @@ export default defineRoutes((r) => {
             } catch (err) {
               if (!MegaError.is(err, 'MEGA_VALIDATION_FAILED')) throw err
               // An unknown level or type code: the service names the field as body.<field>.
-              const errors: FieldErrors = {}
-              for (const issue of err.issues ?? [])
-                errors[issue.path.replace(/^body\./, '')] ??= issue.message
+              const errors = serviceErrors(err)
               return await editPage(ctx, await ctx.services.user.get(id), { values, errors }, 422)
             }
             ctx.session.set('flash', 'Saved.')

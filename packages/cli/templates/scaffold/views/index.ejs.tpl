@@ -12,4 +12,4 @@
   <% } %>
   </tbody>
 </table>
-<p><%= page.total %> in all</p>
+<p><%= page.total %> in all{{newLink}}</p>

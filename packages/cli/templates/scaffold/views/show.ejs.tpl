@@ -5,4 +5,4 @@
   <dt><%= f %></dt><dd><%= item[f] %></dd>
 <% } %>
 </dl>
-<p><a href="/{{plural}}">All {{plural}}</a></p>
+<p><a href="/{{plural}}">All {{plural}}</a>{{editLink}}</p>
