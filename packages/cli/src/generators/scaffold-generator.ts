@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url'
 import type { MegaIssue } from '@mega/observe'
 import { toCamel, toKebab, toPascal, toTable } from '../internal/names.js'
 import { renderTemplateFile, type TemplateFile } from '../templates.js'
+import { mongoTestVars, scaffoldTemplate, type ScaffoldDialect } from './mongo-scaffold.js'
 import {
   columnExpression,
   roundTrips,
@@ -37,6 +38,12 @@ export interface ScaffoldInput {
    * @default false
    */
   readonly views?: boolean
+  /**
+   * The project's database: `mongo` writes a service over `createMongoCrud` and a route test
+   * against a MongoDB server, and no views.
+   * @default 'sql'
+   */
+  readonly dialect?: ScaffoldDialect
 }
 
 /** Imports a model file; a seam for tests. */
@@ -229,7 +236,8 @@ export function scaffoldVars(input: ScaffoldInput): Record<string, string> {
  * const files = await scaffoldFiles({ app: 'main', name: 'Post', fields, targets: new Map() })
  */
 export async function scaffoldFiles(input: ScaffoldInput): Promise<TemplateFile[]> {
-  const v = scaffoldVars(input)
+  const dialect = input.dialect ?? 'sql'
+  const v = dialect === 'mongo' ? mongoTestVars(scaffoldVars(input)) : scaffoldVars(input)
   const { app } = input
   const entries = [
     ['model.ts.tpl', `apps/${app}/models/${v.name}-model.ts`, { ...v, imports: v.modelImports! }],
@@ -237,7 +245,7 @@ export async function scaffoldFiles(input: ScaffoldInput): Promise<TemplateFile[
     ['routes.ts.tpl', `apps/${app}/routes/${v.plural}.ts`, v],
     ['model-test.ts.tpl', `test/models/${v.name}-model.test.ts`, v],
     ['routes-test.ts.tpl', `test/routes/${v.plural}.test.ts`, v],
-    ...(input.views === true
+    ...(input.views === true && dialect === 'sql'
       ? ([
           ['views/index.ejs.tpl', `apps/${app}/views/${v.plural}/index.ejs`, v],
           ['views/show.ejs.tpl', `apps/${app}/views/${v.plural}/show.ejs`, v],
@@ -247,7 +255,7 @@ export async function scaffoldFiles(input: ScaffoldInput): Promise<TemplateFile[
   return Promise.all(
     entries.map(async ([template, path, vars]) => ({
       path,
-      content: await renderTemplateFile(`scaffold/${template}`, vars),
+      content: await renderTemplateFile(scaffoldTemplate(template, dialect), vars),
     })),
   )
 }
