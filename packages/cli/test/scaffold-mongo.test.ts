@@ -1,15 +1,17 @@
 // `mega scaffold` in a project whose `db` adapter is MongoDB: the Mongo service and route test, the
 // same model, routes and migration; the migration is applied to @mega/db's in-memory stand-in for
 // the driver (no MongoDB server runs here).
-import { readFile } from 'node:fs/promises'
+import { readFile, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { MegaConfig } from '@mega/core'
+import type { MegaAdapter, MegaConfig } from '@mega/core'
+import { createTestApp } from '@mega/core/testing'
 import type { MongoDbAdapter } from '@mega/db'
 import { describe, expect, it } from 'vitest'
 import { run } from '../src/cli.js'
 import { migrateCommand } from '../src/commands/migrate-command.js'
 import { scaffold } from '../src/commands/scaffold-command.js'
 import { parseArgs } from '../src/internal/parse-args.js'
+import { FakeMongo } from '../../db/test/helpers/mongo-crud-fake.js'
 import { FakeMigrationMongo } from '../../db/test/helpers/mongo-migration-fake.js'
 import { dbProject } from './helpers/db-project.js'
 import { memoryIo } from './helpers/memory-io.js'
@@ -63,5 +65,40 @@ describe('mega scaffold on MongoDB', () => {
       const test = await readFile(join(root, 'test/routes/posts.test.ts'), 'utf8')
       expect(test).toContain('type SqlDbAdapter')
     }
+  })
+
+  it('boots: the generated service and routes create, list, update and delete on Mongo CRUD', async () => {
+    const root = await dbProject(MONGO)
+    await symlink(
+      new URL('../node_modules/zod', import.meta.url).pathname,
+      join(root, 'node_modules/zod'),
+    )
+    await scaffold({ root, name: 'Post', fields: ['title:string', 'views:integer?'] })
+    const mongo = new FakeMongo()
+    const adapter: MegaAdapter = Object.assign(mongo, {
+      kind: 'db' as const,
+      driver: 'fake-mongo',
+      alias: 'db',
+      connect: () => Promise.resolve(),
+      disconnect: () => Promise.resolve(),
+      health: () => Promise.resolve({ ok: true }),
+    })
+    const app = await createTestApp({
+      root,
+      config: { name: 'dbapp', adapters: { db: { driver: 'fake-mongo' } } },
+      drivers: [{ name: 'fake-mongo', kinds: ['db'], create: () => adapter }],
+    })
+    const created = await app.inject({ method: 'POST', url: '/posts', payload: { title: 'Hi' } })
+    expect(created.statusCode).toBe(201)
+    const { id } = created.json().data
+    expect(id).toBe(1)
+    expect(mongo.docs('posts')).toMatchObject([{ title: 'Hi' }])
+    expect((await app.inject('/posts')).json().data).toMatchObject({ total: 1, items: [{ id }] })
+    const patch = { method: 'PATCH' as const, url: `/posts/${id}`, payload: { views: 3 } }
+    expect((await app.inject(patch)).json().data).toMatchObject({ id, title: 'Hi', views: 3 })
+    expect((await app.inject({ method: 'DELETE', url: `/posts/${id}` })).statusCode).toBe(200)
+    expect((await app.inject(`/posts/${id}`)).statusCode).toBe(404)
+    expect(mongo.docs('posts')).toEqual([])
+    expect(mongo.calls.length).toBeGreaterThan(0)
   })
 })
