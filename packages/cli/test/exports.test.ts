@@ -113,6 +113,7 @@ describe('@mega/cli public exports', () => {
         "RouteRow",
         "RunScriptDeps",
         "RunScriptOptions",
+        "ScaffoldDialect",
         "ScaffoldField",
         "ScaffoldFieldType",
         "ScaffoldOptions",

@@ -8,6 +8,7 @@ import {
   connectProjectDb,
   projectDb,
   projectImporter,
+  projectMigrator,
   refuseInProduction,
   type DbModule,
 } from '../internal/project-db.js'
@@ -99,7 +100,7 @@ export async function migrateUp(
 ): Promise<boolean> {
   const database = await connectProjectDb(root)
   try {
-    const results = await db.createMigrator({ db: database.db, root, app }).up()
+    const results = await projectMigrator(db, database, root, app).up()
     if (results.length > 0) io.stdout(formatMigrationResults(results, createColors(io)))
     return !results.some((r) => r.status === 'failed' || r.error !== undefined)
   } finally {

@@ -8,7 +8,9 @@ import { BUILD_DIR, runsBuild, verifyBuild } from '../internal/build-files.js'
 import { findProjectRoot } from '../internal/project.js'
 import {
   connectProjectDb,
+  isMongoProjectDb,
   projectDb,
+  projectMigrator,
   refuseInProduction,
   type ConnectDb,
   type DbModule,
@@ -123,9 +125,7 @@ async function withMigrator<T>(
   const build = ctx.migrationsRoot === ctx.root ? undefined : ctx.migrationsRoot
   const database = await ctx.connect(ctx.root, undefined, build)
   try {
-    return await fn(
-      ctx.db.createMigrator({ db: database.db, root: ctx.migrationsRoot, app: ctx.options.app }),
-    )
+    return await fn(projectMigrator(ctx.db, database, ctx.migrationsRoot, ctx.options.app))
   } finally {
     await database.close()
   }
@@ -200,12 +200,16 @@ async function fresh(ctx: Context): Promise<number> {
   const database = await ctx.connect(ctx.root)
   let results: readonly MigrationResult[]
   try {
-    const dropped = await runStep(ctx.io, 'Dropping every table', () =>
-      ctx.db.dropAllTables(database.db),
-    )
+    const sql = database.db
+    if (isMongoProjectDb(sql))
+      throw cliError(
+        'MEGA_CLI_NOT_AVAILABLE',
+        'mega migrate fresh drops SQL tables, and the "db" adapter is MongoDB: drop the database yourself (mongosh: db.dropDatabase()), then run mega migrate up.',
+      )
+    const dropped = await runStep(ctx.io, 'Dropping every table', () => ctx.db.dropAllTables(sql))
     ctx.io.stdout(`Dropped ${dropped.length} table${dropped.length === 1 ? '' : 's'}.\n`)
     results = await runStep(ctx.io, 'Applying migrations', () =>
-      ctx.db.createMigrator({ db: database.db, root: ctx.root, app: ctx.options.app }).up(),
+      projectMigrator(ctx.db, database, ctx.root, ctx.options.app).up(),
     )
   } finally {
     await database.close()

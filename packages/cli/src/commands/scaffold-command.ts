@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { cliError } from '../errors.js'
 import { generateMigrationFile, migrationGenerator } from '../generators/migration-generator.js'
+import { projectScaffoldDialect, type ScaffoldDialect } from '../generators/mongo-scaffold.js'
 import { parseScaffoldFields } from '../generators/scaffold-fields.js'
 import { hasFormPlugins } from '../generators/scaffold-forms.js'
 import {
@@ -31,6 +32,11 @@ export interface ScaffoldOptions {
   readonly importModel?: ModelFileImporter
   /** Stamps the migration. @default () => new Date() */
   readonly clock?: () => Date
+  /**
+   * The project's database: `mongo` writes the MongoDB service and route test.
+   * @default from the config: `mongo` when its `db` adapter has `driver: 'mongo'`, else `sql`
+   */
+  readonly dialect?: ScaffoldDialect
 }
 
 /** What {@link scaffold} wrote, relative to the root. */
@@ -65,8 +71,9 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
   await migrationGenerator(importDb)
   const targets = await resolveScaffoldTargets(root, app, fields, options.importModel)
   const views = existsSync(join(root, 'apps', app, 'views'))
+  const dialect = options.dialect ?? (await projectScaffoldDialect(root))
   const forms = views && hasFormPlugins(root)
-  const files = await scaffoldFiles({ app, name, fields, targets, views, forms })
+  const files = await scaffoldFiles({ app, name, fields, targets, views, forms, dialect })
   const rollback = await writeNewFiles(root, files, 'mega scaffold')
   let migration: unknown
   try {

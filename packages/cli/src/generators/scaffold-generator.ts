@@ -7,6 +7,7 @@ import type { MegaIssue } from '@mega/observe'
 import { toCamel, toKebab, toPascal, toTable } from '../internal/names.js'
 import { renderTemplateFile, type TemplateFile } from '../templates.js'
 import { formFieldKinds, formFieldsHtml, invalidFormTest } from './scaffold-forms.js'
+import { mongoTestVars, scaffoldTemplate, type ScaffoldDialect } from './mongo-scaffold.js'
 import {
   columnExpression,
   roundTrips,
@@ -43,6 +44,12 @@ export interface ScaffoldInput {
    * test), for an app whose config has `forms()` and `csrf()`. @default false
    */
   readonly forms?: boolean
+  /**
+   * The project's database: `mongo` writes a service over `createMongoCrud` and a route test
+   * against a MongoDB server, and no views.
+   * @default 'sql'
+   */
+  readonly dialect?: ScaffoldDialect
 }
 
 /** Imports a model file; a seam for tests. */
@@ -250,8 +257,11 @@ export function scaffoldVars(input: ScaffoldInput): Record<string, string> {
  * @example
  * const files = await scaffoldFiles({ app: 'main', name: 'Post', fields, targets: new Map() })
  */
-export async function scaffoldFiles(input: ScaffoldInput): Promise<TemplateFile[]> {
-  const v = scaffoldVars(input)
+export async function scaffoldFiles(given: ScaffoldInput): Promise<TemplateFile[]> {
+  const dialect = given.dialect ?? 'sql'
+  // No pages on MongoDB yet: JSON routes only.
+  const input = dialect === 'mongo' ? { ...given, views: false, forms: false } : given
+  const v = dialect === 'mongo' ? mongoTestVars(scaffoldVars(input)) : scaffoldVars(input)
   const { app } = input
   const entries = [
     ['model.ts.tpl', `apps/${app}/models/${v.name}-model.ts`, { ...v, imports: v.modelImports! }],
@@ -277,7 +287,7 @@ export async function scaffoldFiles(input: ScaffoldInput): Promise<TemplateFile[
   return Promise.all(
     entries.map(async ([template, path, vars]) => ({
       path,
-      content: await renderTemplateFile(`scaffold/${template}`, vars),
+      content: await renderTemplateFile(scaffoldTemplate(template, dialect), vars),
     })),
   )
 }

@@ -6,7 +6,7 @@ import * as cliCore from '@mega/core'
 import type { AdapterConfig, DriverImporter, MegaConfig } from '@mega/core'
 import { importFromRoot } from '@mega/core/internal'
 import type * as megaDb from '@mega/db'
-import type { SqlDbAdapter } from '@mega/db'
+import type { MongoDbAdapter, SqlDbAdapter } from '@mega/db'
 import { cliError } from '../errors.js'
 import type { CliIo } from '../io.js'
 
@@ -36,12 +36,20 @@ export async function projectDb(root: string): Promise<DbModule> {
   return (await projectImporter(root)('@mega/db')) as DbModule
 }
 
-/** A connected SQL `db` adapter and how to close it. */
+/** A connected `db` adapter (SQL, or MongoDB with `driver: 'mongo'`) and how to close it. */
 export interface ProjectDatabase {
   readonly config: MegaConfig
   readonly alias: string
-  readonly db: SqlDbAdapter
+  readonly db: SqlDbAdapter | MongoDbAdapter
   close(): Promise<void>
+}
+
+/**
+ * Whether a connected `db` adapter is MongoDB (`dialect: 'mongo'`), as `@mega/db`'s
+ * `createMigrator` decides.
+ */
+export function isMongoProjectDb(db: ProjectDatabase['db']): db is MongoDbAdapter {
+  return (db as Partial<MongoDbAdapter>).dialect === 'mongo'
 }
 
 /**
@@ -57,7 +65,7 @@ function noDatabase(message: string) {
 /**
  * Loads `mega.config.*` (and `.env`) of the project at `root` (the config from `build` when given) and
  * connects its `alias` adapter only.
- * A missing or non-SQL adapter is `MEGA_CLI_NO_DATABASE`; a database that does not answer is the
+ * A missing adapter, or one that is neither SQL nor MongoDB, is `MEGA_CLI_NO_DATABASE`; a database that does not answer is the
  * adapter's own error (`MEGA_ADAPTER_CONNECT_FAILED`, naming the cause).
  *
  * @example
@@ -79,10 +87,10 @@ export const connectProjectDb: ConnectDb = async (root, alias = 'db', build) => 
   await manager.connectAll({ [alias]: entry })
   const db = manager.get(alias) as unknown as ProjectDatabase['db']
   const close = async () => void (await manager.disconnectAll())
-  if (typeof db.kysely !== 'function') {
+  if (!isMongoProjectDb(db) && typeof db.kysely !== 'function') {
     await close()
     throw noDatabase(
-      `The "${alias}" adapter (driver ${entry.driver}) is not a SQL database: migrations run on postgres, maria and sqlite.`,
+      `The "${alias}" adapter (driver ${entry.driver}) is not a database migrations run on: use driver postgres, maria, sqlite or mongo.`,
     )
   }
   return { config, alias, db, close }
@@ -98,4 +106,19 @@ export function refuseInProduction(io: CliIo, force: boolean, command: string): 
     'MEGA_CLI_INVALID_ARGUMENT',
     `mega ${command}: NODE_ENV is production, and ${command} destroys the database: pass --force if you mean it.`,
   )
+}
+
+/**
+ * The migrator of `app` on a connected project database: `createMongoMigrator` for a MongoDB
+ * adapter, `createMigrator` (the SQL runner) otherwise. Both return the same `Migrator`.
+ */
+export function projectMigrator(
+  db: DbModule,
+  database: Pick<ProjectDatabase, 'db'>,
+  root: string,
+  app: string,
+): ReturnType<DbModule['createMigrator']> {
+  return isMongoProjectDb(database.db)
+    ? db.createMongoMigrator({ db: database.db, root, app })
+    : db.createMigrator({ db: database.db, root, app })
 }

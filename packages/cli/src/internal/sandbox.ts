@@ -26,14 +26,30 @@ function isTransactional(adapter: MegaAdapter): adapter is Transactional {
   )
 }
 
+/** The MongoDB `db` adapters (`dialect: 'mongo'`) among `adapters`, by alias. */
+function mongoAliases(adapters: ReadonlyMap<string, MegaAdapter>): string[] {
+  return [...adapters.entries()]
+    .filter(([, a]) => a.kind === 'db' && (a as { dialect?: unknown }).dialect === 'mongo')
+    .map(([alias]) => alias)
+}
+
 /**
  * Opens one transaction per transactional `db` adapter, nested, and keeps them open until
  * {@link Sandbox.rollback}. Code run through {@link Sandbox.run} joins them (the adapters find their
  * transaction through async context), so every write the session makes, directly or through services
  * and routes, is undone on exit. With no such adapter it is `MEGA_CLI_NO_DATABASE`: nothing could be
- * sandboxed, and a console that silently wrote for real would be worse than none.
+ * sandboxed, and a console that silently wrote for real would be worse than none. An app with a
+ * MongoDB `db` adapter is refused the same way, even next to a SQL one: a Mongo transaction needs a
+ * replica set, is aborted by the server after 60 s (`transactionLifetimeLimitSeconds`) and holds
+ * only the operations given its session, so the session's changes to it could not be rolled back.
  */
 export async function openSandbox(adapters: ReadonlyMap<string, MegaAdapter>): Promise<Sandbox> {
+  const mongo = mongoAliases(adapters)
+  if (mongo.length > 0)
+    throw cliError(
+      'MEGA_CLI_NO_DATABASE',
+      `mega console --sandbox cannot roll back ${mongo.map((a) => `"${a}"`).join(', ')} (MongoDB): a Mongo transaction needs a replica set, is aborted by the server after 60 seconds and holds only the operations given its session, so changes would stay. Run mega console without --sandbox (changes are kept) against a copy of the database.`,
+    )
   const held = [...adapters.entries()].filter((entry): entry is [string, Transactional] =>
     isTransactional(entry[1]),
   )
