@@ -60,7 +60,7 @@ describe('the newcomer path with --auth', () => {
       /✓ applied {2}20250101000000-create-notes .*\n✓ applied {2}20250101000001-create-users/,
     )
     await must('npx', ['tsc', '-p', 'tsconfig.json'], app) // the generated code type-checks
-    expect(await must('npx', ['vitest', 'run'], app)).toMatch(/Tests\s+7 passed/)
+    expect(await must('npx', ['vitest', 'run'], app)).toMatch(/Tests\s+8 passed/)
 
     const server = await startServer(
       process.execPath,
