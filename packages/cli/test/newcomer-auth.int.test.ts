@@ -3,21 +3,9 @@
 // (the pages with their CSRF token and cookie session, and the JSON API with a bearer token), and be
 // refused with a wrong password. Needs `pnpm build` first and pnpm on PATH (see newcomer.int.test.ts).
 import { join } from 'node:path'
-import {
-  createFormClient,
-  run,
-  startServer,
-  tempDir,
-  useLocalPackages,
-  userShellEnv,
-} from '@mega/test-utils'
+import { createFormClient, startServer, userShellEnv } from '@mega/test-utils'
 import { describe, expect, it } from 'vitest'
-
-const workspace = new URL('../../..', import.meta.url).pathname
-const bin = new URL('../bin/mega.js', import.meta.url).pathname
-const PACKAGES = ['observe', 'core', 'db', 'cli'] as const
-
-const must = (command: string, args: string[], cwd: string) => run(command, args, { cwd })
+import { must, newInstalledApp } from './helpers/generated-app.js'
 
 async function api(base: string, path: string, body?: object, token?: string) {
   const res = await fetch(`${base}${path}`, {
@@ -34,26 +22,8 @@ async function api(base: string, path: string, body?: object, token?: string) {
 
 describe('the newcomer path with --auth', () => {
   it('creates an app with sign-in that type-checks, passes its tests and signs up and in over HTTP', async () => {
-    const tmp = await tempDir('mega-newcomer-auth-')
-    const packs = join(tmp, 'packs')
-    for (const p of PACKAGES)
-      await must('pnpm', ['pack', '--pack-destination', packs], join(workspace, 'packages', p))
-
-    const created = await must(
-      process.execPath,
-      [bin, 'new', 'club', '--auth', '--skip-install'],
-      tmp,
-    )
+    const { app, created } = await newInstalledApp('club', ['--auth'])
     expect(created).toContain('run migrate && ')
-    const app = join(tmp, 'club')
-    await useLocalPackages(
-      app,
-      Object.fromEntries(
-        PACKAGES.map((p) => [`@mega/${p}`, `file:${join(packs, `mega-${p}-0.1.0.tgz`)}`]),
-      ),
-      'pnpm',
-    )
-    await must('pnpm', ['install', '--prefer-offline', '--ignore-workspace'], app)
 
     await must('npx', ['mega', 'migrate', 'check'], app) // the template's migrations cover the models
     expect(await must('npx', ['mega', 'migrate', 'up'], app)).toMatch(

@@ -5,22 +5,11 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { databaseTasks, PostgresAdapter } from '@mega/db'
-import {
-  requireService,
-  run,
-  tempDir,
-  uniqueName,
-  useLocalPackages,
-  userShellEnv,
-} from '@mega/test-utils'
+import { requireService, run, uniqueName, userShellEnv } from '@mega/test-utils'
 import { afterAll, describe, expect, it } from 'vitest'
+import { installedApp, must } from './helpers/generated-app.js'
 
-const workspace = new URL('../../..', import.meta.url).pathname
-const bin = new URL('../bin/mega.js', import.meta.url).pathname
-const PACKAGES = ['observe', 'core', 'db', 'cli'] as const
 const pg = await requireService('postgres')
-
-const must = (command: string, args: string[], cwd: string) => run(command, args, { cwd })
 
 /** The database `name` on the test server, as a URL. */
 function urlOf(name: string): string {
@@ -62,20 +51,7 @@ afterAll(async () => {
 
 describe.runIf(pg.available)('mega test on PostgreSQL', () => {
   it('runs twice against <name>_test and leaves the development database untouched', async () => {
-    const tmp = await tempDir('mega-testdb-')
-    const packs = join(tmp, 'packs')
-    for (const p of PACKAGES)
-      await must('pnpm', ['pack', '--pack-destination', packs], join(workspace, 'packages', p))
-    await must(process.execPath, [bin, 'new', 'pg-app', '--skip-install'], tmp)
-    const app = join(tmp, 'pg-app')
-    await useLocalPackages(
-      app,
-      Object.fromEntries(
-        PACKAGES.map((p) => [`@mega/${p}`, `file:${join(packs, `mega-${p}-0.1.0.tgz`)}`]),
-      ),
-      'pnpm',
-    )
-    await must('pnpm', ['install', '--prefer-offline', '--ignore-workspace'], app)
+    const app = await installedApp('pg-app')
 
     // The documented one-line switch, and a development database in .env.
     const configFile = join(app, 'mega.config.ts')

@@ -21,11 +21,26 @@ export const must = (command: string, args: readonly string[], cwd: string) =>
  * when the test ends), points the project at the tarballs and installs it. Resolves the project root.
  */
 export async function installedApp(name: string): Promise<string> {
+  return (await newInstalledApp(name)).app
+}
+
+/**
+ * {@link installedApp} with more `mega new` arguments (`--auth`); resolves the project root and what
+ * `mega new` printed.
+ */
+export async function newInstalledApp(
+  name: string,
+  args: readonly string[] = [],
+): Promise<{ readonly app: string; readonly created: string }> {
   const tmp = await tempDir(`mega-${name}-`)
   const packs = join(tmp, 'packs')
   for (const p of PACKAGES)
     await must('pnpm', ['pack', '--pack-destination', packs], join(workspace, 'packages', p))
-  await must(process.execPath, [MEGA_BIN, 'new', name, '--skip-install'], tmp)
+  const created = await must(
+    process.execPath,
+    [MEGA_BIN, 'new', name, ...args, '--skip-install'],
+    tmp,
+  )
   const app = join(tmp, name)
   await useLocalPackages(
     app,
@@ -35,5 +50,5 @@ export async function installedApp(name: string): Promise<string> {
     'pnpm',
   )
   await must('pnpm', ['install', '--prefer-offline', '--ignore-workspace'], app)
-  return app
+  return { app, created }
 }
