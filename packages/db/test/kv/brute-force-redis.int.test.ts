@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Redis } from 'ioredis'
+import { describe, expect, it } from 'vitest'
 import { bruteForce, MegaError, type LockoutEvent } from '@mega/core'
-import { disposeAfterTest, requireService, uniqueName } from '@mega/test-utils'
+import { disposeAfterTest, requireService } from '@mega/test-utils'
 import { RedisCacheAdapter } from '../../src/kv/redis/redis-cache-adapter.js'
+import { useRedisKeys } from '../helpers/redis-keys.js'
 
 const redis = await requireService('redis')
 const url = redis.url ?? 'redis://127.0.0.1:6379'
@@ -10,18 +10,7 @@ const url = redis.url ?? 'redis://127.0.0.1:6379'
 // core's brute-force guard on the redis cache driver: counters shared by every connection (every
 // process), atomic under concurrent failures.
 describe.runIf(redis.available)('bruteForce on the redis cache adapter', () => {
-  const keyPrefix = uniqueName('bf')
-  let raw: Redis
-
-  beforeAll(() => {
-    raw = new Redis(url)
-  })
-
-  afterAll(async () => {
-    const keys = await raw.keys(`${keyPrefix}:*`)
-    if (keys.length > 0) await raw.del(...keys)
-    await raw.quit()
-  })
+  const { keyPrefix, raw } = useRedisKeys(url, 'bf')
 
   async function open(): Promise<RedisCacheAdapter> {
     const adapter = new RedisCacheAdapter('cache', { url, keyPrefix }, { app: 'shop' })
@@ -73,7 +62,7 @@ describe.runIf(redis.available)('bruteForce on the redis cache adapter', () => {
       expect(retryAfterS).toBeLessThanOrEqual(900)
     }
     // Stored under hashes: no email in Redis.
-    const stored = await raw.keys(`${keyPrefix}:*bruteforce:lock:*`)
+    const stored = await raw().keys(`${keyPrefix}:*bruteforce:lock:*`)
     expect(stored.length).toBeGreaterThan(0)
     expect(stored.join()).not.toContain('bob')
     await b.unlock(keys.account)

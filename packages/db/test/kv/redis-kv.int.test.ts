@@ -1,13 +1,13 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { Redis } from 'ioredis'
+import { describe, expect, it, vi } from 'vitest'
 import { MegaError } from '@mega/core'
-import { disposeAfterTest, requireService, uniqueName } from '@mega/test-utils'
+import { disposeAfterTest, requireService } from '@mega/test-utils'
 import { redisDriver } from '../../src/kv/kv-drivers.js'
 import { RedisCacheAdapter } from '../../src/kv/redis/redis-cache-adapter.js'
 import { RedisLockAdapter } from '../../src/kv/redis/redis-lock-adapter.js'
 import type { RedisOptionsInput } from '../../src/kv/redis/redis-options.js'
 import { RedisSessionAdapter } from '../../src/kv/redis/redis-session-adapter.js'
+import { useRedisKeys } from '../helpers/redis-keys.js'
 
 const redis = await requireService('redis')
 const url = redis.url ?? 'redis://127.0.0.1:6379'
@@ -23,18 +23,7 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<Mega
 }
 
 describe.runIf(redis.available)('redis key-value adapters', () => {
-  const keyPrefix = uniqueName('kv')
-  let raw: Redis
-
-  beforeAll(() => {
-    raw = new Redis(url)
-  })
-
-  afterAll(async () => {
-    const keys = await raw.keys(`${keyPrefix}:*`)
-    if (keys.length > 0) await raw.del(...keys)
-    await raw.quit()
-  })
+  const { keyPrefix, raw } = useRedisKeys(url, 'kv')
 
   async function open<A extends RedisCacheAdapter | RedisSessionAdapter | RedisLockAdapter>(
     Adapter: new (alias: string, options: RedisOptionsInput, scope: { app: string }) => A,
@@ -58,7 +47,7 @@ describe.runIf(redis.available)('redis key-value adapters', () => {
       expect(results.map((r) => r.count).sort((x, y) => x - y)).toEqual(
         Array.from({ length: 40 }, (_, i) => i + 1),
       )
-      const ttl = await raw.pttl(`${keyPrefix}:cache:counters:hits`)
+      const ttl = await raw().pttl(`${keyPrefix}:cache:counters:hits`)
       expect(ttl).toBeGreaterThan(55_000)
       expect(ttl).toBeLessThanOrEqual(60_000)
       await expectCode(a.incr('hits', 0), 'MEGA_KV_INVALID_INPUT')
@@ -98,13 +87,13 @@ describe.runIf(redis.available)('redis key-value adapters', () => {
       expect((await a.logRead('feed', 4, {}))?.entries.map((e) => e.value)).toEqual(['m5'])
       expect((await a.logRead('feed', 5, {}))?.entries).toEqual([])
       // lost (deleted): started afresh under the new epoch
-      await raw.del(`${keyPrefix}:cachelog:logs:feed`)
+      await raw().del(`${keyPrefix}:cachelog:logs:feed`)
       expect(await a.logAppend('feed', 'n1', { create: { ...create, epoch: 'e2' } })).toEqual({
         epoch: 'e2',
         offset: 1,
       })
       expect((await b.logRead('feed', 0, {}))?.entries.map((e) => e.value)).toEqual(['n1'])
-      expect(await raw.pttl(`${keyPrefix}:cachelog-entries:logs:feed`)).toBeGreaterThan(55_000)
+      expect(await raw().pttl(`${keyPrefix}:cachelog-entries:logs:feed`)).toBeGreaterThan(55_000)
       const racing = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           (i % 2 === 0 ? a : b).logAppend('race', `r${i}`, { create }),
@@ -122,8 +111,8 @@ describe.runIf(redis.available)('redis key-value adapters', () => {
     it('namespaces keys as <keyPrefix>:cache:<app>:<key> in Redis', async () => {
       const cache = await open(RedisCacheAdapter, 'shop')
       await cache.set('user:1', { name: 'Ada' })
-      expect(await raw.keys(`${keyPrefix}:cache:*`)).toEqual([`${keyPrefix}:cache:shop:user:1`])
-      expect(JSON.parse((await raw.get(`${keyPrefix}:cache:shop:user:1`)) ?? '')).toEqual({
+      expect(await raw().keys(`${keyPrefix}:cache:*`)).toEqual([`${keyPrefix}:cache:shop:user:1`])
+      expect(JSON.parse((await raw().get(`${keyPrefix}:cache:shop:user:1`)) ?? '')).toEqual({
         name: 'Ada',
       })
       const other = await open(RedisCacheAdapter, 'blog')
@@ -148,11 +137,11 @@ describe.runIf(redis.available)('redis key-value adapters', () => {
     it('sets a TTL with PX and the entry disappears after it', async () => {
       const cache = await open(RedisCacheAdapter)
       await cache.set('short', 1, { ttlMs: 50 })
-      const pttl = await raw.pttl(cache.redisKey('short'))
+      const pttl = await raw().pttl(cache.redisKey('short'))
       expect(pttl).toBeGreaterThan(0)
       expect(pttl).toBeLessThanOrEqual(50)
       await cache.set('long', 2)
-      expect(await raw.pttl(cache.redisKey('long'))).toBe(-1)
+      expect(await raw().pttl(cache.redisKey('long'))).toBe(-1)
       await vi.waitFor(async () => expect(await cache.has('short')).toBe(false), { timeout: 5000 })
       expect(await cache.get('long')).toBe(2)
     })
@@ -166,7 +155,7 @@ describe.runIf(redis.available)('redis key-value adapters', () => {
       await expectCode(cache.set('k', 1n), 'MEGA_KV_INVALID_INPUT')
       await expectCode(cache.set('', 1), 'MEGA_KV_INVALID_INPUT')
       expect(await cache.get('k')).toBe('before')
-      expect(await raw.pttl(cache.redisKey('k'))).toBe(-1)
+      expect(await raw().pttl(cache.redisKey('k'))).toBe(-1)
     })
 
     it('reports health with a PING latency', async () => {
@@ -189,11 +178,11 @@ describe.runIf(redis.available)('redis key-value adapters', () => {
       await sessions.set('s1', { userId: 7 }, 60_000)
       expect(await sessions.get('s1')).toEqual({ userId: 7 })
       const key = `${keyPrefix}:session:shop:s1`
-      expect(await raw.pttl(key)).toBeGreaterThan(0)
+      expect(await raw().pttl(key)).toBeGreaterThan(0)
       expect(await sessions.touch('s1', 600_000)).toBe(true)
-      expect(await raw.pttl(key)).toBeGreaterThan(60_000)
+      expect(await raw().pttl(key)).toBeGreaterThan(60_000)
       await sessions.destroy('s1')
-      expect(await raw.exists(key)).toBe(0)
+      expect(await raw().exists(key)).toBe(0)
       expect(await sessions.touch('s1', 1000)).toBe(false)
     })
 
@@ -220,7 +209,7 @@ describe.runIf(redis.available)('redis key-value adapters', () => {
       const b = await open(RedisLockAdapter)
       const held = await a.acquire('report', 10_000)
       expect(held).not.toBeNull()
-      expect(await raw.get(`${keyPrefix}:lock:shop:report`)).toBe(held?.token)
+      expect(await raw().get(`${keyPrefix}:lock:shop:report`)).toBe(held?.token)
       expect(await b.acquire('report', 10_000)).toBeNull()
       expect(await a.release(held!)).toBe(true)
       const next = await b.acquire('report', 10_000)
@@ -243,7 +232,7 @@ describe.runIf(redis.available)('redis key-value adapters', () => {
       )
       expect(await a.release(old!)).toBe(false)
       expect(await a.extend(old!, 60_000)).toBeNull()
-      expect(await raw.get(`${keyPrefix}:lock:shop:job`)).toBe(taken!.token)
+      expect(await raw().get(`${keyPrefix}:lock:shop:job`)).toBe(taken!.token)
       expect(await a.acquire('job', 10_000)).toBeNull()
       expect(await b.release(taken!)).toBe(true)
     })
@@ -254,14 +243,14 @@ describe.runIf(redis.available)('redis key-value adapters', () => {
       const renewed = await locks.extend(held!, 600_000)
       expect(renewed?.token).toBe(held?.token)
       expect(renewed!.expiresAt).toBeGreaterThan(held!.expiresAt)
-      expect(await raw.pttl(`${keyPrefix}:lock:shop:renew`)).toBeGreaterThan(1000)
+      expect(await raw().pttl(`${keyPrefix}:lock:shop:renew`)).toBeGreaterThan(1000)
       expect(await locks.release(renewed!)).toBe(true)
     })
 
     it('refuses an invalid TTL', async () => {
       const locks = await open(RedisLockAdapter)
       await expectCode(locks.acquire('x', 0), 'MEGA_KV_INVALID_INPUT')
-      expect(await raw.exists(`${keyPrefix}:lock:shop:x`)).toBe(0)
+      expect(await raw().exists(`${keyPrefix}:lock:shop:x`)).toBe(0)
     })
   })
 

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { Redis } from 'ioredis'
-import { disposeAfterTest, requireService, uniqueName } from '@mega/test-utils'
+import { describe, expect, it, vi } from 'vitest'
+import { disposeAfterTest, requireService } from '@mega/test-utils'
 import { RedisLockAdapter } from '../../src/kv/redis/redis-lock-adapter.js'
 import { contend } from '../helpers/lock-contention.js'
+import { useRedisKeys } from '../helpers/redis-keys.js'
 
 const redis = await requireService('redis')
 const url = redis.url ?? 'redis://127.0.0.1:6379'
 
 describe.runIf(redis.available)('RedisLockAdapter (one node) under contention', () => {
-  const keyPrefix = uniqueName('lock1')
-  let raw: Redis
-
-  beforeAll(() => {
-    raw = new Redis(url)
-  })
-
-  afterAll(async () => {
-    const keys = await raw.keys(`${keyPrefix}:*`)
-    if (keys.length > 0) await raw.del(...keys)
-    await raw.quit()
-  })
+  const { keyPrefix, raw } = useRedisKeys(url, 'lock1')
 
   async function open(): Promise<RedisLockAdapter> {
     const locks = new RedisLockAdapter('locks', { url, keyPrefix }, { app: 'shop' })
@@ -32,7 +21,7 @@ describe.runIf(redis.available)('RedisLockAdapter (one node) under contention', 
     const lockers = await Promise.all(Array.from({ length: 8 }, () => open()))
     const result = await contend(lockers, 'tick', 5)
     expect(result).toEqual({ entered: 40, overlaps: 0 })
-    expect(await raw.exists(`${keyPrefix}:lock:shop:tick`)).toBe(0)
+    expect(await raw().exists(`${keyPrefix}:lock:shop:tick`)).toBe(0)
   })
 
   it('a lock whose TTL ran out is free for another holder', async () => {
@@ -49,7 +38,7 @@ describe.runIf(redis.available)('RedisLockAdapter (one node) under contention', 
       { timeout: 5000, interval: 50 },
     )
     expect(await a.release(held!)).toBe(false)
-    expect(await raw.get(`${keyPrefix}:lock:shop:ttl`)).toBe(next.token)
+    expect(await raw().get(`${keyPrefix}:lock:shop:ttl`)).toBe(next.token)
   })
 
   it('only the owner releases or extends a lock', async () => {
