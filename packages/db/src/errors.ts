@@ -15,6 +15,7 @@ export const DB_ERRORS = defineErrors({
   MEGA_DB_UNAVAILABLE: { status: 503, message: said },
   MEGA_DB_QUERY_FAILED: { status: 500, message: said },
   MEGA_DB_NOT_CONNECTED: { status: 503, message: said },
+  MEGA_DB_DRIVER_MISSING: { message: said },
   MEGA_MODEL_INVALID: { message: said },
   MEGA_CRUD_INVALID_QUERY: { status: 422, message: said },
   MEGA_CRUD_NOT_FOUND: { status: 404, message: said },

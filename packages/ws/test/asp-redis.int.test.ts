@@ -44,7 +44,10 @@ async function server(app: string) {
 
 describe.runIf(redis.available)('ASP nonces in Redis', () => {
   it('MegaRedisNonceStore sets asp:nonce:<kid>:<nonce> once, with the 120 s TTL', async () => {
-    const client = createRedisClient(parseOptions(redisOptionsSchema, { url }, 'redis'), () => null)
+    const client = await createRedisClient(
+      parseOptions(redisOptionsSchema, { url }, 'redis'),
+      () => null,
+    )
     await client.connect()
     closers.push(() => client.quit())
     const cache = new MegaAspNonceCache(new MegaRedisNonceStore(client))

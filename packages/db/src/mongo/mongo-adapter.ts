@@ -1,17 +1,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import {
+import type {
+  ClientSession,
+  Collection,
+  Db,
+  Document,
   MongoClient,
-  MongoError,
-  type ClientSession,
-  type Collection,
-  type Db,
-  type Document,
-  type MongoClientOptions,
+  MongoClientOptions,
 } from 'mongodb'
 import { BaseAdapter, type AdapterHealth, type MegaAdapter } from '@mega/core'
 import { MegaError } from '@mega/observe'
 import { parseOptions } from '@mega/observe/internal'
 import { dbError } from '../errors.js'
+import { loadDriver } from '../load-driver.js'
 import { mapMongoError } from './mongo-error-mapper.js'
 import {
   mongoOptionsSchema,
@@ -62,10 +62,21 @@ export interface MongoDbAdapter extends MegaAdapter, MongoDatabase {
 
 /** Seams of {@link MegaMongoAdapter}, for tests. */
 export interface MongoAdapterSeams {
-  /** Creates the driver client. @default (url, options) => new MongoClient(url, options) */
+  /**
+   * Creates the driver client. @default (url, options) => new MongoClient(url, options), `mongodb`
+   * loaded on connect
+   */
   readonly createClient?: (url: string, options: MongoClientOptions) => MongoClient
   /** Clock for health latency, in ms. @default performance.now */
   readonly now?: () => number
+}
+
+/** The default client factory, once `mongodb` is loaded (on connect: it is a peer dependency). */
+async function defaultCreateClient(
+  alias: string,
+): Promise<NonNullable<MongoAdapterSeams['createClient']>> {
+  const { MongoClient } = await loadDriver('mongodb', { alias, dialect: 'mongo' })
+  return (url, options) => new MongoClient(url, options)
 }
 
 /** The connection string with any password hidden, for messages. */
@@ -89,7 +100,7 @@ export class MegaMongoAdapter extends BaseAdapter implements MongoDbAdapter {
   readonly dialect = 'mongo' as const
   /** The validated options (defaults applied, `database` resolved). */
   readonly options: ResolvedMongoOptions
-  readonly #createClient: (url: string, options: MongoClientOptions) => MongoClient
+  readonly #createClient: MongoAdapterSeams['createClient']
   readonly #now: () => number
   readonly #sessions = new AsyncLocalStorage<ClientSession>()
   #client: MongoClient | undefined
@@ -98,7 +109,7 @@ export class MegaMongoAdapter extends BaseAdapter implements MongoDbAdapter {
   constructor(alias: string, config: MongoAdapterConfig, seams: MongoAdapterSeams = {}) {
     super('mongo', alias)
     this.options = parseOptions(mongoOptionsSchema, config, `adapters.${alias}`)
-    this.#createClient = seams.createClient ?? ((url, options) => new MongoClient(url, options))
+    this.#createClient = seams.createClient
     this.#now = seams.now ?? (() => performance.now())
   }
 
@@ -128,6 +139,7 @@ export class MegaMongoAdapter extends BaseAdapter implements MongoDbAdapter {
       return await session.withTransaction(() => this.#sessions.run(session, fn))
     } catch (err) {
       // The caller's own errors (and Mega errors) pass through unchanged; only driver errors map.
+      const { MongoError } = await loadDriver('mongodb', { alias: this.alias, dialect: 'mongo' })
       throw MegaError.is(err) || !(err instanceof MongoError) ? err : this.mapError(err)
     } finally {
       await session.endSession().catch(() => undefined)
@@ -146,7 +158,8 @@ export class MegaMongoAdapter extends BaseAdapter implements MongoDbAdapter {
 
   protected async _connect(): Promise<void> {
     const { url, database } = this.options
-    const client = this.#createClient(url, this.#clientOptions())
+    const createClient = this.#createClient ?? (await defaultCreateClient(this.alias))
+    const client = createClient(url, this.#clientOptions())
     try {
       await client.connect()
       await client.db(database).command({ ping: 1 })

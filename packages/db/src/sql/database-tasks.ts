@@ -3,12 +3,12 @@
 // (the adapter itself cannot connect to a database that does not exist yet), SQLite by its file.
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import BetterSqlite3 from 'better-sqlite3'
-import { createConnection, type Connection } from 'mysql2/promise'
-import { Client } from 'pg'
+import type { Connection } from 'mysql2/promise'
+import type { Client } from 'pg'
 import { sql } from 'kysely'
 import type { z } from 'zod'
 import { dbError } from '../errors.js'
+import { loadDriver, type DriverUser } from '../load-driver.js'
 import { mapMariaError } from './maria/maria-error-mapper.js'
 import { mariaOptionsSchema } from './maria/maria-options.js'
 import { mapPostgresError } from './postgres/postgres-error-mapper.js'
@@ -38,8 +38,29 @@ export interface DatabaseTasks {
 
 /** Options of {@link databaseTasks}. */
 export interface DatabaseTasksOptions {
-  /** What a relative SQLite `filename` is relative to. @default process.cwd() */
+  /**
+   * What a relative SQLite `filename` is relative to, and where the app's lockfile is looked for
+   * when a driver is missing. @default process.cwd()
+   */
   readonly cwd?: string
+  /** The adapter's alias, named when its driver is not installed. @default 'db' */
+  readonly alias?: string
+}
+
+/** Where a task runs: the adapter it is for, and the app's folder. */
+interface TaskScope {
+  readonly alias: string
+  readonly cwd: string
+}
+
+/** Loads a driver for a task (drivers are peer dependencies, loaded when a task runs). */
+function taskDriver<K extends 'pg' | 'mysql2/promise' | 'better-sqlite3'>(
+  specifier: K,
+  dialect: string,
+  scope: TaskScope,
+) {
+  const user: DriverUser = { alias: scope.alias, dialect }
+  return loadDriver(specifier, user, { cwd: scope.cwd })
 }
 
 function invalid(driver: string, message: string): never {
@@ -80,12 +101,13 @@ const pgIdent = (name: string) => `"${name.replaceAll('"', '""')}"`
 /** A back-quoted MariaDB identifier. */
 const mariaIdent = (name: string) => `\`${name.replaceAll('`', '``')}\``
 
-function postgresTasks(options: unknown): DatabaseTasks {
+function postgresTasks(options: unknown, scope: TaskScope): DatabaseTasks {
   const parsed = parse('postgres', postgresOptionsSchema, options)
   const database = targetName('postgres', parsed)
   // The maintenance database every PostgreSQL server has.
   const admin = adminTarget(parsed, 'postgres')
   const withAdmin = async <T>(fn: (client: Client) => Promise<T>): Promise<T> => {
+    const { Client } = await taskDriver('pg', 'postgres', scope)
     const client = new Client({
       ...('url' in admin ? { connectionString: admin.url } : admin.fields),
       ...(parsed.ssl === undefined ? {} : { ssl: parsed.ssl }),
@@ -118,12 +140,13 @@ function postgresTasks(options: unknown): DatabaseTasks {
   }
 }
 
-function mariaTasks(options: unknown): DatabaseTasks {
+function mariaTasks(options: unknown, scope: TaskScope): DatabaseTasks {
   const parsed = parse('maria', mariaOptionsSchema, options)
   const database = targetName('maria', parsed)
   // A connection to the server, no database selected.
   const admin = adminTarget(parsed, undefined)
   const withAdmin = async <T>(fn: (conn: Connection) => Promise<T>): Promise<T> => {
+    const { createConnection } = await taskDriver('mysql2/promise', 'maria', scope)
     let conn: Connection | undefined
     try {
       const ssl = parsed.ssl === true ? {} : parsed.ssl === false ? undefined : parsed.ssl
@@ -162,7 +185,7 @@ function mariaTasks(options: unknown): DatabaseTasks {
   }
 }
 
-function sqliteTasks(options: unknown, cwd: string): DatabaseTasks {
+function sqliteTasks(options: unknown, scope: TaskScope): DatabaseTasks {
   const { filename } = parse('sqlite', sqliteOptionsSchema, options)
   if (isMemoryFilename(filename))
     return {
@@ -170,11 +193,12 @@ function sqliteTasks(options: unknown, cwd: string): DatabaseTasks {
       create: async () => ({ database: filename, changed: false }),
       drop: async () => ({ database: filename, changed: false }),
     }
-  const file = resolve(cwd, filename)
+  const file = resolve(scope.cwd, filename)
   return {
     database: file,
     create: async () => {
       if (existsSync(file)) return { database: file, changed: false }
+      const { default: BetterSqlite3 } = await taskDriver('better-sqlite3', 'sqlite', scope)
       mkdirSync(dirname(file), { recursive: true })
       new BetterSqlite3(file).close()
       return { database: file, changed: true }
@@ -203,13 +227,17 @@ export function databaseTasks(
   options: unknown,
   tasksOptions: DatabaseTasksOptions = {},
 ): DatabaseTasks {
+  const scope: TaskScope = {
+    alias: tasksOptions.alias ?? 'db',
+    cwd: tasksOptions.cwd ?? process.cwd(),
+  }
   switch (driver) {
     case 'postgres':
-      return postgresTasks(options)
+      return postgresTasks(options, scope)
     case 'maria':
-      return mariaTasks(options)
+      return mariaTasks(options, scope)
     case 'sqlite':
-      return sqliteTasks(options, tasksOptions.cwd ?? process.cwd())
+      return sqliteTasks(options, scope)
     default:
       return invalid(
         driver,

@@ -315,6 +315,8 @@ export abstract class MegaSqlAdapter extends BaseAdapter implements SqlDbAdapter
       await sql`select 1`.execute(kysely)
     } catch (err) {
       await kysely?.destroy().catch(() => undefined)
+      // A driver that is not installed says so itself (the package and how to install it).
+      if (MegaError.is(err, 'MEGA_DB_DRIVER_MISSING')) throw err
       const reason = this._classifyError(err)?.reason ?? messageOf(err)
       throw dbError(
         'MEGA_DB_UNAVAILABLE',

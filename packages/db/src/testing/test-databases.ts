@@ -35,7 +35,7 @@ async function prepareOne(
   const { driver, ...options } = entry
   const create = typeof driver === 'string' ? ADAPTERS[driver] : undefined
   if (create === undefined) return undefined
-  const tasks = databaseTasks(driver as string, options, { cwd: root })
+  const tasks = databaseTasks(driver as string, options, { cwd: root, alias })
   const { changed } = await tasks.create()
   const db = create(alias, options)
   await (db as MegaAdapter).connect()

@@ -1,7 +1,8 @@
-import { Redis, type RedisOptions as IoRedisOptions } from 'ioredis'
+import type { Redis, RedisOptions as IoRedisOptions } from 'ioredis'
 import { BaseAdapter, type AdapterHealth } from '@mega/core'
 import { parseOptions } from '@mega/observe/internal'
 import { dbError } from '../../errors.js'
+import { loadDriver } from '../../load-driver.js'
 import { DEFAULT_KV_APP, type KvScope } from '../kv-input.js'
 import { redisOptionsSchema, type RedisOptions, type RedisOptionsInput } from './redis-options.js'
 
@@ -16,12 +17,19 @@ export type RedisRetry = (times: number) => number | null
 
 /**
  * Creates an ioredis client that connects only when asked (`lazyConnect`), retries as `retry` says
- * and fails a command after two reconnects instead of queueing it for long.
+ * and fails a command after two reconnects instead of queueing it for long. `ioredis` is a peer
+ * dependency, loaded here: when it is not installed this fails with `MEGA_DB_DRIVER_MISSING`
+ * naming `alias`.
  *
  * @example
- * const client = createRedisClient(parseOptions(redisOptionsSchema, { url: 'redis://127.0.0.1:6379' }, 'redis'), () => null)
+ * const client = await createRedisClient(parseOptions(redisOptionsSchema, { url: 'redis://127.0.0.1:6379' }, 'redis'), () => null)
  */
-export function createRedisClient(options: RedisOptions, retry: RedisRetry): Redis {
+export async function createRedisClient(
+  options: RedisOptions,
+  retry: RedisRetry,
+  alias = 'redis',
+): Promise<Redis> {
+  const { Redis } = await loadDriver('ioredis', { alias, dialect: 'redis' })
   const common: IoRedisOptions = {
     lazyConnect: true,
     connectTimeout: options.connectTimeoutMs,
@@ -48,13 +56,14 @@ function describe(err: unknown): string {
 /**
  * The shared part of the redis adapters: options, key namespacing (`<keyPrefix>:<kind>:<app>:<key>`),
  * a connect that fails fast with MEGA_KV_UNAVAILABLE, `quit` on disconnect and a PING health check.
+ * The client is created on the first connect (loading `ioredis` then) and kept for reconnects.
  */
 export abstract class RedisKvAdapter extends BaseAdapter {
   /** The validated options, with defaults. */
   readonly options: RedisOptions
   /** The app whose keys this adapter uses. */
   readonly app: string
-  readonly #client: Redis
+  #client: Redis | undefined
   #ready = false
   #lastError: Error | undefined
 
@@ -62,10 +71,17 @@ export abstract class RedisKvAdapter extends BaseAdapter {
     super('redis', alias)
     this.options = parseOptions(redisOptionsSchema, options, `adapters.${alias}`)
     this.app = scope.app ?? DEFAULT_KV_APP
-    this.#client = createRedisClient(this.options, (times) => this.#retry(times))
-    this.#client.on('error', (err: Error) => {
+  }
+
+  /** The client, created (and `ioredis` loaded) on the first connect. */
+  async #ensureClient(): Promise<Redis> {
+    if (this.#client !== undefined) return this.#client
+    const client = await createRedisClient(this.options, (times) => this.#retry(times), this.alias)
+    client.on('error', (err: Error) => {
       this.#lastError = err
     })
+    this.#client = client
+    return client
   }
 
   /** The full Redis key of `key`: `<keyPrefix>:<kind>:<app>:<key>`. */
@@ -81,7 +97,7 @@ export abstract class RedisKvAdapter extends BaseAdapter {
         `Redis adapter "${this.alias}" is ${this.state}: call connect() before ${what}.`,
       )
     try {
-      return await run(this.#client)
+      return await run(this.#client!)
     } catch (err) {
       throw dbError(
         'MEGA_KV_UNAVAILABLE',
@@ -92,14 +108,15 @@ export abstract class RedisKvAdapter extends BaseAdapter {
   }
 
   protected async _connect(): Promise<void> {
+    const client = await this.#ensureClient()
     this.#lastError = undefined
-    const ready = this.#waitReady()
-    this.#client.connect().catch(() => undefined) // failures arrive as 'end' (retries exhausted)
+    const ready = this.#waitReady(client)
+    client.connect().catch(() => undefined) // failures arrive as 'end' (retries exhausted)
     try {
       await ready
       this.#ready = true
     } catch (err) {
-      this.#client.disconnect()
+      client.disconnect()
       const where =
         this.options.url ?? `${this.options.host ?? '127.0.0.1'}:${this.options.port ?? 6379}`
       throw dbError(
@@ -111,13 +128,13 @@ export abstract class RedisKvAdapter extends BaseAdapter {
   }
 
   protected async _disconnect(): Promise<void> {
-    const status = this.#client.status
-    if (status === 'end') return
-    if (status === 'ready') {
-      const quit = await this.#client.quit().catch(() => undefined)
+    const client = this.#client
+    if (client === undefined || client.status === 'end') return
+    if (client.status === 'ready') {
+      const quit = await client.quit().catch(() => undefined)
       if (quit !== undefined) return
     }
-    this.#client.disconnect()
+    client.disconnect()
   }
 
   protected override async _health(): Promise<AdapterHealth> {
@@ -128,6 +145,7 @@ export abstract class RedisKvAdapter extends BaseAdapter {
       timer = setTimeout(() => reject(new Error(`no PING reply within ${timeoutMs} ms`)), timeoutMs)
     })
     try {
+      if (this.#client === undefined) throw new Error('not connected')
       await Promise.race([this.#client.ping(), late])
       return { ok: true, latencyMs: Math.round((performance.now() - start) * 100) / 100 }
     } catch (err) {
@@ -142,8 +160,7 @@ export abstract class RedisKvAdapter extends BaseAdapter {
     return times < REDIS_CONNECT_ATTEMPTS ? times * 100 : null
   }
 
-  #waitReady(): Promise<void> {
-    const client = this.#client
+  #waitReady(client: Redis): Promise<void> {
     const timeoutMs = this.options.connectTimeoutMs
     return new Promise((resolve, reject) => {
       const finish = (err?: Error): void => {

@@ -1,6 +1,7 @@
-import { createPool, type PoolOptions } from 'mysql2'
+import type { PoolOptions } from 'mysql2'
 import { CompiledQuery, MysqlDialect, type Dialect, type MysqlPool } from 'kysely'
 import { parseOptions } from '@mega/observe/internal'
+import { loadDriver } from '../../load-driver.js'
 import {
   describeServer,
   MegaSqlAdapter,
@@ -18,7 +19,7 @@ import {
 
 /** Seams of {@link MariaAdapter}, with real defaults. */
 export interface MariaAdapterSeams extends SqlAdapterSeams {
-  /** Creates the (callback) pool Kysely's MysqlDialect expects. @default mysql2 createPool */
+  /** Creates the (callback) pool Kysely's MysqlDialect expects. @default mysql2 createPool, `mysql2` loaded on connect */
   readonly createPool?: (config: PoolOptions) => MysqlPool
 }
 
@@ -49,18 +50,21 @@ export class MariaAdapter extends MegaSqlAdapter {
   readonly dialect = 'maria' as const
   /** The validated, frozen options. */
   readonly options: Readonly<ResolvedMariaOptions>
-  readonly #createPool: (config: PoolOptions) => MysqlPool
+  readonly #createPool: ((config: PoolOptions) => MysqlPool) | undefined
   #pool: MysqlPool | undefined
 
   constructor(alias: string, options: MariaOptions, seams: MariaAdapterSeams = {}) {
     super('maria', alias, seams)
     this.options = parseOptions(mariaOptionsSchema, options, `adapters.${alias}`)
-    this.#createPool = seams.createPool ?? createPool
+    this.#createPool = seams.createPool
   }
 
-  protected _createDialect(): Dialect {
+  protected async _createDialect(): Promise<Dialect> {
     const timeoutMs = this.options.statementTimeoutMs
-    this.#pool = this.#createPool(mariaPoolConfig(this.options))
+    const createPool =
+      this.#createPool ??
+      (await loadDriver('mysql2', { alias: this.alias, dialect: 'maria' })).createPool
+    this.#pool = createPool(mariaPoolConfig(this.options))
     return new MysqlDialect({
       pool: this.#pool,
       ...(timeoutMs === undefined

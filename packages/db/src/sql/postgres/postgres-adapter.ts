@@ -1,6 +1,7 @@
-import { Pool, type PoolConfig } from 'pg'
+import type { PoolConfig } from 'pg'
 import { PostgresDialect, type Dialect, type PostgresPool } from 'kysely'
 import { parseOptions } from '@mega/observe/internal'
+import { loadDriver } from '../../load-driver.js'
 import {
   describeServer,
   MegaSqlAdapter,
@@ -18,7 +19,7 @@ import {
 
 /** Seams of {@link PostgresAdapter}, with real defaults. */
 export interface PostgresAdapterSeams extends SqlAdapterSeams {
-  /** Creates the pool from the resolved `pg` config. @default (config) => new pg.Pool(config) */
+  /** Creates the pool from the resolved `pg` config. @default (config) => new pg.Pool(config), `pg` loaded on connect */
   readonly createPool?: (config: PoolConfig) => PostgresPool
 }
 
@@ -38,12 +39,16 @@ export function postgresPoolConfig(options: ResolvedPostgresOptions): PoolConfig
   }
 }
 
-function defaultPool(config: PoolConfig): PostgresPool {
-  const pool = new Pool(config)
-  // An idle client's error (server restart) must not crash the process: the next query fails and
-  // is mapped to MEGA_DB_UNAVAILABLE instead.
-  pool.on('error', () => undefined)
-  return pool
+/** The default pool factory, once `pg` is loaded (on connect: it is a peer dependency). */
+async function defaultCreatePool(alias: string): Promise<(config: PoolConfig) => PostgresPool> {
+  const { Pool } = await loadDriver('pg', { alias, dialect: 'postgres' })
+  return (config) => {
+    const pool = new Pool(config)
+    // An idle client's error (server restart) must not crash the process: the next query fails
+    // and is mapped to MEGA_DB_UNAVAILABLE instead.
+    pool.on('error', () => undefined)
+    return pool
+  }
 }
 
 /**
@@ -58,17 +63,18 @@ export class PostgresAdapter extends MegaSqlAdapter {
   readonly dialect = 'postgres' as const
   /** The validated, frozen options. */
   readonly options: Readonly<ResolvedPostgresOptions>
-  readonly #createPool: (config: PoolConfig) => PostgresPool
+  readonly #createPool: ((config: PoolConfig) => PostgresPool) | undefined
   #pool: PostgresPool | undefined
 
   constructor(alias: string, options: PostgresOptions, seams: PostgresAdapterSeams = {}) {
     super('postgres', alias, seams)
     this.options = parseOptions(postgresOptionsSchema, options, `adapters.${alias}`)
-    this.#createPool = seams.createPool ?? defaultPool
+    this.#createPool = seams.createPool
   }
 
-  protected _createDialect(): Dialect {
-    this.#pool = this.#createPool(postgresPoolConfig(this.options))
+  protected async _createDialect(): Promise<Dialect> {
+    const createPool = this.#createPool ?? (await defaultCreatePool(this.alias))
+    this.#pool = createPool(postgresPoolConfig(this.options))
     return new PostgresDialect({ pool: this.#pool })
   }
 

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
 import {
   CompiledQuery,
   SqliteDialect,
@@ -9,6 +8,7 @@ import {
   type SqliteDatabase,
 } from 'kysely'
 import { parseOptions } from '@mega/observe/internal'
+import { loadDriver } from '../../load-driver.js'
 import { MegaSqlAdapter, type SqlAdapterSeams, type SqlErrorFacts } from '../sql-adapter.js'
 import { classifySqliteError } from './sqlite-error-mapper.js'
 import {
@@ -19,7 +19,10 @@ import {
 
 /** Seams of {@link SqliteAdapter}, with real defaults. */
 export interface SqliteAdapterSeams extends SqlAdapterSeams {
-  /** Opens the database file. @default (filename, { timeout }) => new Database(filename, { timeout }) */
+  /**
+   * Opens the database file. @default (filename, { timeout }) => new Database(filename, { timeout }),
+   * `better-sqlite3` loaded on connect
+   */
   readonly open?: (filename: string, options: { readonly timeout: number }) => SqliteDatabase
   /** Creates the folder of the database file. @default mkdirSync(dir, { recursive: true }) */
   readonly mkdir?: (dir: string) => void
@@ -36,6 +39,12 @@ function pragmas(options: ResolvedSqliteOptions): string[] {
   return list
 }
 
+/** The default opener, once `better-sqlite3` is loaded (on connect: it is a peer dependency). */
+async function defaultOpen(alias: string): Promise<NonNullable<SqliteAdapterSeams['open']>> {
+  const { default: Database } = await loadDriver('better-sqlite3', { alias, dialect: 'sqlite' })
+  return (filename, options) => new Database(filename, options)
+}
+
 /**
  * The `sqlite` SQL adapter: Kysely over `better-sqlite3`, the default database of a new app.
  * Statements run one at a time on one connection; a transaction holds it until it ends.
@@ -49,20 +58,22 @@ export class SqliteAdapter extends MegaSqlAdapter {
   readonly dialect = 'sqlite' as const
   /** The validated, frozen options. */
   readonly options: Readonly<ResolvedSqliteOptions>
-  readonly #open: NonNullable<SqliteAdapterSeams['open']>
+  readonly #open: SqliteAdapterSeams['open']
   readonly #mkdir: (dir: string) => void
 
   constructor(alias: string, options: SqliteOptions = {}, seams: SqliteAdapterSeams = {}) {
     super('sqlite', alias, seams)
     this.options = parseOptions(sqliteOptionsSchema, options, `adapters.${alias}`)
-    this.#open = seams.open ?? ((filename, opts) => new Database(filename, opts))
+    this.#open = seams.open
     this.#mkdir = seams.mkdir ?? ((dir) => void mkdirSync(dir, { recursive: true }))
   }
 
-  protected _createDialect(): Dialect {
+  protected async _createDialect(): Promise<Dialect> {
     const { filename, busyTimeoutMs } = this.options
+    // The driver loads first: a missing one fails before the folder is made.
+    const open = this.#open ?? (await defaultOpen(this.alias))
     if (!isMemoryFilename(filename)) this.#mkdir(dirname(filename))
-    const database = this.#open(filename, { timeout: busyTimeoutMs })
+    const database = open(filename, { timeout: busyTimeoutMs })
     const statements = pragmas(this.options)
     return new SqliteDialect({
       database,
