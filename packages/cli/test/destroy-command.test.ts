@@ -85,6 +85,27 @@ describe('mega destroy scaffold', () => {
     expect(status.stdout).not.toContain('pending')
   })
 
+  it('removes the forms too when the app has views and forms() with csrf()', async () => {
+    const root = await sqliteProject()
+    await mkdir(join(root, 'apps/main/views'), { recursive: true })
+    await writeFile(join(root, 'mega.config.ts'), 'export default { plugins: [forms(), csrf()] }\n')
+    const made = await scaffold({
+      root,
+      name: 'order-item',
+      fields: ['qty:integer'],
+      clock,
+    })
+    expect(made.files).toContain('apps/main/routes/order-items-forms.ts')
+    const result = await destroy({ root, kind: 'scaffold', name: 'OrderItem' })
+    expect([...result.removed].sort()).toEqual([...made.files].sort())
+    expect(result.skipped).toEqual([])
+    expect(result.folders).toEqual(['apps/main/views/order-items'])
+    expect(existsSync(join(root, 'apps/main/views'))).toBe(true)
+    // This config is read as text only: loading it fails, so the migration stays, with a warning.
+    expect(result.migration).toMatchObject({ outcome: 'unreachable' })
+    expect(existsSync(join(root, made.migration!))).toBe(true)
+  })
+
   it('lists what it would remove with --dry-run and changes nothing', async () => {
     const root = await sqliteProject()
     const made = await scaffold({ root, name: 'Post', fields: ['title:string'], clock })

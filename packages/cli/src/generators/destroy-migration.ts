@@ -36,18 +36,16 @@ export interface DestroyMigrationInput {
   readonly dryRun: boolean
 }
 
-/** The migration names of the app: its files and the journal's history entries, sorted. */
+/** The migration names of the app's files (the journal is the project's: not every entry is its). */
 async function migrationNames(input: DestroyMigrationInput): Promise<string[]> {
   const files = await readdir(join(input.root, 'apps', input.app, 'migrations')).catch(
     () => [] as string[],
   )
   const pattern = input.db.MIGRATION_FILE_PATTERN
-  const history = await input.db.createJournal(input.root).readHistory()
-  const names = [
-    ...files.filter((f) => pattern.test(f)).map((f) => f.replace(pattern, '$1')),
-    ...history.map((e) => e.name),
-  ]
-  return [...new Set(names)].sort()
+  return files
+    .filter((f) => pattern.test(f))
+    .map((f) => f.replace(pattern, '$1'))
+    .sort()
 }
 
 /** The newest migration whose operations create `table`, or `undefined`. */

@@ -68,7 +68,7 @@ async function locate(fs: JournalFs, dir: string, name: string, history: readonl
  * (`apps/<app>/migrations/<name>.ts`), its history entry, and the snapshot goes back to the previous
  * entry's (so the models' next diff is against the schema before it). A hand-written migration (no
  * history entry) loses its file only. Refuses with `MEGA_DB_MIGRATION_KEPT` (changing nothing) when
- * the migration does not exist, is not the last one, or the migrator's `status()` does not report it
+ * the app has no such migration file, it is not the last one (of the app's files and the project's journal), or the migrator's `status()` does not report it
  * `pending`.
  *
  * @example
@@ -85,8 +85,8 @@ export async function removeLastMigration(
   const history = await journal.readHistory()
   const index = history.findIndex((e) => e.name === name)
   const { file, later } = await locate(fs, dir, name, history)
-  if (file === undefined && index < 0)
-    throw notRemovable(name, `there is no such migration in ${dir}.`, 'not-found')
+  if (file === undefined)
+    throw notRemovable(name, `there is no such migration file in ${dir}.`, 'not-found')
   if (later.length > 0)
     throw notRemovable(
       name,
@@ -104,11 +104,11 @@ export async function removeLastMigration(
   const previous = index > 0 ? history[index - 1] : undefined
   const removed: RemovedMigration = {
     name,
-    file: join(dir, file ?? `${name}.ts`),
+    file: join(dir, file),
     historyFile: entry === undefined ? undefined : join(journal.historyDir, `${name}.json`),
     snapshot: entry === undefined ? undefined : previous?.snapshot,
   }
-  if (options.dryRun !== true) await remove(fs, journal.snapshotPath, removed, file, entry)
+  if (options.dryRun !== true) await remove(fs, journal.snapshotPath, removed, entry)
   return removed
 }
 
@@ -116,7 +116,6 @@ async function remove(
   fs: JournalFs,
   snapshotPath: string,
   removed: RemovedMigration,
-  file: string | undefined,
   entry: HistoryEntry | undefined,
 ): Promise<void> {
   if (entry !== undefined) {
@@ -130,7 +129,7 @@ async function remove(
       )
     await fs.unlink(removed.historyFile!)
   }
-  if (file !== undefined) await fs.unlink(removed.file)
+  await fs.unlink(removed.file)
 }
 
 function ignoreMissing(error: unknown): void {
