@@ -2,6 +2,7 @@ import { buildCommand } from './commands/build-command.js'
 import { consoleCommand } from './commands/console-command.js'
 import { dbCommand } from './commands/db-command.js'
 import { devCommand } from './commands/dev-command.js'
+import { destroyCommand } from './commands/destroy-command.js'
 import { generateCommand } from './commands/generate-command.js'
 import { jobsCommand } from './commands/jobs-command.js'
 import { migrateCommand } from './commands/migrate-command.js'
@@ -27,6 +28,7 @@ export const COMMAND_HANDLERS: { readonly [C in CommandName]: Handler<C> } = {
   new: newCommand,
   generate: generateCommand,
   scaffold: scaffoldCommand,
+  destroy: destroyCommand,
   routes: routesCommand,
   console: consoleCommand,
   dev: devCommand,

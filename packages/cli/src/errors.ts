@@ -22,6 +22,8 @@ export const CLI_ERRORS = defineErrors({
   MEGA_CLI_BUILD_FAILED: { message: said },
   MEGA_CLI_BUILD_STALE: { message: said },
   MEGA_CLI_NOT_RUNNING: { message: said },
+  MEGA_CLI_NOTHING_TO_DESTROY: { message: said },
+  MEGA_CLI_DATABASE_UNREACHABLE: { message: said },
 })
 
 /** Every error code `mega` reports, in the order of {@link CLI_ERRORS}. */

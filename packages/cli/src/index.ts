@@ -6,6 +6,7 @@ export {
   COMMANDS,
   COMMAND_NAMES,
   DB_ACTIONS,
+  DESTROY_KINDS,
   GLOBAL_OPTIONS,
   GENERATOR_KINDS,
   JOBS_DLQ_ACTIONS,
@@ -19,6 +20,7 @@ export type {
   CommandName,
   CommandSpec,
   DbAction,
+  DestroyKind,
   GeneratorKind,
   JobsDlqAction,
   MigrateAction,
@@ -50,6 +52,9 @@ export { GENERATORS } from './generators/generators.js'
 export type { Generator, GeneratorInput } from './generators/generators.js'
 export { generateMigrationFile, loadModels } from './generators/migration-generator.js'
 export type { GenerateMigrationCall, DbImporter } from './generators/migration-generator.js'
+export { destroy } from './commands/destroy-command.js'
+export type { DestroyOptions, DestroyResult } from './commands/destroy-command.js'
+export type { DestroyedMigration } from './generators/destroy-migration.js'
 export { scaffold } from './commands/scaffold-command.js'
 export type { ScaffoldOptions, ScaffoldResult } from './commands/scaffold-command.js'
 export { parseScaffoldFields } from './generators/scaffold-fields.js'

@@ -17,6 +17,22 @@ export const GENERATOR_KINDS = [
 /** One of {@link GENERATOR_KINDS}. */
 export type GeneratorKind = (typeof GENERATOR_KINDS)[number]
 
+/** What `mega destroy` removes: every generator kind that writes files for a name, and `scaffold`. */
+export const DESTROY_KINDS = [
+  'model',
+  'service',
+  'route',
+  'controller',
+  'migration',
+  'job',
+  'schedule',
+  'channel',
+  'scaffold',
+] as const satisfies readonly (Exclude<GeneratorKind, 'auth'> | 'scaffold')[]
+
+/** One of {@link DESTROY_KINDS}. */
+export type DestroyKind = (typeof DESTROY_KINDS)[number]
+
 /** The actions of `mega migrate`, declared once. */
 export const MIGRATE_ACTIONS = ['make', 'up', 'down', 'status', 'check', 'fresh'] as const
 
@@ -204,6 +220,32 @@ export const COMMANDS = {
     examples: [
       'mega scaffold Post title:string body:text published:boolean',
       "mega scaffold Order 'status:enum(open|paid)' 'note:text?' 'customer:references(Customer)'",
+    ],
+    loadsApp: true,
+  },
+  destroy: {
+    summary: 'Remove what generate or scaffold wrote for a name, and its migration while unapplied',
+    args: [
+      {
+        name: 'kind',
+        description: `what to remove: ${DESTROY_KINDS.join(', ')}`,
+        required: true,
+      },
+      {
+        name: 'name',
+        description: 'the name given to generate or scaffold; for migration, its name or stamp',
+        required: true,
+      },
+    ],
+    options: {
+      app,
+      root,
+      dryRun: { type: 'boolean', description: 'list what would be removed, remove nothing' },
+    },
+    examples: [
+      'mega destroy scaffold Post',
+      'mega destroy model user --dry-run',
+      'mega destroy migration 20260612092543',
     ],
     loadsApp: true,
   },

@@ -28,6 +28,7 @@ export const DB_ERRORS = defineErrors({
   MEGA_DB_MIGRATION_LOCKED: { status: 409, message: said },
   MEGA_DB_MIGRATION_FAILED: { message: said },
   MEGA_DB_MIGRATION_UNCOVERED: { message: said },
+  MEGA_DB_MIGRATION_KEPT: { message: said },
   MEGA_DB_TASK_INVALID: { message: said },
   MEGA_DB_TEST_INVALID: { message: said },
 })

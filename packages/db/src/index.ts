@@ -202,6 +202,8 @@ export type {
   GenerateEmptyMigrationOptions,
 } from './migrations/generate.js'
 export { checkMigrations, assertMigrationsCovered, describeOperation } from './migrations/check.js'
+export { removeLastMigration } from './migrations/remove-migration.js'
+export type { RemoveLastMigrationOptions, RemovedMigration } from './migrations/remove-migration.js'
 export type { CheckMigrationsOptions, CheckMigrationsResult } from './migrations/check.js'
 export { loadModels, isModel } from './migrations/load-models.js'
 export type { LoadModelsOptions, ModelImporter } from './migrations/load-models.js'

@@ -38,12 +38,24 @@ export interface GenerateResult {
   readonly next?: readonly string[]
 }
 
-function checkKind(kind: string): GeneratorKind {
-  if ((GENERATOR_KINDS as readonly string[]).includes(kind)) return kind as GeneratorKind
+/**
+ * `kind` when it is one of `kinds`, else `MEGA_CLI_UNKNOWN_GENERATOR` with a did-you-mean (shared by
+ * `mega generate` and `mega destroy`).
+ */
+export function checkKindOf<K extends string>(
+  command: string,
+  kind: string,
+  kinds: readonly K[],
+): K {
+  if ((kinds as readonly string[]).includes(kind)) return kind as K
   throw cliError(
     'MEGA_CLI_UNKNOWN_GENERATOR',
-    `mega generate: unknown kind "${kind}".${didYouMean(kind, GENERATOR_KINDS)} Kinds: ${GENERATOR_KINDS.join(', ')}.`,
+    `mega ${command}: unknown kind "${kind}".${didYouMean(kind, kinds)} Kinds: ${kinds.join(', ')}.`,
   )
+}
+
+function checkKind(kind: string): GeneratorKind {
+  return checkKindOf('generate', kind, GENERATOR_KINDS)
 }
 
 /**

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { relative } from 'node:path'
 import { cliError } from '../errors.js'
 import { generateMigrationFile, migrationGenerator } from '../generators/migration-generator.js'
-import { projectScaffoldDialect, type ScaffoldDialect } from '../generators/mongo-scaffold.js'
+import type { ScaffoldDialect } from '../generators/mongo-scaffold.js'
 import { parseScaffoldFields } from '../generators/scaffold-fields.js'
-import { hasFormPlugins } from '../generators/scaffold-forms.js'
 import {
+  detectScaffoldLayout,
   resolveScaffoldTargets,
   scaffoldFiles,
   type ModelFileImporter,
@@ -70,10 +69,9 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
   const importDb = async () => db as unknown as Record<string, unknown>
   await migrationGenerator(importDb)
   const targets = await resolveScaffoldTargets(root, app, fields, options.importModel)
-  const views = existsSync(join(root, 'apps', app, 'views'))
-  const dialect = options.dialect ?? (await projectScaffoldDialect(root))
-  const forms = views && hasFormPlugins(root)
-  const files = await scaffoldFiles({ app, name, fields, targets, views, forms, dialect })
+  const layout = await detectScaffoldLayout(root, app, name, options.dialect)
+  const { views, forms } = layout
+  const files = await scaffoldFiles({ ...layout, fields, targets })
   const rollback = await writeNewFiles(root, files, 'mega scaffold')
   let migration: unknown
   try {

@@ -31,43 +31,77 @@ function vars(input: GeneratorInput): Record<string, string> {
   }
 }
 
-async function files(
-  input: GeneratorInput,
-  entries: readonly (readonly [template: string, target: string])[],
-): Promise<TemplateFile[]> {
+/** A template under `templates/generate/` and the file it becomes, relative to the root. */
+type TargetEntry = readonly [template: string, target: string]
+
+/** The files a template generator writes for a name, in one place: generate writes them, destroy removes them. */
+const TARGETS = {
+  model: (n: string, app: string) => [
+    ['model/code.ts.tpl', `apps/${app}/models/${n}-model.ts`],
+    ['model/test.ts.tpl', `test/models/${n}-model.test.ts`],
+  ],
+  service: (n: string, app: string) => [
+    ['service/code.ts.tpl', `apps/${app}/services/${n}-service.ts`],
+    ['service/test.ts.tpl', `test/services/${n}-service.test.ts`],
+  ],
+  route: (n: string, app: string) => [
+    ['route/controller.ts.tpl', `apps/${app}/controllers/${n}-controller.ts`],
+    ['route/routes.ts.tpl', `apps/${app}/routes/${n}.ts`],
+    ['route/test.ts.tpl', `test/routes/${n}.test.ts`],
+  ],
+  channel: (n: string, app: string) => [
+    ['channel/code.ts.tpl', `apps/${app}/channels/${n}-channel.ts`],
+    ['channel/test.ts.tpl', `test/channels/${n}-channel.test.ts`],
+  ],
+  schedule: (n: string, app: string) => [
+    ['schedule/code.ts.tpl', `apps/${app}/schedules/${n}-schedule.ts`],
+    ['schedule/test.ts.tpl', `test/schedules/${n}-schedule.test.ts`],
+  ],
+  job: (n: string, app: string) => [
+    ['job/code.ts.tpl', `apps/${app}/jobs/${n}-job.ts`],
+    ['job/test.ts.tpl', `test/jobs/${n}-job.test.ts`],
+  ],
+} as const satisfies Record<string, (name: string, app: string) => readonly TargetEntry[]>
+
+/** The kinds whose generator renders templates for a name (not migration, not auth). */
+export type TemplateGeneratorKind = keyof typeof TARGETS
+
+/** Whether `kind` is one of the {@link TemplateGeneratorKind}s (`controller` is `route`). */
+export function templateKind(kind: GeneratorKind): TemplateGeneratorKind | undefined {
+  if (kind === 'controller') return 'route'
+  return kind in TARGETS ? (kind as TemplateGeneratorKind) : undefined
+}
+
+/**
+ * The files a template generator writes for `name` in `app`, relative to the root (what
+ * `mega destroy` removes).
+ *
+ * @example
+ * generatorTargets('model', { app: 'main', name: 'OrderItem' })
+ * // ['apps/main/models/order-item-model.ts', 'test/models/order-item-model.test.ts']
+ */
+export function generatorTargets(
+  kind: TemplateGeneratorKind,
+  input: Pick<GeneratorInput, 'app' | 'name'>,
+): string[] {
+  return TARGETS[kind](toKebab(input.name), input.app).map(([, target]) => target)
+}
+
+function files(input: GeneratorInput, kind: TemplateGeneratorKind): Promise<TemplateFile[]> {
   const v = vars(input)
   return Promise.all(
-    entries.map(async ([template, target]) => ({
+    TARGETS[kind](toKebab(input.name), input.app).map(async ([template, target]) => ({
       path: target,
       content: await renderTemplateFile(`generate/${template}`, v),
     })),
   )
 }
 
-const model: Generator = (input) => {
-  const n = toKebab(input.name)
-  return files(input, [
-    ['model/code.ts.tpl', `apps/${input.app}/models/${n}-model.ts`],
-    ['model/test.ts.tpl', `test/models/${n}-model.test.ts`],
-  ])
-}
+const model: Generator = (input) => files(input, 'model')
 
-const service: Generator = (input) => {
-  const n = toKebab(input.name)
-  return files(input, [
-    ['service/code.ts.tpl', `apps/${input.app}/services/${n}-service.ts`],
-    ['service/test.ts.tpl', `test/services/${n}-service.test.ts`],
-  ])
-}
+const service: Generator = (input) => files(input, 'service')
 
-const route: Generator = (input) => {
-  const n = toKebab(input.name)
-  return files(input, [
-    ['route/controller.ts.tpl', `apps/${input.app}/controllers/${n}-controller.ts`],
-    ['route/routes.ts.tpl', `apps/${input.app}/routes/${n}.ts`],
-    ['route/test.ts.tpl', `test/routes/${n}.test.ts`],
-  ])
-}
+const route: Generator = (input) => files(input, 'route')
 
 const channel: Generator = async (input) => {
   await requireExport(
@@ -77,11 +111,7 @@ const channel: Generator = async (input) => {
     'mega generate channel',
     input.importPackage,
   )
-  const n = toKebab(input.name)
-  return files(input, [
-    ['channel/code.ts.tpl', `apps/${input.app}/channels/${n}-channel.ts`],
-    ['channel/test.ts.tpl', `test/channels/${n}-channel.test.ts`],
-  ])
+  return files(input, 'channel')
 }
 
 const schedule: Generator = async (input) => {
@@ -92,20 +122,12 @@ const schedule: Generator = async (input) => {
     'mega generate schedule',
     input.importPackage,
   )
-  const n = toKebab(input.name)
-  return files(input, [
-    ['schedule/code.ts.tpl', `apps/${input.app}/schedules/${n}-schedule.ts`],
-    ['schedule/test.ts.tpl', `test/schedules/${n}-schedule.test.ts`],
-  ])
+  return files(input, 'schedule')
 }
 
 const job: Generator = async (input) => {
   await requireExport(input.root, '@mega/jobs', 'MegaJob', 'mega generate job', input.importPackage)
-  const n = toKebab(input.name)
-  return files(input, [
-    ['job/code.ts.tpl', `apps/${input.app}/jobs/${n}-job.ts`],
-    ['job/test.ts.tpl', `test/jobs/${n}-job.test.ts`],
-  ])
+  return files(input, 'job')
 }
 
 const migration: Generator = () => {

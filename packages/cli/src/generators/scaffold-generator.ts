@@ -6,8 +6,18 @@ import { pathToFileURL } from 'node:url'
 import type { MegaIssue } from '@mega/observe'
 import { toCamel, toKebab, toPascal, toTable } from '../internal/names.js'
 import { renderTemplateFile, type TemplateFile } from '../templates.js'
-import { formFieldKinds, formFieldsHtml, invalidFormTest } from './scaffold-forms.js'
-import { mongoTestVars, scaffoldTemplate, type ScaffoldDialect } from './mongo-scaffold.js'
+import {
+  formFieldKinds,
+  formFieldsHtml,
+  hasFormPlugins,
+  invalidFormTest,
+} from './scaffold-forms.js'
+import {
+  mongoTestVars,
+  projectScaffoldDialect,
+  scaffoldTemplate,
+  type ScaffoldDialect,
+} from './mongo-scaffold.js'
 import {
   columnExpression,
   roundTrips,
@@ -250,6 +260,76 @@ export function scaffoldVars(input: ScaffoldInput): Record<string, string> {
   }
 }
 
+/** What decides which files a scaffold writes (its fields do not). */
+export type ScaffoldLayout = Pick<ScaffoldInput, 'app' | 'name' | 'views' | 'forms' | 'dialect'>
+
+/**
+ * The layout a scaffold of `name` gets in the project at `root`: pages when `apps/<app>/views/`
+ * exists, forms when the config also has `forms()` and `csrf()`, the dialect of its `db` adapter.
+ */
+export async function detectScaffoldLayout(
+  root: string,
+  app: string,
+  name: string,
+  dialect?: ScaffoldDialect,
+): Promise<Required<ScaffoldLayout>> {
+  const views = existsSync(join(root, 'apps', app, 'views'))
+  return {
+    app,
+    name,
+    views,
+    forms: views && hasFormPlugins(root),
+    dialect: dialect ?? (await projectScaffoldDialect(root)),
+  }
+}
+
+/** Each template of a scaffold and the file it becomes, relative to the root. */
+function scaffoldEntries(layout: ScaffoldLayout): (readonly [template: string, path: string])[] {
+  const { app } = layout
+  const name = toKebab(layout.name)
+  const plural = toTable(layout.name).replace(/_/g, '-')
+  // No pages on MongoDB yet: JSON routes only.
+  const views = layout.views === true && layout.dialect !== 'mongo'
+  const forms = views && layout.forms === true
+  return [
+    ['model.ts.tpl', `apps/${app}/models/${name}-model.ts`],
+    ['service.ts.tpl', `apps/${app}/services/${name}-service.ts`],
+    ['routes.ts.tpl', `apps/${app}/routes/${plural}.ts`],
+    ['model-test.ts.tpl', `test/models/${name}-model.test.ts`],
+    ['routes-test.ts.tpl', `test/routes/${plural}.test.ts`],
+    ...(views
+      ? ([
+          ['views/index.ejs.tpl', `apps/${app}/views/${plural}/index.ejs`],
+          ['views/show.ejs.tpl', `apps/${app}/views/${plural}/show.ejs`],
+        ] as const)
+      : []),
+    ...(forms
+      ? ([
+          ['forms-routes.ts.tpl', `apps/${app}/routes/${plural}-forms.ts`],
+          ['views/new.ejs.tpl', `apps/${app}/views/${plural}/new.ejs`],
+          ['views/edit.ejs.tpl', `apps/${app}/views/${plural}/edit.ejs`],
+          ['forms-test.ts.tpl', `test/routes/${plural}-forms.test.ts`],
+        ] as const)
+      : []),
+  ]
+}
+
+/**
+ * The files a scaffold of this layout writes, relative to the root (what `mega destroy scaffold`
+ * removes), and the folders only it creates (`apps/<app>/views/<plural>`).
+ *
+ * @example
+ * scaffoldTargets({ app: 'main', name: 'Post' }).files // ['apps/main/models/post-model.ts', ...]
+ */
+export function scaffoldTargets(layout: ScaffoldLayout): {
+  readonly files: readonly string[]
+  readonly folders: readonly string[]
+} {
+  const files = scaffoldEntries(layout).map(([, path]) => path)
+  const views = `apps/${layout.app}/views/${toTable(layout.name).replace(/_/g, '-')}`
+  return { files, folders: files.some((f) => f.startsWith(`${views}/`)) ? [views] : [] }
+}
+
 /**
  * The model, service, routes and tests of a scaffold (the migration comes from `@mega/db`
  * afterwards, once the model is in place).
@@ -262,32 +342,14 @@ export async function scaffoldFiles(given: ScaffoldInput): Promise<TemplateFile[
   // No pages on MongoDB yet: JSON routes only.
   const input = dialect === 'mongo' ? { ...given, views: false, forms: false } : given
   const v = dialect === 'mongo' ? mongoTestVars(scaffoldVars(input)) : scaffoldVars(input)
-  const { app } = input
-  const entries = [
-    ['model.ts.tpl', `apps/${app}/models/${v.name}-model.ts`, { ...v, imports: v.modelImports! }],
-    ['service.ts.tpl', `apps/${app}/services/${v.name}-service.ts`, v],
-    ['routes.ts.tpl', `apps/${app}/routes/${v.plural}.ts`, v],
-    ['model-test.ts.tpl', `test/models/${v.name}-model.test.ts`, v],
-    ['routes-test.ts.tpl', `test/routes/${v.plural}.test.ts`, v],
-    ...(input.views === true
-      ? ([
-          ['views/index.ejs.tpl', `apps/${app}/views/${v.plural}/index.ejs`, v],
-          ['views/show.ejs.tpl', `apps/${app}/views/${v.plural}/show.ejs`, v],
-        ] as const)
-      : []),
-    ...(input.views === true && input.forms === true
-      ? ([
-          ['forms-routes.ts.tpl', `apps/${app}/routes/${v.plural}-forms.ts`, v],
-          ['views/new.ejs.tpl', `apps/${app}/views/${v.plural}/new.ejs`, v],
-          ['views/edit.ejs.tpl', `apps/${app}/views/${v.plural}/edit.ejs`, v],
-          ['forms-test.ts.tpl', `test/routes/${v.plural}-forms.test.ts`, v],
-        ] as const)
-      : []),
-  ] as const
+  const modelVars = { ...v, imports: v.modelImports! }
   return Promise.all(
-    entries.map(async ([template, path, vars]) => ({
+    scaffoldEntries(input).map(async ([template, path]) => ({
       path,
-      content: await renderTemplateFile(scaffoldTemplate(template, dialect), vars),
+      content: await renderTemplateFile(
+        scaffoldTemplate(template, dialect),
+        template === 'model.ts.tpl' ? modelVars : v,
+      ),
     })),
   )
 }
