@@ -235,6 +235,16 @@ describe('mega new --db', () => {
     expect(await readdir(cwd)).toEqual([])
   })
 
+  it('with --auth on a SQL server: the sign-in config on that database', async () => {
+    const { read, files } = await created('club', { db: 'maria', auth: true })
+    const config = await read('mega.config.ts')
+    expect(config).toContain("db: { driver: 'maria', url: env('DATABASE_URL') },")
+    expect(config).toContain('sessions({ secret: sessionSecret() })')
+    expect(config).not.toContain('sqlite')
+    expect(files).toEqual(expect.arrayContaining([...NOTES, 'test/auth.test.ts', '.env']))
+    expect(await read('test/auth.test.ts')).toContain('withRollback(')
+  })
+
   it('prints the database step first on a SQL server', async () => {
     const m = memoryIo(await tempDir())
     expect(await run(['new', 'api', '--db', 'postgres', '--skip-install'], m.io)).toBe(0)
