@@ -79,6 +79,12 @@ export const PACKAGE_MANAGERS = ['pnpm', 'npm', 'yarn'] as const
 /** One of {@link PACKAGE_MANAGERS}. */
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number]
 
+/** The databases `mega new --db` can configure a project for. */
+export const NEW_DATABASES = ['sqlite', 'postgres', 'maria', 'mongo'] as const
+
+/** One of {@link NEW_DATABASES}. */
+export type NewDatabase = (typeof NEW_DATABASES)[number]
+
 /** One `--flag` of a command. The table key is camelCase; the flag is its kebab-case form. */
 export interface OptionSpec {
   readonly type: 'boolean' | 'string'
@@ -158,7 +164,18 @@ export const COMMANDS = {
       skipInstall: { type: 'boolean', description: 'do not install dependencies' },
       auth: {
         type: 'boolean',
-        description: 'add sign-up, sign-in and sign-out: users, pages and a JSON API',
+        description: 'add sign-up, sign-in and sign-out: users, pages and a JSON API (SQL only)',
+      },
+      bare: {
+        type: 'boolean',
+        description: 'leave out the sample notes resource: config, home route and its test only',
+      },
+      db: {
+        type: 'string',
+        description: 'the database the app is configured for, with its driver',
+        default: 'sqlite',
+        values: NEW_DATABASES,
+        valueName: 'dialect',
       },
       packageManager: {
         type: 'string',
@@ -170,6 +187,7 @@ export const COMMANDS = {
     examples: [
       'mega new shop',
       'mega new shop --auth',
+      'mega new shop --db postgres --bare',
       'pnpm dlx @mega/cli new shop --skip-install',
     ],
     loadsApp: false,

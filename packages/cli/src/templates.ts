@@ -23,6 +23,11 @@ export const TEMPLATE_VERSIONS = Object.freeze({
   vitestRange: '~4.1.0',
   typescriptRange: '~6.0.3',
   typesNodeRange: '~20.19.0',
+  // The database drivers (`mega new --db`): @mega/db leaves the driver to the app.
+  betterSqliteRange: '~12.11.0',
+  pgRange: '^8.16.0',
+  mysqlRange: '^3.15.0',
+  mongodbRange: '^7.0.0',
 })
 
 /** One file of a template tree: its path in the output and its rendered text. */

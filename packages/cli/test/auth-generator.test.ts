@@ -104,8 +104,9 @@ describe('mega generate auth', () => {
     expect(await readFile(join(root, 'apps/admin/views/layout.ejs'), 'utf8')).toBe(
       'mine <%- body %>',
     )
+    // Every app migrated (admin's users table too), each test rolled back: reruns on a server work.
     expect(await readFile(join(root, 'test/auth.test.ts'), 'utf8')).toContain(
-      "createMigrator({ db, root, app: 'admin' })",
+      'withRollback(await createTestApp({ root }), { root })',
     )
     expect(result.next?.join('\n')).toContain('./apps/admin/lib/session-secret.js')
   })

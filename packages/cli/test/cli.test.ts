@@ -44,13 +44,16 @@ describe('run', () => {
       Options:
         -f, --force             write into a folder that is not empty
         --skip-install          do not install dependencies
-        --auth                  add sign-up, sign-in and sign-out: users, pages and a JSON API
+        --auth                  add sign-up, sign-in and sign-out: users, pages and a JSON API (SQL only)
+        --bare                  leave out the sample notes resource: config, home route and its test only
+        --db <dialect>          the database the app is configured for, with its driver (one of sqlite, postgres, maria, mongo; default: sqlite)
         --package-manager <pm>  install with this package manager (default: the one that ran mega) (one of pnpm, npm, yarn)
         -h, --help              show help
 
       Examples:
         mega new shop
         mega new shop --auth
+        mega new shop --db postgres --bare
         pnpm dlx @mega/cli new shop --skip-install
       "
     `)
@@ -79,6 +82,8 @@ describe('parseArgs', () => {
       force: true,
       skipInstall: false,
       auth: false,
+      bare: false,
+      db: 'sqlite',
       packageManager: 'yarn',
     })
     const test = parseArgs('test', ['--bail', '1', '--', 'x.test.ts'])

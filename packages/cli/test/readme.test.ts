@@ -43,6 +43,10 @@ describe('templates', () => {
       vitestRange: catalog('vitest'),
       typescriptRange: catalog('typescript'),
       typesNodeRange: catalog('@types/node'),
+      betterSqliteRange: catalog('better-sqlite3'),
+      pgRange: catalog('pg'),
+      mysqlRange: catalog('mysql2'),
+      mongodbRange: catalog('mongodb'),
     })
   })
 })

@@ -6,9 +6,16 @@ import { newProjectAuthFiles } from '../generators/auth-generator.js'
 import { createColors, type CliIo } from '../io.js'
 import { NAME_PATTERN, toKebab } from '../internal/names.js'
 import { runProcess } from '../internal/run-process.js'
-import { PACKAGE_MANAGERS, type PackageManager, type ParsedArgs } from '../options.js'
+import {
+  NEW_DATABASES,
+  PACKAGE_MANAGERS,
+  type NewDatabase,
+  type PackageManager,
+  type ParsedArgs,
+} from '../options.js'
 import { runStep } from '../progress.js'
 import { TEMPLATE_VERSIONS, renderTemplateTree, type TemplateFile } from '../templates.js'
+import { databaseVars, envFile } from './new-database.js'
 
 /** Options of {@link createProject}. */
 export interface NewProjectOptions {
@@ -22,9 +29,21 @@ export interface NewProjectOptions {
   readonly packageManager?: PackageManager
   /**
    * Add sign-up, sign-in and sign-out: a users model and migration, the auth service, a JSON API
-   * (`/api/auth/*`), pages (`/auth/*`) with their views, and the plugins they need. @default false
+   * (`/api/auth/*`), pages (`/auth/*`) with their views, and the plugins they need. Needs a SQL
+   * database. @default false
    */
   readonly auth?: boolean
+  /**
+   * The database the app is configured for: its `db` adapter, `.env.example` (and `.env` for a
+   * server, with a local `<name>_development` database), its driver in `dependencies`, and how the
+   * tests reach their database. @default 'sqlite'
+   */
+  readonly db?: NewDatabase
+  /**
+   * Leave out the sample notes resource (model, migration, journal, service, routes, tests): the
+   * config, the home route and its test. @default false
+   */
+  readonly bare?: boolean
 }
 
 /** Installs dependencies in `root` with `pm`; the seam tests replace. */
@@ -39,6 +58,10 @@ export interface NewProjectResult {
   readonly installed: boolean
   /** Whether the project has sign-in (`--auth`): its users table needs `mega migrate up` first. */
   readonly auth: boolean
+  /** The database the project is configured for. */
+  readonly db: NewDatabase
+  /** Whether the sample notes resource was left out (`--bare`). */
+  readonly bare: boolean
 }
 
 /** The package manager that ran `mega` (`npm_config_user_agent`: `pnpm/10.1 npm/? node/v20...`). */
@@ -105,18 +128,73 @@ cookie session; the JSON API (\`POST /api/auth/register\`, \`POST /api/auth/logi
 
 `
 
-/** The app template's files; with `auth`, the auth files added and same-named files replaced. */
-async function projectFiles(
-  vars: Readonly<Record<string, string>>,
-  options: NewProjectOptions,
-): Promise<TemplateFile[]> {
-  const base = await renderTemplateTree('app', vars)
-  if (options.auth !== true) return base
-  const extra = await newProjectAuthFiles(vars)
+/** The sample notes resource: what `--bare` leaves out (the journal too: its only table is notes). */
+const NOTES_FILES: ReadonlySet<string> = new Set([
+  '.mega/journal/history/20250101000000-create-notes.json',
+  '.mega/journal/snapshot.json',
+  'apps/main/migrations/20250101000000-create-notes.ts',
+  'apps/main/models/note-model.ts',
+  'apps/main/routes/notes.ts',
+  'apps/main/services/note-service.ts',
+  'test/note-model.test.ts',
+  'test/notes.test.ts',
+])
+
+/** `files` with `extra` added, same-named files replaced, sorted by path. */
+function overlay(files: readonly TemplateFile[], extra: readonly TemplateFile[]): TemplateFile[] {
   const replaced = new Set(extra.map((f) => f.path))
-  return [...base.filter((f) => !replaced.has(f.path)), ...extra].sort((a, b) =>
+  return [...files.filter((f) => !replaced.has(f.path)), ...extra].sort((a, b) =>
     a.path.localeCompare(b.path),
   )
+}
+
+/**
+ * A journal file of the auth overlay without the notes table (`--bare --auth`): its snapshots
+ * describe the schema after the users migration, which then is the only one.
+ */
+function withoutNotes(file: TemplateFile): TemplateFile {
+  if (!file.path.startsWith('.mega/journal/')) return file
+  type Schema = { tables: Record<string, unknown> }
+  const json = JSON.parse(file.content) as Schema & { snapshot?: Schema }
+  delete (json.snapshot ?? json).tables.notes
+  return { ...file, content: `${JSON.stringify(json, null, 2)}\n` }
+}
+
+/**
+ * The app template's files: for MongoDB, its test files replaced; with `bare`, the notes resource
+ * left out; with `auth`, the auth files added and same-named files replaced; on a database server,
+ * a `.env` naming the local development database.
+ */
+async function projectFiles(
+  vars: Readonly<Record<string, string>>,
+  db: NewDatabase,
+  options: NewProjectOptions,
+): Promise<TemplateFile[]> {
+  let files = await renderTemplateTree('app', vars)
+  if (db === 'mongo') files = overlay(files, await renderTemplateTree('app-mongo', vars))
+  if (options.bare === true) files = files.filter((f) => !NOTES_FILES.has(f.path))
+  if (options.auth === true) {
+    const auth = await newProjectAuthFiles(vars)
+    files = overlay(files, options.bare === true ? auth.map(withoutNotes) : auth)
+  }
+  const env = envFile(db, databaseVars(db, vars.name!))
+  return env === undefined ? files : overlay(files, [{ path: '.env', content: env }])
+}
+
+/** Refuses a `db` that is not one of {@link NEW_DATABASES}, and sign-in on MongoDB. */
+function checkDatabase(options: NewProjectOptions): NewDatabase {
+  const db = options.db ?? 'sqlite'
+  if (!NEW_DATABASES.includes(db))
+    throw cliError(
+      'MEGA_CLI_INVALID_ARGUMENT',
+      `mega new: --db must be one of ${NEW_DATABASES.join(', ')}, not "${String(db)}".`,
+    )
+  if (db === 'mongo' && options.auth === true)
+    throw cliError(
+      'MEGA_CLI_INVALID_ARGUMENT',
+      'mega new: --auth needs a SQL database (its users and access tokens are SQL tables), not mongo: pass --db sqlite, postgres or maria with --auth, or leave --auth out.',
+    )
+  return db
 }
 
 /**
@@ -132,6 +210,7 @@ export async function createProject(
   io: CliIo,
   install: Installer = installDependencies,
 ): Promise<NewProjectResult> {
+  const db = checkDatabase(options)
   const root = resolve(io.cwd, options.dir)
   const name = toKebab(basename(root))
   if (!NAME_PATTERN.test(name))
@@ -147,8 +226,16 @@ export async function createProject(
     )
   const packageManager = options.packageManager ?? detectPackageManager(io.env)
   const authSection = options.auth === true ? AUTH_README_SECTION : ''
-  const vars = { ...TEMPLATE_VERSIONS, name, pm: packageManager, authSection }
-  const files = await projectFiles(vars, options)
+  const vars = {
+    ...TEMPLATE_VERSIONS,
+    name,
+    nameSnake: name.replace(/-/g, '_'),
+    pm: packageManager,
+    authSection,
+    homeTry: options.bare === true ? '' : "\n    try: 'GET /notes, POST /notes',",
+    ...databaseVars(db, name),
+  }
+  const files = await projectFiles(vars, db, options)
   await mkdir(dirname(root), { recursive: true })
   const staging = await mkdtemp(join(dirname(root), `.mega-new-${name}-`))
   try {
@@ -165,18 +252,29 @@ export async function createProject(
     packageManager,
     installed: options.skipInstall !== true,
     auth: options.auth === true,
+    db,
+    bare: options.bare === true,
   }
+}
+
+const DATABASE_LABELS: Readonly<Record<NewDatabase, string>> = {
+  sqlite: 'SQLite',
+  postgres: 'PostgreSQL',
+  maria: 'MariaDB',
+  mongo: 'MongoDB',
 }
 
 /** `mega new <dir>`. */
 export async function newCommand(parsed: ParsedArgs<'new'>, io: CliIo): Promise<number> {
-  const { force, skipInstall, packageManager, auth } = parsed.options
+  const { force, skipInstall, packageManager, auth, bare, db } = parsed.options
   const result = await createProject(
     {
       dir: parsed.args[0]!,
       force,
       skipInstall,
       auth,
+      bare,
+      db: db as NewDatabase,
       ...(packageManager === undefined ? {} : { packageManager: packageManager as PackageManager }),
     },
     io,
@@ -188,13 +286,18 @@ export async function newCommand(parsed: ParsedArgs<'new'>, io: CliIo): Promise<
     `${c.green('✓')} Created ${c.bold(result.name)} in ${result.root} (${result.files.length} files)\n\n`,
   )
   io.stdout(`Next:\n  ${c.cyan(`cd ${dir}`)}\n`)
-  // --auth: the users table comes from the template's migration, applied before the first sign-up.
+  // A SQL server's development database is created first; --auth: the users table comes from the
+  // template's migration, applied before the first sign-up.
+  const server = result.db === 'postgres' || result.db === 'maria'
   const steps = [
     ...(result.installed ? [] : [`${pm} install`]),
+    ...(server ? ['npx mega db create'] : []),
     ...(result.auth ? [`${pm} run migrate`] : []),
     `${pm} run dev`,
   ]
   io.stdout(`  ${c.cyan(steps.join(' && '))}\n`)
+  if (result.db !== 'sqlite')
+    io.stdout(`With the ${DATABASE_LABELS[result.db]} server of DATABASE_URL (.env) running.\n`)
   if (result.auth) io.stdout(`Then open /auth/sign-up to create the first account.\n`)
   return 0
 }

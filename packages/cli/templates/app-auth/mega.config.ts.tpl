@@ -1,16 +1,15 @@
 import { fileURLToPath } from 'node:url'
 import { auth, csrf, defineConfig, env, forms, security, sessions, views } from '@mega/core'
-import type { SqlDbAdapter } from '@mega/db'
+import type { {{dbAdapterType}} } from '@mega/db'
 import { sessionSecret } from './apps/main/lib/session-secret.js'
 
-// Everything runs without a server: SQLite for data, memory for the cache and the sessions. Moving
-// to PostgreSQL or Redis is one line each: { driver: 'postgres', url: env('DATABASE_URL') },
-// { driver: 'redis', url: ... } (sessions: { driver: 'redis', kind: 'session', url: ... }).
+{{dbConfigIntro}}
+// The sessions live in memory too: { driver: 'redis', kind: 'session', url: ... } to share them.
 export default defineConfig({
   name: '{{name}}',
   server: { host: env('HOST', '127.0.0.1'), port: env('PORT', 3000) },
   adapters: {
-    db: { driver: 'sqlite', filename: env('DATABASE_FILE', './data/app.sqlite') },
+    {{dbAdapter}}
     cache: { driver: 'memory' },
     // The pages' cookie sessions (one process; redis or file from @mega/db to share them).
     session: { driver: 'memory', kind: 'session' },
@@ -41,6 +40,6 @@ export default defineConfig({
 // Types `this.db()` in services and `ctx.db()` in handlers (add an entry per adapter you use).
 declare module '@mega/core' {
   interface MegaAdapters {
-    db: SqlDbAdapter
+    db: {{dbAdapterType}}
   }
 }

@@ -1,14 +1,13 @@
 # {{name}}
 
-A [Mega](https://github.com/mega-framework/mega) app. It runs with no server installed: SQLite for
-data (`./data/app.sqlite`), memory for the cache.
+A [Mega](https://github.com/mega-framework/mega) app. {{dbIntro}}
 
 ```sh
 {{pm}} run dev       # http://127.0.0.1:3000, restarts when a file changes
 {{pm}} test          # the app's tests (vitest)
 npx mega routes      # the route table
 npx mega console     # a REPL with the booted app: ctx, config, mega
-npx mega migrate up  # create the tables of apps/main/migrations in ./data/app.sqlite
+{{dbCommands}}
 ```
 
 ## A resource with its table
@@ -28,9 +27,7 @@ next migration and `npx mega migrate check` fails while one is missing (for CI).
 Tests never use the development database. `mega test` (and `megaVitest()` in `vitest.config.ts`) run
 with `NODE_ENV=test`, and then `env('DATABASE_URL')` in `mega.config.ts` reads `DATABASE_URL_TEST`
 when it is set, else the same URL with `_test` appended to the database name (`.../blog` →
-`.../blog_test`); any `env('X')` reads `X_TEST` first. On SQLite the tests use an in-memory database
-(`vitest.config.ts`). Before the run, a PostgreSQL or MariaDB test database is created when missing and
-migrated (`@mega/db/vitest-setup`).
+`.../blog_test`); any `env('X')` reads `X_TEST` first. {{dbTests}}
 
 Each test that calls `withRollback(await createTestApp({ root }), { root })` runs in one transaction
 that is rolled back when the test ends, so tests run again and again on the same database. Build rows
@@ -67,7 +64,7 @@ through the loader). `{{pm}} run dev` always runs the sources.
 
 What the server needs: `dist/`, `package.json`, the lockfile and `node_modules` (with `@mega/cli`; for a
 production-only install, move it to `dependencies`). Read from the project folder, not from `dist/`:
-`.env`, `data/` (the SQLite file) and any views, locales or public files. Settings come from the
-environment: `HOST`, `PORT`, `DATABASE_FILE`, and whatever `env()` reads in `mega.config.ts`. Run it
+`.env`, {{dbDeployFiles}}any views, locales or public files. Settings come from the
+environment: `HOST`, `PORT`, `{{dbSetting}}`, and whatever `env()` reads in `mega.config.ts`. Run it
 under a supervisor (systemd, a container runtime, a PaaS) that sends SIGTERM to stop: the app finishes
 the requests in flight, then exits.

@@ -1,4 +1,4 @@
 # Copy to .env (never commit .env). Variables already set in the environment win.
 HOST=127.0.0.1
 PORT=3000
-DATABASE_FILE=./data/app.sqlite
+{{dbEnv}}

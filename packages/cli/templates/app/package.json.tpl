@@ -19,6 +19,7 @@
   "dependencies": {
     "@mega/core": "{{megaRange}}",
     "@mega/db": "{{megaRange}}",
+    "{{driver}}": "{{driverRange}}",
     "zod": "{{zodRange}}"
   },
   "devDependencies": {
@@ -28,6 +29,6 @@
     "vitest": "{{vitestRange}}"
   },
   "pnpm": {
-    "onlyBuiltDependencies": ["better-sqlite3", "esbuild"]
+    "onlyBuiltDependencies": [{{builtDependencies}}]
   }
 }

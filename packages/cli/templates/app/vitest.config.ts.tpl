@@ -6,6 +6,6 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   plugins: [megaVitest()],
   // The first test of a file boots the app cold (its TypeScript compiled on the way): more than
-  // vitest's 5 s default on a busy machine.
-  test: { env: { DATABASE_FILE: ':memory:' }, testTimeout: 30_000 },
+  // vitest's 5 s default on a busy machine. {{vitestDbNote}}
+  test: { {{vitestEnv}}testTimeout: 30_000 },
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createTestApp } from '@mega/core/testing'
-import { createMigrator, type SqlDbAdapter } from '@mega/db'
+import { withRollback } from '@mega/db'
 
 const root = new URL('..', import.meta.url).pathname
 const email = 'ada@example.com'
@@ -8,13 +8,12 @@ const password = 'correct horse battery'
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>
 
-/** The app on its test database (vitest.config.ts: in-memory SQLite), every migration applied. */
+/**
+ * The app on its test database (in-memory SQLite, or `<name>_test` on a server), every migration
+ * applied; what a test writes is rolled back when it ends, so the tests run again and again.
+ */
 async function migratedApp(): Promise<TestApp> {
-  const app = await createTestApp({ root })
-  const db = app.runtime.adapters.get<SqlDbAdapter>('db')
-  const results = await createMigrator({ db, root, app: '{{app}}' }).up()
-  expect(results.filter((r) => r.status === 'failed')).toEqual([])
-  return app
+  return withRollback(await createTestApp({ root }), { root })
 }
 
 /** A browser's cookies, as one `cookie` header: kept from every `set-cookie` it is shown. */

@@ -2,7 +2,6 @@ import { defineRoutes } from '@mega/core'
 
 export default defineRoutes((r) => {
   r.get('/', { name: 'home', summary: 'Says hello' }, () => ({
-    hello: '{{name}}',
-    try: 'GET /notes, POST /notes',
+    hello: '{{name}}',{{homeTry}}
   }))
 })
