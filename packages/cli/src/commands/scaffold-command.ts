@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { cliError } from '../errors.js'
-import { generateMigrationFile, migrationGenerator } from '../generators/migration-generator.js'
+import { migrationGenerator, writeFilesWithMigration } from '../generators/migration-generator.js'
 import { projectScaffoldDialect, type ScaffoldDialect } from '../generators/mongo-scaffold.js'
 import { parseScaffoldFields } from '../generators/scaffold-fields.js'
 import { hasFormPlugins } from '../generators/scaffold-forms.js'
@@ -11,10 +11,9 @@ import {
   type ModelFileImporter,
 } from '../generators/scaffold-generator.js'
 import { createColors, type CliIo } from '../io.js'
-import { NAME_PATTERN, toTable } from '../internal/names.js'
+import { NAME_PATTERN } from '../internal/names.js'
 import { findProjectRoot } from '../internal/project.js'
 import { projectDb, type DbModule } from '../internal/project-db.js'
-import { writeNewFiles } from '../internal/write-files.js'
 import type { ParsedArgs } from '../options.js'
 
 /** Options of {@link scaffold}. */
@@ -22,7 +21,10 @@ export interface ScaffoldOptions {
   readonly root: string
   /** The resource: `Post`, `order-item`. */
   readonly name: string
-  /** `title:string`, `body:text?`, `status:enum(draft|published)`, `author:references(User)`. */
+  /**
+   * `title:string`, `body:text?`, `status:enum(draft|published):default(draft)`,
+   * `email:string:unique`, `author:references(User)` (see {@link parseScaffoldFields}).
+   */
   readonly fields: readonly string[]
   /** @default 'main' */
   readonly app?: string
@@ -32,6 +34,11 @@ export interface ScaffoldOptions {
   readonly importModel?: ModelFileImporter
   /** Stamps the migration. @default () => new Date() */
   readonly clock?: () => Date
+  /**
+   * Let the migration drop tables or columns whose models were removed (`--allow-destructive`);
+   * without it such a migration is refused and nothing is written. @default false
+   */
+  readonly allowDestructive?: boolean
   /**
    * The project's database: `mongo` writes the MongoDB service and route test.
    * @default from the config: `mongo` when its `db` adapter has `driver: 'mongo'`, else `sql`
@@ -74,25 +81,17 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
   const dialect = options.dialect ?? (await projectScaffoldDialect(root))
   const forms = views && hasFormPlugins(root)
   const files = await scaffoldFiles({ app, name, fields, targets, views, forms, dialect })
-  const rollback = await writeNewFiles(root, files, 'mega scaffold')
-  let migration: unknown
-  try {
-    const migrationName = `create-${toTable(name).replace(/_/g, '-')}`
-    migration = await generateMigrationFile(
-      {
-        root,
-        app,
-        name: migrationName,
-        allowDestructive: false,
-        ...(options.clock === undefined ? {} : { clock: options.clock }),
-      },
-      importDb,
-    )
-  } catch (err) {
-    await rollback()
-    throw err
-  }
-  const file = (migration as { file?: unknown } | null)?.file
+  const migration = await writeFilesWithMigration(
+    {
+      root,
+      app,
+      files,
+      command: 'mega scaffold',
+      allowDestructive: options.allowDestructive === true,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    },
+    importDb,
+  )
   const notes =
     views && !forms
       ? [
@@ -101,7 +100,7 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
       : []
   return {
     files: files.map((f) => f.path),
-    migration: typeof file === 'string' ? relative(root, file) : null,
+    migration,
     notes,
   }
 }
@@ -110,7 +109,13 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
 export async function scaffoldCommand(parsed: ParsedArgs<'scaffold'>, io: CliIo): Promise<number> {
   const root = findProjectRoot(io.cwd, parsed.options.root, 'scaffold')
   const [name, ...fields] = parsed.args
-  const result = await scaffold({ root, name: name!, fields, app: parsed.options.app })
+  const result = await scaffold({
+    root,
+    name: name!,
+    fields,
+    app: parsed.options.app,
+    allowDestructive: parsed.options.allowDestructive,
+  })
   const c = createColors(io)
   for (const file of [...result.files, ...(result.migration === null ? [] : [result.migration])])
     io.stdout(`${c.green('created')} ${file}\n`)

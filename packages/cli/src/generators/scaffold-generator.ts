@@ -107,6 +107,7 @@ export async function resolveScaffoldTargets(
   app: string,
   fields: readonly ScaffoldField[],
   importer: ModelFileImporter = importFile,
+  command = 'mega scaffold',
 ): Promise<Map<string, ScaffoldTarget>> {
   const targets = new Map<string, ScaffoldTarget>()
   const issues: MegaIssue[] = []
@@ -116,7 +117,7 @@ export async function resolveScaffoldTargets(
     if (typeof target === 'string') issues.push({ path: field.name, message: target })
     else targets.set(field.target, target)
   }
-  if (issues.length > 0) throw scaffoldArgumentsError(issues)
+  if (issues.length > 0) throw scaffoldArgumentsError(issues, command)
   return targets
 }
 
@@ -250,6 +251,33 @@ export function scaffoldVars(input: ScaffoldInput): Record<string, string> {
   }
 }
 
+/** The model file and its test, as `mega scaffold` writes them (`mega generate model` with fields). */
+function modelEntries(app: string, v: Record<string, string>) {
+  return [
+    ['model.ts.tpl', `apps/${app}/models/${v.name}-model.ts`, { ...v, imports: v.modelImports! }],
+    ['model-test.ts.tpl', `test/models/${v.name}-model.test.ts`, v],
+  ] as const
+}
+
+/**
+ * The model of `mega generate model <name> <field:type...>` and its test (the scaffold's, without
+ * the service, routes and views); the migration comes from `@mega/db` afterwards.
+ *
+ * @example
+ * const files = await modelFiles({ app: 'main', name: 'User', fields, targets: new Map() })
+ */
+export async function modelFiles(
+  input: Pick<ScaffoldInput, 'app' | 'name' | 'fields' | 'targets'>,
+): Promise<TemplateFile[]> {
+  const v = scaffoldVars(input)
+  return Promise.all(
+    modelEntries(input.app, v).map(async ([template, path, vars]) => ({
+      path,
+      content: await renderTemplateFile(`scaffold/${template}`, vars),
+    })),
+  )
+}
+
 /**
  * The model, service, routes and tests of a scaffold (the migration comes from `@mega/db`
  * afterwards, once the model is in place).
@@ -263,11 +291,12 @@ export async function scaffoldFiles(given: ScaffoldInput): Promise<TemplateFile[
   const input = dialect === 'mongo' ? { ...given, views: false, forms: false } : given
   const v = dialect === 'mongo' ? mongoTestVars(scaffoldVars(input)) : scaffoldVars(input)
   const { app } = input
+  const [modelFile, modelTest] = modelEntries(app, v)
   const entries = [
-    ['model.ts.tpl', `apps/${app}/models/${v.name}-model.ts`, { ...v, imports: v.modelImports! }],
+    modelFile,
     ['service.ts.tpl', `apps/${app}/services/${v.name}-service.ts`, v],
     ['routes.ts.tpl', `apps/${app}/routes/${v.plural}.ts`, v],
-    ['model-test.ts.tpl', `test/models/${v.name}-model.test.ts`, v],
+    modelTest,
     ['routes-test.ts.tpl', `test/routes/${v.plural}.test.ts`, v],
     ...(input.views === true
       ? ([
