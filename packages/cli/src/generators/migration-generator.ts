@@ -126,7 +126,7 @@ function destructiveHint(err: unknown, command: string): unknown {
   const lost = (err.issues ?? []).map((i) => `${i.path}: ${i.message}`).join('; ')
   return new MegaError(
     err.code,
-    `${command}: the migration would also lose data the models no longer have (${lost}), so nothing was written. Re-run with --allow-destructive to drop it in this migration, or put the removed model or column back first (mega destroy removes a resource with a migration of its own).`,
+    `${command}: the migration would also lose data the models no longer have (${lost}), so nothing was written. Re-run with --allow-destructive to drop it in this migration, or put the removed model or column back (mega destroy removes a resource and drops its table in a migration of its own).`,
     { cause: err, ...(err.issues === undefined ? {} : { issues: err.issues }) },
   )
 }
