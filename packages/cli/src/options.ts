@@ -54,7 +54,7 @@ export const SCAFFOLD_FIELD_TYPES = [
 export type ScaffoldFieldType = (typeof SCAFFOLD_FIELD_TYPES)[number]
 
 const SCAFFOLD_FIELD_TYPES_HELP = SCAFFOLD_FIELD_TYPES.map((t) =>
-  t === 'enum' ? 'enum(a|b)' : t === 'references' ? 'references(Model)' : t,
+  t === 'enum' ? 'enum(a|b)' : t === 'references' ? 'references[(Model)]' : t,
 ).join(', ')
 
 /** The package managers `mega new` can install with. */
@@ -189,7 +189,7 @@ export const COMMANDS = {
     },
     examples: [
       'mega generate model user',
-      'mega generate model user email:string:unique name:string bio:text?',
+      "mega generate model user email:string:unique name:string 'bio:text?'",
       'mega generate route orders --app admin',
       'mega generate migration backfill-slugs --empty',
       'mega generate auth',
