@@ -142,6 +142,26 @@ describe('field modifiers', () => {
     ])
   })
 
+  it('counts the arguments, not their problems', () => {
+    expect(() => parseScaffoldFields(['a:string:uniqe:default(x', 'b:text'])).toThrow(
+      expect.objectContaining({
+        message: 'mega scaffold: 1 argument is wrong; nothing was written:',
+        issues: [
+          {
+            path: 'a:string:uniqe:default(x',
+            message:
+              'unknown modifier "uniqe". Did you mean "unique"? Modifiers: unique, index, default(value)',
+          },
+          {
+            path: 'a:string:uniqe:default(x',
+            message:
+              'unknown modifier "default(x". Did you mean "default"? Modifiers: unique, index, default(value)',
+          },
+        ],
+      }),
+    )
+  })
+
   it('names the command that was given the fields', () => {
     expect(() => parseScaffoldFields(['a:strng'], 'mega generate model')).toThrow(
       /^mega generate model: a:strng: unknown type "strng"\. Did you mean "string"\?/,

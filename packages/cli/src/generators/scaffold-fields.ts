@@ -234,9 +234,10 @@ export function scaffoldArgumentsError(issues: readonly MegaIssue[], command = '
       'MEGA_CLI_INVALID_ARGUMENT',
       `${command}: ${first.path}: ${first.message}. Nothing was written.`,
     )
+  const wrong = new Set(issues.map((i) => i.path)).size
   return cliError(
     'MEGA_CLI_INVALID_ARGUMENT',
-    `${command}: ${issues.length} arguments are wrong; nothing was written:`,
+    `${command}: ${wrong} ${wrong === 1 ? 'argument is' : 'arguments are'} wrong; nothing was written:`,
     { issues },
   )
 }
