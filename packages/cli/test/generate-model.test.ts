@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { run } from '../src/cli.js'
 import { generate } from '../src/commands/generate-command.js'
 import { scaffold } from '../src/commands/scaffold-command.js'
@@ -73,6 +73,22 @@ describe('mega generate model with fields', () => {
 })
 
 describe('migrations named after what they do', () => {
+  it('leaves the name to @mega/db, or names it create-<table> when that @mega/db cannot', async () => {
+    const root = await dbProject(sqlite)
+    const generateMigration = vi.fn(async () => null)
+    const fields = ['email:string']
+    const older = async () => ({ generateMigration })
+    await generate({ root, kind: 'model', name: 'OrderItem', fields, importDb: older })
+    expect(generateMigration).toHaveBeenLastCalledWith(
+      expect.objectContaining({ name: 'create-order-items' }),
+    )
+    const newer = async () => ({ generateMigration, migrationNameFor: () => 'x' })
+    await generate({ root, kind: 'model', name: 'Tag', fields, importDb: newer })
+    expect(generateMigration.mock.lastCall).toEqual([
+      expect.not.objectContaining({ name: expect.anything() as unknown }),
+    ])
+  })
+
   it('names a scaffold migration after the table of a model it references but was not migrated', async () => {
     const root = await dbProject(sqlite)
     await generate({ root, kind: 'model', name: 'User' }) // no fields: a model to edit, no migration

@@ -16,7 +16,7 @@ import {
   type ModelFileImporter,
 } from '../generators/scaffold-generator.js'
 import { createColors, type CliIo } from '../io.js'
-import { NAME_PATTERN } from '../internal/names.js'
+import { NAME_PATTERN, toTable } from '../internal/names.js'
 import { findProjectRoot } from '../internal/project.js'
 import { projectDb, type DbModule } from '../internal/project-db.js'
 import { writeNewFiles } from '../internal/write-files.js'
@@ -160,7 +160,8 @@ async function generateModel(
   await migrationGenerator(importDb)
   const targets = await resolveScaffoldTargets(root, app, fields, options.importModel, command)
   const files = await modelFiles({ app, name, fields, targets })
-  const call = { root, app, files, command, ...migrationOptions(options) }
+  const fallbackName = `create-${toTable(name).replace(/_/g, '-')}`
+  const call = { root, app, files, command, fallbackName, ...migrationOptions(options) }
   const migration = await writeFilesWithMigration(call, importDb)
   return {
     files: files.map((f) => f.path),
@@ -181,7 +182,8 @@ async function generateAuth(options: GenerateOptions, app: string): Promise<Gene
     )
   const files = await authFiles(root, app)
   const command = 'mega generate auth'
-  const call = { root, app, files, command, ...migrationOptions(options) }
+  const fallbackName = 'create-users'
+  const call = { root, app, files, command, fallbackName, ...migrationOptions(options) }
   const migration = await writeFilesWithMigration(call, options.importDb)
   return {
     files: files.map((f) => f.path),

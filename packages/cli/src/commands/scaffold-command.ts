@@ -11,7 +11,7 @@ import {
   type ModelFileImporter,
 } from '../generators/scaffold-generator.js'
 import { createColors, type CliIo } from '../io.js'
-import { NAME_PATTERN } from '../internal/names.js'
+import { NAME_PATTERN, toTable } from '../internal/names.js'
 import { findProjectRoot } from '../internal/project.js'
 import { projectDb, type DbModule } from '../internal/project-db.js'
 import type { ParsedArgs } from '../options.js'
@@ -87,6 +87,7 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
       app,
       files,
       command: 'mega scaffold',
+      fallbackName: `create-${toTable(name).replace(/_/g, '-')}`,
       allowDestructive: options.allowDestructive === true,
       ...(options.clock === undefined ? {} : { clock: options.clock }),
     },

@@ -84,6 +84,11 @@ export interface FilesWithMigration {
   readonly files: readonly TemplateFile[]
   /** The command, for messages: `mega scaffold`. */
   readonly command: string
+  /**
+   * The migration's name for a `@mega/db` too old to name it after what it does (one without
+   * `migrationNameFor`): `create-posts`.
+   */
+  readonly fallbackName: string
   /** Let the migration drop tables or columns (`--allow-destructive`). @default false */
   readonly allowDestructive?: boolean
   /** Stamps the migration. @default () => new Date() */
@@ -102,12 +107,14 @@ export async function writeFilesWithMigration(
 ): Promise<string | null> {
   const { root, app, command } = options
   await migrationGenerator(importer)
+  const namesItself = typeof (await (importer ?? importDb)()).migrationNameFor === 'function'
   const rollback = await writeNewFiles(root, options.files, command)
   let migration: unknown
   try {
     const call = {
       root,
       app,
+      ...(namesItself ? {} : { name: options.fallbackName }),
       allowDestructive: options.allowDestructive === true,
       ...(options.clock === undefined ? {} : { clock: options.clock }),
     }
