@@ -24,7 +24,7 @@ describe('mega generate model with fields', () => {
     const [migration] = migrations(files)
     expect(migration).toMatch(/^apps\/main\/migrations\/\d{14}-create-users\.ts$/)
     expect(m.stdout).toBe(
-      `created apps/main/models/user-model.ts\ncreated test/models/user-model.test.ts\ncreated ${migration}\n`,
+      `created apps/main/models/user-model.ts\ncreated test/models/user-model.test.ts\ncreated ${migration}\nthen: npx mega migrate up to create the table\n`,
     )
     const model = await readFile(join(root, 'apps/main/models/user-model.ts'), 'utf8')
     expect(model).toContain(`export const User = defineModel('users', {

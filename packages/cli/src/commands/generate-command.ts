@@ -73,8 +73,12 @@ function checkKind(kind: string): GeneratorKind {
  * refuses to overwrite (nothing is written when any target exists). `migration` calls `@mega/db`'s
  * generator; `job`, `schedule` and `channel` need `@mega/jobs` / `@mega/ws`.
  *
+ * A model given `fields` is written with those columns, and its migration too (see
+ * {@link GenerateOptions.fields}).
+ *
  * @example
  * await generate({ root: process.cwd(), kind: 'model', name: 'user' })
+ * await generate({ root: process.cwd(), kind: 'model', name: 'user', fields: ['email:string:unique'] })
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const kind = checkKind(options.kind)
@@ -166,6 +170,7 @@ async function generateModel(
   return {
     files: files.map((f) => f.path),
     migration: migration === null ? null : { file: migration },
+    next: migration === null ? [] : ['then: npx mega migrate up to create the table'],
   }
 }
 
