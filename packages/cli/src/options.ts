@@ -70,7 +70,7 @@ export const SCAFFOLD_FIELD_TYPES = [
 export type ScaffoldFieldType = (typeof SCAFFOLD_FIELD_TYPES)[number]
 
 const SCAFFOLD_FIELD_TYPES_HELP = SCAFFOLD_FIELD_TYPES.map((t) =>
-  t === 'enum' ? 'enum(a|b)' : t === 'references' ? 'references(Model)' : t,
+  t === 'enum' ? 'enum(a|b)' : t === 'references' ? 'references[(Model)]' : t,
 ).join(', ')
 
 /** The package managers `mega new` can install with. */
@@ -202,13 +202,19 @@ export const COMMANDS = {
         description: 'its name (kebab-case or PascalCase); none for auth',
         required: false,
       },
+      {
+        name: 'fields',
+        description: 'model: its columns, as mega scaffold takes them (then its migration too)',
+        required: false,
+        variadic: true,
+      },
     ],
     options: {
       app,
       root,
       allowDestructive: {
         type: 'boolean',
-        description: 'migration: allow dropping tables or columns',
+        description: 'migration, model with fields: allow dropping tables or columns',
       },
       empty: {
         type: 'boolean',
@@ -217,6 +223,7 @@ export const COMMANDS = {
     },
     examples: [
       'mega generate model user',
+      "mega generate model user email:string:unique name:string 'bio:text?'",
       'mega generate route orders --app admin',
       'mega generate migration backfill-slugs --empty',
       'mega generate auth',
@@ -229,15 +236,22 @@ export const COMMANDS = {
       { name: 'name', description: 'the resource name (Post, order-item)', required: true },
       {
         name: 'fields',
-        description: `name:type, type one of ${SCAFFOLD_FIELD_TYPES_HELP}; a trailing ? makes it nullable`,
+        description: `name:type[?][:modifier...], type one of ${SCAFFOLD_FIELD_TYPES_HELP}; ? after the type makes it nullable; modifiers unique, index, default(value)`,
         required: true,
         variadic: true,
       },
     ],
-    options: { app, root },
+    options: {
+      app,
+      root,
+      allowDestructive: {
+        type: 'boolean',
+        description: 'let the migration drop tables or columns whose models were removed',
+      },
+    },
     examples: [
-      'mega scaffold Post title:string body:text published:boolean',
-      "mega scaffold Order 'status:enum(open|paid)' 'note:text?' 'customer:references(Customer)'",
+      'mega scaffold Post title:string body:text published:boolean:default(false)',
+      "mega scaffold Order 'status:enum(open|paid):default(open)' 'note:text?' customer:references",
     ],
     loadsApp: true,
   },

@@ -84,7 +84,7 @@ describe('mega generate auth', () => {
     const files = await projectFiles(root)
     expect(files).toEqual(expect.arrayContaining(AUTH_FILES))
     const migration = files.find((f) => f.startsWith('apps/main/migrations/'))
-    expect(migration).toMatch(/^apps\/main\/migrations\/\d{14}-create-users\.ts$/)
+    expect(migration).toMatch(/^apps\/main\/migrations\/\d{14}-create-users-and-access-tokens\.ts$/)
     expect(await readFile(join(root, migration!), 'utf8')).toContain("name: 'access_tokens'")
     expect(m.stdout).toContain('created apps/main/routes/auth-pages.ts\n')
     expect(m.stdout).toContain(`created ${migration}`)

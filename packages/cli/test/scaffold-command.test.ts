@@ -36,7 +36,7 @@ describe('parseScaffoldFields', () => {
       'at: col.timestamp().nullable()',
       'meta: col.json()',
       "status: col.enum(['draft', 'published'])",
-      'author: col.references(() => User)',
+      'author_id: col.references(() => User).index()',
     ])
   })
 
@@ -195,7 +195,7 @@ describe('mega scaffold', () => {
     const root = await dbProject(sqlite)
     const m = memoryIo(root)
     expect(await run(['scaffold', 'Comment', 'text:text', 'post:references(Post)'], m.io)).toBe(2)
-    expect(m.stderr).toContain('post: apps/main/models/post-model.ts does not exist')
+    expect(m.stderr).toContain('post_id: apps/main/models/post-model.ts does not exist')
     expect(existsSync(join(root, 'apps'))).toBe(false)
 
     await scaffold({ root, name: 'Post', fields: ['title:string', 'body:text?'] })
@@ -204,12 +204,12 @@ describe('mega scaffold', () => {
     await scaffold({ root, name: 'Comment', fields, clock: later })
     const model = await readFile(join(root, 'apps/main/models/comment-model.ts'), 'utf8')
     expect(model).toContain("import { Post } from './post-model.js'")
-    expect(model).toContain('post: col.references(() => Post),')
+    expect(model).toContain('post_id: col.references(() => Post).index(),')
     const test = await readFile(join(root, 'test/routes/comments.test.ts'), 'utf8')
     expect(test).toContain(
       "const postRow = await createCrud(Post, db).create({ title: 'title 1' })",
     )
-    expect(test).toContain("const input = { text: 'text 1', post: postRow.id }")
+    expect(test).toContain("const input = { text: 'text 1', post_id: postRow.id }")
   })
 
   it('removes what it wrote when the migration cannot be generated', async () => {

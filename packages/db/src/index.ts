@@ -196,6 +196,7 @@ export type { DiffOptions } from './migrations/differ.js'
 export { createJournal, JOURNAL_DIR } from './migrations/journal.js'
 export type { Journal, JournalFs, JournalOptions, HistoryEntry } from './migrations/journal.js'
 export { generateMigration, generateEmptyMigration } from './migrations/generate.js'
+export { migrationNameFor } from './migrations/migration-name.js'
 export type {
   GenerateMigrationOptions,
   GeneratedMigration,

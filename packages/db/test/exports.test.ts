@@ -108,6 +108,7 @@ describe('@mega/db public exports', () => {
         "megaDrivers",
         "migrationChecksum",
         "migrationLockHolder",
+        "migrationNameFor",
         "migrationsDir",
         "mongoDriver",
         "mongoMigrationDialect",

@@ -3,9 +3,20 @@ import type { DriverImporter } from '@mega/core'
 import { cliError } from '../errors.js'
 import { authFiles, authNextSteps } from '../generators/auth-generator.js'
 import { GENERATOR_NEXT_STEPS, GENERATORS } from '../generators/generators.js'
-import { generateMigrationFile, type DbImporter } from '../generators/migration-generator.js'
+import {
+  generateMigrationFile,
+  migrationGenerator,
+  writeFilesWithMigration,
+  type DbImporter,
+} from '../generators/migration-generator.js'
+import { parseScaffoldFields } from '../generators/scaffold-fields.js'
+import {
+  modelFiles,
+  resolveScaffoldTargets,
+  type ModelFileImporter,
+} from '../generators/scaffold-generator.js'
 import { createColors, type CliIo } from '../io.js'
-import { NAME_PATTERN } from '../internal/names.js'
+import { NAME_PATTERN, toTable } from '../internal/names.js'
 import { findProjectRoot } from '../internal/project.js'
 import { projectDb, type DbModule } from '../internal/project-db.js'
 import { writeNewFiles } from '../internal/write-files.js'
@@ -26,8 +37,19 @@ export interface GenerateOptions {
   readonly empty?: boolean
   /** How `@mega/jobs` and `@mega/ws` are imported. @default from the root's node_modules */
   readonly importPackage?: DriverImporter
-  /** How `@mega/db` is imported (migration). */
+  /**
+   * model: its columns, as `mega scaffold` takes them (`email:string:unique`, `bio:text?`,
+   * `author:references(User)`); with fields the model's migration is generated too (named after
+   * what it does), and the files are removed again when it fails. @default [] (a model to edit, no
+   * migration)
+   */
+  readonly fields?: readonly string[]
+  /** How `@mega/db` is imported (migration, auth, model with fields). */
   readonly importDb?: DbImporter
+  /** How referenced model files are imported (model with fields). @default dynamic import() */
+  readonly importModel?: ModelFileImporter
+  /** Stamps a generated migration. @default () => new Date() */
+  readonly clock?: () => Date
 }
 
 /** What {@link generate} wrote (paths relative to the root), or the migration generator's result. */
@@ -63,13 +85,23 @@ function checkKind(kind: string): GeneratorKind {
  * refuses to overwrite (nothing is written when any target exists). `migration` calls `@mega/db`'s
  * generator; `job`, `schedule` and `channel` need `@mega/jobs` / `@mega/ws`.
  *
+ * A model given `fields` is written with those columns, and its migration too (see
+ * {@link GenerateOptions.fields}).
+ *
  * @example
  * await generate({ root: process.cwd(), kind: 'model', name: 'user' })
+ * await generate({ root: process.cwd(), kind: 'model', name: 'user', fields: ['email:string:unique'] })
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const kind = checkKind(options.kind)
   const app = options.app ?? 'main'
-  if (kind === 'auth') return generateAuth(options.root, app, options.name, options.importDb)
+  const fields = options.fields ?? []
+  if (fields.length > 0 && kind !== 'model')
+    throw cliError(
+      'MEGA_CLI_INVALID_ARGUMENT',
+      `mega generate ${kind} takes no fields (got "${fields.join(' ')}"): fields are for mega generate model and mega scaffold.`,
+    )
+  if (kind === 'auth') return generateAuth(options, app)
   const name = options.name ?? ''
   if (!NAME_PATTERN.test(name))
     throw cliError(
@@ -107,6 +139,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     )
     return { files: [], migration }
   }
+  if (kind === 'model' && fields.length > 0) return generateModel(options, app, name, fields)
   const input = {
     root: options.root,
     app,
@@ -118,35 +151,60 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   return { files: files.map((f) => f.path), next: GENERATOR_NEXT_STEPS[kind]?.(input) ?? [] }
 }
 
+/** The migration options {@link generate} passes on to {@link writeFilesWithMigration}. */
+function migrationOptions(options: GenerateOptions) {
+  return {
+    allowDestructive: options.allowDestructive === true,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  }
+}
+
+/**
+ * `mega generate model <name> <field:type...>`: the model with those columns and its test, then
+ * the migration; when that fails, the files are removed again.
+ */
+async function generateModel(
+  options: GenerateOptions,
+  app: string,
+  name: string,
+  args: readonly string[],
+): Promise<GenerateResult> {
+  const { root } = options
+  const command = 'mega generate model'
+  const fields = parseScaffoldFields(args, command)
+  const importDb = options.importDb ?? (() => projectDb(root))
+  await migrationGenerator(importDb)
+  const targets = await resolveScaffoldTargets(root, app, fields, options.importModel, command)
+  const files = await modelFiles({ app, name, fields, targets })
+  const fallbackName = `create-${toTable(name).replace(/_/g, '-')}`
+  const call = { root, app, files, command, fallbackName, ...migrationOptions(options) }
+  const migration = await writeFilesWithMigration(call, importDb)
+  return {
+    files: files.map((f) => f.path),
+    migration: migration === null ? null : { file: migration },
+    next: migration === null ? [] : ['then: npx mega migrate up to create the table'],
+  }
+}
+
 /**
  * `mega generate auth`: the auth files (nothing is written when any exists), then the migration of
  * the users and access_tokens tables; when that fails, the files are removed again.
  */
-async function generateAuth(
-  root: string,
-  app: string,
-  name: string | undefined,
-  importDb: DbImporter | undefined,
-): Promise<GenerateResult> {
+async function generateAuth(options: GenerateOptions, app: string): Promise<GenerateResult> {
+  const { root, name } = options
   if (name !== undefined)
     throw cliError(
       'MEGA_CLI_INVALID_ARGUMENT',
       `mega generate auth takes no name (got "${name}"): it writes users, their service, routes and pages.`,
     )
   const files = await authFiles(root, app)
-  const rollback = await writeNewFiles(root, files, 'mega generate auth')
-  let migration: unknown
-  try {
-    const call = { root, app, name: 'create-users', allowDestructive: false }
-    migration = await generateMigrationFile(call, importDb)
-  } catch (err) {
-    await rollback()
-    throw err
-  }
-  const file = (migration as { file?: unknown } | null | undefined)?.file
+  const command = 'mega generate auth'
+  const fallbackName = 'create-users'
+  const call = { root, app, files, command, fallbackName, ...migrationOptions(options) }
+  const migration = await writeFilesWithMigration(call, options.importDb)
   return {
     files: files.map((f) => f.path),
-    migration: typeof file === 'string' ? { file: relative(root, file) } : migration,
+    migration: migration === null ? null : { file: migration },
     next: authNextSteps(app),
   }
 }
@@ -176,13 +234,14 @@ export async function generateCommand(parsed: ParsedArgs<'generate'>, io: CliIo)
     root,
     kind,
     ...(parsed.args[1] === undefined ? {} : { name: parsed.args[1] }),
+    fields: parsed.args.slice(2),
     app: parsed.options.app,
     allowDestructive: parsed.options.allowDestructive,
     empty: parsed.options.empty,
   })
   const c = createColors(io)
   for (const file of result.files) io.stdout(`${c.green('created')} ${file}\n`)
-  if (kind === 'migration' || kind === 'auth')
+  if (kind === 'migration' || kind === 'auth' || result.migration !== undefined)
     io.stdout(describeMigration(relativeFile(root, result.migration), c))
   for (const line of result.next ?? []) io.stdout(`${line}\n`)
   return 0

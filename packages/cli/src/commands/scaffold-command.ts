@@ -1,6 +1,5 @@
-import { relative } from 'node:path'
 import { cliError } from '../errors.js'
-import { generateMigrationFile, migrationGenerator } from '../generators/migration-generator.js'
+import { migrationGenerator, writeFilesWithMigration } from '../generators/migration-generator.js'
 import type { ScaffoldDialect } from '../generators/mongo-scaffold.js'
 import { parseScaffoldFields } from '../generators/scaffold-fields.js'
 import {
@@ -13,7 +12,6 @@ import { createColors, type CliIo } from '../io.js'
 import { NAME_PATTERN, toTable } from '../internal/names.js'
 import { findProjectRoot } from '../internal/project.js'
 import { projectDb, type DbModule } from '../internal/project-db.js'
-import { writeNewFiles } from '../internal/write-files.js'
 import type { ParsedArgs } from '../options.js'
 
 /** Options of {@link scaffold}. */
@@ -21,7 +19,10 @@ export interface ScaffoldOptions {
   readonly root: string
   /** The resource: `Post`, `order-item`. */
   readonly name: string
-  /** `title:string`, `body:text?`, `status:enum(draft|published)`, `author:references(User)`. */
+  /**
+   * `title:string`, `body:text?`, `status:enum(draft|published):default(draft)`,
+   * `email:string:unique`, `author:references(User)` (see {@link parseScaffoldFields}).
+   */
   readonly fields: readonly string[]
   /** @default 'main' */
   readonly app?: string
@@ -31,6 +32,11 @@ export interface ScaffoldOptions {
   readonly importModel?: ModelFileImporter
   /** Stamps the migration. @default () => new Date() */
   readonly clock?: () => Date
+  /**
+   * Let the migration drop tables or columns whose models were removed (`--allow-destructive`);
+   * without it such a migration is refused and nothing is written. @default false
+   */
+  readonly allowDestructive?: boolean
   /**
    * The project's database: `mongo` writes the MongoDB service and route test.
    * @default from the config: `mongo` when its `db` adapter has `driver: 'mongo'`, else `sql`
@@ -72,25 +78,18 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
   const layout = await detectScaffoldLayout(root, app, name, options.dialect)
   const { views, forms } = layout
   const files = await scaffoldFiles({ ...layout, fields, targets })
-  const rollback = await writeNewFiles(root, files, 'mega scaffold')
-  let migration: unknown
-  try {
-    const migrationName = `create-${toTable(name).replace(/_/g, '-')}`
-    migration = await generateMigrationFile(
-      {
-        root,
-        app,
-        name: migrationName,
-        allowDestructive: false,
-        ...(options.clock === undefined ? {} : { clock: options.clock }),
-      },
-      importDb,
-    )
-  } catch (err) {
-    await rollback()
-    throw err
-  }
-  const file = (migration as { file?: unknown } | null)?.file
+  const migration = await writeFilesWithMigration(
+    {
+      root,
+      app,
+      files,
+      command: 'mega scaffold',
+      fallbackName: `create-${toTable(name).replace(/_/g, '-')}`,
+      allowDestructive: options.allowDestructive === true,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    },
+    importDb,
+  )
   const notes =
     views && !forms
       ? [
@@ -99,7 +98,7 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
       : []
   return {
     files: files.map((f) => f.path),
-    migration: typeof file === 'string' ? relative(root, file) : null,
+    migration,
     notes,
   }
 }
@@ -108,7 +107,13 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
 export async function scaffoldCommand(parsed: ParsedArgs<'scaffold'>, io: CliIo): Promise<number> {
   const root = findProjectRoot(io.cwd, parsed.options.root, 'scaffold')
   const [name, ...fields] = parsed.args
-  const result = await scaffold({ root, name: name!, fields, app: parsed.options.app })
+  const result = await scaffold({
+    root,
+    name: name!,
+    fields,
+    app: parsed.options.app,
+    allowDestructive: parsed.options.allowDestructive,
+  })
   const c = createColors(io)
   for (const file of [...result.files, ...(result.migration === null ? [] : [result.migration])])
     io.stdout(`${c.green('created')} ${file}\n`)

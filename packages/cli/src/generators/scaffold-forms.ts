@@ -33,7 +33,7 @@ export function formFieldKinds(fields: readonly ScaffoldField[]): string {
 function control(f: ScaffoldField): string {
   const attrs = `id="${f.name}" name="${f.name}"`
   const value = `<%= values.${f.name} %>`
-  const required = f.nullable || f.type === 'boolean' ? '' : ' required'
+  const required = f.nullable || f.type === 'boolean' || f.default !== undefined ? '' : ' required'
   switch (f.type) {
     case 'text':
     case 'json':

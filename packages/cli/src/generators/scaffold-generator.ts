@@ -117,6 +117,7 @@ export async function resolveScaffoldTargets(
   app: string,
   fields: readonly ScaffoldField[],
   importer: ModelFileImporter = importFile,
+  command = 'mega scaffold',
 ): Promise<Map<string, ScaffoldTarget>> {
   const targets = new Map<string, ScaffoldTarget>()
   const issues: MegaIssue[] = []
@@ -126,7 +127,7 @@ export async function resolveScaffoldTargets(
     if (typeof target === 'string') issues.push({ path: field.name, message: target })
     else targets.set(field.target, target)
   }
-  if (issues.length > 0) throw scaffoldArgumentsError(issues)
+  if (issues.length > 0) throw scaffoldArgumentsError(issues, command)
   return targets
 }
 
@@ -328,6 +329,31 @@ export function scaffoldTargets(layout: ScaffoldLayout): {
   const files = scaffoldEntries(layout).map(([, path]) => path)
   const views = `apps/${layout.app}/views/${toTable(layout.name).replace(/_/g, '-')}`
   return { files, folders: files.some((f) => f.startsWith(`${views}/`)) ? [views] : [] }
+}
+
+/**
+ * The model of `mega generate model <name> <field:type...>` and its test (the scaffold's, without
+ * the service, routes and views); the migration comes from `@mega/db` afterwards.
+ *
+ * @example
+ * const files = await modelFiles({ app: 'main', name: 'User', fields, targets: new Map() })
+ */
+export async function modelFiles(
+  input: Pick<ScaffoldInput, 'app' | 'name' | 'fields' | 'targets'>,
+): Promise<TemplateFile[]> {
+  const v = scaffoldVars(input)
+  const model = new Set(['model.ts.tpl', 'model-test.ts.tpl'])
+  return Promise.all(
+    scaffoldEntries(input)
+      .filter(([template]) => model.has(template))
+      .map(async ([template, path]) => ({
+        path,
+        content: await renderTemplateFile(
+          `scaffold/${template}`,
+          template === 'model.ts.tpl' ? { ...v, imports: v.modelImports! } : v,
+        ),
+      })),
+  )
 }
 
 /**

@@ -9,6 +9,7 @@ import { dbError } from '../errors.js'
 import { diffSchemas, invertOperations } from './differ.js'
 import { createJournal, writeFileAtomic, type JournalFs } from './journal.js'
 import { loadModels, type ModelImporter } from './load-models.js'
+import { migrationNameFor } from './migration-name.js'
 import { DEFAULT_MIGRATION_APP } from './migration-files.js'
 import { SCHEMA_FORMAT_VERSION, type MigrationOperation } from './migration-types.js'
 import { scanModels, type ScannableModel } from './model-scan.js'
@@ -20,8 +21,11 @@ export interface GenerateMigrationOptions {
   readonly root: string
   /** The app whose `migrations/` folder receives the file. @default 'main' */
   readonly app?: string
-  /** What the migration does, e.g. `'add user age'` (written kebab-case: `add-user-age`). */
-  readonly name: string
+  /**
+   * What the migration does, e.g. `'add user age'` (written kebab-case: `add-user-age`).
+   * @default from the operations, see {@link migrationNameFor} (`create-links`, `add-email-to-users`)
+   */
+  readonly name?: string
   /** The models. @default the exports of `apps/<app>/models/*-model.{js,ts}` */
   readonly models?: readonly ScannableModel[]
   /** Allow dropping tables/columns and narrowing columns. @default false */
@@ -49,15 +53,16 @@ export interface GeneratedMigration {
 }
 
 const fn = <T>() => z.custom<T>((v) => typeof v === 'function', 'expected a function')
+const nameSchema = z
+  .string()
+  .refine((n) => toKebabCase(n) !== '', 'the name needs at least one letter or digit')
 const optionsSchema = z.object({
   root: z.string().min(1),
   app: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]*$/i, 'app names are letters, digits, _ and -')
     .default(DEFAULT_MIGRATION_APP),
-  name: z
-    .string()
-    .refine((n) => toKebabCase(n) !== '', 'the name needs at least one letter or digit'),
+  name: nameSchema.optional(),
   models: z.array(z.custom<ScannableModel>((v) => typeof v === 'object' && v !== null)).optional(),
   allowDestructive: z.boolean().default(false),
   clock: fn<() => Date>().default(() => () => new Date()),
@@ -65,10 +70,12 @@ const optionsSchema = z.object({
   fs: z.custom<JournalFs>((v) => typeof v === 'object' && v !== null).optional(),
 })
 
+const emptyOptionsSchema = optionsSchema.extend({ name: nameSchema })
+
 /**
  * Generates the next migration of an app from its models: the file
  * `apps/<app>/migrations/<stamp>-<name>.ts` (with `up` and `down`), the history entry and the new
- * snapshot. Returns `null`, writing nothing, when the models match the snapshot. Refuses
+ * snapshot; without a `name`, it is named after what it does (`create-links-and-users`). Returns `null`, writing nothing, when the models match the snapshot. Refuses
  * (`MEGA_DB_MIGRATION_INVALID`) to overwrite a file or to write a migration that would sort before
  * an existing one; destructive changes need `allowDestructive` (`MEGA_DB_MIGRATION_DESTRUCTIVE`).
  *
@@ -92,7 +99,7 @@ export async function generateMigration(
   })
   if (operations.length === 0) return null
   const now = opts.clock()
-  const name = `${migrationStamp(now)}-${toKebabCase(opts.name)}`
+  const name = `${migrationStamp(now)}-${toKebabCase(opts.name ?? migrationNameFor(operations))}`
   const dir = join(opts.root, 'apps', opts.app, 'migrations')
   await assertSortsLast(fs, name, [dir, journal.historyDir])
   const down = invertOperations(operations)
@@ -119,8 +126,11 @@ export async function generateMigration(
 /** Options of {@link generateEmptyMigration}. */
 export type GenerateEmptyMigrationOptions = Pick<
   GenerateMigrationOptions,
-  'root' | 'app' | 'name' | 'clock' | 'fs'
->
+  'root' | 'app' | 'clock' | 'fs'
+> & {
+  /** What the migration does, e.g. `'backfill slugs'` (written kebab-case). */
+  readonly name: string
+}
 
 /**
  * Writes a hand-written migration to fill in: `apps/<app>/migrations/<stamp>-<name>.ts` whose `up`
@@ -134,7 +144,7 @@ export type GenerateEmptyMigrationOptions = Pick<
 export async function generateEmptyMigration(
   options: GenerateEmptyMigrationOptions,
 ): Promise<{ readonly name: string; readonly file: string }> {
-  const opts = parseOptions(optionsSchema, options, 'generateEmptyMigration')
+  const opts = parseOptions(emptyOptionsSchema, options, 'generateEmptyMigration')
   const fs = opts.fs ?? nodeFs
   const now = opts.clock()
   const name = `${migrationStamp(now)}-${toKebabCase(opts.name)}`
