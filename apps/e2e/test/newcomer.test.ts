@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   createFormClient,
+  requireService,
   run,
   startServer,
   userShellEnv,
@@ -20,6 +21,7 @@ import { startLocalRegistry, type LocalRegistry } from '../src/registry.js'
 import { createAppFromClone } from '../src/create-app.js'
 import { packAll, publishablePackages } from '../src/workspace.js'
 
+const pg = await requireService('postgres')
 let tmp: string
 let registry: LocalRegistry | undefined
 const tarballs = new Map<string, string>() // package name → packed tarball
@@ -293,6 +295,127 @@ describe('a newcomer, from the registry', () => {
       expect(await json(me)).toMatchObject({ ok: true, data: { email } })
     } finally {
       expect(await server.stop()).toBe(0)
+    }
+  })
+})
+
+describe.runIf(pg.available)('a developer, from the registry, on PostgreSQL', () => {
+  // The Rails-grade loop of issue 20: a PostgreSQL app with only its own driver installed, a model
+  // generated with modifiers, a scaffold that references it, the databases created and migrated, the
+  // tests run twice against `<name>_test` with the development database untouched, the scaffold
+  // destroyed, and a seed script run through `mega run`.
+  it('new --db postgres, generate model, scaffold, db create, migrate, test twice, destroy, run', async () => {
+    const name = `loop-${process.pid}`
+    const dev = `${name.replace(/-/g, '_')}_development`
+    const test = `${name.replace(/-/g, '_')}_test`
+    const psql = (db: string, sql: string) =>
+      run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', db, '-tAc', sql], {
+        cwd: tmp,
+        env: shell(),
+      }).then((out) => out.trim())
+    const dropDatabases = async () => {
+      for (const db of [dev, test]) await psql('postgres', `DROP DATABASE IF EXISTS "${db}"`)
+    }
+    await dropDatabases()
+    const work = join(tmp, 'loop-work')
+    await mkdir(work)
+    const app = join(work, name)
+    const inApp = (command: string, args: string[]) =>
+      run(command, args, { cwd: app, env: shell() })
+    try {
+      await run('npx', ['--yes', '@mega/cli', 'new', name, '--db', 'postgres'], {
+        cwd: work,
+        env: shell(),
+      })
+      // Only the driver this database needs is installed.
+      const manifest = JSON.parse(await readFile(join(app, 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>
+      }
+      expect(manifest.dependencies).toHaveProperty('pg')
+      for (const other of ['better-sqlite3', 'mysql2', 'mongodb']) {
+        expect(manifest.dependencies, other).not.toHaveProperty(other)
+        await expect(stat(join(app, 'node_modules', other)), other).rejects.toThrow(/ENOENT/)
+      }
+
+      const model = await inApp('npx', [
+        'mega',
+        'generate',
+        'model',
+        'Author',
+        'name:string',
+        'email:string:unique',
+        'bio:text?',
+        'rank:integer:default(0):index',
+      ])
+      expect(model).toMatch(/created apps\/main\/models\/author-model\.ts/)
+      expect(model).toMatch(/created apps\/main\/migrations\/\d{14}-create-authors\.ts/)
+      const authorModel = await readFile(join(app, 'apps/main/models/author-model.ts'), 'utf8')
+      expect(authorModel).toContain('.unique()')
+      expect(authorModel).toContain('.default(0)')
+
+      const scaffolded = await inApp('npx', [
+        'mega',
+        'scaffold',
+        'Post',
+        'title:string',
+        'body:text?',
+        'author:references',
+      ])
+      expect(scaffolded).toMatch(/created apps\/main\/migrations\/\d{14}-create-posts\.ts/)
+
+      expect(await inApp('npx', ['mega', 'db', 'create'])).toContain(dev)
+      const migrated = await inApp('npx', ['mega', 'migrate', 'up'])
+      expect(migrated).toMatch(/✓ applied {2}\d{14}-create-authors/)
+      expect(migrated).toMatch(/✓ applied {2}\d{14}-create-posts/)
+      // author:references made author_id, with its foreign key.
+      expect(
+        await psql(
+          dev,
+          `SELECT count(*) FROM information_schema.table_constraints WHERE table_name = 'posts' AND constraint_type = 'FOREIGN KEY'`,
+        ),
+      ).toBe('1')
+      expect(
+        await psql(
+          dev,
+          `SELECT column_name FROM information_schema.columns WHERE table_name = 'posts' AND column_name = 'author_id'`,
+        ),
+      ).toBe('author_id')
+
+      for (let round = 1; round <= 2; round++) {
+        const out = await inApp('npm', ['test'])
+        expect(out, `round ${round}`).toMatch(/Tests\s+\d+ passed/)
+        expect(out, `round ${round}`).not.toMatch(/\d+ failed/)
+      }
+      for (const table of ['authors', 'posts'])
+        expect(await psql(dev, `SELECT count(*) FROM ${table}`), table).toBe('0') // untouched
+
+      const destroyed = await inApp('npx', ['mega', 'destroy', 'scaffold', 'Post'])
+      expect(destroyed).toContain('removed apps/main/models/post-model.ts')
+      expect(destroyed).toContain('--allow-destructive') // the applied migration stays; how to drop it
+      await expect(stat(join(app, 'apps/main/models/post-model.ts'))).rejects.toThrow(/ENOENT/)
+      await expect(stat(join(app, 'apps/main/services/post-service.ts'))).rejects.toThrow(/ENOENT/)
+
+      await mkdir(join(app, 'scripts'))
+      await writeFile(
+        join(app, 'scripts/seed.ts'),
+        [
+          "import { defineScript } from '@mega/cli'",
+          "import type { SqlDbAdapter } from '@mega/db'",
+          '',
+          "export default defineScript(async (ctx, [count = '2']) => {",
+          '  const db = ctx.db<SqlDbAdapter>().kysely<{ authors: { name: string; email: string } }>()',
+          '  for (let i = 1; i <= Number(count); i++)',
+          "    await db.insertInto('authors').values({ name: `Author ${i}`, email: `a${i}@example.com` }).execute()",
+          '  return { seeded: Number(count) }',
+          '})',
+          '',
+        ].join('\n'),
+      )
+      const seeded = await inApp('npx', ['mega', 'run', 'scripts/seed.ts', '--', '3'])
+      expect(seeded).toContain('seeded: 3')
+      expect(await psql(dev, 'SELECT count(*) FROM authors')).toBe('3')
+    } finally {
+      await dropDatabases()
     }
   })
 })
