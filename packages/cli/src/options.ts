@@ -250,7 +250,7 @@ export const COMMANDS = {
       },
     },
     examples: [
-      'mega scaffold Post title:string body:text published:boolean:default(false)',
+      "mega scaffold Post title:string body:text 'published:boolean:default(false)'",
       "mega scaffold Order 'status:enum(open|paid):default(open)' 'note:text?' customer:references",
     ],
     loadsApp: true,
