@@ -9,7 +9,14 @@ import { createTestApp, type TestApp } from '@mega/core/testing'
 import { run } from '@mega/test-utils'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
-import { type GuideBlock, parseBlocks, parseCurl, parseWscat, shellLines } from './guide-runner.js'
+import {
+  type GuideBlock,
+  parseBlocks,
+  parseCurl,
+  parseWscat,
+  shellLines,
+  shellWords,
+} from './guide-runner.js'
 
 const guide = join(import.meta.dirname, '..', 'guide')
 const work = join(import.meta.dirname, '..', '.tmp', `guide-${process.pid}`)
@@ -136,7 +143,7 @@ async function runChapter(name: string): Promise<void> {
       const lines = shellLines(block.body)
       const lastCurl = lines.findLastIndex((line) => line.startsWith('curl '))
       for (const [n, line] of lines.entries()) {
-        const words = line.split(/\s+/)
+        const words = shellWords(line) // what the shell would pass: quotes removed
         if (words[0] === 'curl') {
           // The JSON block under an sh block shows the answer to its last request.
           const shown =
