@@ -25,6 +25,8 @@ export interface CreateAppOptions {
   readonly env?: NodeJS.ProcessEnv
   /** Keep the commands' output (shown only when one fails) instead of printing it. @default false */
   readonly quiet?: boolean
+  /** More `mega new` options, as typed: `['--db', 'postgres']`, `['--bare']`, `['--auth']`. @default [] */
+  readonly newOptions?: readonly string[]
 }
 
 function step(command: string, args: readonly string[], cwd: string, options: CreateAppOptions) {
@@ -64,7 +66,7 @@ export async function createAppFromClone(options: CreateAppOptions): Promise<str
 
   step(
     process.execPath,
-    [cli, 'new', app, '--skip-install', '--package-manager', pm],
+    [cli, 'new', app, '--skip-install', '--package-manager', pm, ...(options.newOptions ?? [])],
     WORKSPACE_ROOT,
     options,
   )
@@ -96,15 +98,16 @@ export async function createAppFromClone(options: CreateAppOptions): Promise<str
 const invokedDirectly =
   process.argv[1] !== undefined && resolve(process.argv[1]) === import.meta.filename
 if (invokedDirectly) {
-  const args = process.argv.slice(2)
-  const target = args.find((arg) => !arg.startsWith('-'))
-  const pmArg = args.find((arg) => arg.startsWith('--package-manager='))?.split('=')[1]
-  if (target === undefined || args.includes('--help')) {
+  // `<dir>` first; create-app's own flags; everything else goes to `mega new` (which checks it).
+  const [target, ...rest] = process.argv.slice(2)
+  const own = (arg: string) => arg === '--skip-install' || arg.startsWith('--package-manager=')
+  const pmArg = rest.find((arg) => arg.startsWith('--package-manager='))?.split('=')[1]
+  if (target === undefined || target.startsWith('-') || rest.includes('--help')) {
     process.stderr.write(
-      'Usage: pnpm create-app <dir> [--package-manager=npm|pnpm|yarn] [--skip-install]\n' +
+      'Usage: pnpm create-app <dir> [--package-manager=npm|pnpm|yarn] [--skip-install] [mega new options: --db postgres, --bare, --auth]\n' +
         "Creates an app that uses this checkout's packages (packed), before anything is published.\n",
     )
-    process.exitCode = target === undefined ? 2 : 0
+    process.exitCode = target === '--help' || rest.includes('--help') ? 0 : 2
   } else if (pmArg !== undefined && !['npm', 'pnpm', 'yarn'].includes(pmArg)) {
     process.stderr.write(
       `create-app: --package-manager must be npm, pnpm or yarn (got "${pmArg}").\n`,
@@ -116,7 +119,8 @@ if (invokedDirectly) {
       await createAppFromClone({
         target: resolve(base, target),
         ...(pmArg === undefined ? {} : { packageManager: pmArg as 'npm' | 'pnpm' | 'yarn' }),
-        skipInstall: args.includes('--skip-install'),
+        skipInstall: rest.includes('--skip-install'),
+        newOptions: rest.filter((arg) => !own(arg)),
       })
     } catch (err) {
       process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`)

@@ -430,7 +430,9 @@ describe('a newcomer, from a clone (nothing published)', () => {
       env: shell(),
       quiet: true,
       log: () => undefined,
+      newOptions: ['--bare'], // mega new's own options pass through
     })
+    await expect(stat(join(app, 'apps/main/models/note-model.ts'))).rejects.toThrow(/ENOENT/)
 
     // Every @mega/* package, direct or not, comes from the app's own packed tarballs.
     const manifest = JSON.parse(await readFile(join(app, 'package.json'), 'utf8')) as {
