@@ -19,16 +19,9 @@ export type GeneratorKind = (typeof GENERATOR_KINDS)[number]
 
 /** What `mega destroy` removes: every generator kind that writes files for a name, and `scaffold`. */
 export const DESTROY_KINDS = [
-  'model',
-  'service',
-  'route',
-  'controller',
-  'migration',
-  'job',
-  'schedule',
-  'channel',
+  ...GENERATOR_KINDS.filter((kind): kind is Exclude<GeneratorKind, 'auth'> => kind !== 'auth'),
   'scaffold',
-] as const satisfies readonly (Exclude<GeneratorKind, 'auth'> | 'scaffold')[]
+] as const
 
 /** One of {@link DESTROY_KINDS}. */
 export type DestroyKind = (typeof DESTROY_KINDS)[number]

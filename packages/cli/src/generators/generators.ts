@@ -34,33 +34,26 @@ function vars(input: GeneratorInput): Record<string, string> {
 /** A template under `templates/generate/` and the file it becomes, relative to the root. */
 type TargetEntry = readonly [template: string, target: string]
 
+/** `apps/<app>/<kind>s/<name>-<kind>.ts` and its test in `test/<kind>s/`, from `<kind>/{code,test}.ts.tpl`. */
+const codeAndTest =
+  (kind: string) =>
+  (n: string, app: string): readonly TargetEntry[] => [
+    [`${kind}/code.ts.tpl`, `apps/${app}/${kind}s/${n}-${kind}.ts`],
+    [`${kind}/test.ts.tpl`, `test/${kind}s/${n}-${kind}.test.ts`],
+  ]
+
 /** The files a template generator writes for a name, in one place: generate writes them, destroy removes them. */
 const TARGETS = {
-  model: (n: string, app: string) => [
-    ['model/code.ts.tpl', `apps/${app}/models/${n}-model.ts`],
-    ['model/test.ts.tpl', `test/models/${n}-model.test.ts`],
-  ],
-  service: (n: string, app: string) => [
-    ['service/code.ts.tpl', `apps/${app}/services/${n}-service.ts`],
-    ['service/test.ts.tpl', `test/services/${n}-service.test.ts`],
-  ],
+  model: codeAndTest('model'),
+  service: codeAndTest('service'),
   route: (n: string, app: string) => [
     ['route/controller.ts.tpl', `apps/${app}/controllers/${n}-controller.ts`],
     ['route/routes.ts.tpl', `apps/${app}/routes/${n}.ts`],
     ['route/test.ts.tpl', `test/routes/${n}.test.ts`],
   ],
-  channel: (n: string, app: string) => [
-    ['channel/code.ts.tpl', `apps/${app}/channels/${n}-channel.ts`],
-    ['channel/test.ts.tpl', `test/channels/${n}-channel.test.ts`],
-  ],
-  schedule: (n: string, app: string) => [
-    ['schedule/code.ts.tpl', `apps/${app}/schedules/${n}-schedule.ts`],
-    ['schedule/test.ts.tpl', `test/schedules/${n}-schedule.test.ts`],
-  ],
-  job: (n: string, app: string) => [
-    ['job/code.ts.tpl', `apps/${app}/jobs/${n}-job.ts`],
-    ['job/test.ts.tpl', `test/jobs/${n}-job.test.ts`],
-  ],
+  channel: codeAndTest('channel'),
+  schedule: codeAndTest('schedule'),
+  job: codeAndTest('job'),
 } as const satisfies Record<string, (name: string, app: string) => readonly TargetEntry[]>
 
 /** The kinds whose generator renders templates for a name (not migration, not auth). */
