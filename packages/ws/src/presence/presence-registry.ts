@@ -267,6 +267,13 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
     return frame
   }
 
+  deliverPresence(ns: string, type: string, member: PresenceMember): void {
+    const own = this.#members.get(ns)
+    for (const conn of this.#byNs.get(ns) ?? [])
+      if (conn.id !== member.connId && own?.get(conn.id)?.sessionId !== member.sessionId)
+        conn.send({ type, ns, data: member, id: generateMessageId() })
+  }
+
   deliverUser(ns: string, userId: string, type: string, data: unknown): void {
     for (const conn of this.#byNs.get(ns) ?? [])
       if (conn.userId === userId) conn.send({ type, data })

@@ -31,6 +31,12 @@ export interface ClusterPeer {
   requeueLocal(reason: string): number
   /** This process's members, by namespace (the roster entry). */
   localMembers(): Record<string, PresenceMember[]>
+  /**
+   * Tells this process's connections of `ns` about a member of another process (`type` is a
+   * `PRESENCE_EVENTS` type): the hub link's catch-up after a registration, outside any history.
+   * Never sent to a connection of the member's own session. Without it, the link uses `deliverNs`.
+   */
+  deliverPresence?(ns: string, type: string, member: PresenceMember): void
 }
 
 /**

@@ -124,6 +124,25 @@ describe('ws({ hub })', () => {
     expect(await ask(ann, 'who')).toEqual(['ann']) // the session is still there
   })
 
+  it('after each registration, tells local clients who joined and left elsewhere, never their own session', async () => {
+    let remote: PresenceMember[] = []
+    const hub = await ScriptedHub.start({ presence: () => remote })
+    const { wsUrl } = await appOnHub(hub)
+    const ann = await joinBoard(wsUrl, 'ann')
+    const { members } = await hub.take('presence', (p) => p.members.board !== undefined)
+    const annSession = members.board![0]!.sessionId
+    // bob is on another bridge; so is ann's own session (a stale connection of hers)
+    remote = [{ sessionId: annSession, userId: 'ann', metadata: {}, connId: 'elsewhere' }, bob]
+    hub.last.socket.close(4503, 'hub draining')
+    expect(await nextOf(ann, 'mega.presence.join')).toMatchObject({ ns: 'board', data: bob })
+    remote = []
+    hub.last.socket.close(4503, 'hub draining')
+    expect(await nextOf(ann, 'mega.presence.leave')).toMatchObject({ ns: 'board', data: bob })
+    expect(await hub.take('presence_query', () => hub.sessions.length === 3)).toMatchObject({
+      ns: 'board',
+    })
+  })
+
   it('leaves the hub before draining its clients, and drops its shutdown hook', async () => {
     const hub = await ScriptedHub.start()
     const hooks = MegaShutdown.registeredCount()
