@@ -32,7 +32,7 @@ import { HubLinkEmitter, type HubLinkEvent, type HubLinkListener } from './hub-l
 import { HubOutbox } from './hub-outbox.js'
 import { HubInterest } from './hub-interest.js'
 import { PresenceQueries } from './hub-presence-queries.js'
-import { RemoteRoster } from './hub-remote-roster.js'
+import { RemoteRoster, type CatchUp } from './hub-remote-roster.js'
 import { closeSocket, frameText } from './hub-socket.js'
 
 /** The close reason local clients get when the hub drains this bridge. */
@@ -99,6 +99,11 @@ export class MegaHubLink implements ClusterTransport {
   /** Where the link stands now. */
   get state(): HubLinkState {
     return this.#state
+  }
+
+  /** Whether the link is registered: the other bridges are reached, and their members listed. */
+  get linked(): boolean {
+    return this.#state === 'registered'
   }
 
   /** The hub's id, once registered (kept after a disconnect until the next registration). */
@@ -261,8 +266,8 @@ export class MegaHubLink implements ClusterTransport {
   /**
    * After every registration: asks the hub who is present on the other bridges in each namespace
    * with local connections (one query each, in parallel), and tells the local clients of it what
-   * they may have missed while the link was not registered: a join for each member listed, a leave
-   * for each member announced before that is gone. Failures are logged; nothing is thrown.
+   * they missed while the link was not registered (see `ClusterPeer.catchUpPresence`): who joined,
+   * who left, and, to clients that came meanwhile, who was there. Failures are logged, not thrown.
    */
   #catchUp(): void {
     const namespaces = this.#interest.ns.names().filter(nsFits)
@@ -272,30 +277,30 @@ export class MegaHubLink implements ClusterTransport {
       const members = await this.#queries.ask(ns, (requestId) =>
         this.#write('presence_query', { requestId, ns }),
       )
-      const { joins, leaves } = this.#roster.finish(ticket, members)
+      const news = this.#roster.finish(ticket, members)
       if (members === undefined)
         return this.#log.warn(
           { ns },
           'hub link: no presence_result after registering; local clients may miss who joined or left meanwhile',
         )
       if (!this.#interest.ns.has(ns)) return this.#roster.forget(ns)
-      for (const member of leaves) this.#tellLocal(ns, PRESENCE_EVENTS.leave, member)
-      for (const member of joins) this.#tellLocal(ns, PRESENCE_EVENTS.join, member)
-      if (joins.length + leaves.length > 0)
-        this.#log.debug(
-          { ns, joins: joins.length, leaves: leaves.length },
-          'hub link: told local clients who is present elsewhere',
-        )
+      this.#tellLocal(ns, news)
+      this.#log.debug(
+        { ns, joins: news.joins.length, known: news.known.length, leaves: news.leaves.length },
+        'hub link: told local clients who is present elsewhere',
+      )
     })
     void Promise.all(caughtUp).catch((err: unknown) =>
       this.#log.warn({ err }, 'hub link: telling local clients who is present elsewhere failed'),
     )
   }
 
-  #tellLocal(ns: string, type: string, member: PresenceMember): void {
-    if (this.#peer.deliverPresence !== undefined)
-      return this.#peer.deliverPresence(ns, type, member)
-    this.#peer.deliverNs(ns, type, member, generateMessageId(), undefined)
+  #tellLocal(ns: string, news: CatchUp): void {
+    if (this.#peer.catchUpPresence !== undefined) return this.#peer.catchUpPresence(ns, news)
+    const send = (type: string, member: PresenceMember) =>
+      this.#peer.deliverNs(ns, type, member, generateMessageId(), undefined)
+    for (const member of news.leaves) send(PRESENCE_EVENTS.leave, member)
+    for (const member of [...news.joins, ...news.known]) send(PRESENCE_EVENTS.join, member)
   }
 
   /** After every registration: the whole interest (reset), the whole presence, then the buffer. */

@@ -1,11 +1,11 @@
 import { PRESENCE_EVENTS } from '../presence/presence-registry.js'
 import type { PresenceMember } from '../presence/presence-types.js'
+import type { PresenceCatchUp } from '../presence/ws-cluster.js'
 
 /** What the local clients of a namespace are told after a registration. */
-export interface CatchUp {
-  /** Every member the hub lists on the other bridges (a client may have missed their join). */
+export interface CatchUp extends PresenceCatchUp {
   readonly joins: PresenceMember[]
-  /** Members announced before that the hub no longer lists (they left while the link was down). */
+  readonly known: PresenceMember[]
   readonly leaves: PresenceMember[]
 }
 
@@ -15,7 +15,7 @@ export interface CatchUpTicket {
   readonly touched: Set<string>
 }
 
-const NOTHING: CatchUp = Object.freeze({ joins: [], leaves: [] })
+const NOTHING: CatchUp = Object.freeze({ joins: [], known: [], leaves: [] })
 
 function memberOf(data: unknown): PresenceMember | undefined {
   const m = data as Partial<PresenceMember> | null
@@ -30,9 +30,9 @@ function memberOf(data: unknown): PresenceMember | undefined {
 /**
  * The other bridges' members the local clients may believe present, by namespace and session: what
  * they were told (presence events from the hub, listings, catch-ups) minus the leaves they got. After
- * every registration the hub's list is compared with it: each listed member is (re-)announced with a
- * join, each remembered one the hub no longer lists gets a leave. Sessions a live event touched while
- * the hub was being asked are left to that event (it is at least as new as the answer).
+ * every registration the hub's list is compared with it: members it does not hold joined meanwhile,
+ * members it holds are still known, those the hub no longer lists left. Sessions a live event
+ * touched while the hub was being asked are left to that event (it is at least as new as the answer).
  */
 export class RemoteRoster {
   readonly #known = new Map<string, Map<string, PresenceMember>>()
@@ -83,10 +83,12 @@ export class RemoteRoster {
     const known = this.#of(ticket.ns)
     const fresh = (m: PresenceMember) => !ticket.touched.has(m.sessionId)
     const leaves = [...known.values()].filter((m) => !present.has(m.sessionId) && fresh(m))
-    const joins = [...present.values()].filter(fresh)
+    const listed = [...present.values()].filter(fresh)
+    const joins = listed.filter((m) => !known.has(m.sessionId))
+    const still = listed.filter((m) => known.has(m.sessionId))
     for (const member of leaves) known.delete(member.sessionId)
-    for (const member of joins) known.set(member.sessionId, member)
-    return { joins, leaves }
+    for (const member of listed) known.set(member.sessionId, member)
+    return { joins, known: still, leaves }
   }
 
   /** The namespace has no local connection any more: nothing to remember. */

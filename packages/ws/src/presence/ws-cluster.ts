@@ -32,11 +32,22 @@ export interface ClusterPeer {
   /** This process's members, by namespace (the roster entry). */
   localMembers(): Record<string, PresenceMember[]>
   /**
-   * Tells this process's connections of `ns` about a member of another process (`type` is a
-   * `PRESENCE_EVENTS` type): the hub link's catch-up after a registration, outside any history.
-   * Never sent to a connection of the member's own session. Without it, the link uses `deliverNs`.
+   * Tells this process's connections of `ns` what they missed of the other processes' presence
+   * while the transport was not linked (the hub link, after each registration), outside any
+   * history, never a member of a connection's own session. Without it, the link sends every join
+   * and leave through `deliverNs`.
    */
-  deliverPresence?(ns: string, type: string, member: PresenceMember): void
+  catchUpPresence?(ns: string, news: PresenceCatchUp): void
+}
+
+/** What a namespace's connections missed of the other processes' presence (see `catchUpPresence`). */
+export interface PresenceCatchUp {
+  /** Members that joined meanwhile: a join to every connection. */
+  readonly joins: readonly PresenceMember[]
+  /** Members announced before, still present: a join to connections that came while unlinked. */
+  readonly known: readonly PresenceMember[]
+  /** Members announced before that left meanwhile: a leave to connections that came before. */
+  readonly leaves: readonly PresenceMember[]
 }
 
 /**
@@ -69,6 +80,11 @@ export interface ClusterTransport {
   publishKick(target: KickTarget, options: KickOptions): Promise<void>
   /** The other processes' members of `ns`. */
   remoteMembers(ns: string): Promise<PresenceMember[]>
+  /**
+   * `false` while the other processes cannot be reached (a hub link not registered): connections
+   * arriving then list local members only, and are caught up later. Absent: always linked.
+   */
+  readonly linked?: boolean
   /** This process's members changed: tell the others (soon, once per burst). */
   rosterChanged(): void
   /** Starts linking (before the first connection). */
