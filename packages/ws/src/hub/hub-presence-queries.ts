@@ -29,7 +29,7 @@ export class PresenceQueries {
         this.#pending.delete(requestId)
         this.#log.warn(
           { ns, timeoutMs: this.#timeoutMs },
-          'hub link: no presence_result in time; listing local members only',
+          'hub link: no presence_result in time; going on with local members only',
         )
         resolve(undefined)
       }, this.#timeoutMs)
