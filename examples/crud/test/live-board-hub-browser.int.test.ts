@@ -49,6 +49,10 @@ describe.runIf(runs)('the live board through a hub, in chromium', () => {
       const [a, b] = await Promise.all([cluster.startCrud(), cluster.startCrud()])
       balancer = await startTcpBalancer([a.port, b.port])
       const base = balancer.url
+      // Not needed for the viewers any more (a bridge registering after a page opened tells it who
+      // is on the other process: the hub link's catch-up), but kept: a page opened while both
+      // bridges register at once may get a viewer's join twice (the catch-up's and the buffered
+      // one), and board-live.js counts joins per user; the hub's admin API below needs it too.
       await until(
         'both processes registered with the hub',
         () => cluster.hub.bridges().length === 2,
@@ -106,8 +110,9 @@ describe.runIf(runs)('the live board through a hub, in chromium', () => {
       const stopped = a.stop()
       const a2 = await replacing
       balancer.setBackends([a2.port, b.port])
-      // Only once the hub knows the new process (and has forgotten A) does a page moved there list
-      // the viewers of the other process.
+      // Once the hub knows the new process (and has forgotten A), a page moved there lists the
+      // viewers of the other process at once (before, it would be told of them by the catch-up
+      // after the registration; waiting keeps the viewer counts of board-live.js exact).
       await until('the hub to link B and the new process only', () => {
         const ids = cluster.hub.bridges().map((x) => x.instanceId)
         return ids.length === 2 && ids.includes(bridgeB) && !ids.includes(bridgeA)

@@ -44,7 +44,7 @@ export type {
 } from './hub/hub-link-config.js'
 export { HUB_LINK_EVENTS } from './hub/hub-link-events.js'
 export type { HubLinkEvent, HubLinkEventMap, HubLinkListener } from './hub/hub-link-events.js'
-export type { ClusterPeer, ClusterTransport } from './presence/ws-cluster.js'
+export type { ClusterPeer, ClusterTransport, PresenceCatchUp } from './presence/ws-cluster.js'
 export {
   DEFAULT_CLUSTER_HEARTBEAT_MS,
   DEFAULT_ROSTER_TTL_MS,

@@ -115,6 +115,7 @@ describe('@mega/ws public exports', () => {
           "NamespacePresence",
           "NonceCounterCache",
           "NormalizedAspConfig",
+          "PresenceCatchUp",
           "PresenceJoin",
           "PresenceMember",
           "RedisSetNxClient",

@@ -32,6 +32,16 @@ export class InterestSet {
     return true
   }
 
+  /** Whether the name is in use now. */
+  has(name: string): boolean {
+    return this.#counts.has(name)
+  }
+
+  /** Every name in use now. */
+  names(): string[] {
+    return [...this.#counts.keys()]
+  }
+
   /** What changed since the hub was last told (names added then removed in one burst cancel out). */
   diff(): { readonly add: string[]; readonly remove: string[] } {
     const add: string[] = []

@@ -1,6 +1,7 @@
 import WebSocket from 'ws'
 import type { ClusterPeer, ClusterTransport } from '../presence/ws-cluster.js'
 import type { KickOptions, KickTarget, PresenceMember } from '../presence/presence-types.js'
+import { PRESENCE_EVENTS } from '../presence/presence-registry.js'
 import type { HistoryPosition } from '../presence/shared-history.js'
 import {
   kickOptionsOf,
@@ -31,6 +32,7 @@ import { HubLinkEmitter, type HubLinkEvent, type HubLinkListener } from './hub-l
 import { HubOutbox } from './hub-outbox.js'
 import { HubInterest } from './hub-interest.js'
 import { PresenceQueries } from './hub-presence-queries.js'
+import { RemoteRoster, type CatchUp } from './hub-remote-roster.js'
 import { closeSocket, frameText } from './hub-socket.js'
 
 /** The close reason local clients get when the hub drains this bridge. */
@@ -65,6 +67,7 @@ export class MegaHubLink implements ClusterTransport {
   readonly #interest = new HubInterest()
   readonly #outbox: HubOutbox
   readonly #queries: PresenceQueries
+  readonly #roster = new RemoteRoster()
   #socket: WebSocket | undefined
   #state: HubLinkState = 'idle'
   #attempt = 0
@@ -96,6 +99,11 @@ export class MegaHubLink implements ClusterTransport {
   /** Where the link stands now. */
   get state(): HubLinkState {
     return this.#state
+  }
+
+  /** Whether the link is registered: the other bridges are reached, and their members listed. */
+  get linked(): boolean {
+    return this.#state === 'registered'
   }
 
   /** The hub's id, once registered (kept after a disconnect until the next registration). */
@@ -138,6 +146,7 @@ export class MegaHubLink implements ClusterTransport {
     clearTimeout(this.#retry)
     this.#endSession()
     this.#outbox.clear()
+    this.#roster.clear()
     const socket = this.#socket
     this.#socket = undefined
     if (socket !== undefined) await closeSocket(socket, 1000, 'bridge stopping')
@@ -250,7 +259,48 @@ export class MegaHubLink implements ClusterTransport {
     const info = { hubId: ok.hubId, protocolVersion: this.#version, heartbeatMs: ok.heartbeatMs }
     this.#log.info(info, 'hub link: registered')
     this.#resync()
+    this.#catchUp()
     this.#events.emit('registered', info)
+  }
+
+  /**
+   * After every registration: asks the hub who is present on the other bridges in each namespace
+   * with local connections (one query each, in parallel), and tells the local clients of it what
+   * they missed while the link was not registered (see `ClusterPeer.catchUpPresence`): who joined,
+   * who left, and, to clients that came meanwhile, who was there. Failures are logged, not thrown.
+   */
+  #catchUp(): void {
+    const namespaces = this.#interest.ns.names().filter(nsFits)
+    const tickets = namespaces.map((ns) => this.#roster.begin(ns))
+    const caughtUp = tickets.map(async (ticket) => {
+      const { ns } = ticket
+      const members = await this.#queries.ask(ns, (requestId) =>
+        this.#write('presence_query', { requestId, ns }),
+      )
+      const news = this.#roster.finish(ticket, members)
+      if (members === undefined)
+        return this.#log.warn(
+          { ns },
+          'hub link: no presence_result after registering; local clients may miss who joined or left meanwhile',
+        )
+      if (!this.#interest.ns.has(ns)) return this.#roster.forget(ns)
+      this.#tellLocal(ns, news)
+      this.#log.debug(
+        { ns, joins: news.joins.length, known: news.known.length, leaves: news.leaves.length },
+        'hub link: told local clients who is present elsewhere',
+      )
+    })
+    void Promise.all(caughtUp).catch((err: unknown) =>
+      this.#log.warn({ err }, 'hub link: telling local clients who is present elsewhere failed'),
+    )
+  }
+
+  #tellLocal(ns: string, news: CatchUp): void {
+    if (this.#peer.catchUpPresence !== undefined) return this.#peer.catchUpPresence(ns, news)
+    const send = (type: string, member: PresenceMember) =>
+      this.#peer.deliverNs(ns, type, member, generateMessageId(), undefined)
+    for (const member of news.leaves) send(PRESENCE_EVENTS.leave, member)
+    for (const member of [...news.joins, ...news.known]) send(PRESENCE_EVENTS.join, member)
   }
 
   /** After every registration: the whole interest (reset), the whole presence, then the buffer. */
@@ -345,6 +395,7 @@ export class MegaHubLink implements ClusterTransport {
   #deliver(d: HubPayloads['deliver']): void {
     if (d.origin === this.#config.instanceId) return
     if (d.userId !== undefined) return this.#peer.deliverUser(d.ns, d.userId, d.type, d.data)
+    if (this.#interest.ns.has(d.ns)) this.#roster.seen(d.ns, d.type, d.data)
     this.#peer.deliverNs(d.ns, d.type, d.data, d.id ?? generateMessageId(), d.except, d.at)
   }
 
@@ -367,7 +418,9 @@ export class MegaHubLink implements ClusterTransport {
   }
 
   unwatchNs(ns: string): void {
-    if (this.#interest.ns.remove(ns)) this.#queueInterest()
+    if (!this.#interest.ns.remove(ns)) return
+    this.#roster.forget(ns)
+    this.#queueInterest()
   }
 
   watchUser(userId: string): void {
@@ -411,8 +464,13 @@ export class MegaHubLink implements ClusterTransport {
    * The other bridges' members of `ns`, asked of the hub (`presence_query`); `[]` while the hub is
    * away, and `[]` with a warning when it does not answer within `presenceTimeoutMs`.
    */
-  remoteMembers(ns: string): Promise<PresenceMember[]> {
-    if (this.#state !== 'registered' || !nsFits(ns)) return Promise.resolve([])
-    return this.#queries.ask(ns, (requestId) => this.#write('presence_query', { requestId, ns }))
+  async remoteMembers(ns: string): Promise<PresenceMember[]> {
+    if (this.#state !== 'registered' || !nsFits(ns)) return []
+    const members = await this.#queries.ask(ns, (requestId) =>
+      this.#write('presence_query', { requestId, ns }),
+    )
+    if (members === undefined) return []
+    if (this.#interest.ns.has(ns)) this.#roster.listed(ns, members)
+    return members
   }
 }

@@ -3,7 +3,7 @@ import { generateMessageId } from '../protocol/ulid.js'
 import type { HubLinkLogger } from './hub-link-config.js'
 
 interface Query {
-  readonly resolve: (members: PresenceMember[]) => void
+  readonly resolve: (members: PresenceMember[] | undefined) => void
   readonly timer: ReturnType<typeof setTimeout>
 }
 
@@ -18,17 +18,20 @@ export class PresenceQueries {
     this.#log = log
   }
 
-  /** Sends a query through `send(requestId)`; resolves the answer, or `[]` (warned) on timeout. */
-  ask(ns: string, send: (requestId: string) => void): Promise<PresenceMember[]> {
+  /**
+   * Sends a query through `send(requestId)`; resolves the answer, or `undefined` when there is none:
+   * on timeout (warned) or when the session ends first.
+   */
+  ask(ns: string, send: (requestId: string) => void): Promise<PresenceMember[] | undefined> {
     const requestId = generateMessageId()
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#pending.delete(requestId)
         this.#log.warn(
           { ns, timeoutMs: this.#timeoutMs },
-          'hub link: no presence_result in time; listing local members only',
+          'hub link: no presence_result in time; going on with local members only',
         )
-        resolve([])
+        resolve(undefined)
       }, this.#timeoutMs)
       timer.unref()
       this.#pending.set(requestId, { resolve, timer })
@@ -45,11 +48,11 @@ export class PresenceQueries {
     query.resolve(members)
   }
 
-  /** The session ended: every waiting query resolves `[]` (local members only). */
+  /** The session ended: every waiting query resolves `undefined` (no answer). */
   cancelAll(): void {
     for (const query of this.#pending.values()) {
       clearTimeout(query.timer)
-      query.resolve([])
+      query.resolve(undefined)
     }
     this.#pending.clear()
   }

@@ -3,7 +3,7 @@ import type { MegaWsConnection } from '../connection/ws-connection.js'
 import { CLOSE_CODE_KICKED, CLOSE_CODE_REQUEUE } from '../protocol/close-codes.js'
 import { createWsMessage } from '../protocol/ws-message.js'
 import { generateMessageId } from '../protocol/ulid.js'
-import type { ClusterPeer, ClusterTransport } from './ws-cluster.js'
+import type { ClusterPeer, ClusterTransport, PresenceCatchUp } from './ws-cluster.js'
 import type { WsMetrics } from '../ws-metrics.js'
 import {
   DEFAULT_HISTORY_TTL_MS,
@@ -70,6 +70,8 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
   readonly #byNs = new Map<string, Set<MegaWsConnection>>()
   readonly #members = new Map<string, Map<string, PresenceMember>>()
   readonly #all = new Map<string, MegaWsConnection>()
+  /** Connections tracked while the cluster was not linked (until they are caught up). */
+  readonly #lateConns = new Set<string>()
   #cluster: ClusterTransport | undefined
   #shared: SharedHistory | undefined
   readonly #metrics: WsMetrics | undefined
@@ -146,6 +148,7 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
   /** Adds a connection to its namespace. */
   track(conn: MegaWsConnection): void {
     this.#all.set(conn.id, conn)
+    if (this.#cluster?.linked === false) this.#lateConns.add(conn.id)
     const ns = conn.ns ?? ''
     this.#sweepHistories(Date.now())
     const slot = this.#histories.get(ns)
@@ -161,6 +164,7 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
   /** Removes a closed connection; its member leaves (the others are told). */
   untrack(conn: MegaWsConnection): void {
     if (!this.#all.delete(conn.id)) return
+    this.#lateConns.delete(conn.id)
     const ns = conn.ns ?? ''
     const set = this.#byNs.get(ns)
     set?.delete(conn)
@@ -265,6 +269,22 @@ export class PresenceRegistry implements WsPresence, ClusterPeer {
     )
     history.keep(offset, frame)
     return frame
+  }
+
+  catchUpPresence(ns: string, news: PresenceCatchUp): void {
+    const own = this.#members.get(ns)
+    for (const conn of this.#byNs.get(ns) ?? []) {
+      // A connection that came while unlinked listed no remote member and heard of none.
+      const late = this.#lateConns.delete(conn.id)
+      const session = own?.get(conn.id)?.sessionId
+      const tell = (type: string, member: PresenceMember): void => {
+        if (member.connId !== conn.id && member.sessionId !== session)
+          conn.send({ type, ns, data: member, id: generateMessageId() })
+      }
+      if (!late) for (const member of news.leaves) tell(PRESENCE_EVENTS.leave, member)
+      for (const member of news.joins) tell(PRESENCE_EVENTS.join, member)
+      if (late) for (const member of news.known) tell(PRESENCE_EVENTS.join, member)
+    }
   }
 
   deliverUser(ns: string, userId: string, type: string, data: unknown): void {

@@ -31,6 +31,23 @@ export interface ClusterPeer {
   requeueLocal(reason: string): number
   /** This process's members, by namespace (the roster entry). */
   localMembers(): Record<string, PresenceMember[]>
+  /**
+   * Tells this process's connections of `ns` what they missed of the other processes' presence
+   * while the transport was not linked (the hub link, after each registration), outside any
+   * history, never a member of a connection's own session. Without it, the link sends every join
+   * and leave through `deliverNs`.
+   */
+  catchUpPresence?(ns: string, news: PresenceCatchUp): void
+}
+
+/** What a namespace's connections missed of the other processes' presence (see `catchUpPresence`). */
+export interface PresenceCatchUp {
+  /** Members that joined meanwhile: a join to every connection. */
+  readonly joins: readonly PresenceMember[]
+  /** Members announced before, still present: a join to connections that came while unlinked. */
+  readonly known: readonly PresenceMember[]
+  /** Members announced before that left meanwhile: a leave to connections that came before. */
+  readonly leaves: readonly PresenceMember[]
 }
 
 /**
@@ -63,6 +80,11 @@ export interface ClusterTransport {
   publishKick(target: KickTarget, options: KickOptions): Promise<void>
   /** The other processes' members of `ns`. */
   remoteMembers(ns: string): Promise<PresenceMember[]>
+  /**
+   * `false` while the other processes cannot be reached (a hub link not registered): connections
+   * arriving then list local members only, and are caught up later. Absent: always linked.
+   */
+  readonly linked?: boolean
   /** This process's members changed: tell the others (soon, once per burst). */
   rosterChanged(): void
   /** Starts linking (before the first connection). */

@@ -124,6 +124,39 @@ describe('ws({ hub })', () => {
     expect(await ask(ann, 'who')).toEqual(['ann']) // the session is still there
   })
 
+  it('after each registration, tells local clients who joined and left elsewhere, once, never their own session', async () => {
+    let remote: PresenceMember[] = []
+    const hub = await ScriptedHub.start({ presence: () => remote })
+    const { wsUrl } = await appOnHub(hub)
+    const ann = await joinBoard(wsUrl, 'ann')
+    const { members } = await hub.take('presence', (p) => p.members.board !== undefined)
+    const annSession = members.board![0]!.sessionId
+    const cid: PresenceMember = { sessionId: 'sc', userId: 'cid', metadata: {}, connId: 'cc' }
+    const told: string[] = []
+    const reRegister = async (now: PresenceMember[], events: number) => {
+      remote = now
+      hub.last.socket.close(4503, 'hub draining')
+      while (told.length < events) {
+        const m = await ann.next()
+        if (m.type.startsWith('mega.presence.'))
+          told.push(`${m.type} ${(m.data as PresenceMember).userId}`)
+      }
+    }
+    // bob joins elsewhere, and so does a stale connection of ann's own session
+    await reRegister([{ sessionId: annSession, userId: 'ann', metadata: {}, connId: 'x' }, bob], 1)
+    await reRegister([bob, cid], 2) // bob is known: only cid is news
+    await reRegister([], 4)
+    expect(told).toEqual([
+      'mega.presence.join bob',
+      'mega.presence.join cid',
+      'mega.presence.leave bob',
+      'mega.presence.leave cid',
+    ])
+    expect(await hub.take('presence_query', () => hub.sessions.length === 4)).toMatchObject({
+      ns: 'board',
+    })
+  })
+
   it('leaves the hub before draining its clients, and drops its shutdown hook', async () => {
     const hub = await ScriptedHub.start()
     const hooks = MegaShutdown.registeredCount()
