@@ -2,7 +2,7 @@ import { toMegaError, type MegaError } from '@mega/observe'
 import { z } from 'zod'
 import { parseOptions } from '@mega/observe/internal'
 import type { DlqEnvelope } from './dead-letter-route.js'
-import type { JobProcessor } from './job-processor.js'
+import type { JobProcessor, JobProcessorStopResult } from './job-processor.js'
 import type { JobFailPhase, JobQueueEventMap, JobQueueEventName } from './job-queue-events.js'
 import type { JobClass, JobContext, JobPayload, MegaJob } from './mega-job.js'
 
@@ -167,6 +167,8 @@ export interface JobQueue {
     instance?: J,
     ctx?: JobContext<J>,
   ): Promise<JobProcessor>
+  /** Stops every processor `process()` started, waiting for runs in flight; resolves those left. */
+  close(): Promise<JobProcessorStopResult>
   /** Adds a listener of one of JOB_QUEUE_EVENTS (another name throws MEGA_JOB_QUEUE_EVENT_UNKNOWN). */
   on<K extends JobQueueEventName>(event: K, listener: JobQueueListener<K>): this
   /** Removes a listener added with `on`. */

@@ -28,7 +28,11 @@ import {
   type JobPayload,
   type MegaJob,
 } from './mega-job.js'
-import { startJobProcessor, type JobProcessor } from './job-processor.js'
+import {
+  startJobProcessor,
+  type JobProcessor,
+  type JobProcessorStopResult,
+} from './job-processor.js'
 import { resolveJobRunSpec } from './job-run.js'
 
 import {
@@ -68,6 +72,8 @@ export class MegaJobQueue extends EventEmitter<JobQueueEventMap> implements JobQ
   #streams: Promise<void> | undefined
   /** Set once both streams exist, so an enqueue skips the #ready() promise. */
   #streamsReady = false
+  /** The processors `process()` started and nobody stopped yet: what `close()` stops. */
+  readonly #processors = new Set<JobProcessor>()
 
   constructor(config: MegaJobQueueConfig) {
     super()
@@ -182,7 +188,7 @@ export class MegaJobQueue extends EventEmitter<JobQueueEventMap> implements JobQ
   ): Promise<JobProcessor> {
     const spec = resolveJobRunSpec(JobClass, instance, ctx, this.config.runTimeoutMs)
     const jsm = await this.#ready()
-    return startJobProcessor({
+    const started = await startJobProcessor({
       deps: this.#deps,
       js: this.#js,
       jsm,
@@ -191,6 +197,31 @@ export class MegaJobQueue extends EventEmitter<JobQueueEventMap> implements JobQ
     }).catch((err: unknown) => {
       throw unavailable(`start consuming job "${spec.subject}"`, err)
     })
+    const processor: JobProcessor = {
+      ...started,
+      stop: () => {
+        this.#processors.delete(processor)
+        return started.stop()
+      },
+    }
+    this.#processors.add(processor)
+    return processor
+  }
+
+  /**
+   * Stops every processor `process()` started (each stops pulling and waits for its runs in flight
+   * up to `stopTimeoutMs`); queued jobs stay in the stream for the next worker. The NATS connection
+   * is the caller's and stays open. Returns the runs still in flight when the wait ended.
+   *
+   * @example
+   * process.once('SIGTERM', async () => {
+   *   const { pending } = await queue.close()
+   *   await nc.drain()
+   * })
+   */
+  async close(): Promise<JobProcessorStopResult> {
+    const results = await Promise.all([...this.#processors].map((p) => p.stop()))
+    return { pending: results.reduce((sum, r) => sum + r.pending, 0) }
   }
 }
 

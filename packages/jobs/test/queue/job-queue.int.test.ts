@@ -30,6 +30,28 @@ describe.runIf(nats.available)('MegaJobQueue on a real NATS JetStream server', (
     expect(await worker.stop()).toEqual({ pending: 0 })
   })
 
+  it('close() stops every processor it started; a job enqueued after waits for the next one', async () => {
+    const queue = await openQueue(url)
+    const seen = recordEvents(queue)
+    const first = await queue.process(EchoJob)
+    await queue.enqueue(EchoJob, { n: 1 })
+    await seen.next('done')
+    expect(await queue.close()).toEqual({ pending: 0 })
+    expect(await first.stop()).toEqual({ pending: 0 }) // stopping again is harmless
+
+    await queue.enqueue(EchoJob, { n: 2 })
+    const jsm = await jetstreamManager(queue.config.nc)
+    const info = await jsm.consumers.info(queue.config.streamPrefix, 'echo')
+    expect([info.num_pending, info.num_ack_pending]).toEqual([1, 0]) // nobody pulls it
+    expect(seen.of('start')).toHaveLength(1)
+
+    const next = await queue.process(EchoJob)
+    const done = await seen.next('done', 2)
+    expect(done.map((d) => d.result)).toEqual([2, 4])
+    expect(await queue.close()).toEqual({ pending: 0 })
+    expect(await next.stop()).toEqual({ pending: 0 })
+  })
+
   it('acks before done: a throwing done listener neither fails nor redelivers the job', async () => {
     const reported: string[] = []
     const queue = await openQueue(url, {
