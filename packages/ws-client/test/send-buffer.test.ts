@@ -214,4 +214,41 @@ describe('the send buffer (messages sent while the client is reconnecting)', () 
       await new Promise((resolve) => wss.close(resolve))
     }
   })
+
+  it('when the reconnect attempts run out, rejects buffered requests and reports the sends', async () => {
+    let upgrades = 0
+    const wss = new WebSocketServer({
+      port: 0,
+      handleProtocols: (offered) => [...offered][0] ?? false,
+      verifyClient: (_info, done) => done(++upgrades === 1, 503), // only the first socket opens
+    })
+    await new Promise((resolve) => wss.once('listening', resolve))
+    wss.on('connection', (socket) => socket.close(4503, 'drain'))
+    try {
+      const { port } = wss.address() as { port: number }
+      const c = client({
+        url: `ws://127.0.0.1:${port}/board`,
+        reconnect: { minDelayMs: 5, maxAttempts: 2 },
+      })
+      let pending: Promise<unknown> | undefined
+      const off = c.onEvent('reconnecting', () => {
+        off()
+        pending = c.request('app.ask', 1, { timeoutMs: 5000 })
+        c.send('app.note', 2)
+      })
+      const unsent = nextEvent(c, 'error')
+      const final = nextEvent(c, 'closed', (e) => e.final)
+      await c.connect().catch(() => undefined)
+      await final
+      const err = await expectMegaError(pending as Promise<unknown>, 'MEGA_WSC_CLOSED')
+      expect(err.message).toMatch(/"app.ask" was never sent: .*2 reconnect attempts failed/)
+      const dropped = await unsent
+      expect(dropped.code).toBe('MEGA_WSC_UNSENT')
+      expect(dropped.message).toMatch(/^1 buffered message\(s\) were never sent \("app.note" /)
+      expect(c.state).toBe('closed')
+    } finally {
+      for (const socket of wss.clients) socket.terminate()
+      await new Promise((resolve) => wss.close(resolve))
+    }
+  })
 })
