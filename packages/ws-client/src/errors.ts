@@ -14,7 +14,11 @@ export const WS_CLIENT_ERRORS = Object.freeze({
   MEGA_WSC_NO_WEBSOCKET: 'no WebSocket constructor: pass the `WebSocket` option',
   MEGA_WSC_UNKNOWN_EVENT: 'on()/off() got an event name the client does not emit',
   MEGA_WSC_INVALID_MESSAGE: 'send()/request() got a type or ns the envelope refuses',
-  MEGA_WSC_NOT_OPEN: 'send()/request() while the socket is not open',
+  MEGA_WSC_NOT_OPEN:
+    'send()/request() before connect(), after a final close, or while reconnecting with sendBuffer.max 0',
+  MEGA_WSC_BUFFER_FULL: 'send()/request() while reconnecting with sendBuffer.max messages waiting',
+  MEGA_WSC_UNSENT:
+    'buffered sends were dropped: the client closed for good before the socket opened',
   MEGA_WSC_TIMEOUT: 'a request got no answer within its timeout',
   MEGA_WSC_CLOSED: 'the connection closed before the request was answered, or for good',
   MEGA_WSC_BAD_FRAME: 'the server sent a frame that is not a valid envelope (ignored)',

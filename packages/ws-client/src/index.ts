@@ -12,6 +12,7 @@ export type {
   WsClientCodec,
   WsClientConfig,
   WsClientReconnectOptions,
+  WsClientSendBufferOptions,
 } from './options.js'
 export { MegaWsClientError, WS_CLIENT_ERRORS, WS_CLIENT_ERROR_CODES } from './errors.js'
 export type {

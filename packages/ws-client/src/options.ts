@@ -32,6 +32,15 @@ export interface WsClientReconnectOptions {
   readonly maxAttempts?: number
 }
 
+/** Messages kept while the socket is (re)connecting, sent in order once it opens. */
+export interface WsClientSendBufferOptions {
+  /**
+   * How many `send()`/`request()` calls may wait; one more throws `MEGA_WSC_BUFFER_FULL`. `0` turns
+   * buffering off (`send()` throws `MEGA_WSC_NOT_OPEN` unless the socket is open). @default 100
+   */
+  readonly max?: number
+}
+
 /** What {@link MegaWsClient} takes. */
 export interface WsClientConfig {
   /** The endpoint (`wss://host/boards/12/live`). Give `url` or `urls`. */
@@ -56,6 +65,8 @@ export interface WsClientConfig {
   readonly resume?: boolean
   /** A number in [0, 1): the jitter's source. @default Math.random */
   readonly random?: () => number
+  /** What is kept while the socket is connecting or reconnecting. @default { max: 100 } */
+  readonly sendBuffer?: WsClientSendBufferOptions
 }
 
 /** The defaults of {@link WsClientConfig}. */
@@ -71,6 +82,7 @@ export const WS_CLIENT_DEFAULTS = Object.freeze({
     maxAttempts: Infinity,
   }),
   resume: true,
+  sendBuffer: Object.freeze({ max: 100 }),
 })
 
 /** The options once checked, defaults filled in, frozen. */
@@ -85,6 +97,7 @@ export interface ResolvedWsClientConfig {
   readonly reconnect: Required<WsClientReconnectOptions> | false
   readonly resume: boolean
   readonly random: () => number
+  readonly sendBuffer: Required<WsClientSendBufferOptions>
 }
 
 type Check = (value: unknown) => string | undefined
@@ -131,6 +144,21 @@ function checkReconnect(value: unknown, issues: WsClientIssue[]): void {
   for (const key of Object.keys(r))
     if (!(key in WS_CLIENT_DEFAULTS.reconnect))
       issues.push({ path: `reconnect.${key}`, message: 'is not an option' })
+}
+
+function checkSendBuffer(value: unknown, issues: WsClientIssue[]): void {
+  if (value === undefined) return
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return void issues.push({ path: 'sendBuffer', message: 'must be an object like { max: 100 }' })
+  const b = value as Record<string, unknown>
+  if (b.max !== undefined && !(Number.isSafeInteger(b.max) && (b.max as number) >= 0))
+    issues.push({
+      path: 'sendBuffer.max',
+      message: 'must be a whole number of messages, 0 or more (0 = no buffering)',
+    })
+  for (const key of Object.keys(b))
+    if (!(key in WS_CLIENT_DEFAULTS.sendBuffer))
+      issues.push({ path: `sendBuffer.${key}`, message: 'is not an option' })
 }
 
 function checkTop(o: Record<string, unknown>, issues: WsClientIssue[]): void {
@@ -193,6 +221,7 @@ const KNOWN = new Set([
   'reconnect',
   'resume',
   'random',
+  'sendBuffer',
 ])
 
 /** The fields that are not `undefined` (a field given as `undefined` keeps its default). */
@@ -212,6 +241,7 @@ export function resolveWsClientConfig(config: WsClientConfig): ResolvedWsClientC
     const o = config as Record<string, unknown>
     checkTop(o, issues)
     checkReconnect(o.reconnect, issues)
+    checkSendBuffer(o.sendBuffer, issues)
     for (const key of Object.keys(o))
       if (!KNOWN.has(key)) issues.push({ path: key, message: 'is not an option' })
     const ping = config.pingIntervalMs ?? WS_CLIENT_DEFAULTS.pingIntervalMs
@@ -245,6 +275,10 @@ export function resolveWsClientConfig(config: WsClientConfig): ResolvedWsClientC
     reconnect,
     resume: config.resume ?? WS_CLIENT_DEFAULTS.resume,
     random: config.random ?? Math.random,
+    sendBuffer: Object.freeze({
+      ...WS_CLIENT_DEFAULTS.sendBuffer,
+      ...defined(config.sendBuffer ?? {}),
+    }),
   })
 }
 

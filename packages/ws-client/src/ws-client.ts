@@ -9,6 +9,7 @@ import { Emitter } from './internal/emitter.js'
 import { Liveness } from './internal/liveness.js'
 import { PendingRequests } from './internal/pending-requests.js'
 import { ResumeState } from './internal/resume-state.js'
+import { SendBuffer } from './internal/send-buffer.js'
 import { detach, SOCKET_OPEN, type SocketLike } from './internal/socket.js'
 import { generateClientId } from './internal/ulid.js'
 import { backoffDelay, resolveWsClientConfig, type ResolvedWsClientConfig } from './options.js'
@@ -43,7 +44,9 @@ export class MegaWsClient<In extends object = Record<string, unknown>> {
   readonly #handlers = new Emitter<Record<string, WsClientMessage>>((err) =>
     this.#reportListenerError(err),
   )
-  readonly #pending = new PendingRequests()
+  // A request that times out in the send buffer leaves it (the buffer is made in the constructor).
+  readonly #pending = new PendingRequests((id) => this.#buffer.remove(id))
+  readonly #buffer: SendBuffer
   readonly #resume = new ResumeState()
   #state: WsClientState = 'idle'
   #socket: SocketLike | undefined
@@ -61,6 +64,7 @@ export class MegaWsClient<In extends object = Record<string, unknown>> {
   /** Checks the options (a bad one throws `MEGA_WSC_OPTIONS_INVALID` listing every problem). */
   constructor(config: WsClientConfig) {
     this.#config = resolveWsClientConfig(config)
+    this.#buffer = new SendBuffer(this.#config.sendBuffer.max)
     if (this.#ctor() === undefined)
       throw wsClientError(
         'MEGA_WSC_NO_WEBSOCKET',
@@ -99,17 +103,23 @@ export class MegaWsClient<In extends object = Record<string, unknown>> {
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }))
   }
 
-  /** Sends a message without waiting for an answer; returns its id. Throws when not open. */
+  /**
+   * Sends a message without waiting for an answer; returns its id. While the client is connecting
+   * or reconnecting the message waits in the send buffer and goes out, in order, once the socket
+   * opens (`MEGA_WSC_BUFFER_FULL` when `sendBuffer.max` are waiting). Throws `MEGA_WSC_NOT_OPEN`
+   * before `connect()`, after a final close, and while reconnecting when `sendBuffer.max` is `0`.
+   */
   send(type: string, data?: unknown, options: WsClientSendOptions = {}): string {
     const id = generateClientId()
-    this.#write(type, id, data, options.ns)
+    this.#write(type, id, data, options.ns, false)
     return id
   }
 
   /**
    * Sends a message and resolves with the `data` of the server's `mega.reply` to it. Rejects with the
    * server's code when it answers `mega.error`, `MEGA_WSC_TIMEOUT` after `timeoutMs`, and
-   * `MEGA_WSC_CLOSED` when the socket closes first (never left hanging).
+   * `MEGA_WSC_CLOSED` when the socket closes first (never left hanging). Buffered like
+   * {@link send} while (re)connecting; its timeout runs from the call, buffered or not.
    */
   request<R = unknown>(
     type: string,
@@ -125,12 +135,13 @@ export class MegaWsClient<In extends object = Record<string, unknown>> {
         ),
       )
     const id = generateClientId()
+    let held: boolean
     try {
-      this.#write(type, id, data, options.ns)
+      held = this.#write(type, id, data, options.ns, true)
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)))
     }
-    return this.#pending.add(id, type, timeoutMs) as Promise<R>
+    return this.#pending.add(id, type, timeoutMs, held) as Promise<R>
   }
 
   /** Calls `handler` for every message of `type`; returns the function that removes it. */
@@ -156,7 +167,10 @@ export class MegaWsClient<In extends object = Record<string, unknown>> {
     return this.#events.on(name, listener)
   }
 
-  /** Closes for good (no reconnect): pending requests are rejected with `MEGA_WSC_CLOSED`. */
+  /**
+   * Closes for good (no reconnect): pending requests, buffered ones included, are rejected with
+   * `MEGA_WSC_CLOSED`; buffered sends are dropped and reported in one `MEGA_WSC_UNSENT` error event.
+   */
   close(code: number = CODES.normal, reason = 'client closed'): void {
     if (this.#state === 'closed') return
     const socket = this.#socket
@@ -226,7 +240,10 @@ export class MegaWsClient<In extends object = Record<string, unknown>> {
       ping: () => this.#tryWrite(WS_CLIENT_TYPES.ping, generateClientId()),
       dead: () => this.#dead(socket),
     })
+    // The resume goes first (the server replays from where the client was), then what was buffered,
+    // in order, then whatever the open listeners and connect() awaiters send.
     if (reconnected && this.#config.resume) this.#sendResume()
+    this.#flush()
     for (const waiter of this.#waiters.splice(0)) waiter.resolve()
     this.#events.emit('open', { url: this.url, version, protocol: socket.protocol, reconnected })
   }
@@ -294,26 +311,57 @@ export class MegaWsClient<In extends object = Record<string, unknown>> {
       if (this.#resume.accept(ns, message.epoch, message.offset)) this.#deliver(message)
   }
 
-  #write(type: string, id: string, data: unknown, ns: string | undefined): void {
+  /** Sends the app's message, or buffers it while (re)connecting: `true` when buffered. */
+  #write(
+    type: string,
+    id: string,
+    data: unknown,
+    ns: string | undefined,
+    request: boolean,
+  ): boolean {
     const problem = envelopeProblem(type, ns)
     if (problem !== undefined) throw wsClientError('MEGA_WSC_INVALID_MESSAGE', `${problem}.`)
-    if (this.#state !== 'open')
+    const state = this.#state
+    if (state === 'open') {
+      this.#writeText(type, envelopeText(type, id, data, ns))
+      return false
+    }
+    const max = this.#buffer.max
+    if (state === 'idle' || state === 'closed' || max === 0)
       throw wsClientError(
         'MEGA_WSC_NOT_OPEN',
-        `Cannot send "${type}": the client is ${this.#state}. Await client.opened() first.`,
+        `Cannot send "${type}": the client is ${state}. ${
+          state === 'idle'
+            ? 'Call client.connect() first.'
+            : state === 'closed'
+              ? 'A closed client cannot reopen: create a new one.'
+              : 'Await client.opened() first (sendBuffer.max is 0: nothing is kept while reconnecting).'
+        }`,
       )
-    this.#tryWrite(type, id, data, ns)
+    if (!this.#buffer.push({ id, type, text: envelopeText(type, id, data, ns), request }))
+      throw wsClientError(
+        'MEGA_WSC_BUFFER_FULL',
+        `Cannot send "${type}": the client is ${state} and ${max} messages already wait to be sent (sendBuffer.max). Await client.opened() before sending more, or raise sendBuffer.max.`,
+      )
+    return true
+  }
+
+  /** Sends what waited in the buffer, oldest first; its requests now wait for their answer. */
+  #flush(): void {
+    for (const frame of this.#buffer.drain()) {
+      if (frame.request) this.#pending.sent(frame.id)
+      this.#writeText(frame.type, frame.text)
+    }
   }
 
   #tryWrite(type: string, id: string, data?: unknown, ns?: string): void {
+    if (this.#socket === undefined) return
+    this.#writeText(type, envelopeText(type, id, data, ns))
+  }
+
+  #writeText(type: string, text: string): void {
     const socket = this.#socket
     if (socket === undefined) return
-    const text = JSON.stringify({
-      type,
-      id,
-      ...(ns === undefined ? {} : { ns }),
-      ...(data === undefined ? {} : { data }),
-    })
     const codec = this.#config.codec
     if (codec === undefined) return socket.send(text)
     this.#outbound = this.#outbound.then(async () => {
@@ -369,7 +417,17 @@ export class MegaWsClient<In extends object = Record<string, unknown>> {
 
   #finish(code: number, reason: string, why: string): void {
     this.#state = 'closed'
+    this.#pending.rejectAll(`the client closed for good (${why})`, true)
+    const unsent = this.#buffer.drain().filter((frame) => !frame.request)
     for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#closedError(why))
+    if (unsent.length > 0) {
+      const shown = unsent.slice(0, 5).map((frame) => `"${frame.type}" ${frame.id}`)
+      const more = unsent.length > shown.length ? ` and ${unsent.length - shown.length} more` : ''
+      this.#error(
+        'MEGA_WSC_UNSENT',
+        `${unsent.length} buffered message(s) were never sent (${shown.join(', ')}${more}): the client closed for good (${why}). Send them again on a new client if they still matter.`,
+      )
+    }
     this.#events.emit('closed', { code, reason, final: true })
   }
 
@@ -412,6 +470,16 @@ export class MegaWsClient<In extends object = Record<string, unknown>> {
       this.#reporting = false
     }
   }
+}
+
+/** One envelope as JSON text (`ns` and `data` left out when undefined). */
+function envelopeText(type: string, id: string, data: unknown, ns: string | undefined): string {
+  return JSON.stringify({
+    type,
+    id,
+    ...(ns === undefined ? {} : { ns }),
+    ...(data === undefined ? {} : { data }),
+  })
 }
 
 type WsCtor = new (url: string, protocols?: string | string[]) => object

@@ -44,6 +44,7 @@ describe('@mega/ws-client public exports', () => {
         "WsClientPosition",
         "WsClientReconnectOptions",
         "WsClientRequestOptions",
+        "WsClientSendBufferOptions",
         "WsClientSendOptions",
         "WsClientState",
       ]

@@ -46,6 +46,31 @@ describe('MegaWsClient options', () => {
     ).toBeInstanceOf(MegaWsClient)
   })
 
+  it('checks sendBuffer: an object whose max is a whole number, 0 or more', () => {
+    for (const sendBuffer of [{ max: -1 }, { max: 1.5 }, { max: Infinity }, { max: '10' }]) {
+      const err = expectMegaError(make({ url: 'ws://a', sendBuffer }), 'MEGA_WSC_OPTIONS_INVALID')
+      expect(err.issues).toEqual([
+        {
+          path: 'sendBuffer.max',
+          message: 'must be a whole number of messages, 0 or more (0 = no buffering)',
+        },
+      ])
+    }
+    for (const sendBuffer of [100, null, [], 'on'])
+      expect(
+        expectMegaError(make({ url: 'ws://a', sendBuffer }), 'MEGA_WSC_OPTIONS_INVALID').issues?.[0]
+          ?.path,
+      ).toBe('sendBuffer')
+    const extra = expectMegaError(
+      make({ url: 'ws://a', sendBuffer: { max: 5, dropOldest: true } }),
+      'MEGA_WSC_OPTIONS_INVALID',
+    )
+    expect(extra.issues?.map((i) => i.path)).toEqual(['sendBuffer.dropOldest'])
+    expect(WS_CLIENT_DEFAULTS.sendBuffer).toEqual({ max: 100 })
+    for (const sendBuffer of [{}, { max: 0 }, { max: 5000 }, { max: undefined }])
+      expect(make({ url: 'ws://a', sendBuffer })()).toBeInstanceOf(MegaWsClient)
+  })
+
   it('needs a WebSocket class where the runtime has none (Node 20)', () => {
     vi.stubGlobal('WebSocket', undefined) // as on Node 20 (Node 22 and browsers have one)
     try {

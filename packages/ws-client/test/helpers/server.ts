@@ -32,13 +32,20 @@ const asUser: BeforeHook = async (ctx) => {
   return { userId: (ctx.query as { u?: string }).u ?? 'anon' }
 }
 
-/** A board with history: echo, a validated message, a slow one, and one that kills the socket. */
+/** What the board's `record` handler got, in the order the server handled it (tests clear it). */
+export const recorded: unknown[] = []
+
+/**
+ * A board with history: echo, a validated message, a slow one, one that kills the socket, and one
+ * that records its payload.
+ */
 export const Board = defineChannel({
   messages: {
     echo: z.unknown(),
     'note.create': z.object({ title: z.string().min(1) }),
     slow: z.number(),
     die: z.undefined(),
+    record: z.unknown(),
   },
   onConnect: (ctx) => ctx.presence.join({ userId: (ctx.auth as { userId: string }).userId }),
   handlers: {
@@ -53,6 +60,9 @@ export const Board = defineChannel({
     },
     die: (_p, ctx) => {
       ctx.conn.raw.terminate()
+    },
+    record: (data) => {
+      recorded.push(data)
     },
   },
 })
