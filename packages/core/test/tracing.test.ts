@@ -21,6 +21,8 @@ const CLIENT = 3
 
 const OTEL_VARS = [
   'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_PROPAGATORS',
+  'OTEL_RESOURCE_ATTRIBUTES',
   'OTEL_SERVICE_NAME',
   'OTEL_TRACES_SAMPLER',
   'OTEL_TRACES_EXPORTER',
@@ -205,5 +207,123 @@ describe('HTTP tracing with no code (OTEL_* variables)', () => {
     expect(err.code).toBe('MEGA_BOOT_FAILED')
     expect(err.details).toEqual({ step: 'observability' })
     expect(err.issues?.map((issue) => issue.path)).toEqual(['OTEL_TRACES_EXPORTER'])
+  })
+
+  it('puts OTEL_RESOURCE_ATTRIBUTES on the resource of every span; OTEL_SERVICE_NAME wins over its service.name', async () => {
+    const receiver = await startOtlpReceiver()
+    const profile = await downstream()
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url
+    process.env.OTEL_SERVICE_NAME = 'named-api'
+    process.env.OTEL_RESOURCE_ATTRIBUTES =
+      'service.name=ignored, team=payments ,region=eu%2Cwest%3D1,deployment.environment.name=staging'
+    const { log, lines } = capturedLogger()
+    const runtime = await bootTraced(profile.url, log)
+    expect(await getStatusUntraced(`${runtime.url}/users/1`)).toBe(200)
+    await runtime.close()
+
+    const server = await receiver.waitForSpan((s) => s.kind === SERVER)
+    const client = await receiver.waitForSpan((s) => s.kind === CLIENT)
+    for (const span of [server, client])
+      expect(span.resource).toMatchObject({
+        'service.name': 'named-api',
+        team: 'payments',
+        region: 'eu,west=1', // percent-decoded, trimmed
+        'deployment.environment.name': 'staging',
+      })
+    expect(lines.filter((line) => line.level === 40)).toEqual([])
+  })
+
+  it('takes service.name from OTEL_RESOURCE_ATTRIBUTES over the config name when OTEL_SERVICE_NAME is unset', async () => {
+    const receiver = await startOtlpReceiver()
+    const profile = await downstream()
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url
+    process.env.OTEL_RESOURCE_ATTRIBUTES = 'service.name=from-attributes'
+    const runtime = await bootTraced(profile.url, capturedLogger().log)
+    expect(await getStatusUntraced(`${runtime.url}/users/1`)).toBe(200)
+    await runtime.close()
+    expect((await receiver.waitForSpan((s) => s.kind === SERVER)).serviceName).toBe(
+      'from-attributes',
+    )
+  })
+
+  it('discards a malformed OTEL_RESOURCE_ATTRIBUTES whole with one coded warning, and still serves', async () => {
+    const receiver = await startOtlpReceiver()
+    const profile = await downstream()
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url
+    process.env.OTEL_SERVICE_NAME = 'lenient-api'
+    process.env.OTEL_RESOURCE_ATTRIBUTES = 'team=payments,region'
+    const { log, lines } = capturedLogger()
+    const runtime = await bootTraced(profile.url, log)
+    expect(await getStatusUntraced(`${runtime.url}/users/1`)).toBe(200)
+    await runtime.close()
+
+    const server = await receiver.waitForSpan((s) => s.kind === SERVER)
+    expect(server.serviceName).toBe('lenient-api')
+    expect(server.resource.team).toBeUndefined()
+    const warnings = lines.filter((line) => line.level === 40)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatchObject({
+      code: 'MEGA_TRACING_ENV_IGNORED',
+      variable: 'OTEL_RESOURCE_ATTRIBUTES',
+    })
+    expect(warnings[0]?.msg).toContain('"region" is not key=value')
+  })
+
+  it('continues an incoming traceparent and sends baggage on to fetch by default (tracecontext,baggage)', async () => {
+    const receiver = await startOtlpReceiver()
+    const profile = await downstream()
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url
+    const runtime = await bootTraced(profile.url, capturedLogger().log)
+    const headers = { traceparent: TRACEPARENT, baggage: 'tenant=acme' }
+    expect(await getStatusUntraced(`${runtime.url}/users/1`, headers)).toBe(200)
+    await runtime.close()
+
+    expect((await receiver.waitForSpan((s) => s.kind === SERVER)).traceId).toBe(CALLER_TRACE)
+    expect(profile.seen[0]?.traceparent).toContain(CALLER_TRACE)
+    expect(profile.seen[0]?.baggage).toBe('tenant=acme')
+  })
+
+  it('OTEL_PROPAGATORS=none: an incoming traceparent starts no continuation and fetch gets no headers', async () => {
+    const receiver = await startOtlpReceiver()
+    const profile = await downstream()
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url
+    process.env.OTEL_PROPAGATORS = 'none'
+    const { log, lines } = capturedLogger()
+    const runtime = await bootTraced(profile.url, log)
+    const headers = { traceparent: TRACEPARENT, baggage: 'tenant=acme' }
+    expect(await getStatusUntraced(`${runtime.url}/users/1`, headers)).toBe(200)
+    await runtime.close()
+
+    const server = await receiver.waitForSpan((s) => s.kind === SERVER)
+    expect(server.traceId).not.toBe(CALLER_TRACE)
+    expect(server.parentSpanId).toBeUndefined()
+    // The fetch still gets its client span, in the new trace, but nothing is sent on.
+    expect((await receiver.waitForSpan((s) => s.kind === CLIENT)).traceId).toBe(server.traceId)
+    expect(profile.seen[0]?.traceparent).toBeUndefined()
+    expect(profile.seen[0]?.baggage).toBeUndefined()
+    expect(lines.filter((line) => line.level === 40)).toEqual([])
+  })
+
+  it('OTEL_PROPAGATORS=tracecontext,b3: one warning naming the package, W3C trace context still continued, no baggage', async () => {
+    const receiver = await startOtlpReceiver()
+    const profile = await downstream()
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url
+    process.env.OTEL_PROPAGATORS = 'tracecontext,b3'
+    const { log, lines } = capturedLogger()
+    const runtime = await bootTraced(profile.url, log)
+    const headers = { traceparent: TRACEPARENT, baggage: 'tenant=acme' }
+    expect(await getStatusUntraced(`${runtime.url}/users/1`, headers)).toBe(200)
+    await runtime.close()
+
+    expect((await receiver.waitForSpan((s) => s.kind === SERVER)).traceId).toBe(CALLER_TRACE)
+    expect(profile.seen[0]?.traceparent).toContain(CALLER_TRACE)
+    expect(profile.seen[0]?.baggage).toBeUndefined()
+    const warnings = lines.filter((line) => line.level === 40)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatchObject({
+      code: 'MEGA_TRACING_ENV_IGNORED',
+      variable: 'OTEL_PROPAGATORS',
+    })
+    expect(warnings[0]?.msg).toContain('@opentelemetry/propagator-b3')
   })
 })

@@ -129,8 +129,19 @@ export type {
   TraceHeaders,
   TraceLogFields,
 } from './tracing.js'
-export { readTracingEnv, TRACING_SAMPLERS } from './tracing-env.js'
-export type { TracingEnv, TracingEnvSettings, TracingSampler } from './tracing-env.js'
+export {
+  readTracingEnv,
+  TRACING_ENV_IGNORED,
+  TRACING_PROPAGATORS,
+  TRACING_SAMPLERS,
+} from './tracing-env.js'
+export type {
+  TracingEnv,
+  TracingEnvSettings,
+  TracingEnvWarning,
+  TracingPropagator,
+  TracingSampler,
+} from './tracing-env.js'
 export { startHttpServerSpan } from './http-server-span.js'
 export type { HttpHeaders, HttpServerRequest, HttpServerSpan } from './http-server-span.js'
 export {

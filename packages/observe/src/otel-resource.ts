@@ -20,6 +20,11 @@ export interface OtelResourceOptions {
   /** `deployment.environment.name`, set only when a string. @default undefined (omitted) */
   readonly environment?: string | undefined
   /**
+   * Attributes merged first, so every other option overrides them: what `OTEL_RESOURCE_ATTRIBUTES`
+   * gives. @default undefined (none)
+   */
+  readonly baseAttributes?: Readonly<Record<string, OtelAttributeValue>> | undefined
+  /**
    * Extra resource attributes, merged after the standard keys so they can override them.
    * @default undefined (none)
    */
@@ -36,6 +41,7 @@ export interface OtelResourceOptions {
  */
 export function buildOtelResource(options: OtelResourceOptions): Resource {
   const attributes: Record<string, OtelAttributeValue> = {
+    ...options.baseAttributes,
     [ATTR_SERVICE_NAME]: options.serviceName,
   }
   if (typeof options.version === 'string') attributes[ATTR_SERVICE_VERSION] = options.version

@@ -8,6 +8,7 @@ import {
   type Span,
   type SpanOptions,
   type TextMapGetter,
+  type TextMapPropagator,
   type TextMapSetter,
   type TracerProvider,
 } from '@opentelemetry/api'
@@ -28,6 +29,9 @@ import {
   readTracingEnv,
   TRACING_SAMPLERS,
   type TracingEnv,
+  type TracingEnvSettings,
+  type TracingEnvWarning,
+  type TracingPropagator,
   type TracingSampler,
 } from './tracing-env.js'
 
@@ -76,6 +80,12 @@ export interface TracingOptions {
   readonly instrumentFetch?: boolean
   /** Where the `OTEL_*` variables are read. @default process.env */
   readonly env?: TracingEnv
+  /**
+   * Told once per variable that was (partly) ignored: a malformed `OTEL_RESOURCE_ATTRIBUTES`, a
+   * propagator in `OTEL_PROPAGATORS` that Mega lacks. Boot logs it at warn level.
+   * @default process.emitWarning (with the warning's code)
+   */
+  readonly onWarning?: (warning: TracingEnvWarning) => void
   /** Extra span processors (tests pass an in-memory exporter here). @default [] */
   readonly spanProcessors?: readonly SpanProcessor[]
 }
@@ -107,9 +117,17 @@ const tracingOptionsSchema = z
 
 type TracingConfig = z.output<typeof tracingOptionsSchema>
 
-const W3C_PROPAGATOR = new CompositePropagator({
-  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-})
+function buildPropagator(names: readonly TracingPropagator[]): TextMapPropagator {
+  return new CompositePropagator({
+    propagators: names.map((name) =>
+      name === 'tracecontext' ? new W3CTraceContextPropagator() : new W3CBaggagePropagator(),
+    ),
+  })
+}
+
+const W3C_PROPAGATOR = buildPropagator(['tracecontext', 'baggage'])
+// What injectTraceContext and extractTraceContext use: OTEL_PROPAGATORS while tracing runs.
+let activePropagator: TextMapPropagator = W3C_PROPAGATOR
 
 let sdk: NodeSDK | 'starting' | undefined
 // NodeSDK.shutdown() leaves instrumentations enabled: each initTracing would add one more fetch hook
@@ -143,39 +161,52 @@ async function undiciInstrumentation(): Promise<UndiciInstrumentation> {
 }
 
 /** Options first, then the `OTEL_*` variables, then the defaults of the schema. */
-function withEnv(options: TracingOptions): Record<string, unknown> {
-  const { env, ...given } = options
-  const fromEnv = readTracingEnv(env ?? process.env)
+function withEnv(given: Omit<TracingOptions, 'env' | 'onWarning'>, fromEnv: TracingEnvSettings) {
   const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined))
-  const { enabled: _enabled, ...settings } = fromEnv
+  const {
+    enabled: _enabled,
+    resourceAttributes: _attributes,
+    propagators: _propagators,
+    warnings: _warnings,
+    ...settings
+  } = fromEnv
   return { ...settings, ...defined }
+}
+
+function emitTracingWarning(warning: TracingEnvWarning): void {
+  process.emitWarning(warning.message, { type: 'MegaTracingWarning', code: warning.code })
 }
 
 function disableInstrumentations(): void {
   for (const instrumentation of instrumentations.splice(0)) instrumentation.disable()
 }
 
-async function createSdk(config: TracingConfig): Promise<NodeSDK> {
+async function createSdk(
+  config: TracingConfig,
+  fromEnv: TracingEnvSettings,
+  propagator: TextMapPropagator,
+): Promise<NodeSDK> {
   instrumentations = config.instrumentFetch ? [await undiciInstrumentation()] : []
   const [{ NodeSDK }, base] = await Promise.all([
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/sdk-trace-base'),
   ])
   return new NodeSDK({
-    resource: buildOtelResource(config),
+    resource: buildOtelResource({ ...config, baseAttributes: fromEnv.resourceAttributes }),
     autoDetectResources: false,
     instrumentations,
     sampler: buildSampler(base, config.sampler, config.sampleRatio),
     spanProcessors: [await exporterProcessor(config), ...config.spanProcessors],
-    textMapPropagator: W3C_PROPAGATOR,
+    textMapPropagator: propagator,
     metricReaders: [],
     logRecordProcessors: [],
   })
 }
 
 /**
- * Starts OpenTelemetry tracing through `NodeSDK`: the shared resource, a W3C trace-context
- * propagator, an AsyncLocalStorage context manager and the chosen exporter. Tracing is off until
+ * Starts OpenTelemetry tracing through `NodeSDK`: the shared resource (plus
+ * `OTEL_RESOURCE_ATTRIBUTES`), the W3C trace-context and baggage propagators (or what
+ * `OTEL_PROPAGATORS` picks), an AsyncLocalStorage context manager and the chosen exporter. Tracing is off until
  * this runs; nothing touches the network unless `exporter: 'otlp'`. Options not given come from the
  * standard `OTEL_*` variables ({@link readTracingEnv}). Outgoing `fetch` calls get a client span
  * and a `traceparent` header (`instrumentFetch`). A second call before
@@ -185,15 +216,21 @@ async function createSdk(config: TracingConfig): Promise<NodeSDK> {
  * await initTracing({ serviceName: 'shop-api', exporter: 'otlp', otlpUrl: 'http://otel:4318/v1/traces' })
  */
 export async function initTracing(options: TracingOptions): Promise<void> {
-  const config = parseOptions(tracingOptionsSchema, withEnv(options), 'tracing')
+  const { env, onWarning = emitTracingWarning, ...given } = options
+  const fromEnv = readTracingEnv(env ?? process.env)
+  const config = parseOptions(tracingOptionsSchema, withEnv(given, fromEnv), 'tracing')
   if (sdk !== undefined) {
     throw OBSERVE_ERRORS.create('MEGA_TRACING_INVALID')
   }
   sdk = 'starting'
   try {
-    const started = await createSdk(config)
+    for (const warning of fromEnv.warnings) onWarning(warning)
+    const propagator =
+      fromEnv.propagators === undefined ? W3C_PROPAGATOR : buildPropagator(fromEnv.propagators)
+    const started = await createSdk(config, fromEnv, propagator)
     started.start()
     sdk = started
+    activePropagator = propagator
   } catch (err) {
     sdk = undefined
     disableInstrumentations()
@@ -215,6 +252,7 @@ export async function shutdownTracing(): Promise<void> {
   try {
     await current.shutdown()
   } finally {
+    activePropagator = W3C_PROPAGATOR
     disableInstrumentations()
     trace.disable()
     propagation.disable()
@@ -326,7 +364,8 @@ const headerSetter: TextMapSetter<Record<string, string>> = {
 
 /**
  * Returns a copy of `headers` with the W3C `traceparent` (and `tracestate`, `baggage`) of
- * `ctx` added. Nothing is added when no span is active.
+ * `ctx` added, or what `OTEL_PROPAGATORS` picks while tracing runs (nothing for `none`). Nothing is
+ * added when no span is active.
  *
  * @example
  * nats.publish(subject, data, { headers: toNatsHeaders(injectTraceContext()) })
@@ -336,7 +375,7 @@ export function injectTraceContext(
   ctx: Context = context.active(),
 ): Record<string, string> {
   const carrier: Record<string, string> = { ...headers }
-  W3C_PROPAGATOR.inject(ctx, carrier, headerSetter)
+  activePropagator.inject(ctx, carrier, headerSetter)
   return carrier
 }
 
@@ -351,7 +390,7 @@ export function extractTraceContext(
   headers: TraceHeaders,
   ctx: Context = context.active(),
 ): Context {
-  return W3C_PROPAGATOR.extract(ctx, headers, headerGetter)
+  return activePropagator.extract(ctx, headers, headerGetter)
 }
 
 /**

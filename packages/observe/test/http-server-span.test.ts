@@ -25,13 +25,14 @@ async function startInMemory(extra: Record<string, unknown> = {}): Promise<InMem
 
 describe('readTracingEnv', () => {
   it('asks for nothing when no OTEL_* variable is set', () => {
-    expect(readTracingEnv({})).toEqual({ enabled: false })
+    expect(readTracingEnv({})).toEqual({ enabled: false, warnings: [] })
   })
 
   it('turns tracing on with the otlp exporter when only an OTLP endpoint is set (the spec default)', () => {
     expect(readTracingEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318' })).toEqual({
       enabled: true,
       exporter: 'otlp',
+      warnings: [],
     })
     expect(
       readTracingEnv({ OTEL_TRACES_EXPORTER: 'console', OTEL_SDK_DISABLED: 'true' }).enabled,
@@ -39,6 +40,7 @@ describe('readTracingEnv', () => {
     expect(readTracingEnv({ OTEL_TRACES_EXPORTER: 'none' })).toEqual({
       enabled: false,
       exporter: 'none',
+      warnings: [],
     })
   })
 
@@ -56,6 +58,7 @@ describe('readTracingEnv', () => {
       exporter: 'otlp',
       sampler: 'traceidratio',
       sampleRatio: 0.25,
+      warnings: [],
     })
   })
 

@@ -15,6 +15,8 @@ export interface ReceivedSpan {
   readonly scope: string
   /** `service.name` of its resource. */
   readonly serviceName: string | undefined
+  /** Every attribute of its resource (`service.name` included). */
+  readonly resource: Readonly<Record<string, unknown>>
   readonly attributes: Readonly<Record<string, unknown>>
   /** OTLP status code: 0 unset, 1 ok, 2 error. */
   readonly statusCode: number
@@ -72,7 +74,8 @@ function attributesOf(list: readonly OtlpAttribute[] | undefined): Record<string
 
 function spansOf(body: OtlpExport): ReceivedSpan[] {
   return (body.resourceSpans ?? []).flatMap((rs) => {
-    const serviceName = attributesOf(rs.resource?.attributes)['service.name'] as string | undefined
+    const resource = attributesOf(rs.resource?.attributes)
+    const serviceName = resource['service.name'] as string | undefined
     return (rs.scopeSpans ?? []).flatMap((ss) =>
       (ss.spans ?? []).map((s) => ({
         traceId: s.traceId,
@@ -83,6 +86,7 @@ function spansOf(body: OtlpExport): ReceivedSpan[] {
         kind: s.kind ?? 0,
         scope: ss.scope?.name ?? '',
         serviceName,
+        resource,
         attributes: attributesOf(s.attributes),
         statusCode: s.status?.code ?? 0,
       })),

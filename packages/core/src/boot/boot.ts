@@ -203,11 +203,15 @@ async function buildApps(
  * ask for it. Fields the config leaves out come from those variables; the service name from
  * `tracing.serviceName`, then `OTEL_SERVICE_NAME`, then the config's `name`.
  */
-async function startTracing(config: MegaConfig): Promise<boolean> {
+async function startTracing(config: MegaConfig, log: Logger): Promise<boolean> {
   const fromEnv = readTracingEnv(process.env)
   const { enabled, serviceName, ...tracing } = config.tracing
   if (!(enabled ?? fromEnv.enabled)) return false
-  await initTracing({ ...tracing, serviceName: serviceName ?? fromEnv.serviceName ?? config.name })
+  await initTracing({
+    ...tracing,
+    serviceName: serviceName ?? fromEnv.serviceName ?? config.name,
+    onWarning: ({ code, variable, message }) => log.warn({ code, variable }, message),
+  })
   return true
 }
 
@@ -248,7 +252,7 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
       ? createMetrics({ serviceName: config.metrics.serviceName ?? config.name })
       : undefined
     if (m !== undefined) b.cleanups.push(() => m.shutdown())
-    const traced = await startTracing(config)
+    const traced = await startTracing(config, logger)
     if (traced) b.cleanups.push(() => shutdownTracing())
     return { log: logger, metrics: m, traced }
   })
