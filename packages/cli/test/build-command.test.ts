@@ -7,6 +7,7 @@ import { caught, tempDir } from '@mega/test-utils'
 import { describe, expect, it } from 'vitest'
 import { run } from '../src/cli.js'
 import { buildProject } from '../src/commands/build-command.js'
+import { startCommand } from '../src/commands/start-command.js'
 import { workerCommand } from '../src/commands/worker-command.js'
 import { listSources, verifyBuild } from '../src/internal/build-files.js'
 import { parseArgs } from '../src/internal/parse-args.js'
@@ -158,6 +159,45 @@ describe('a build against its sources', () => {
     const m = memoryIo(root)
     expect(await run(['start'], m.io)).toBe(1)
     expect(m.stderr).toMatch(/changed since: mega\.config\.ts.*MEGA_CLI_BUILD_STALE/s)
+  })
+})
+
+describe('mega start on a build', () => {
+  it('checks the sources once and boots the build it checked', async () => {
+    const root = await project({
+      'mega.config.ts': "export default { name: 'once', logger: false }\n",
+    })
+    await buildProject(root)
+    const verified: string[] = []
+    // Checks, then edits a source: a second check anywhere (startApp's own) would find it stale.
+    const verify = async (dir: string) => {
+      const manifest = await verifyBuild(dir)
+      verified.push(dir)
+      await writeFile(join(dir, 'mega.config.ts'), "export default { name: 'edited' }\n")
+      return manifest
+    }
+    const booted: unknown[] = []
+    const warned: string[] = []
+    const boot = async (options: unknown) => {
+      booted.push(options)
+      return { log: { warn: (m: string) => void warned.push(m) } } as never
+    }
+    const before = process.listeners('SIGHUP')
+    try {
+      const code = await startCommand(parseArgs('start', []), memoryIo(root).io, { boot, verify })
+      expect(code).toBe(0)
+    } finally {
+      for (const l of process.listeners('SIGHUP'))
+        if (!before.includes(l)) process.removeListener('SIGHUP', l)
+    }
+    expect(verified).toEqual([root])
+    expect(booted).toEqual([expect.objectContaining({ root, build: 'dist', typescript: false })])
+    // Now stale (the config was edited): refused before anything boots.
+    const stale = await caught(
+      startCommand(parseArgs('start', []), memoryIo(root).io, { boot, verify }),
+    )
+    expect(stale.code).toBe('MEGA_CLI_BUILD_STALE')
+    expect(booted).toHaveLength(1)
   })
 })
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { requireService, tempDir, uniqueName } from '@mega/test-utils'
@@ -12,9 +12,8 @@ const pg = await requireService('postgres')
 
 /** A SQLite project (file under data/, not created yet) with a scaffolded Post and a seeds file. */
 async function project(seeds = true) {
-  // An absolute file: a relative one is resolved against the process's cwd by the adapter.
-  const dir = await tempDir('mega-db-cmd-')
-  const root = await dbProject({ db: { driver: 'sqlite', filename: join(dir, 'data/app.sqlite') } })
+  // A relative file, as in a new app: it lives under the project root, whatever the cwd.
+  const root = await dbProject({ db: { driver: 'sqlite', filename: './data/app.sqlite' } })
   const clock = () => new Date('2026-01-01T00:00:00Z')
   await scaffold({ root, name: 'Post', fields: ['title:string'], clock })
   if (seeds)
@@ -25,11 +24,16 @@ async function project(seeds = true) {
         return (await ctx.db().kysely().selectFrom('posts').select('title').execute()).map((r) => r.title)
       }\n`,
     )
-  return { root, file: join(dir, 'data/app.sqlite') }
+  return { root, file: join(root, 'data/app.sqlite') }
 }
 
-async function mega(root: string, args: string[], env: Record<string, string> = {}) {
-  const m = memoryIo(root, env)
+async function mega(
+  root: string,
+  args: string[],
+  env: Record<string, string> = {},
+  cwd: string = root,
+) {
+  const m = memoryIo(cwd, env)
   const code = await run(args, m.io)
   return { code, stdout: m.stdout.replace(/\(\d+ms\)/g, '(Nms)'), stderr: m.stderr }
 }
@@ -51,6 +55,29 @@ describe('mega db', () => {
     expect((await mega(root, ['db', 'drop'])).stdout).toBe(`Dropped database ${file}.\n`)
     expect(existsSync(file)).toBe(false)
     expect((await mega(root, ['db', 'drop'])).stdout).toBe(`Database ${file} does not exist.\n`)
+  })
+
+  it('--root from another folder uses <root>/data/app.sqlite and creates nothing in the cwd', async () => {
+    const { root, file } = await project()
+    const cwd = await tempDir('mega-db-elsewhere-')
+    const processFile = join(process.cwd(), 'data/app.sqlite')
+    const before = existsSync(processFile)
+    await writeFile(
+      join(root, 'titles.mjs'),
+      `export default async (ctx) => JSON.stringify((await ctx.db().kysely().selectFrom('posts').select('title').execute()).map((r) => r.title))\n`,
+    )
+    const elsewhere = (args: string[]) => mega(root, [...args, '--root', root], {}, cwd)
+    expect(await elsewhere(['db', 'create'])).toMatchObject({
+      code: 0,
+      stdout: `Created database ${file}.\n`,
+    })
+    expect((await elsewhere(['migrate', 'up'])).code).toBe(0)
+    expect((await elsewhere(['db', 'seed'])).code).toBe(0)
+    expect((await elsewhere(['run', 'titles.mjs'])).stdout.trim()).toBe('["seeded"]')
+    // The same file, seen from the root itself.
+    expect(await titles(root)).toBe('["seeded"]')
+    expect(readdirSync(cwd)).toEqual([])
+    expect(existsSync(processFile)).toBe(before)
   })
 
   it('reset drops, creates, migrates and seeds; seed runs the seeds again', async () => {

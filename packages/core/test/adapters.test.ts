@@ -308,6 +308,24 @@ describe('AdapterManager', () => {
     await manager.disconnectAll()
   })
 
+  it('passes the project root to each driver, the cwd when none is given', async () => {
+    const roots: (string | undefined)[] = []
+    const driver: DriverDefinition = {
+      ...flakyDriver([]),
+      create: (context) => {
+        roots.push(context.root)
+        return new FlakyAdapter(context.alias, false, [])
+      },
+    }
+    for (const root of ['/srv/shop', undefined]) {
+      const registry = new DriverRegistry([driver], noImport)
+      const manager = new AdapterManager({ registry, ...(root === undefined ? {} : { root }) })
+      await manager.connectAll({ db: { driver: 'flaky' } })
+      await manager.disconnectAll()
+    }
+    expect(roots).toEqual(['/srv/shop', process.cwd()])
+  })
+
   it('closes what connected when one adapter fails, and names the failure', async () => {
     const log: string[] = []
     const driver = flakyDriver(log, ['b'])

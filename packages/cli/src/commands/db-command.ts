@@ -48,7 +48,7 @@ async function dbEntry(
 
 async function tasks(ctx: Context) {
   const { driver, options } = await dbEntry(ctx.root)
-  return ctx.db.databaseTasks(driver, options, { cwd: ctx.io.cwd })
+  return ctx.db.databaseTasks(driver, options, { cwd: ctx.root })
 }
 
 async function create(ctx: Context): Promise<void> {

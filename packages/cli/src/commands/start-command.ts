@@ -73,10 +73,19 @@ export async function announce(
  * const runtime = await startApp({ root: process.cwd(), build: true })
  */
 export async function startApp(options: StartAppOptions, bootFn?: BootFn): Promise<MegaRuntime> {
+  const manifest = options.build === true ? await verifyBuild(options.root) : undefined
+  return bootStarted(options, manifest, bootFn)
+}
+
+/** {@link startApp} once the build is checked: `manifest` is the verified build, or none (sources). */
+async function bootStarted(
+  options: Pick<StartAppOptions, 'root' | 'env'>,
+  manifest: BuildManifest | undefined,
+  bootFn?: BootFn,
+): Promise<MegaRuntime> {
   const { root } = options
   const env = options.env ?? process.env
   env.NODE_ENV ??= 'production'
-  const manifest = options.build === true ? await verifyBuild(root) : undefined
   const build = manifest === undefined ? {} : { build: BUILD_DIR }
   if (manifest !== undefined) process.setSourceMapsEnabled(true)
   const logger = await announce(root, 'start', manifest)
@@ -113,6 +122,16 @@ export async function startCluster(
   options: StartClusterOptions,
   bootFn?: BootFn,
 ): Promise<MegaCluster> {
+  return clusterStarted(options, () =>
+    startApp({ root: options.root, build: options.build === true }, bootFn),
+  )
+}
+
+/** {@link startCluster}, each worker running `start` (which boots the app). */
+async function clusterStarted(
+  options: Omit<StartClusterOptions, 'build'>,
+  start: () => Promise<MegaRuntime>,
+): Promise<MegaCluster> {
   const cluster = createCluster({
     workers: options.workers,
     restartOnSighup: true,
@@ -121,7 +140,7 @@ export async function startCluster(
   if (nodeCluster.isPrimary) writePidFile(options.pidFile)
   await cluster.start(async () => {
     process.on('SIGHUP', () => undefined) // the primary's signal: a terminal hang-up must not kill a worker
-    await startApp({ root: options.root, build: options.build === true }, bootFn)
+    await start()
   })
   return cluster
 }
@@ -151,23 +170,38 @@ function primaryLogger(config: MegaConfig): ClusterLogger {
   return { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) }
 }
 
+/** Seams of {@link startCommand}, with real defaults. */
+export interface StartCommandDeps {
+  /** Boots the app. @default the project's own `boot` */
+  readonly boot?: BootFn
+  /** Checks the build against the sources. @default verifyBuild */
+  readonly verify?: (root: string) => Promise<BuildManifest>
+}
+
 /**
  * `mega start`: runs until a signal shuts it down. The build in `dist/` when there is one (and
  * `--source` is not given), else the sources. With `server.workers` above 1 (or `'auto'`) the app
- * runs in a cluster of that many workers behind one port.
+ * runs in a cluster of that many workers behind one port. The build is checked against the sources
+ * once per process (the primary before it forks; each worker, which runs this command again, before
+ * it boots), and the verified manifest is what boots.
  */
-export async function startCommand(parsed: ParsedArgs<'start'>, io: CliIo): Promise<number> {
+export async function startCommand(
+  parsed: ParsedArgs<'start'>,
+  io: CliIo,
+  deps: StartCommandDeps = {},
+): Promise<number> {
   const root = findProjectRoot(io.cwd, parsed.options.root, 'start', { acceptBuild: true })
   const build = runsBuild(parsed, io.cwd)
   process.env.NODE_ENV ??= 'production'
-  // A stale build is refused before its config is read (startApp checks again, in every worker).
-  if (build) await verifyBuild(root)
+  // A stale build is refused before its config is read.
+  const manifest = build ? await (deps.verify ?? verifyBuild)(root) : undefined
   const config = await (
     await projectCore(root)
   ).loadConfig(root, build ? { dir: join(root, BUILD_DIR) } : {})
+  const start = () => bootStarted({ root }, manifest, deps.boot)
   const { workers } = config.server
   if (workers === 1) {
-    const runtime = await startApp({ root, build })
+    const runtime = await start()
     process.on('SIGHUP', () =>
       runtime.log.warn('SIGHUP ignored: rolling restarts need server.workers above 1'),
     )
@@ -175,6 +209,6 @@ export async function startCommand(parsed: ParsedArgs<'start'>, io: CliIo): Prom
   }
   const pidFile = resolve(root, parsed.options.pidFile)
   const logger = nodeCluster.isPrimary ? primaryLogger(config) : undefined
-  await startCluster({ root, build, workers, pidFile, ...(logger ? { logger } : {}) })
+  await clusterStarted({ root, workers, pidFile, ...(logger ? { logger } : {}) }, start)
   return 0
 }

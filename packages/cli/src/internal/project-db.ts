@@ -83,6 +83,7 @@ export const connectProjectDb: ConnectDb = async (root, alias = 'db', build) => 
   const manager = new core.AdapterManager({
     registry: new core.DriverRegistry([], importer),
     app: config.name,
+    root,
   })
   await manager.connectAll({ [alias]: entry })
   const db = manager.get(alias) as unknown as ProjectDatabase['db']

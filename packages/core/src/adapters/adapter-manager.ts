@@ -38,6 +38,12 @@ export interface AdapterManagerOptions {
    * @default undefined (no metrics)
    */
   readonly metrics?: AdapterMetricsSink
+  /**
+   * The project root, passed to each driver (`DriverContext.root`): a relative path in an adapter's
+   * options (a SQLite `filename`) means relative to it, wherever the process was started.
+   * @default process.cwd()
+   */
+  readonly root?: string
 }
 
 interface Plan {
@@ -94,6 +100,7 @@ export class AdapterManager {
           alias: p.alias,
           kind: p.kind,
           app: this.#options.app ?? 'mega',
+          root: this.#options.root ?? process.cwd(),
           options: p.options,
           ...(metrics === undefined ? {} : { metrics }),
         }),

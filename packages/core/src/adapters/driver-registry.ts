@@ -21,6 +21,12 @@ export interface DriverContext {
    * manager's wrapper, not by the driver. @default undefined (metrics off)
    */
   readonly metrics?: AdapterMetricsSink
+  /**
+   * The project root (the folder holding `mega.config.ts`): a driver resolves a relative path in its
+   * options (a SQLite `filename`) against it, not against the process's cwd.
+   * @default process.cwd()
+   */
+  readonly root?: string
 }
 
 /** A driver: a name, the kinds it serves, an options schema and a factory. */

@@ -265,6 +265,7 @@ async function bootSteps(options: BootOptions, root: string, b: Boot): Promise<M
     const manager = new AdapterManager({
       registry,
       app: config.name,
+      root,
       health,
       ...(metrics === undefined ? {} : { metrics }),
     })

@@ -2,7 +2,7 @@
 // `db:create`/`db:drop` do: PostgreSQL and MariaDB through a maintenance connection to the same server
 // (the adapter itself cannot connect to a database that does not exist yet), SQLite by its file.
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { dirname } from 'node:path'
 import type { Connection } from 'mysql2/promise'
 import type { Client } from 'pg'
 import { sql } from 'kysely'
@@ -15,7 +15,7 @@ import { mapPostgresError } from './postgres/postgres-error-mapper.js'
 import { postgresOptionsSchema } from './postgres/postgres-options.js'
 import { serverFields } from './sql-server-options.js'
 import type { SqlDatabase } from './sql-types.js'
-import { isMemoryFilename } from './sqlite/sqlite-adapter.js'
+import { isMemoryFilename, resolveSqliteFilename } from './sqlite/sqlite-adapter.js'
 import { sqliteOptionsSchema } from './sqlite/sqlite-options.js'
 
 /** What a database task did. */
@@ -39,8 +39,9 @@ export interface DatabaseTasks {
 /** Options of {@link databaseTasks}. */
 export interface DatabaseTasksOptions {
   /**
-   * What a relative SQLite `filename` is relative to, and where the app's lockfile is looked for
-   * when a driver is missing. @default process.cwd()
+   * The project root (the folder holding `mega.config.ts`): what a relative SQLite `filename` is
+   * relative to, as when the app boots, and where the app's lockfile is looked for when a driver is
+   * missing. @default process.cwd()
    */
   readonly cwd?: string
   /** The adapter's alias, named when its driver is not installed. @default 'db' */
@@ -193,7 +194,7 @@ function sqliteTasks(options: unknown, scope: TaskScope): DatabaseTasks {
       create: async () => ({ database: filename, changed: false }),
       drop: async () => ({ database: filename, changed: false }),
     }
-  const file = resolve(scope.cwd, filename)
+  const file = resolveSqliteFilename(filename, scope.cwd)
   return {
     database: file,
     create: async () => {

@@ -5,21 +5,25 @@ import { MariaAdapter } from './maria/maria-adapter.js'
 import { mariaOptionsSchema, type MariaOptions } from './maria/maria-options.js'
 import { PostgresAdapter } from './postgres/postgres-adapter.js'
 import { postgresOptionsSchema, type PostgresOptions } from './postgres/postgres-options.js'
-import { SqliteAdapter } from './sqlite/sqlite-adapter.js'
-import { sqliteOptionsSchema, type SqliteOptions } from './sqlite/sqlite-options.js'
+import { resolveSqliteFilename, SqliteAdapter } from './sqlite/sqlite-adapter.js'
+import {
+  DEFAULT_SQLITE_FILENAME,
+  sqliteOptionsSchema,
+  type SqliteOptions,
+} from './sqlite/sqlite-options.js'
 
 /** A `db` driver whose options `schema` validates (core parses them before `create`). */
 function sqlDriver<O>(
   name: string,
   schema: z.ZodType,
-  create: (alias: string, options: O, seams: SqlAdapterSeams) => MegaAdapter,
+  create: (alias: string, options: O, seams: SqlAdapterSeams, root: string) => MegaAdapter,
 ): DriverDefinition {
   return Object.freeze({
     name,
     kinds: ['db'] as const,
     options: schema,
-    create: ({ alias, options, metrics }: DriverContext): MegaAdapter =>
-      create(alias, options as O, metrics === undefined ? {} : { metrics }),
+    create: ({ alias, options, metrics, root }: DriverContext): MegaAdapter =>
+      create(alias, options as O, metrics === undefined ? {} : { metrics }, root ?? process.cwd()),
   })
 }
 
@@ -49,6 +53,8 @@ export const mariaDriver: DriverDefinition = sqlDriver(
 
 /**
  * The `sqlite` driver, the default of a new app: `{ driver: 'sqlite', filename: './data/app.sqlite' }`.
+ * A relative `filename` resolves against the project root (`DriverContext.root`), not the process's
+ * cwd; `:memory:` and absolute paths are used as given.
  *
  * @example
  * new DriverRegistry([sqliteDriver])
@@ -56,5 +62,13 @@ export const mariaDriver: DriverDefinition = sqlDriver(
 export const sqliteDriver: DriverDefinition = sqlDriver(
   'sqlite',
   sqliteOptionsSchema,
-  (alias, options: SqliteOptions, seams) => new SqliteAdapter(alias, options, seams),
+  (alias, options: SqliteOptions, seams, root) =>
+    new SqliteAdapter(
+      alias,
+      {
+        ...options,
+        filename: resolveSqliteFilename(options.filename ?? DEFAULT_SQLITE_FILENAME, root),
+      },
+      seams,
+    ),
 )

@@ -1,12 +1,14 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { AdapterManager, DriverRegistry } from '@mega/core'
+import { AdapterManager, boot, DriverRegistry } from '@mega/core'
 import { MegaError } from '@mega/observe'
-import { disposeAfterTest } from '@mega/test-utils'
+import { disposeAfterTest, tempDir } from '@mega/test-utils'
 import { MariaAdapter, mariaPoolConfig } from '../../src/sql/maria/maria-adapter.js'
 import { PostgresAdapter, postgresPoolConfig } from '../../src/sql/postgres/postgres-adapter.js'
 import { mariaDriver, postgresDriver, sqliteDriver } from '../../src/sql/sql-drivers.js'
-import { SqliteAdapter } from '../../src/sql/sqlite/sqlite-adapter.js'
+import { resolveSqliteFilename, SqliteAdapter } from '../../src/sql/sqlite/sqlite-adapter.js'
 
 describe('MegaSqlAdapter health', () => {
   it('reports the latency of select 1 measured with the injected clock', async () => {
@@ -122,6 +124,66 @@ describe('SQL drivers', () => {
     await manager.connectAll({ db: { driver: 'sqlite', filename: ':memory:' } })
     disposeAfterTest(() => manager.disconnectAll())
     expect(await manager.get('db').health()).toMatchObject({ ok: true })
+  })
+
+  it('resolve a relative SQLite filename against the project root, not the cwd', () => {
+    expect(resolveSqliteFilename('./data/app.sqlite', '/srv/shop')).toBe(
+      '/srv/shop/data/app.sqlite',
+    )
+    expect(resolveSqliteFilename('db.sqlite', '/srv/shop')).toBe('/srv/shop/db.sqlite')
+    expect(resolveSqliteFilename('../shared/db.sqlite', '/srv/shop')).toBe('/srv/shared/db.sqlite')
+    for (const given of [':memory:', 'file::memory:?cache=shared', '/var/lib/shop.sqlite'])
+      expect(resolveSqliteFilename(given, '/srv/shop')).toBe(given)
+    const context = { alias: 'db', kind: 'db' as const, app: 'mega' }
+    const created = (options: Record<string, unknown>, root?: string) =>
+      (
+        sqliteDriver.create({
+          ...context,
+          options,
+          ...(root === undefined ? {} : { root }),
+        }) as SqliteAdapter
+      ).options.filename
+    expect(created({ filename: './data/app.sqlite' }, '/srv/shop')).toBe(
+      '/srv/shop/data/app.sqlite',
+    )
+    expect(created({}, '/srv/shop')).toBe('/srv/shop/data/app.sqlite')
+    expect(created({ filename: ':memory:' }, '/srv/shop')).toBe(':memory:')
+    // A driver created without a root (no adapter manager) keeps the cwd.
+    expect(created({ filename: 'x.sqlite' })).toBe(resolve('x.sqlite'))
+  })
+
+  it('open the file under the adapter manager root, creating nothing in the cwd', async () => {
+    const root = await tempDir('mega-sqlite-root-')
+    const cwdFile = resolve('data/app.sqlite')
+    const before = existsSync(cwdFile)
+    const manager = new AdapterManager({
+      registry: new DriverRegistry([sqliteDriver], async () => undefined),
+      root,
+    })
+    await manager.connectAll({ db: { driver: 'sqlite', filename: './data/app.sqlite' } })
+    disposeAfterTest(() => manager.disconnectAll())
+    expect(await manager.get('db').health()).toMatchObject({ ok: true })
+    expect(readdirSync(join(root, 'data'))).toContain('app.sqlite')
+    expect(existsSync(cwdFile)).toBe(before)
+  })
+
+  it('boot uses <root>/data/app.sqlite for a relative filename, wherever the process runs', async () => {
+    const root = await tempDir('mega-sqlite-boot-')
+    const cwdFile = resolve('data/app.sqlite')
+    const before = existsSync(cwdFile)
+    const runtime = await boot({
+      root,
+      config: { name: 'rooted', logger: false, adapters: { db: { driver: 'sqlite' } } },
+      drivers: [sqliteDriver],
+      listen: false,
+      importer: async () => undefined,
+    })
+    disposeAfterTest(() => runtime.close())
+    expect(runtime.adapters.get<SqliteAdapter>('db').options.filename).toBe(
+      join(root, 'data/app.sqlite'),
+    )
+    expect(existsSync(join(root, 'data/app.sqlite'))).toBe(true)
+    expect(existsSync(cwdFile)).toBe(before)
   })
 
   it('report every bad option through the adapter manager before connecting', async () => {

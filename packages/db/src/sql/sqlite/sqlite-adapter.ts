@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { dirname, isAbsolute, resolve } from 'node:path'
 import {
   CompiledQuery,
   SqliteDialect,
@@ -31,6 +31,15 @@ export interface SqliteAdapterSeams extends SqlAdapterSeams {
 /** `true` for an in-memory database (nothing on disk, no WAL). */
 export function isMemoryFilename(filename: string): boolean {
   return filename === ':memory:' || filename.startsWith('file::memory:')
+}
+
+/**
+ * The file a SQLite `filename` names for the project at `root`: an in-memory or absolute name as
+ * given, a relative one resolved against `root` (the folder holding `mega.config.ts`), the way Rails
+ * resolves `db/development.sqlite3` against the app's root, not against the process's cwd.
+ */
+export function resolveSqliteFilename(filename: string, root: string): string {
+  return isMemoryFilename(filename) || isAbsolute(filename) ? filename : resolve(root, filename)
 }
 
 function pragmas(options: ResolvedSqliteOptions): string[] {
