@@ -209,17 +209,30 @@ describe('HTTP tracing with no code (OTEL_* variables)', () => {
     expect(err.issues?.map((issue) => issue.path)).toEqual(['OTEL_TRACES_EXPORTER'])
   })
 
-  it('puts OTEL_RESOURCE_ATTRIBUTES on the resource of every span; OTEL_SERVICE_NAME wins over its service.name', async () => {
+  /** The caller's trace context and baggage, as an upstream service would send them. */
+  const CALLER_HEADERS = { traceparent: TRACEPARENT, baggage: 'tenant=acme' }
+
+  /**
+   * Boots the traced app with `env` on top of an OTLP endpoint, sends one request (with `headers`)
+   * that fetches downstream, and closes the app: the receiver, the downstream and the log lines.
+   */
+  async function tracedCall(env: Record<string, string>, headers?: Record<string, string>) {
     const receiver = await startOtlpReceiver()
     const profile = await downstream()
-    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url
-    process.env.OTEL_SERVICE_NAME = 'named-api'
-    process.env.OTEL_RESOURCE_ATTRIBUTES =
-      'service.name=ignored, team=payments ,region=eu%2Cwest%3D1,deployment.environment.name=staging'
+    Object.assign(process.env, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...env })
     const { log, lines } = capturedLogger()
     const runtime = await bootTraced(profile.url, log)
-    expect(await getStatusUntraced(`${runtime.url}/users/1`)).toBe(200)
+    expect(await getStatusUntraced(`${runtime.url}/users/1`, headers)).toBe(200)
     await runtime.close()
+    return { receiver, profile, lines }
+  }
+
+  it('puts OTEL_RESOURCE_ATTRIBUTES on the resource of every span; OTEL_SERVICE_NAME wins over its service.name', async () => {
+    const { receiver, lines } = await tracedCall({
+      OTEL_SERVICE_NAME: 'named-api',
+      OTEL_RESOURCE_ATTRIBUTES:
+        'service.name=ignored, team=payments ,region=eu%2Cwest%3D1,deployment.environment.name=staging',
+    })
 
     const server = await receiver.waitForSpan((s) => s.kind === SERVER)
     const client = await receiver.waitForSpan((s) => s.kind === CLIENT)
@@ -234,28 +247,19 @@ describe('HTTP tracing with no code (OTEL_* variables)', () => {
   })
 
   it('takes service.name from OTEL_RESOURCE_ATTRIBUTES over the config name when OTEL_SERVICE_NAME is unset', async () => {
-    const receiver = await startOtlpReceiver()
-    const profile = await downstream()
-    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url
-    process.env.OTEL_RESOURCE_ATTRIBUTES = 'service.name=from-attributes'
-    const runtime = await bootTraced(profile.url, capturedLogger().log)
-    expect(await getStatusUntraced(`${runtime.url}/users/1`)).toBe(200)
-    await runtime.close()
+    const { receiver } = await tracedCall({
+      OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attributes',
+    })
     expect((await receiver.waitForSpan((s) => s.kind === SERVER)).serviceName).toBe(
       'from-attributes',
     )
   })
 
   it('discards a malformed OTEL_RESOURCE_ATTRIBUTES whole with one coded warning, and still serves', async () => {
-    const receiver = await startOtlpReceiver()
-    const profile = await downstream()
-    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url
-    process.env.OTEL_SERVICE_NAME = 'lenient-api'
-    process.env.OTEL_RESOURCE_ATTRIBUTES = 'team=payments,region'
-    const { log, lines } = capturedLogger()
-    const runtime = await bootTraced(profile.url, log)
-    expect(await getStatusUntraced(`${runtime.url}/users/1`)).toBe(200)
-    await runtime.close()
+    const { receiver, lines } = await tracedCall({
+      OTEL_SERVICE_NAME: 'lenient-api',
+      OTEL_RESOURCE_ATTRIBUTES: 'team=payments,region',
+    })
 
     const server = await receiver.waitForSpan((s) => s.kind === SERVER)
     expect(server.serviceName).toBe('lenient-api')
@@ -270,13 +274,7 @@ describe('HTTP tracing with no code (OTEL_* variables)', () => {
   })
 
   it('continues an incoming traceparent and sends baggage on to fetch by default (tracecontext,baggage)', async () => {
-    const receiver = await startOtlpReceiver()
-    const profile = await downstream()
-    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url
-    const runtime = await bootTraced(profile.url, capturedLogger().log)
-    const headers = { traceparent: TRACEPARENT, baggage: 'tenant=acme' }
-    expect(await getStatusUntraced(`${runtime.url}/users/1`, headers)).toBe(200)
-    await runtime.close()
+    const { receiver, profile } = await tracedCall({}, CALLER_HEADERS)
 
     expect((await receiver.waitForSpan((s) => s.kind === SERVER)).traceId).toBe(CALLER_TRACE)
     expect(profile.seen[0]?.traceparent).toContain(CALLER_TRACE)
@@ -284,15 +282,10 @@ describe('HTTP tracing with no code (OTEL_* variables)', () => {
   })
 
   it('OTEL_PROPAGATORS=none: an incoming traceparent starts no continuation and fetch gets no headers', async () => {
-    const receiver = await startOtlpReceiver()
-    const profile = await downstream()
-    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url
-    process.env.OTEL_PROPAGATORS = 'none'
-    const { log, lines } = capturedLogger()
-    const runtime = await bootTraced(profile.url, log)
-    const headers = { traceparent: TRACEPARENT, baggage: 'tenant=acme' }
-    expect(await getStatusUntraced(`${runtime.url}/users/1`, headers)).toBe(200)
-    await runtime.close()
+    const { receiver, profile, lines } = await tracedCall(
+      { OTEL_PROPAGATORS: 'none' },
+      CALLER_HEADERS,
+    )
 
     const server = await receiver.waitForSpan((s) => s.kind === SERVER)
     expect(server.traceId).not.toBe(CALLER_TRACE)
@@ -305,15 +298,10 @@ describe('HTTP tracing with no code (OTEL_* variables)', () => {
   })
 
   it('OTEL_PROPAGATORS=tracecontext,b3: one warning naming the package, W3C trace context still continued, no baggage', async () => {
-    const receiver = await startOtlpReceiver()
-    const profile = await downstream()
-    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url
-    process.env.OTEL_PROPAGATORS = 'tracecontext,b3'
-    const { log, lines } = capturedLogger()
-    const runtime = await bootTraced(profile.url, log)
-    const headers = { traceparent: TRACEPARENT, baggage: 'tenant=acme' }
-    expect(await getStatusUntraced(`${runtime.url}/users/1`, headers)).toBe(200)
-    await runtime.close()
+    const { receiver, profile, lines } = await tracedCall(
+      { OTEL_PROPAGATORS: 'tracecontext,b3' },
+      CALLER_HEADERS,
+    )
 
     expect((await receiver.waitForSpan((s) => s.kind === SERVER)).traceId).toBe(CALLER_TRACE)
     expect(profile.seen[0]?.traceparent).toContain(CALLER_TRACE)
