@@ -1,6 +1,12 @@
+import { resolve } from 'node:path'
 import type { DriverContext, DriverDefinition, MegaAdapter } from '@mega/core'
 import { FileCacheAdapter } from './file/file-cache-adapter.js'
-import { fileOptionsSchema, type FileOptionsInput } from './file/file-options.js'
+import {
+  DEFAULT_FILE_CACHE_DIR,
+  DEFAULT_FILE_SESSION_DIR,
+  fileOptionsSchema,
+  type FileOptionsInput,
+} from './file/file-options.js'
 import { FileSessionAdapter } from './file/file-session-adapter.js'
 import { RedisCacheAdapter } from './redis/redis-cache-adapter.js'
 import { RedisLockAdapter } from './redis/redis-lock-adapter.js'
@@ -62,14 +68,17 @@ export const redlockDriver: DriverDefinition = Object.freeze({
  * dependency; expired entries are swept periodically.
  *
  * @example
- * adapters: { cache: { driver: 'file', dir: './data/cache' } }
+ * adapters: { cache: { driver: 'file', dir: './data/cache' } } // <project root>/data/cache
  */
 export const fileDriver: DriverDefinition = Object.freeze({
   name: 'file',
   kinds: ['cache', 'session'] as const,
   options: fileOptionsSchema,
-  create({ alias, kind, app, options }: DriverContext): MegaAdapter {
-    const opts = options as FileOptionsInput
+  create({ alias, kind, app, options, root }: DriverContext): MegaAdapter {
+    const given = options as FileOptionsInput
+    // A relative folder is the project's (as a SQLite filename is), not the process's cwd.
+    const fallback = kind === 'session' ? DEFAULT_FILE_SESSION_DIR : DEFAULT_FILE_CACHE_DIR
+    const opts = { ...given, dir: resolve(root ?? process.cwd(), given.dir ?? fallback) }
     switch (kind) {
       case 'cache':
         return new FileCacheAdapter(alias, opts, { app })

@@ -294,6 +294,24 @@ describe('fileDriver', () => {
     )
   })
 
+  it('puts a relative or default folder under the project root, not the process cwd', async () => {
+    const root = await tempDir()
+    const cache = fileDriver.create({ alias: 'c', kind: 'cache', app: 'a', options: {}, root })
+    const session = fileDriver.create({
+      alias: 's',
+      kind: 'session',
+      app: 'a',
+      options: { dir: './var/sessions' },
+      root,
+    })
+    for (const adapter of [cache, session]) {
+      await adapter.connect()
+      disposeAfterTest(() => adapter.disconnect())
+    }
+    expect((await stat(join(root, 'data/cache'))).isDirectory()).toBe(true)
+    expect((await stat(join(root, 'var/sessions'))).isDirectory()).toBe(true)
+  })
+
   it('rejects unknown options through its schema', () => {
     expect(fileDriver.options?.safeParse({ dir: 'x', sweep: 1 }).success).toBe(false)
     expect(fileDriver.options?.safeParse({ dir: 'x', sweepIntervalMs: 1000 }).success).toBe(true)

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-/** Where the file cache keeps its entries when no `dir` is given (relative to the working folder). */
+/** Where the file cache keeps its entries when no `dir` is given (relative to the project root). */
 export const DEFAULT_FILE_CACHE_DIR = './data/cache'
 
 /** Where the file session store keeps sessions when no `dir` is given. */
