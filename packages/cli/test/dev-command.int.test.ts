@@ -1,15 +1,15 @@
 // `mega dev` as a developer runs it: a real process on a real port, a file edited under it, then
 // SIGTERM or SIGINT. The app lives in a temporary folder inside this package, so `@mega/core`
 // resolves through packages/cli/node_modules like an installed app's would.
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import { disposeAfterTest, freePort, uniqueName, userShellEnv } from '@mega/test-utils'
+import { disposeAfterTest, freePort, uniqueName } from '@mega/test-utils'
 
 import { devEnv } from '../src/commands/dev-command.js'
+import { spawnMega } from './helpers/mega-process.js'
 
-const bin = new URL('../bin/mega.js', import.meta.url).pathname
 const here = new URL('.', import.meta.url).pathname
 
 const route = (word: string) =>
@@ -46,16 +46,7 @@ interface Dev {
 
 /** Starts `mega dev` in a process group of its own and resolves once the app logged its URL. */
 async function startDev(root: string, port: number): Promise<Dev> {
-  const child = spawn(process.execPath, [bin, 'dev', '--root', root], {
-    cwd: root,
-    env: userShellEnv({ PORT: String(port) }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  })
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
-  disposeAfterTest(() => {
-    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL')
-  })
+  const { child, exited } = spawnMega('dev', root, port)
   let output = ''
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {

@@ -1,19 +1,18 @@
 // `mega start` with `server.workers: 2`, as production runs it: real processes on a real port. The
 // app lives in a temporary folder inside this package, so `@mega/core` resolves through
 // packages/cli/node_modules like an installed app's would.
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { describe, expect, it, vi } from 'vitest'
-import { disposeAfterTest, freePort, uniqueName, userShellEnv } from '@mega/test-utils'
+import { disposeAfterTest, freePort, uniqueName } from '@mega/test-utils'
 import { restartCommand } from '../src/commands/restart-command.js'
 import { readPid } from '../src/commands/start-command.js'
 import { parseArgs } from '../src/internal/parse-args.js'
 import { memoryIo } from './helpers/memory-io.js'
+import { spawnMega } from './helpers/mega-process.js'
 
-const bin = new URL('../bin/mega.js', import.meta.url).pathname
 const here = new URL('.', import.meta.url).pathname
 
 async function clusterApp(): Promise<string> {
@@ -54,16 +53,7 @@ interface Started {
 
 async function startCluster(root: string): Promise<Started> {
   const port = await freePort()
-  const child = spawn(process.execPath, [bin, 'start', '--root', root], {
-    cwd: root,
-    env: userShellEnv({ PORT: String(port) }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  })
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
-  disposeAfterTest(() => {
-    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL')
-  })
+  const { child, exited } = spawnMega('start', root, port)
   let output = ''
   // Per-request log lines are dropped: under load they would make the output megabytes long.
   let partial = ''
