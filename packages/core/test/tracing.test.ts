@@ -10,7 +10,7 @@ import {
   getStatusUntraced,
   type ReceivedSpan,
 } from '@mega/test-utils'
-import { boot, defineRoutes, type MegaRuntime } from '../src/index.js'
+import { boot, defineRoutes, type BootOptions, type MegaRuntime } from '../src/index.js'
 
 // The caller's span: a request carrying this header continues its trace.
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
@@ -86,8 +86,17 @@ async function bootTraced(downstreamUrl: string, log: ReturnType<typeof createLo
       return { id: (ctx.params as { id: string }).id, profile: await answer.json() }
     })
   })
-  const runtime: MegaRuntime = await boot({
-    config: { name: 'from-config', server: { port: 0 } },
+  return bootApp({ name: 'from-config', server: { port: 0 } }, routes, log)
+}
+
+/** Boots one app from `config` with the test's logger, away from the process's signals; closed after the test. */
+async function bootApp(
+  config: BootOptions['config'],
+  routes: ReturnType<typeof defineRoutes>,
+  log: ReturnType<typeof createLogger>,
+): Promise<MegaRuntime> {
+  const runtime = await boot({
+    config,
     apps: { main: { routes } },
     logger: log,
     shutdown: createShutdown({
@@ -158,8 +167,8 @@ describe('HTTP tracing with no code (OTEL_* variables)', () => {
         throw new Error('boom')
       })
     })
-    const runtime = await boot({
-      config: {
+    const runtime = await bootApp(
+      {
         name: 'shop',
         server: { port: 0 },
         tracing: {
@@ -169,14 +178,9 @@ describe('HTTP tracing with no code (OTEL_* variables)', () => {
           sampler: 'always_on',
         },
       },
-      apps: { main: { routes } },
-      logger: log,
-      shutdown: createShutdown({
-        process: { on: () => undefined, removeListener: () => undefined, exit: () => undefined },
-      }),
-      importer: () => Promise.resolve(undefined),
-    })
-    disposeAfterTest(() => runtime.close())
+      routes,
+      log,
+    )
     expect(await postJson(`${runtime.url}/orders`, { n: 1 })).toBe(200)
     expect((await runtime.server.inject('/boom')).statusCode).toBe(500)
     expect((await runtime.server.inject('/missing')).statusCode).toBe(404)
