@@ -102,6 +102,29 @@ const pgIdent = (name: string) => `"${name.replaceAll('"', '""')}"`
 /** A back-quoted MariaDB identifier. */
 const mariaIdent = (name: string) => `\`${name.replaceAll('`', '``')}\``
 
+/** How one server's create and drop are done, over its maintenance connection `C`. */
+interface ServerStatements<C> {
+  exists(conn: C): Promise<boolean>
+  run(conn: C, statement: string): Promise<unknown>
+  readonly create: string
+  readonly drop: string
+}
+
+/** Create and drop on a server: each asks first whether the database exists, so it says what changed. */
+function serverTasks<C>(
+  database: string,
+  withAdmin: <T>(fn: (conn: C) => Promise<T>) => Promise<T>,
+  statements: ServerStatements<C>,
+): DatabaseTasks {
+  const task = (statement: string, doneWhenExists: boolean) => () =>
+    withAdmin(async (conn) => {
+      if ((await statements.exists(conn)) === doneWhenExists) return { database, changed: false }
+      await statements.run(conn, statement)
+      return { database, changed: true }
+    })
+  return { database, create: task(statements.create, true), drop: task(statements.drop, false) }
+}
+
 function postgresTasks(options: unknown, scope: TaskScope): DatabaseTasks {
   const parsed = parse('postgres', postgresOptionsSchema, options)
   const database = targetName('postgres', parsed)
@@ -122,23 +145,14 @@ function postgresTasks(options: unknown, scope: TaskScope): DatabaseTasks {
       await client.end().catch(() => undefined)
     }
   }
-  const exists = async (client: Client) =>
-    (await client.query('select 1 from pg_database where datname = $1', [database])).rowCount === 1
-  return {
-    database,
-    create: () =>
-      withAdmin(async (client) => {
-        if (await exists(client)) return { database, changed: false }
-        await client.query(`create database ${pgIdent(database)}`)
-        return { database, changed: true }
-      }),
-    drop: () =>
-      withAdmin(async (client) => {
-        if (!(await exists(client))) return { database, changed: false }
-        await client.query(`drop database ${pgIdent(database)} with (force)`)
-        return { database, changed: true }
-      }),
-  }
+  return serverTasks(database, withAdmin, {
+    exists: async (client) =>
+      (await client.query('select 1 from pg_database where datname = $1', [database])).rowCount ===
+      1,
+    run: (client, statement) => client.query(statement),
+    create: `create database ${pgIdent(database)}`,
+    drop: `drop database ${pgIdent(database)} with (force)`,
+  })
 }
 
 function mariaTasks(options: unknown, scope: TaskScope): DatabaseTasks {
@@ -162,28 +176,18 @@ function mariaTasks(options: unknown, scope: TaskScope): DatabaseTasks {
       await conn?.end().catch(() => undefined)
     }
   }
-  const exists = async (conn: Connection) => {
-    const [rows] = await conn.query(
-      'select schema_name from information_schema.schemata where schema_name = ?',
-      [database],
-    )
-    return (rows as unknown[]).length === 1
-  }
-  return {
-    database,
-    create: () =>
-      withAdmin(async (conn) => {
-        if (await exists(conn)) return { database, changed: false }
-        await conn.query(`create database ${mariaIdent(database)}`)
-        return { database, changed: true }
-      }),
-    drop: () =>
-      withAdmin(async (conn) => {
-        if (!(await exists(conn))) return { database, changed: false }
-        await conn.query(`drop database ${mariaIdent(database)}`)
-        return { database, changed: true }
-      }),
-  }
+  return serverTasks(database, withAdmin, {
+    exists: async (conn) => {
+      const [rows] = await conn.query(
+        'select schema_name from information_schema.schemata where schema_name = ?',
+        [database],
+      )
+      return (rows as unknown[]).length === 1
+    },
+    run: (conn, statement) => conn.query(statement),
+    create: `create database ${mariaIdent(database)}`,
+    drop: `drop database ${mariaIdent(database)}`,
+  })
 }
 
 function sqliteTasks(options: unknown, scope: TaskScope): DatabaseTasks {
