@@ -172,7 +172,9 @@ async function generateModel(
   const { root } = options
   const command = 'mega generate model'
   const fields = parseScaffoldFields(args, command)
-  const importDb = options.importDb ?? (() => projectDb(root))
+  // The project's @mega/db, resolved once: checked before anything is written, then generating.
+  const db = await (options.importDb ?? (() => projectDb(root)))()
+  const importDb = async () => db as unknown as Record<string, unknown>
   await migrationGenerator(importDb)
   const targets = await resolveScaffoldTargets(root, app, fields, options.importModel, command)
   const files = await modelFiles({ app, name, fields, targets })

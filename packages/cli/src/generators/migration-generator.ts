@@ -106,8 +106,10 @@ export async function writeFilesWithMigration(
   importer?: DbImporter,
 ): Promise<string | null> {
   const { root, app, command } = options
-  await migrationGenerator(importer)
-  const namesItself = typeof (await (importer ?? importDb)()).migrationNameFor === 'function'
+  const db = await (importer ?? importDb)()
+  const imported: DbImporter = async () => db // imported once, for the check and the generation
+  await migrationGenerator(imported)
+  const namesItself = typeof db.migrationNameFor === 'function'
   const rollback = await writeNewFiles(root, options.files, command)
   let migration: unknown
   try {
@@ -118,7 +120,7 @@ export async function writeFilesWithMigration(
       allowDestructive: options.allowDestructive === true,
       ...(options.clock === undefined ? {} : { clock: options.clock }),
     }
-    migration = await generateMigrationFile(call, importer)
+    migration = await generateMigrationFile(call, imported)
   } catch (err) {
     await rollback()
     throw destructiveHint(err, command)
