@@ -274,9 +274,7 @@ export class MegaHubLink implements ClusterTransport {
     const tickets = namespaces.map((ns) => this.#roster.begin(ns))
     const caughtUp = tickets.map(async (ticket) => {
       const { ns } = ticket
-      const members = await this.#queries.ask(ns, (requestId) =>
-        this.#write('presence_query', { requestId, ns }),
-      )
+      const members = await this.#askPresence(ns)
       const news = this.#roster.finish(ticket, members)
       if (members === undefined)
         return this.#log.warn(
@@ -466,11 +464,14 @@ export class MegaHubLink implements ClusterTransport {
    */
   async remoteMembers(ns: string): Promise<PresenceMember[]> {
     if (this.#state !== 'registered' || !nsFits(ns)) return []
-    const members = await this.#queries.ask(ns, (requestId) =>
-      this.#write('presence_query', { requestId, ns }),
-    )
+    const members = await this.#askPresence(ns)
     if (members === undefined) return []
     if (this.#interest.ns.has(ns)) this.#roster.listed(ns, members)
     return members
+  }
+
+  /** A `presence_query` for `ns`: the hub's answer, `undefined` when none came in time. */
+  #askPresence(ns: string): Promise<PresenceMember[] | undefined> {
+    return this.#queries.ask(ns, (requestId) => this.#write('presence_query', { requestId, ns }))
   }
 }
